@@ -1,0 +1,34 @@
+/* dpnode: JSON values over byte streams (OVSDB, unixctl and dpnoded's API all
+ * send bare JSON objects back to back on a unix socket). */
+#ifndef DPN_JSONRPC_H
+#define DPN_JSONRPC_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct dpn_jsbuf {
+	char *data;
+	size_t len;
+	size_t cap;
+	/* scanner state, kept across feeds so each byte is looked at once */
+	size_t scan;
+	int depth;
+	int in_str;
+	int esc;
+};
+
+void dpn_jsbuf_init(struct dpn_jsbuf *b);
+void dpn_jsbuf_free(struct dpn_jsbuf *b);
+int dpn_jsbuf_feed(struct dpn_jsbuf *b, const void *data, size_t len);
+/* 1 and *out set when a whole value was taken off the buffer, 0 when more
+ * bytes are needed, -EPROTO on garbage (the stream is then unusable). */
+int dpn_jsbuf_next(struct dpn_jsbuf *b, json_t **out);
+
+/* Blocking helpers for short request/response exchanges (CLI, unixctl). */
+int dpn_json_send_fd(int fd, const json_t *msg);
+/* Reads until one JSON value arrives or timeout_ms passes (-ETIMEDOUT). */
+int dpn_json_recv_fd(int fd, struct dpn_jsbuf *b, int timeout_ms, json_t **out);
+/* Connects a SOCK_STREAM unix socket; returns the fd or -errno. */
+int dpn_unix_connect(const char *path);
+
+#endif

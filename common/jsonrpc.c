@@ -1,0 +1,170 @@
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "dpn_jsonrpc.h"
+#include "dpn_util.h"
+
+#define JSBUF_MAX (64u << 20) /* a full OVSDB dump of a big node stays far below */
+
+void dpn_jsbuf_init(struct dpn_jsbuf *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void dpn_jsbuf_free(struct dpn_jsbuf *b)
+{
+	free(b->data);
+	dpn_jsbuf_init(b);
+}
+
+int dpn_jsbuf_feed(struct dpn_jsbuf *b, const void *data, size_t len)
+{
+	if (b->len + len > JSBUF_MAX)
+		return -EMSGSIZE;
+	if (b->len + len > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *n;
+		while (cap < b->len + len)
+			cap *= 2;
+		n = realloc(b->data, cap);
+		if (!n)
+			return -ENOMEM;
+		b->data = n;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	return 0;
+}
+
+static void consume(struct dpn_jsbuf *b, size_t n)
+{
+	memmove(b->data, b->data + n, b->len - n);
+	b->len -= n;
+	b->scan = 0;
+	b->depth = 0;
+	b->in_str = 0;
+	b->esc = 0;
+}
+
+int dpn_jsbuf_next(struct dpn_jsbuf *b, json_t **out)
+{
+	json_error_t err;
+
+	*out = NULL;
+	/* Drop whitespace between values. */
+	if (b->depth == 0 && !b->in_str) {
+		size_t ws = 0;
+		while (ws < b->len && strchr(" \t\r\n", b->data[ws]))
+			ws++;
+		if (ws)
+			consume(b, ws);
+		if (b->len && b->data[0] != '{' && b->data[0] != '[')
+			return -EPROTO;
+	}
+	for (; b->scan < b->len; b->scan++) {
+		char c = b->data[b->scan];
+		if (b->in_str) {
+			if (b->esc)
+				b->esc = 0;
+			else if (c == '\\')
+				b->esc = 1;
+			else if (c == '"')
+				b->in_str = 0;
+			continue;
+		}
+		if (c == '"') {
+			b->in_str = 1;
+		} else if (c == '{' || c == '[') {
+			b->depth++;
+		} else if (c == '}' || c == ']') {
+			if (--b->depth == 0) {
+				size_t n = b->scan + 1;
+				*out = json_loadb(b->data, n, JSON_ALLOW_NUL, &err);
+				consume(b, n);
+				return *out ? 1 : -EPROTO;
+			}
+		}
+	}
+	return 0;
+}
+
+int dpn_json_send_fd(int fd, const json_t *msg)
+{
+	char *s = json_dumps(msg, JSON_COMPACT);
+	size_t len, off = 0;
+
+	if (!s)
+		return -ENOMEM;
+	len = strlen(s);
+	while (off < len) {
+		ssize_t n = send(fd, s + off, len - off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = -errno;
+			free(s);
+			return e;
+		}
+		off += n;
+	}
+	free(s);
+	return 0;
+}
+
+int dpn_json_recv_fd(int fd, struct dpn_jsbuf *b, int timeout_ms, json_t **out)
+{
+	uint64_t deadline = dpn_now_ms() + timeout_ms;
+	char buf[16384];
+	int ret;
+
+	for (;;) {
+		ret = dpn_jsbuf_next(b, out);
+		if (ret != 0)
+			return ret < 0 ? ret : 0;
+		uint64_t now = dpn_now_ms();
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		ret = poll(&pfd, 1, (int)(deadline - now));
+		if (ret < 0 && errno != EINTR)
+			return -errno;
+		if (ret <= 0)
+			continue;
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -ECONNRESET;
+		ret = dpn_jsbuf_feed(b, buf, n);
+		if (ret < 0)
+			return ret;
+	}
+}
+
+int dpn_unix_connect(const char *path)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	return fd;
+}

@@ -1,0 +1,338 @@
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dpn_util.h"
+
+void dpn_cpuset_zero(struct dpn_cpuset *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void dpn_cpuset_set(struct dpn_cpuset *s, unsigned cpu)
+{
+	if (cpu < DPN_MAX_CPUS)
+		s->bits[cpu / 64] |= 1ULL << (cpu % 64);
+}
+
+bool dpn_cpuset_isset(const struct dpn_cpuset *s, unsigned cpu)
+{
+	return cpu < DPN_MAX_CPUS && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+unsigned dpn_cpuset_count(const struct dpn_cpuset *s)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < DPN_ARRAY_SIZE(s->bits); i++)
+		n += __builtin_popcountll(s->bits[i]);
+	return n;
+}
+
+static int parse_uint(const char **p, unsigned long *v)
+{
+	char *end;
+	if (!isdigit((unsigned char)**p))
+		return -EINVAL;
+	errno = 0;
+	*v = strtoul(*p, &end, 10);
+	if (errno)
+		return -ERANGE;
+	*p = end;
+	return 0;
+}
+
+int dpn_cpuset_parse_list(const char *list, struct dpn_cpuset *s)
+{
+	const char *p = list;
+	unsigned long a, b;
+
+	dpn_cpuset_zero(s);
+	if (*p == '\0')
+		return -EINVAL;
+	while (*p) {
+		if (parse_uint(&p, &a) < 0)
+			return -EINVAL;
+		b = a;
+		if (*p == '-') {
+			p++;
+			if (parse_uint(&p, &b) < 0 || b < a)
+				return -EINVAL;
+		}
+		if (b >= DPN_MAX_CPUS)
+			return -ERANGE;
+		for (unsigned long c = a; c <= b; c++)
+			dpn_cpuset_set(s, c);
+		if (*p == ',') {
+			p++;
+			if (*p == '\0')
+				return -EINVAL;
+		} else if (*p) {
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int dpn_cpuset_parse_mask(const char *mask, struct dpn_cpuset *s)
+{
+	const char *p = mask;
+	size_t n;
+
+	dpn_cpuset_zero(s);
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	n = strlen(p);
+	if (n == 0)
+		return -EINVAL;
+	/* Walk from the least significant nibble. */
+	for (size_t i = 0; i < n; i++) {
+		char c = p[n - 1 - i];
+		unsigned v;
+		if (!isxdigit((unsigned char)c))
+			return -EINVAL;
+		v = isdigit((unsigned char)c) ? (unsigned)(c - '0')
+					      : (unsigned)(tolower((unsigned char)c) - 'a' + 10);
+		for (unsigned bit = 0; bit < 4; bit++) {
+			if (!(v & (1u << bit)))
+				continue;
+			if (i * 4 + bit >= DPN_MAX_CPUS)
+				return -ERANGE;
+			dpn_cpuset_set(s, i * 4 + bit);
+		}
+	}
+	return 0;
+}
+
+int dpn_cpuset_format_list(const struct dpn_cpuset *s, char *buf, size_t len)
+{
+	size_t off = 0;
+	int n;
+
+	if (len == 0)
+		return -ENOSPC;
+	buf[0] = '\0';
+	for (unsigned c = 0; c < DPN_MAX_CPUS; c++) {
+		unsigned e = c;
+		if (!dpn_cpuset_isset(s, c))
+			continue;
+		while (e + 1 < DPN_MAX_CPUS && dpn_cpuset_isset(s, e + 1))
+			e++;
+		if (e == c)
+			n = snprintf(buf + off, len - off, "%s%u", off ? "," : "", c);
+		else
+			n = snprintf(buf + off, len - off, "%s%u-%u", off ? "," : "", c, e);
+		if (n < 0 || (size_t)n >= len - off)
+			return -ENOSPC;
+		off += n;
+		c = e;
+	}
+	return 0;
+}
+
+int dpn_cpuset_format_mask(const struct dpn_cpuset *s, char *buf, size_t len)
+{
+	int top = -1;
+	size_t off = 0;
+
+	for (int c = DPN_MAX_CPUS - 1; c >= 0; c--) {
+		if (dpn_cpuset_isset(s, c)) {
+			top = c;
+			break;
+		}
+	}
+	if (len < 4)
+		return -ENOSPC;
+	buf[off++] = '0';
+	buf[off++] = 'x';
+	if (top < 0) {
+		buf[off++] = '0';
+		buf[off] = '\0';
+		return 0;
+	}
+	for (int nib = top / 4; nib >= 0; nib--) {
+		unsigned v = 0;
+		for (int bit = 0; bit < 4; bit++)
+			if (dpn_cpuset_isset(s, nib * 4 + bit))
+				v |= 1u << bit;
+		if (off + 1 >= len)
+			return -ENOSPC;
+		buf[off++] = "0123456789abcdef"[v];
+	}
+	buf[off] = '\0';
+	return 0;
+}
+
+bool dpn_pci_addr_valid(const char *s)
+{
+	/* DDDD:BB:DD.F; device <= 0x1f, function <= 7. */
+	static const char pat[] = "xxxx:xx:xx.x";
+	unsigned dev, fn;
+
+	if (strlen(s) != sizeof(pat) - 1)
+		return false;
+	for (size_t i = 0; pat[i]; i++) {
+		if (pat[i] == 'x' ? !isxdigit((unsigned char)s[i]) : s[i] != pat[i])
+			return false;
+	}
+	if (sscanf(s + 8, "%2x.%1x", &dev, &fn) != 2)
+		return false;
+	return dev <= 0x1f && fn <= 7;
+}
+
+int dpn_cidr_parse(const char *s, bool allow_bare, struct dpn_cidr *c)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned long prefix;
+	char *end;
+
+	memset(c, 0, sizeof(*c));
+	if (alen == 0 || alen >= sizeof(addr))
+		return -EINVAL;
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET, addr, &c->addr.v4) == 1)
+		c->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, &c->addr.v6) == 1)
+		c->family = AF_INET6;
+	else
+		return -EINVAL;
+	if (!slash) {
+		if (!allow_bare)
+			return -EINVAL;
+		c->prefix = c->family == AF_INET ? 32 : 128;
+		return 0;
+	}
+	if (!isdigit((unsigned char)slash[1]))
+		return -EINVAL;
+	errno = 0;
+	prefix = strtoul(slash + 1, &end, 10);
+	if (errno || *end || prefix > (c->family == AF_INET ? 32u : 128u))
+		return -EINVAL;
+	c->prefix = prefix;
+	return 0;
+}
+
+int dpn_cidr_addr_str(const struct dpn_cidr *c, char *buf, size_t len)
+{
+	if (!inet_ntop(c->family, &c->addr, buf, len))
+		return -errno;
+	return 0;
+}
+
+int dpn_read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		int err = -errno;
+		close(fd);
+		return err;
+	}
+	buf[n] = '\0';
+	close(fd);
+	return 0;
+}
+
+int dpn_read_long(const char *path, long *val)
+{
+	char buf[64], *end;
+	int ret = dpn_read_file(path, buf, sizeof(buf));
+
+	if (ret < 0)
+		return ret;
+	errno = 0;
+	*val = strtol(buf, &end, 0);
+	if (errno || end == buf)
+		return -EINVAL;
+	return 0;
+}
+
+int dpn_write_file(const char *path, const char *data)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(data);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, data, len);
+	if (n < 0 || (size_t)n != len) {
+		int err = n < 0 ? -errno : -EIO;
+		close(fd);
+		return err;
+	}
+	if (close(fd) < 0)
+		return -errno;
+	return 0;
+}
+
+int dpn_mkdir_p(const char *path, unsigned mode)
+{
+	char tmp[4096];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	memcpy(tmp, path, len + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+bool dpn_ifname_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 15 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c == '/' || c == ':' || isspace(c) || !isprint(c))
+			return false;
+	}
+	return true;
+}
+
+int dpn_snprintf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -EINVAL;
+	if ((size_t)n >= len)
+		return -ENAMETOOLONG;
+	return n;
+}
+
+uint64_t dpn_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,213 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf_ctx.h"
+
+void dpn_conf_errorf(struct dpn_conf_errors *e, const char *fmt, ...)
+{
+	char **n;
+	char *line;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	if (!line)
+		return;
+	n = realloc(e->lines, sizeof(*n) * (e->n + 1));
+	if (!n) {
+		free(line);
+		return;
+	}
+	e->lines = n;
+	e->lines[e->n++] = line;
+}
+
+void dpn_conf_errors_free(struct dpn_conf_errors *e)
+{
+	for (int i = 0; i < e->n; i++)
+		free(e->lines[i]);
+	free(e->lines);
+	e->lines = NULL;
+	e->n = 0;
+}
+
+void dpn_conf_errors_print(const struct dpn_conf_errors *e, FILE *f)
+{
+	for (int i = 0; i < e->n; i++)
+		fprintf(f, "%s\n", e->lines[i]);
+}
+
+size_t cctx_push(struct cctx *x, const char *key)
+{
+	size_t old = strlen(x->path);
+	snprintf(x->path + old, sizeof(x->path) - old, "%s%s", old ? "." : "", key);
+	return old;
+}
+
+size_t cctx_push_idx(struct cctx *x, size_t idx)
+{
+	size_t old = strlen(x->path);
+	snprintf(x->path + old, sizeof(x->path) - old, "[%zu]", idx);
+	return old;
+}
+
+void cctx_pop(struct cctx *x, size_t old)
+{
+	x->path[old] = '\0';
+}
+
+void cerr(struct cctx *x, const char *key, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (key)
+		dpn_conf_errorf(x->errs, "%s%s%s: %s", x->path, x->path[0] ? "." : "", key, msg);
+	else
+		dpn_conf_errorf(x->errs, "%s: %s", x->path[0] ? x->path : "(root)", msg);
+}
+
+char *cval(const json_t *v)
+{
+	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	return s ? s : strdup("?");
+}
+
+static const char *type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+void cobj_check(struct cctx *x, json_t *obj, const char *const keys[])
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach (obj, k, v) {
+		size_t i;
+		for (i = 0; keys[i]; i++)
+			if (strcmp(keys[i], k) == 0)
+				break;
+		if (keys[i])
+			continue;
+		char allowed[512] = "";
+		size_t off = 0;
+		for (i = 0; keys[i] && off < sizeof(allowed); i++)
+			off += snprintf(allowed + off, sizeof(allowed) - off, "%s%s", i ? ", " : "",
+				keys[i]);
+		cerr(x, k, "unknown key (expected one of: %s)", allowed);
+	}
+}
+
+static json_t *want(struct cctx *x, json_t *obj, const char *key, json_type t, const char *what)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v)
+		return NULL;
+	if (json_typeof(v) != t && !(t == JSON_TRUE && json_is_boolean(v))) {
+		cerr(x, key, "expected %s, got %s", what, type_name(v));
+		return NULL;
+	}
+	return v;
+}
+
+int cget_str(struct cctx *x, json_t *obj, const char *key, char *dst, size_t len)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v)
+		return 0;
+	if (!json_is_string(v)) {
+		cerr(x, key, "expected a string, got %s", type_name(v));
+		return -1;
+	}
+	if (json_string_length(v) >= len) {
+		cerr(x, key, "longer than %zu characters", len - 1);
+		return -1;
+	}
+	if (strlen(json_string_value(v)) != json_string_length(v)) {
+		cerr(x, key, "contains a NUL character");
+		return -1;
+	}
+	strcpy(dst, json_string_value(v));
+	return 1;
+}
+
+int cget_int(struct cctx *x, json_t *obj, const char *key, long min, long max, long *dst)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v)
+		return 0;
+	if (!json_is_integer(v)) {
+		cerr(x, key, "expected an integer, got %s", type_name(v));
+		return -1;
+	}
+	json_int_t i = json_integer_value(v);
+	if (i < min || i > max) {
+		cerr(x, key, "%lld is out of range (%ld..%ld)", (long long)i, min, max);
+		return -1;
+	}
+	*dst = i;
+	return 1;
+}
+
+int cget_bool(struct cctx *x, json_t *obj, const char *key, bool *dst)
+{
+	json_t *v = want(x, obj, key, JSON_TRUE, "a boolean (true/false)");
+	if (!v)
+		return json_object_get(obj, key) ? -1 : 0;
+	*dst = json_is_true(v);
+	return 1;
+}
+
+json_t *cget_obj(struct cctx *x, json_t *obj, const char *key)
+{
+	return want(x, obj, key, JSON_OBJECT, "an object");
+}
+
+json_t *cget_arr(struct cctx *x, json_t *obj, const char *key)
+{
+	return want(x, obj, key, JSON_ARRAY, "an array");
+}
+
+int cget_enum(struct cctx *x, json_t *obj, const char *key, const char *const names[], int *dst)
+{
+	char buf[64];
+	int r = cget_str(x, obj, key, buf, sizeof(buf));
+	if (r <= 0)
+		return r;
+	for (int i = 0; names[i]; i++) {
+		if (strcmp(names[i], buf) == 0) {
+			*dst = i;
+			return 1;
+		}
+	}
+	char allowed[256] = "";
+	size_t off = 0;
+	for (int i = 0; names[i]; i++)
+		off += snprintf(allowed + off, sizeof(allowed) - off, "%s%s", i ? ", " : "", names[i]);
+	cerr(x, key, "\"%s\" is not one of: %s", buf, allowed);
+	return -1;
+}

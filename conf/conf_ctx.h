@@ -1,0 +1,36 @@
+/* conf internal: JSON walking with a path for error messages. */
+#ifndef DPN_CONF_CTX_H
+#define DPN_CONF_CTX_H
+
+#include "dpn_conf.h"
+
+struct cctx {
+	struct dpn_conf_errors *errs;
+	const struct dpn_machine *m;
+	char path[512];
+};
+
+/* Path handling: returns the old length to restore with cctx_pop. */
+size_t cctx_push(struct cctx *x, const char *key);
+size_t cctx_push_idx(struct cctx *x, size_t idx);
+void cctx_pop(struct cctx *x, size_t old);
+
+/* "path.key: msg"; key may be NULL for the current path. */
+void cerr(struct cctx *x, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The value as JSON text for messages; caller frees. */
+char *cval(const json_t *v);
+
+/* Reports every key of obj not in keys (NULL terminated). */
+void cobj_check(struct cctx *x, json_t *obj, const char *const keys[]);
+/* Each getter leaves *dst alone when the key is absent and reports wrong
+ * types/values itself; returns 1 when set, 0 absent, -1 bad. */
+int cget_str(struct cctx *x, json_t *obj, const char *key, char *dst, size_t len);
+int cget_int(struct cctx *x, json_t *obj, const char *key, long min, long max, long *dst);
+int cget_bool(struct cctx *x, json_t *obj, const char *key, bool *dst);
+/* Object-valued key: returns it or NULL (absent or reported as wrong type). */
+json_t *cget_obj(struct cctx *x, json_t *obj, const char *key);
+json_t *cget_arr(struct cctx *x, json_t *obj, const char *key);
+/* Picks one of names[] (NULL terminated); returns index, or -1. */
+int cget_enum(struct cctx *x, json_t *obj, const char *key, const char *const names[], int *dst);
+
+#endif

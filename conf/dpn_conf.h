@@ -1,0 +1,150 @@
+/* dpnode: node configuration (one JSON file), its validation and imports. */
+#ifndef DPN_CONF_H
+#define DPN_CONF_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "dpn_util.h"
+
+#define DPN_CONF_DEFAULT_PATH "/etc/dpnode/dpnode.json"
+#define DPN_MAX_NUMA	      8
+#define DPN_MAX_UPLINK_PORTS  8
+#define DPN_PATH_MAX	      256
+
+enum dpn_ovs_mode { DPN_OVS_MANAGED, DPN_OVS_ATTACH };
+enum dpn_bond_mode {
+	DPN_BOND_NONE,
+	DPN_BOND_ACTIVE_BACKUP,
+	DPN_BOND_BALANCE_SLB,
+	DPN_BOND_BALANCE_TCP,
+};
+enum dpn_lacp { DPN_LACP_OFF, DPN_LACP_ACTIVE, DPN_LACP_PASSIVE };
+
+struct dpn_api_conf {
+	char socket[108];
+	unsigned mode; /* file mode of the socket */
+	long gid;      /* -1: leave the group alone */
+};
+
+struct dpn_hugepages_conf {
+	bool manage; /* false when the section is absent */
+	unsigned long page_kb;
+	int n_nodes;
+	long mb[DPN_MAX_NUMA]; /* per NUMA node, index = node */
+	char mount[DPN_PATH_MAX];
+};
+
+struct dpn_dpdk_conf {
+	int n_socket_mem;
+	long socket_mem[DPN_MAX_NUMA];
+	int n_socket_limit;
+	long socket_limit[DPN_MAX_NUMA];
+	bool has_lcore, has_pmd;
+	struct dpn_cpuset lcore;
+	struct dpn_cpuset pmd;
+	char extra[1024]; /* joined with spaces, as OVS's dpdk-extra */
+	int init_timeout_s;
+};
+
+struct dpn_ovs_conf {
+	enum dpn_ovs_mode mode;
+	char run_dir[DPN_PATH_MAX];
+	char db_socket[DPN_PATH_MAX];
+	char db_file[DPN_PATH_MAX];
+	char log_dir[DPN_PATH_MAX];
+	char vswitchd_bin[DPN_PATH_MAX];
+	char ovsdb_server_bin[DPN_PATH_MAX];
+	char ovsdb_tool_bin[DPN_PATH_MAX];
+	char schema[DPN_PATH_MAX];
+	char vhost_sock_dir[DPN_PATH_MAX];
+	struct dpn_dpdk_conf dpdk;
+	bool hw_offload;
+	char tc_policy[16];
+	json_t *other_config; /* object: extra other_config keys, strings */
+	bool stop_on_exit;
+};
+
+struct dpn_uplink_port {
+	char name[16];
+	char pci[16];
+	char devargs[256];
+	int n_rxq; /* 0: OVS default */
+};
+
+struct dpn_uplink_conf {
+	bool present;
+	char bridge[16];
+	int n_ports;
+	struct dpn_uplink_port ports[DPN_MAX_UPLINK_PORTS];
+	char bond_name[16];
+	enum dpn_bond_mode bond_mode;
+	enum dpn_lacp lacp;
+	int vlan; /* 0: untagged */
+	int mtu;  /* 0: leave OVS's default */
+	bool has_encap;
+	struct dpn_cidr encap;
+};
+
+struct dpn_ovn_conf {
+	char remote[512]; /* empty: no OVN, br-int stays standalone */
+	char encap_type[8];
+	bool has_encap_ip;
+	struct dpn_cidr encap_ip;
+	long remote_probe_ms;
+	long of_probe_s;
+	char system_id[64];
+	char bridge_mappings[256];
+};
+
+struct dpn_conf {
+	char log_level[8];
+	struct dpn_api_conf api;
+	struct dpn_hugepages_conf hugepages;
+	struct dpn_ovs_conf ovs;
+	struct dpn_uplink_conf uplink;
+	char int_bridge[16];
+	struct dpn_ovn_conf ovn;
+};
+
+/* What validation checks against: CPUs and NUMA nodes of this machine. */
+struct dpn_machine {
+	struct dpn_cpuset online;
+	int n_numa;
+	bool numa[DPN_MAX_NUMA];
+};
+/* Reads /sys/devices/system/{cpu,node}/online under sysfs_root ("" = real). */
+int dpn_machine_probe(const char *sysfs_root, struct dpn_machine *m);
+
+/* Problems found while loading, one line each: "json.path: what was expected". */
+struct dpn_conf_errors {
+	int n;
+	char **lines;
+};
+void dpn_conf_errors_free(struct dpn_conf_errors *e);
+void dpn_conf_errors_print(const struct dpn_conf_errors *e, FILE *f);
+
+void dpn_conf_init(struct dpn_conf *c);
+void dpn_conf_free(struct dpn_conf *c);
+/* Parses and validates; on any problem returns -EINVAL with every problem in
+ * errs, and *c is left in its init state. */
+int dpn_conf_load_json(json_t *root, const struct dpn_machine *m, struct dpn_conf *c,
+	struct dpn_conf_errors *errs);
+int dpn_conf_load_file(const char *path, const struct dpn_machine *m, struct dpn_conf *c,
+	struct dpn_conf_errors *errs);
+
+/* Name of the bridge's uplink port in OVS (the bond, or the single port). */
+const char *dpn_conf_uplink_port_name(const struct dpn_conf *c);
+const char *dpn_bond_mode_name(enum dpn_bond_mode m);
+const char *dpn_lacp_name(enum dpn_lacp l);
+
+/* Kube-OVN import: reads DIR/ovs-dpdk-config and DIR/config.cfg and returns
+ * the equivalent dpnode JSON (new reference), or NULL with errs filled. */
+json_t *dpn_kubeovn_import(const char *dir, struct dpn_conf_errors *errs);
+
+/* Shared by conf's parsers: appends one formatted problem. */
+void dpn_conf_errorf(struct dpn_conf_errors *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,93 @@
+/* dpnodectl status: human and JSON views of dpnoded's status. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dpnodectl.h"
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "-";
+}
+
+static long long num(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static void print_proc(const char *name, json_t *p)
+{
+	if (!p || json_is_null(json_object_get(p, "pid")))
+		printf("  %-13s not running\n", name);
+	else
+		printf("  %-13s pid %lld, up %llds, restarts %lld\n", name, num(p, "pid"),
+			num(p, "uptime_s"), num(p, "restarts"));
+}
+
+static void print_human(json_t *st)
+{
+	json_t *ovs = json_object_get(st, "ovs"), *v, *b, *p;
+	size_t i, j;
+
+	printf("dpdk_initialized: %s\n",
+		json_is_true(json_object_get(st, "dpdk_initialized")) ? "true" : "false");
+	printf("dpdk_version:     %s\n", str(st, "dpdk_version"));
+	printf("ovs:              %s mode, db %s\n", str(ovs, "mode"),
+		json_is_true(json_object_get(ovs, "db_connected")) ? "connected" : "NOT connected");
+	print_proc("ovsdb-server", json_object_get(ovs, "ovsdb_server"));
+	print_proc("ovs-vswitchd", json_object_get(ovs, "vswitchd"));
+	printf("hugepages:\n");
+	json_array_foreach (json_object_get(st, "hugepages"), i, v)
+		printf("  node %lld %6lldkB  total %lld free %lld requested %lld\n", num(v, "numa"),
+			num(v, "size_kb"), num(v, "total"), num(v, "free"), num(v, "requested"));
+	printf("pmd_cores:        ");
+	json_array_foreach (json_object_get(st, "pmd_cores"), i, v)
+		printf("%s%lld", i ? "," : "", (long long)json_integer_value(v));
+	printf("\n");
+	json_t *rc = json_object_get(st, "reconcile");
+	printf("reconcile:        %s%s%s\n",
+		json_is_true(json_object_get(rc, "converged")) ? "converged" : "pending",
+		json_is_string(json_object_get(rc, "last_error")) ? ", last error: " : "",
+		json_is_string(json_object_get(rc, "last_error")) ? str(rc, "last_error") : "");
+	json_array_foreach (json_object_get(st, "bridges"), i, b) {
+		printf("bridge %s (%s, fail-mode %s%s)\n", str(b, "name"), str(b, "datapath_type"),
+			str(b, "fail_mode"), json_is_true(json_object_get(b, "owned")) ? ", dpnode" : "");
+		printf("  %-16s %-12s %6s %-5s %-5s %12s %12s %s\n", "PORT", "TYPE", "OFPORT", "ADMIN",
+			"LINK", "RX_PKTS", "TX_PKTS", "ERROR");
+		json_array_foreach (json_object_get(b, "ports"), j, p) {
+			char name[40];
+			if (strcmp(str(p, "name"), str(p, "port")))
+				snprintf(name, sizeof(name), "%s/%s", str(p, "port"), str(p, "name"));
+			else
+				snprintf(name, sizeof(name), "%s", str(p, "name"));
+			printf("  %-16s %-12s %6lld %-5s %-5s %12lld %12lld %s\n", name,
+				json_string_length(json_object_get(p, "type")) ? str(p, "type") : "system",
+				num(p, "ofport"), str(p, "admin_state"), str(p, "link_state"),
+				num(p, "rx_packets"), num(p, "tx_packets"),
+				json_is_string(json_object_get(p, "error")) ? str(p, "error") : "");
+		}
+	}
+}
+
+int ctl_status(int argc, char **argv)
+{
+	bool as_json = argc > 1 && !strcmp(argv[1], "--json");
+	json_t *st;
+
+	if (argc > 2 || (argc == 2 && !as_json)) {
+		fprintf(stderr, "usage: dpnodectl status [--json]\n");
+		return CTL_EXIT_USAGE;
+	}
+	st = ctl_call("status", NULL);
+	if (!st)
+		return CTL_EXIT_FAIL;
+	if (as_json) {
+		json_dumpf(st, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+		fputc('\n', stdout);
+	} else {
+		print_human(st);
+	}
+	json_decref(st);
+	return 0;
+}

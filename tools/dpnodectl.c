@@ -1,0 +1,169 @@
+/* dpnodectl: the operator's CLI for dpnoded. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dpn_conf.h"
+#include "dpn_jsonrpc.h"
+#include "dpnodectl.h"
+
+#define API_VERSION 1
+
+static const char *sock_path;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dpnodectl [--sock PATH] COMMAND ...\n"
+		"\n"
+		"  status [--json]               node datapath state from dpnoded\n"
+		"  config check FILE             validate a node config (exit 2 when invalid)\n"
+		"  config import-kubeovn DIR     convert Kube-OVN's ovs-dpdk-config (+config.cfg)\n"
+		"  reconcile                     ask dpnoded to reconcile now\n"
+		"  ping                          check that dpnoded answers\n"
+		"\n"
+		"The API socket is --sock, else $DPNODE_SOCK, else /run/dpnode/dpnoded.sock.\n");
+}
+
+json_t *ctl_call(const char *method, json_t *params)
+{
+	struct dpn_jsbuf buf;
+	json_t *req, *resp = NULL, *res;
+	int fd, ret;
+
+	fd = dpn_unix_connect(sock_path);
+	if (fd < 0) {
+		fprintf(stderr, "dpnodectl: cannot reach dpnoded at %s: %s\n", sock_path,
+			strerror(-fd));
+		json_decref(params);
+		return NULL;
+	}
+	req = json_pack("{s:i, s:i, s:s, s:o}", "version", API_VERSION, "id", 1, "method", method,
+		"params", params ? params : json_object());
+	ret = dpn_json_send_fd(fd, req);
+	json_decref(req);
+	dpn_jsbuf_init(&buf);
+	if (ret == 0)
+		ret = dpn_json_recv_fd(fd, &buf, 30000, &resp);
+	dpn_jsbuf_free(&buf);
+	close(fd);
+	if (ret < 0) {
+		fprintf(stderr, "dpnodectl: %s: %s\n", method, strerror(-ret));
+		return NULL;
+	}
+	json_t *err = json_object_get(resp, "error");
+	if (err && !json_is_null(err)) {
+		fprintf(stderr, "dpnodectl: %s: %s\n", method,
+			json_string_value(json_object_get(err, "message")) ?: "error");
+		json_decref(resp);
+		return NULL;
+	}
+	res = json_incref(json_object_get(resp, "result"));
+	json_decref(resp);
+	return res;
+}
+
+static int cmd_config_check(const char *path)
+{
+	struct dpn_conf_errors errs = {0};
+	struct dpn_machine m;
+	struct dpn_conf c;
+	int ret;
+
+	ret = dpn_machine_probe("", &m);
+	if (ret < 0) {
+		fprintf(stderr, "dpnodectl: cannot read this machine's CPUs: %s\n", strerror(-ret));
+		return CTL_EXIT_FAIL;
+	}
+	ret = dpn_conf_load_file(path, &m, &c, &errs);
+	if (ret < 0) {
+		dpn_conf_errors_print(&errs, stdout);
+		dpn_conf_errors_free(&errs);
+		return CTL_EXIT_USAGE;
+	}
+	printf("%s: valid\n", path);
+	dpn_conf_free(&c);
+	return 0;
+}
+
+static int cmd_import_kubeovn(const char *dir)
+{
+	struct dpn_conf_errors errs = {0};
+	struct dpn_conf c;
+	json_t *out = dpn_kubeovn_import(dir, &errs);
+
+	if (!out) {
+		dpn_conf_errors_print(&errs, stderr);
+		dpn_conf_errors_free(&errs);
+		return CTL_EXIT_USAGE;
+	}
+	/* What we print must load: check it the way dpnoded will (the target
+	 * machine's CPUs are not known here, so no machine checks). */
+	if (dpn_conf_load_json(out, NULL, &c, &errs) < 0) {
+		fprintf(stderr, "dpnodectl: the imported config is not valid:\n");
+		dpn_conf_errors_print(&errs, stderr);
+		dpn_conf_errors_free(&errs);
+		json_decref(out);
+		return CTL_EXIT_USAGE;
+	}
+	dpn_conf_free(&c);
+	json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(out);
+	return 0;
+}
+
+static int cmd_simple(const char *method)
+{
+	json_t *r = ctl_call(method, NULL);
+	if (!r)
+		return CTL_EXIT_FAIL;
+	json_dumpf(r, stdout, JSON_INDENT(2));
+	fputc('\n', stdout);
+	json_decref(r);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"sock", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	int c;
+
+	sock_path = getenv("DPNODE_SOCK") ?: "/run/dpnode/dpnoded.sock";
+	while ((c = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			sock_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "status"))
+		return ctl_status(argc, argv);
+	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "check"))
+		return cmd_config_check(argv[2]);
+	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "import-kubeovn"))
+		return cmd_import_kubeovn(argv[2]);
+	if ((!strcmp(argv[0], "reconcile") || !strcmp(argv[0], "ping")) && argc == 1)
+		return cmd_simple(argv[0]);
+	usage(stderr);
+	return CTL_EXIT_USAGE;
+}

@@ -1,0 +1,16 @@
+/* dpnodectl internals shared by its command files. */
+#ifndef DPNODECTL_H
+#define DPNODECTL_H
+
+#include <jansson.h>
+
+/* Exit codes: 0 ok, 1 runtime failure, 2 bad input/usage. */
+#define CTL_EXIT_FAIL  1
+#define CTL_EXIT_USAGE 2
+
+/* Sends one API request to dpnoded; returns the "result" (new ref) or NULL
+ * after printing the error. */
+json_t *ctl_call(const char *method, json_t *params);
+int ctl_status(int argc, char **argv);
+
+#endif

@@ -1,0 +1,59 @@
+#!/bin/sh
+# The one list of Debian 12 packages dpnode needs to build, run and test.
+# Installs only what is missing; safe to run repeatedly.
+set -eu
+
+PKGS="
+build-essential
+meson
+ninja-build
+pkg-config
+clang-format
+libjansson-dev
+libevent-dev
+libnl-3-dev
+libnl-route-3-dev
+libnl-genl-3-dev
+libudev-dev
+libsystemd-dev
+libcmocka-dev
+libdpdk-dev
+dpdk
+openvswitch-switch-dpdk
+openvswitch-common
+iproute2
+procps
+psmisc
+jq
+"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root to install)" >&2
+	exit 1
+fi
+
+echo "install-deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# An empty or stale package list makes apt-get install fail: refresh once.
+if ! apt-get install -y --no-install-recommends $missing; then
+	apt-get update
+	apt-get install -y --no-install-recommends $missing
+fi
+
+# The packages start system OVS services; dpnode's tests and `make run`
+# manage their own instances, so keep the distro ones out of the way.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+	systemctl stop openvswitch-switch ovs-vswitchd ovsdb-server 2>/dev/null || true
+	systemctl disable openvswitch-switch 2>/dev/null || true
+fi

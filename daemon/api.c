@@ -1,0 +1,226 @@
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+
+#define DPN_LOG_MOD "api"
+#include "dpn_api.h"
+#include "dpn_jsonrpc.h"
+#include "dpn_log.h"
+
+#define MAX_METHODS 64
+
+struct method {
+	const char *name;
+	dpn_api_fn fn;
+	void *ctx;
+};
+
+struct dpn_api {
+	struct event_base *base;
+	struct evconnlistener *lev;
+	char path[108];
+	int n;
+	struct method methods[MAX_METHODS];
+};
+
+struct conn {
+	struct dpn_api *api;
+	struct bufferevent *bev;
+	struct dpn_jsbuf rx;
+};
+
+int dpn_api_register(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx)
+{
+	if (api->n >= MAX_METHODS)
+		return -ENOSPC;
+	api->methods[api->n++] = (struct method){method, fn, ctx};
+	return 0;
+}
+
+static json_t *error_resp(json_t *id, int code, const char *msg)
+{
+	return json_pack("{s:i, s:O, s:{s:i, s:s}}", "version", DPN_API_VERSION, "id",
+		id ? id : json_null(), "error", "code", code, "message", msg);
+}
+
+json_t *dpn_api_handle(struct dpn_api *api, json_t *req)
+{
+	json_t *id = json_object_get(req, "id"), *params, *res;
+	json_t *ver = json_object_get(req, "version");
+	const char *method = json_string_value(json_object_get(req, "method"));
+	char *msg = NULL, buf[160];
+	int code = 0;
+
+	if (!json_is_object(req) || !method)
+		return error_resp(id, EINVAL, "request: expected an object with a \"method\" string");
+	if (ver && (!json_is_integer(ver) || json_integer_value(ver) != DPN_API_VERSION)) {
+		snprintf(buf, sizeof(buf), "version: this dpnoded speaks API version %d",
+			DPN_API_VERSION);
+		return error_resp(id, EPROTONOSUPPORT, buf);
+	}
+	params = json_object_get(req, "params");
+	if (params && !json_is_object(params))
+		return error_resp(id, EINVAL, "params: expected an object");
+	for (int i = 0; i < api->n; i++) {
+		if (strcmp(api->methods[i].name, method))
+			continue;
+		json_t *p = params ? json_incref(params) : json_object();
+		res = api->methods[i].fn(api->methods[i].ctx, p, &code, &msg);
+		json_decref(p);
+		if (!res) {
+			json_t *e = error_resp(id, code ? code : EIO, msg ? msg : strerror(code));
+			free(msg);
+			return e;
+		}
+		return json_pack("{s:i, s:O, s:o}", "version", DPN_API_VERSION, "id",
+			id ? id : json_null(), "result", res);
+	}
+	snprintf(buf, sizeof(buf), "method: unknown method \"%.64s\"", method);
+	return error_resp(id, ENOSYS, buf);
+}
+
+static void conn_free(struct conn *c)
+{
+	bufferevent_free(c->bev);
+	dpn_jsbuf_free(&c->rx);
+	free(c);
+}
+
+static void conn_read(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	json_t *req;
+	int ret;
+
+	while (evbuffer_get_length(in)) {
+		size_t n = evbuffer_get_contiguous_space(in);
+		ret = dpn_jsbuf_feed(&c->rx, evbuffer_pullup(in, n), n);
+		evbuffer_drain(in, n);
+		if (ret < 0) {
+			conn_free(c);
+			return;
+		}
+	}
+	while ((ret = dpn_jsbuf_next(&c->rx, &req)) == 1) {
+		json_t *resp = dpn_api_handle(c->api, req);
+		char *s = json_dumps(resp, JSON_COMPACT);
+		if (s) {
+			bufferevent_write(bev, s, strlen(s));
+			bufferevent_write(bev, "\n", 1);
+		}
+		free(s);
+		json_decref(resp);
+		json_decref(req);
+	}
+	if (ret < 0) {
+		json_t *resp = error_resp(NULL, EPROTO, "request: not JSON");
+		char *s = json_dumps(resp, JSON_COMPACT);
+		bufferevent_write(bev, s, strlen(s));
+		free(s);
+		json_decref(resp);
+		bufferevent_disable(bev, EV_READ);
+	}
+}
+
+static void conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		conn_free(arg);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,
+	void *arg)
+{
+	struct dpn_api *api = arg;
+	struct conn *c = calloc(1, sizeof(*c));
+	(void)l;
+	(void)sa;
+	(void)len;
+
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->api = api;
+	dpn_jsbuf_init(&c->rx);
+	c->bev = bufferevent_socket_new(api->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(c->bev, conn_read, NULL, conn_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+/* A socket file left by a dead dpnoded is removed; a live one is an error. */
+static int clear_stale(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -EEXIST;
+	fd = dpn_unix_connect(path);
+	if (fd >= 0) {
+		close(fd);
+		return -EADDRINUSE;
+	}
+	return unlink(path) < 0 ? -errno : 0;
+}
+
+struct dpn_api *dpn_api_new(struct event_base *base, const struct dpn_api_conf *conf)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct dpn_api *api;
+	char dir[108];
+	int ret;
+
+	api = calloc(1, sizeof(*api));
+	if (!api)
+		return NULL;
+	api->base = base;
+	snprintf(api->path, sizeof(api->path), "%s", conf->socket);
+	snprintf(dir, sizeof(dir), "%s", conf->socket);
+	dpn_mkdir_p(dirname(dir), 0755);
+	ret = clear_stale(api->path);
+	if (ret < 0) {
+		LOG_ERR("api socket %s: %s", api->path,
+			ret == -EADDRINUSE ? "another dpnoded is serving it" : strerror(-ret));
+		free(api);
+		return NULL;
+	}
+	strcpy(sun.sun_path, api->path);
+	/* Bind with a tight umask, then widen to the configured mode. */
+	mode_t old = umask(0177);
+	api->lev = evconnlistener_new_bind(base, on_accept, api,
+		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (!api->lev) {
+		LOG_ERR("api socket %s: bind: %s", api->path, strerror(errno));
+		free(api);
+		return NULL;
+	}
+	if (chmod(api->path, conf->mode) < 0 ||
+		(conf->gid >= 0 && chown(api->path, -1, conf->gid) < 0))
+		LOG_WARN("api socket %s: setting mode/group: %s", api->path, strerror(errno));
+	LOG_INFO("API listening on %s (mode %04o)", api->path, conf->mode);
+	return api;
+}
+
+void dpn_api_free(struct dpn_api *api)
+{
+	if (!api)
+		return;
+	evconnlistener_free(api->lev);
+	unlink(api->path);
+	free(api);
+}

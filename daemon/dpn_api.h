@@ -1,0 +1,27 @@
+/* dpnode: dpnoded's control API: JSON requests on a unix socket.
+ * Request:  {"version": 1, "id": ANY, "method": "status", "params": {...}}
+ * Response: {"version": 1, "id": ANY, "result": {...}} or
+ *           {"version": 1, "id": ANY, "error": {"code": ERRNO, "message": "..."}} */
+#ifndef DPN_API_H
+#define DPN_API_H
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "dpn_conf.h"
+
+#define DPN_API_VERSION 1
+
+struct dpn_api;
+
+/* Returns the result (new ref), or NULL with *code (positive errno) and a
+ * malloc'd *msg. */
+typedef json_t *(*dpn_api_fn)(void *ctx, json_t *params, int *code, char **msg);
+
+struct dpn_api *dpn_api_new(struct event_base *base, const struct dpn_api_conf *conf);
+int dpn_api_register(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx);
+void dpn_api_free(struct dpn_api *api);
+/* Pure dispatch of one request (unit tested); new reference. */
+json_t *dpn_api_handle(struct dpn_api *api, json_t *req);
+
+#endif

@@ -1,0 +1,27 @@
+/* dpnode: desired OVSDB state, built from config (and, later, API calls).
+ *
+ * Shape (plain JSON; values as in dpn_ovsdb_plain, null = empty/absent):
+ * {"ovs": {"other_config": {k: v|null}, "external_ids": {k: v|null}},
+ *  "bridges": {NAME: {"cols": {...},
+ *                     "ports": {NAME: {"cols": {...},
+ *                                      "ifaces": {NAME: {"cols": {...}}}}}}}}
+ * Open_vSwitch maps and every external_ids are managed key by key (others'
+ * keys stay); other columns are set whole. */
+#ifndef DPN_DESIRED_H
+#define DPN_DESIRED_H
+
+#include <jansson.h>
+
+#include "dpn_conf.h"
+
+#define DPN_OWNER_KEY "dpnode-owner"
+#define DPN_OWNER_VAL "dpnoded"
+
+json_t *dpn_desired_from_conf(const struct dpn_conf *c);
+/* Adds or replaces one port (with its "cols" and "ifaces") on a bridge. */
+int dpn_desired_set_port(json_t *desired, const char *bridge, const char *port, json_t *spec);
+int dpn_desired_del_port(json_t *desired, const char *bridge, const char *port);
+/* Keys of Open_vSwitch other_config that ovs-vswitchd reads only at start. */
+bool dpn_desired_is_startup_key(const char *key);
+
+#endif

@@ -1,0 +1,62 @@
+/* dpnode: OVSDB client (RFC 7047 JSON-RPC over a unix socket). */
+#ifndef DPN_OVSDB_H
+#define DPN_OVSDB_H
+
+#include <event2/event.h>
+#include <jansson.h>
+#include <stdbool.h>
+
+struct dpn_ovsdb;
+
+struct dpn_ovsdb_ops {
+	/* The monitor's initial contents arrived: the replica is complete. */
+	void (*connected)(void *arg);
+	void (*disconnected)(void *arg);
+	/* The replica changed (monitor update). */
+	void (*changed)(void *arg);
+};
+
+/* Called once per transaction: result is the ops' result array, or NULL with
+ * error set ("disconnected", or the first failing op's error and details). */
+typedef void (*dpn_ovsdb_txn_cb)(void *arg, json_t *result, const char *error);
+
+/* Monitors every column of the given tables of database db. */
+struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, const char *db,
+	const char *const tables[], const struct dpn_ovsdb_ops *ops, void *arg);
+void dpn_ovsdb_free(struct dpn_ovsdb *c);
+bool dpn_ovsdb_is_connected(const struct dpn_ovsdb *c);
+/* ops is stolen. Returns 0, or -ENOTCONN. */
+int dpn_ovsdb_transact(struct dpn_ovsdb *c, json_t *ops, dpn_ovsdb_txn_cb cb, void *arg);
+/* Replica: table -> {uuid -> row}; borrowed, valid until the next event. */
+/* The whole replica: {table: {uuid: row}}; borrowed. */
+json_t *dpn_ovsdb_replica(const struct dpn_ovsdb *c);
+json_t *dpn_ovsdb_table(const struct dpn_ovsdb *c, const char *table);
+json_t *dpn_ovsdb_row(const struct dpn_ovsdb *c, const char *table, const char *uuid);
+/* First row of a table whose "name" column equals name; *uuid set when found. */
+json_t *dpn_ovsdb_find(const struct dpn_ovsdb *c, const char *table, const char *name,
+	const char **uuid);
+
+/* Pure helpers (unit tested). */
+json_t *dpn_ovsdb_req(const char *method, json_t *params, json_int_t id);
+json_t *dpn_ovsdb_monitor_req(const char *db, const char *const tables[], json_int_t id);
+/* Applies a monitor "update" (table-updates) to replica. */
+int dpn_ovsdb_apply_update(json_t *replica, json_t *updates);
+/* The first error of a transact reply, formatted; NULL when it succeeded. */
+char *dpn_ovsdb_txn_error(json_t *reply);
+
+/* Datum helpers: OVSDB's ["set",…], ["map",…], ["uuid",…] encodings. */
+/* Datum -> plain JSON: empty set -> null, one-element set -> the atom,
+ * map -> object, uuid -> its string. New reference. */
+json_t *dpn_ovsdb_plain(json_t *datum);
+/* Plain JSON -> datum: null -> empty set, object -> map. New reference. */
+json_t *dpn_ovsdb_datum(json_t *plain);
+const char *dpn_ovsdb_map_get(json_t *datum, const char *key);
+bool dpn_ovsdb_set_has_uuid(json_t *datum, const char *uuid);
+/* Calls fn for each uuid in a set-of-uuid datum (one bare ["uuid",x] too). */
+void dpn_ovsdb_uuids(json_t *datum, void (*fn)(const char *uuid, void *arg), void *arg);
+json_t *dpn_ovsdb_uuid(const char *uuid);
+json_t *dpn_ovsdb_named(const char *name);
+/* [["_uuid","==",["uuid",u]]] */
+json_t *dpn_ovsdb_where_uuid(const char *uuid);
+
+#endif

@@ -1,0 +1,511 @@
+/* OVS-DPDK lifecycle and the reconcile loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DPN_LOG_MOD "ovs"
+#include "dpn_desired.h"
+#include "dpn_log.h"
+#include "dpn_nl.h"
+#include "dpn_reconcile.h"
+#include "ovs_priv.h"
+
+#define RESYNC_MS	   2000
+#define RESTART_MIN_MS	   200
+#define RESTART_MAX_MS	   5000
+#define STABLE_UPTIME_S	   30
+
+static const char *const tables[] = {"Open_vSwitch", "Bridge", "Port", "Interface", NULL};
+
+static void kick_cb(evutil_socket_t fd, short what, void *arg);
+
+static void arm(struct event *ev, int ms)
+{
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+	evtimer_add(ev, &tv);
+}
+
+void dpn_ovs_kick(struct dpn_ovs *o)
+{
+	event_active(o->kick_ev, EV_TIMEOUT, 0);
+}
+
+static json_t *ovs_row(struct dpn_ovs *o)
+{
+	const char *u;
+	json_t *row;
+	json_object_foreach (dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row)
+		return row;
+	return NULL;
+}
+
+static bool dpdk_initialized(struct dpn_ovs *o)
+{
+	return json_is_true(json_object_get(ovs_row(o), "dpdk_initialized"));
+}
+
+void dpn_ovs_log_tail_error(const char *path, char *buf, size_t len)
+{
+	char chunk[65536], *line, *save = NULL;
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fseek(f, -(long)(sizeof(chunk) - 1), SEEK_END) < 0)
+		rewind(f);
+	n = fread(chunk, 1, sizeof(chunk) - 1, f);
+	fclose(f);
+	chunk[n] = '\0';
+	for (line = strtok_r(chunk, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, "|ERR|") || strstr(line, "|EMER|"))
+			snprintf(buf, len, "%s", line);
+}
+
+/* Runs a tool to completion (ovsdb-tool); its stdout goes to out if given. */
+static int run_tool(char *const argv[], char *out, size_t outlen)
+{
+	int pfd[2], status;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	char discard[256];
+	size_t off = 0;
+	ssize_t r;
+	/* Keep draining even when out is full so the tool never blocks on us. */
+	while ((r = read(pfd[0], out && off + 1 < outlen ? out + off : discard,
+			out && off + 1 < outlen ? outlen - 1 - off : sizeof(discard))) > 0)
+		if (out && off + 1 < outlen)
+			off += r;
+	close(pfd[0]);
+	if (out)
+		out[off] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return -EIO;
+	return 0;
+}
+
+static int ensure_db(struct dpn_ovs *o)
+{
+	const struct dpn_ovs_conf *c = &o->conf->ovs;
+	char dir[DPN_PATH_MAX], out[64];
+	int ret;
+
+	snprintf(dir, sizeof(dir), "%s", c->db_file);
+	if ((ret = dpn_mkdir_p(dirname(dir), 0755)) < 0)
+		return ret;
+	if (access(c->db_file, F_OK) < 0) {
+		char *argv[] = {(char *)c->ovsdb_tool_bin, "create", (char *)c->db_file,
+			(char *)c->schema, NULL};
+		LOG_INFO("creating OVS database %s", c->db_file);
+		if ((ret = run_tool(argv, NULL, 0)) < 0)
+			LOG_ERR("%s create %s %s failed", c->ovsdb_tool_bin, c->db_file, c->schema);
+		return ret;
+	}
+	char *argv[] = {(char *)c->ovsdb_tool_bin, "needs-conversion", (char *)c->db_file,
+		(char *)c->schema, NULL};
+	if (run_tool(argv, out, sizeof(out)) == 0 && !strncmp(out, "yes", 3)) {
+		char *conv[] = {(char *)c->ovsdb_tool_bin, "convert", (char *)c->db_file,
+			(char *)c->schema, NULL};
+		LOG_INFO("converting %s to the installed schema", c->db_file);
+		return run_tool(conv, NULL, 0);
+	}
+	return 0;
+}
+
+static void proc_out_path(struct dpn_ovs *o, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s.out", o->conf->ovs.log_dir, name);
+}
+
+static int start_ovsdb(struct dpn_ovs *o)
+{
+	const struct dpn_ovs_conf *c = &o->conf->ovs;
+	char remote[300], pidf[300], log[300], out[300];
+	int ret;
+
+	if ((ret = ensure_db(o)) < 0)
+		return ret;
+	snprintf(remote, sizeof(remote), "--remote=punix:%s", c->db_socket);
+	snprintf(pidf, sizeof(pidf), "--pidfile=%s/ovsdb-server.pid", c->run_dir);
+	snprintf(log, sizeof(log), "--log-file=%s/ovsdb-server.log", c->log_dir);
+	char *argv[] = {(char *)c->ovsdb_server_bin, (char *)c->db_file, remote,
+		"--remote=db:Open_vSwitch,Open_vSwitch,manager_options", pidf, log, NULL};
+	proc_out_path(o, "ovsdb-server", out, sizeof(out));
+	return dpn_proc_start(o->dbproc, argv, out);
+}
+
+static int start_vswitchd(struct dpn_ovs *o)
+{
+	const struct dpn_ovs_conf *c = &o->conf->ovs;
+	char db[300], pidf[300], log[DPN_PATH_MAX + 48], out[300];
+	int ret;
+
+	snprintf(db, sizeof(db), "unix:%s", c->db_socket);
+	snprintf(pidf, sizeof(pidf), "--pidfile=%s/ovs-vswitchd.pid", c->run_dir);
+	snprintf(log, sizeof(log), "--log-file=%s", o->vs_log);
+	char *argv[] = {(char *)c->vswitchd_bin, db, pidf, log, NULL};
+	proc_out_path(o, "ovs-vswitchd", out, sizeof(out));
+	o->dpdk_init_error[0] = '\0';
+	o->bump_cfg = true;
+	ret = dpn_proc_start(o->vsproc, argv, out);
+	if (ret == 0) {
+		struct timeval tv = {c->dpdk.init_timeout_s, 0};
+		evtimer_add(o->init_ev, &tv);
+	}
+	return ret;
+}
+
+static void init_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dpn_ovs *o = arg;
+	char line[512];
+	(void)fd;
+	(void)what;
+
+	if (dpdk_initialized(o) || !dpn_proc_pid(o->vsproc))
+		return;
+	dpn_ovs_log_tail_error(o->vs_log, line, sizeof(line));
+	snprintf(o->dpdk_init_error, sizeof(o->dpdk_init_error),
+		"DPDK not initialized %ds after ovs-vswitchd started; %s: %s",
+		o->conf->ovs.dpdk.init_timeout_s, o->vs_log, line[0] ? line : "(no error logged)");
+	LOG_ERR("%s", o->dpdk_init_error);
+}
+
+static void restart_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct restart *r = arg;
+	struct dpn_ovs *o = r->o;
+	(void)fd;
+	(void)what;
+
+	if (o->shutting_down || dpn_proc_pid(r->proc))
+		return;
+	dpn_proc_count_restart(r->proc);
+	if (r->proc == o->dbproc)
+		start_ovsdb(o);
+	/* vswitchd waits for the reconcile loop: its DPDK settings must be in the db. */
+	dpn_ovs_kick(o);
+}
+
+static void on_proc_exit(void *arg, struct dpn_proc *p, int status)
+{
+	struct dpn_ovs *o = arg;
+	struct restart *r = p == o->dbproc ? &o->db_restart : &o->vs_restart;
+	(void)status;
+
+	o->converged = false;
+	if (p == o->vsproc)
+		o->bump_cfg = true;
+	if (o->shutting_down || o->conf->ovs.mode != DPN_OVS_MANAGED)
+		return;
+	if (p == o->vsproc && !dpdk_initialized(o)) {
+		char line[512];
+		dpn_ovs_log_tail_error(o->vs_log, line, sizeof(line));
+		if (line[0]) {
+			snprintf(o->dpdk_init_error, sizeof(o->dpdk_init_error),
+				"ovs-vswitchd exited before DPDK initialized; %s: %s", o->vs_log, line);
+			LOG_ERR("%s", o->dpdk_init_error);
+		}
+	}
+	struct timeval tv = {r->backoff_ms / 1000, (r->backoff_ms % 1000) * 1000};
+	LOG_INFO("restarting %s in %d ms", dpn_proc_name(p), r->backoff_ms);
+	evtimer_add(r->ev, &tv);
+	r->backoff_ms = r->backoff_ms * 2 > RESTART_MAX_MS ? RESTART_MAX_MS : r->backoff_ms * 2;
+}
+
+/* vswitchd reads DPDK settings only when it starts: start it once they are in. */
+static bool startup_config_applied(struct dpn_ovs *o)
+{
+	json_t *want = json_object_get(json_object_get(o->desired, "ovs"), "other_config"), *v;
+	json_t *have = json_object_get(ovs_row(o), "other_config");
+	const char *k;
+
+	if (!ovs_row(o))
+		return false;
+	json_object_foreach (want, k, v) {
+		if (!dpn_desired_is_startup_key(k))
+			continue;
+		const char *h = dpn_ovsdb_map_get(have, k);
+		if (json_is_null(v) ? h != NULL : !h || strcmp(h, json_string_value(v)))
+			return false;
+	}
+	return true;
+}
+
+static void txn_done(void *arg, json_t *result, const char *error)
+{
+	struct dpn_ovs *o = arg;
+	(void)result;
+
+	o->txn_inflight = false;
+	if (error) {
+		snprintf(o->last_error, sizeof(o->last_error), "%s", error);
+		LOG_ERR("reconcile transaction failed: %s", error);
+		arm(o->resync_ev, 1000);
+		return;
+	}
+	o->txns++;
+	o->last_error[0] = '\0';
+	dpn_ovs_kick(o);
+}
+
+static bool ensure_host_side(struct dpn_ovs *o)
+{
+	const struct dpn_uplink_conf *u = &o->conf->uplink;
+	bool changed;
+	int ret;
+
+	if (!u->present || !u->has_encap)
+		return true;
+	ret = dpn_nl_ensure_addr(u->bridge, &u->encap, &changed);
+	if (ret == -ENODEV)
+		return false; /* vswitchd has not created the bridge's tap yet */
+	if (ret < 0) {
+		snprintf(o->last_error, sizeof(o->last_error), "%s: cannot set encap IP: %s",
+			u->bridge, strerror(-ret));
+		return false;
+	}
+	if (changed)
+		LOG_INFO("%s: encap IP set and link up", u->bridge);
+	return true;
+}
+
+/* As `ovs-vsctl --wait`: bump next_cfg; ovs-vswitchd copies it to cur_cfg once
+ * it has applied the database, so stale rows after a crash are not mistaken
+ * for a working datapath. */
+static void add_cfg_bump(struct dpn_ovs *o, json_t *ops)
+{
+	const char *u;
+	json_t *row;
+
+	json_object_foreach (dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row) {
+		json_array_append_new(ops, json_pack("{s:s, s:s, s:o, s:[[s, s, i]]}", "op", "mutate",
+			"table", "Open_vSwitch", "where", dpn_ovsdb_where_uuid(u), "mutations",
+			"next_cfg", "+=", 1));
+		return;
+	}
+}
+
+bool dpn_ovs_vswitchd_ready(struct dpn_ovs *o)
+{
+	json_t *row = ovs_row(o);
+	json_int_t cur = json_integer_value(json_object_get(row, "cur_cfg"));
+	json_int_t next = json_integer_value(json_object_get(row, "next_cfg"));
+
+	return dpdk_initialized(o) && cur >= next && !o->bump_cfg;
+}
+
+static void reconcile(struct dpn_ovs *o)
+{
+	bool managed = o->conf->ovs.mode == DPN_OVS_MANAGED, was = o->converged;
+	char *err = NULL;
+	json_t *ops;
+
+	o->converged = false;
+	if (!dpn_ovsdb_is_connected(o->db) || o->txn_inflight)
+		return;
+	ops = dpn_reconcile_ops(o->desired, dpn_ovsdb_replica(o->db), &err);
+	if (!ops) {
+		if (strcmp(o->last_error, err))
+			LOG_ERR("cannot reconcile: %s", err);
+		snprintf(o->last_error, sizeof(o->last_error), "%s", err);
+		free(err);
+		return;
+	}
+	if (json_array_size(ops) || o->bump_cfg) {
+		if (json_array_size(ops))
+			LOG_INFO("applying %zu OVSDB operation(s)", json_array_size(ops));
+		add_cfg_bump(o, ops);
+		json_array_append_new(ops, json_pack("{s:s, s:s}", "op", "comment", "comment",
+			"dpnoded: reconcile"));
+		if (dpn_ovsdb_transact(o->db, ops, txn_done, o) == 0) {
+			o->txn_inflight = true;
+			o->bump_cfg = false;
+		}
+		return;
+	}
+	json_decref(ops);
+	if (managed && !dpn_proc_pid(o->vsproc) && !evtimer_pending(o->vs_restart.ev, NULL) &&
+		startup_config_applied(o) && dpn_proc_adopt(o->vsproc) < 0)
+		start_vswitchd(o);
+	if (!managed)
+		dpn_proc_adopt(o->vsproc); /* for status only */
+	o->net_ok = ensure_host_side(o);
+	o->converged = o->net_ok && dpn_ovs_vswitchd_ready(o) && (!managed || dpn_proc_pid(o->vsproc));
+	if (o->converged) {
+		o->last_error[0] = '\0';
+		o->dpdk_init_error[0] = '\0';
+	}
+	if (o->converged && !was) {
+		LOG_INFO("node datapath converged");
+		/* A process that stayed up long enough earns a fresh backoff. */
+		if (dpn_proc_uptime_s(o->vsproc) > STABLE_UPTIME_S)
+			o->vs_restart.backoff_ms = RESTART_MIN_MS;
+		if (o->on_converged)
+			o->on_converged(o->arg);
+	}
+}
+
+static void kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	reconcile(arg);
+}
+
+static void resync_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dpn_ovs *o = arg;
+	(void)fd;
+	(void)what;
+	reconcile(o);
+	arm(o->resync_ev, RESYNC_MS);
+}
+
+static void db_connected(void *arg)
+{
+	struct dpn_ovs *o = arg;
+	struct dpn_proc *p = o->dbproc;
+	if (dpn_proc_uptime_s(p) > STABLE_UPTIME_S)
+		o->db_restart.backoff_ms = RESTART_MIN_MS;
+	dpn_ovs_kick(o);
+}
+
+static void db_changed(void *arg)
+{
+	dpn_ovs_kick(arg);
+}
+
+static void db_disconnected(void *arg)
+{
+	struct dpn_ovs *o = arg;
+	o->converged = false;
+	o->txn_inflight = false;
+}
+
+static void restart_init(struct dpn_ovs *o, struct restart *r, struct dpn_proc *p)
+{
+	r->o = o;
+	r->proc = p;
+	r->backoff_ms = RESTART_MIN_MS;
+	r->ev = evtimer_new(o->base, restart_cb, r);
+}
+
+struct dpn_ovs *dpn_ovs_new(struct event_base *base, const struct dpn_conf *conf,
+	void (*converged)(void *arg), void *arg)
+{
+	struct dpn_ovs *o = calloc(1, sizeof(*o));
+	char pidf[300];
+
+	if (!o)
+		return NULL;
+	o->base = base;
+	o->conf = conf;
+	o->on_converged = converged;
+	o->arg = arg;
+	o->desired = dpn_desired_from_conf(conf);
+	o->bump_cfg = true; /* the db may predate us: have vswitchd confirm it */
+	snprintf(o->vs_log, sizeof(o->vs_log), "%s/ovs-vswitchd.log", conf->ovs.log_dir);
+	snprintf(pidf, sizeof(pidf), "%s/ovsdb-server.pid", conf->ovs.run_dir);
+	o->dbproc = dpn_proc_new(base, "ovsdb-server", pidf, "ovsdb-server", on_proc_exit, o);
+	snprintf(pidf, sizeof(pidf), "%s/ovs-vswitchd.pid", conf->ovs.run_dir);
+	/* comm is the binary's name, cut to 15 chars: ovs-vswitchd-dp for the DPDK build. */
+	char bin[DPN_PATH_MAX];
+	snprintf(bin, sizeof(bin), "%s", conf->ovs.vswitchd_bin);
+	o->vsproc = dpn_proc_new(base, "ovs-vswitchd", pidf, basename(bin), on_proc_exit, o);
+	for (int i = 0; i < 2; i++) {
+		struct dpn_proc *p = i ? o->vsproc : o->dbproc;
+		dpn_proc_setenv(p, "OVS_RUNDIR", conf->ovs.run_dir);
+		dpn_proc_setenv(p, "OVS_LOGDIR", conf->ovs.log_dir);
+	}
+	restart_init(o, &o->db_restart, o->dbproc);
+	restart_init(o, &o->vs_restart, o->vsproc);
+	o->kick_ev = event_new(base, -1, 0, kick_cb, o);
+	o->resync_ev = evtimer_new(base, resync_cb, o);
+	o->init_ev = evtimer_new(base, init_timeout_cb, o);
+	return o;
+}
+
+int dpn_ovs_start(struct dpn_ovs *o)
+{
+	const struct dpn_ovs_conf *c = &o->conf->ovs;
+	static const struct dpn_ovsdb_ops ops = {
+		.connected = db_connected,
+		.disconnected = db_disconnected,
+		.changed = db_changed,
+	};
+	int ret;
+
+	if (c->mode == DPN_OVS_MANAGED) {
+		if ((ret = dpn_mkdir_p(c->run_dir, 0755)) < 0 ||
+			(ret = dpn_mkdir_p(c->log_dir, 0755)) < 0) {
+			LOG_ERR("creating %s or %s: %s", c->run_dir, c->log_dir, strerror(-ret));
+			return ret;
+		}
+		if (dpn_proc_adopt(o->dbproc) < 0 && (ret = start_ovsdb(o)) < 0) {
+			LOG_ERR("cannot start ovsdb-server: %s", strerror(-ret));
+			return ret;
+		}
+		dpn_proc_adopt(o->vsproc);
+	}
+	o->db = dpn_ovsdb_new(o->base, c->db_socket, "Open_vSwitch", tables, &ops, o);
+	if (!o->db)
+		return -ENOMEM;
+	arm(o->resync_ev, RESYNC_MS);
+	return 0;
+}
+
+void dpn_ovs_shutdown(struct dpn_ovs *o)
+{
+	o->shutting_down = true;
+	if (o->conf->ovs.mode != DPN_OVS_MANAGED || !o->conf->ovs.stop_on_exit)
+		return;
+	dpn_proc_stop(o->vsproc, 5000);
+	dpn_proc_stop(o->dbproc, 5000);
+}
+
+void dpn_ovs_free(struct dpn_ovs *o)
+{
+	if (!o)
+		return;
+	dpn_ovsdb_free(o->db);
+	dpn_proc_free(o->dbproc);
+	dpn_proc_free(o->vsproc);
+	event_free(o->db_restart.ev);
+	event_free(o->vs_restart.ev);
+	event_free(o->kick_ev);
+	event_free(o->resync_ev);
+	event_free(o->init_ev);
+	json_decref(o->desired);
+	free(o);
+}
+
+json_t *dpn_ovs_desired(struct dpn_ovs *o)
+{
+	return o->desired;
+}
+
+bool dpn_ovs_converged(const struct dpn_ovs *o)
+{
+	return o->converged;
+}

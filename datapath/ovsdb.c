@@ -1,0 +1,362 @@
+/* OVSDB client connection: monitor replica, transactions, echo, reconnect. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+
+#define DPN_LOG_MOD "ovsdb"
+#include "dpn_jsonrpc.h"
+#include "dpn_log.h"
+#include "dpn_ovsdb.h"
+
+#define BACKOFF_MIN_MS	 100
+#define BACKOFF_MAX_MS	 2000
+#define PROBE_MS	 5000
+#define PROBE_MISSES_MAX 3
+
+struct pending {
+	struct pending *next;
+	json_int_t id;
+	dpn_ovsdb_txn_cb cb;
+	void *arg;
+};
+
+struct dpn_ovsdb {
+	struct event_base *base;
+	char *path;
+	char *db;
+	const char *const *tables;
+	struct dpn_ovsdb_ops ops;
+	void *arg;
+
+	struct bufferevent *bev;
+	struct event *retry_ev;
+	struct event *probe_ev;
+	struct dpn_jsbuf rx;
+	int backoff_ms;
+	int probe_misses;
+	bool synced; /* monitor reply received */
+	bool down_logged;
+	json_int_t next_id;
+	json_int_t monitor_id;
+	struct pending *pending;
+	json_t *replica;
+};
+
+static void schedule_retry(struct dpn_ovsdb *c);
+
+static void fail_pending(struct dpn_ovsdb *c, const char *why)
+{
+	while (c->pending) {
+		struct pending *p = c->pending;
+		c->pending = p->next;
+		if (p->cb)
+			p->cb(p->arg, NULL, why);
+		free(p);
+	}
+}
+
+static void disconnect(struct dpn_ovsdb *c, const char *why)
+{
+	bool was_synced = c->synced;
+
+	if (c->bev) {
+		bufferevent_free(c->bev);
+		c->bev = NULL;
+	}
+	dpn_jsbuf_free(&c->rx);
+	c->synced = false;
+	json_object_clear(c->replica);
+	event_del(c->probe_ev);
+	if (was_synced)
+		LOG_WARN("%s: disconnected: %s", c->path, why);
+	fail_pending(c, "disconnected from ovsdb-server");
+	if (was_synced && c->ops.disconnected)
+		c->ops.disconnected(c->arg);
+	schedule_retry(c);
+}
+
+static int send_msg(struct dpn_ovsdb *c, json_t *msg)
+{
+	char *s = json_dumps(msg, JSON_COMPACT);
+	int ret = 0;
+
+	if (!s)
+		return -ENOMEM;
+	if (!c->bev || bufferevent_write(c->bev, s, strlen(s)) < 0)
+		ret = -ENOTCONN;
+	free(s);
+	return ret;
+}
+
+static void handle_reply(struct dpn_ovsdb *c, json_t *msg)
+{
+	json_int_t id = json_integer_value(json_object_get(msg, "id"));
+	struct pending **pp, *p;
+
+	if (id == c->monitor_id) {
+		json_t *err = json_object_get(msg, "error");
+		if (err && !json_is_null(err)) {
+			char *e = json_dumps(err, JSON_ENCODE_ANY);
+			LOG_ERR("%s: monitor refused: %s", c->path, e);
+			free(e);
+			disconnect(c, "monitor refused");
+			return;
+		}
+		json_object_clear(c->replica);
+		dpn_ovsdb_apply_update(c->replica, json_object_get(msg, "result"));
+		c->synced = true;
+		c->backoff_ms = BACKOFF_MIN_MS;
+		LOG_INFO("%s: connected, monitoring %s", c->path, c->db);
+		c->down_logged = false;
+		if (c->ops.connected)
+			c->ops.connected(c->arg);
+		return;
+	}
+	for (pp = &c->pending; (p = *pp); pp = &p->next) {
+		if (p->id != id)
+			continue;
+		*pp = p->next;
+		char *err = dpn_ovsdb_txn_error(msg);
+		if (p->cb)
+			p->cb(p->arg, err ? NULL : json_object_get(msg, "result"), err);
+		free(err);
+		free(p);
+		return;
+	}
+	/* Replies to our echo probes land here: any traffic proves liveness. */
+}
+
+static void handle_msg(struct dpn_ovsdb *c, json_t *msg)
+{
+	const char *method = json_string_value(json_object_get(msg, "method"));
+
+	c->probe_misses = 0;
+	if (!method) {
+		handle_reply(c, msg);
+		return;
+	}
+	if (!strcmp(method, "echo")) {
+		json_t *r = json_pack("{s:O, s:n, s:O}", "result", json_object_get(msg, "params"),
+			"error", "id", json_object_get(msg, "id"));
+		send_msg(c, r);
+		json_decref(r);
+	} else if (!strcmp(method, "update")) {
+		json_t *params = json_object_get(msg, "params");
+		if (dpn_ovsdb_apply_update(c->replica, json_array_get(params, 1)) == 0 &&
+			c->ops.changed)
+			c->ops.changed(c->arg);
+	}
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	struct dpn_ovsdb *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	json_t *msg;
+	int ret;
+
+	while (evbuffer_get_length(in)) {
+		size_t n = evbuffer_get_contiguous_space(in);
+		ret = dpn_jsbuf_feed(&c->rx, evbuffer_pullup(in, n), n);
+		evbuffer_drain(in, n);
+		if (ret < 0) {
+			disconnect(c, strerror(-ret));
+			return;
+		}
+	}
+	while ((ret = dpn_jsbuf_next(&c->rx, &msg)) == 1) {
+		handle_msg(c, msg);
+		json_decref(msg);
+		if (!c->bev)
+			return; /* the handler disconnected */
+	}
+	if (ret < 0)
+		disconnect(c, "protocol error (not JSON)");
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct dpn_ovsdb *c = arg;
+	(void)bev;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		json_t *req;
+		LOG_DEBUG("%s: socket connected", c->path);
+		c->monitor_id = c->next_id++;
+		req = dpn_ovsdb_monitor_req(c->db, c->tables, c->monitor_id);
+		send_msg(c, req);
+		json_decref(req);
+		struct timeval tv = {PROBE_MS / 1000, (PROBE_MS % 1000) * 1000};
+		event_add(c->probe_ev, &tv);
+		return;
+	}
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		if (!c->synced && !c->down_logged) {
+			LOG_INFO("%s: not reachable yet (%s), retrying", c->path,
+				what & BEV_EVENT_EOF ? "closed" : strerror(EVUTIL_SOCKET_ERROR()));
+			c->down_logged = true;
+		}
+		disconnect(c, what & BEV_EVENT_EOF ? "connection closed" : "socket error");
+	}
+}
+
+static void try_connect(evutil_socket_t fd, short what, void *arg)
+{
+	struct dpn_ovsdb *c = arg;
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	(void)fd;
+	(void)what;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", c->path);
+	c->bev = bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		schedule_retry(c);
+		return;
+	}
+	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		on_event(c->bev, BEV_EVENT_ERROR, c);
+}
+
+static void schedule_retry(struct dpn_ovsdb *c)
+{
+	struct timeval tv = {c->backoff_ms / 1000, (c->backoff_ms % 1000) * 1000};
+	event_add(c->retry_ev, &tv);
+	c->backoff_ms = c->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : c->backoff_ms * 2;
+}
+
+static void on_probe(evutil_socket_t fd, short what, void *arg)
+{
+	struct dpn_ovsdb *c = arg;
+	(void)fd;
+	(void)what;
+
+	if (++c->probe_misses > PROBE_MISSES_MAX) {
+		disconnect(c, "no answer to echo probes");
+		return;
+	}
+	json_t *req = dpn_ovsdb_req("echo", json_array(), c->next_id++);
+	send_msg(c, req);
+	json_decref(req);
+	struct timeval tv = {PROBE_MS / 1000, (PROBE_MS % 1000) * 1000};
+	event_add(c->probe_ev, &tv);
+}
+
+struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, const char *db,
+	const char *const tables[], const struct dpn_ovsdb_ops *ops, void *arg)
+{
+	struct dpn_ovsdb *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->base = base;
+	c->path = strdup(sock_path);
+	c->db = strdup(db);
+	c->tables = tables;
+	c->ops = *ops;
+	c->arg = arg;
+	c->next_id = 1;
+	c->backoff_ms = BACKOFF_MIN_MS;
+	c->replica = json_object();
+	c->retry_ev = evtimer_new(base, try_connect, c);
+	c->probe_ev = evtimer_new(base, on_probe, c);
+	dpn_jsbuf_init(&c->rx);
+	event_active(c->retry_ev, EV_TIMEOUT, 0);
+	return c;
+}
+
+void dpn_ovsdb_free(struct dpn_ovsdb *c)
+{
+	if (!c)
+		return;
+	if (c->bev)
+		bufferevent_free(c->bev);
+	fail_pending(c, "client closed");
+	event_free(c->retry_ev);
+	event_free(c->probe_ev);
+	dpn_jsbuf_free(&c->rx);
+	json_decref(c->replica);
+	free(c->path);
+	free(c->db);
+	free(c);
+}
+
+bool dpn_ovsdb_is_connected(const struct dpn_ovsdb *c)
+{
+	return c->synced;
+}
+
+int dpn_ovsdb_transact(struct dpn_ovsdb *c, json_t *ops, dpn_ovsdb_txn_cb cb, void *arg)
+{
+	struct pending *p, **tail;
+	json_t *req;
+	int ret;
+
+	if (!c->synced) {
+		json_decref(ops);
+		return -ENOTCONN;
+	}
+	json_array_insert_new(ops, 0, json_string(c->db));
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		json_decref(ops);
+		return -ENOMEM;
+	}
+	p->id = c->next_id++;
+	p->cb = cb;
+	p->arg = arg;
+	req = dpn_ovsdb_req("transact", ops, p->id);
+	if (dpn_log_get_level() >= DPN_LOG_DEBUG) {
+		char *s = json_dumps(req, JSON_COMPACT);
+		LOG_DEBUG("transact: %s", s);
+		free(s);
+	}
+	ret = send_msg(c, req);
+	json_decref(req);
+	if (ret < 0) {
+		free(p);
+		return ret;
+	}
+	for (tail = &c->pending; *tail; tail = &(*tail)->next)
+		;
+	*tail = p;
+	return 0;
+}
+
+json_t *dpn_ovsdb_table(const struct dpn_ovsdb *c, const char *table)
+{
+	return json_object_get(c->replica, table);
+}
+
+json_t *dpn_ovsdb_row(const struct dpn_ovsdb *c, const char *table, const char *uuid)
+{
+	return json_object_get(json_object_get(c->replica, table), uuid);
+}
+
+json_t *dpn_ovsdb_find(const struct dpn_ovsdb *c, const char *table, const char *name,
+	const char **uuid)
+{
+	const char *u;
+	json_t *row;
+
+	json_object_foreach (json_object_get(c->replica, table), u, row) {
+		if (!strcmp(json_string_value(json_object_get(row, "name")) ?: "", name)) {
+			if (uuid)
+				*uuid = u;
+			return row;
+		}
+	}
+	return NULL;
+}
+
+json_t *dpn_ovsdb_replica(const struct dpn_ovsdb *c)
+{
+	return c->replica;
+}

@@ -1,0 +1,197 @@
+/* OVSDB messages and datums (RFC 7047 sections 4 and 5.1). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dpn_ovsdb.h"
+
+json_t *dpn_ovsdb_req(const char *method, json_t *params, json_int_t id)
+{
+	return json_pack("{s:s, s:o, s:I}", "method", method, "params", params, "id", id);
+}
+
+json_t *dpn_ovsdb_monitor_req(const char *db, const char *const tables[], json_int_t id)
+{
+	json_t *reqs = json_object();
+
+	/* An empty monitor-request monitors all columns with all changes. */
+	for (int i = 0; tables[i]; i++)
+		json_object_set_new(reqs, tables[i], json_object());
+	return dpn_ovsdb_req("monitor", json_pack("[s, n, o]", db, reqs), id);
+}
+
+int dpn_ovsdb_apply_update(json_t *replica, json_t *updates)
+{
+	const char *tname, *uuid;
+	json_t *tu, *ru;
+
+	if (!json_is_object(updates))
+		return -EPROTO;
+	json_object_foreach (updates, tname, tu) {
+		json_t *table = json_object_get(replica, tname);
+		if (!table) {
+			table = json_object();
+			json_object_set_new(replica, tname, table);
+		}
+		if (!json_is_object(tu))
+			return -EPROTO;
+		json_object_foreach (tu, uuid, ru) {
+			json_t *new = json_object_get(ru, "new");
+			/* monitor v1: "new" carries every monitored column. */
+			if (new)
+				json_object_set(table, uuid, new);
+			else
+				json_object_del(table, uuid);
+		}
+	}
+	return 0;
+}
+
+char *dpn_ovsdb_txn_error(json_t *reply)
+{
+	json_t *err = json_object_get(reply, "error"), *res, *op;
+	char *s = NULL;
+	size_t i;
+
+	if (err && !json_is_null(err)) {
+		char *e = json_dumps(err, JSON_ENCODE_ANY | JSON_COMPACT);
+		if (asprintf(&s, "transaction rejected: %s", e ? e : "?") < 0)
+			s = NULL;
+		free(e);
+		return s;
+	}
+	res = json_object_get(reply, "result");
+	json_array_foreach (res, i, op) {
+		json_t *e = json_object_get(op, "error");
+		if (!json_is_string(e))
+			continue;
+		const char *det = json_string_value(json_object_get(op, "details"));
+		if (asprintf(&s, "op %zu: %s%s%s", i, json_string_value(e), det ? ": " : "",
+			    det ? det : "") < 0)
+			s = NULL;
+		return s;
+	}
+	return NULL;
+}
+
+json_t *dpn_ovsdb_plain(json_t *d)
+{
+	const char *tag;
+	json_t *v, *out, *pair;
+	size_t i;
+
+	if (!json_is_array(d) || json_array_size(d) != 2)
+		return json_incref(d);
+	tag = json_string_value(json_array_get(d, 0));
+	v = json_array_get(d, 1);
+	if (!tag)
+		return json_incref(d);
+	if (!strcmp(tag, "uuid") || !strcmp(tag, "named-uuid"))
+		return json_incref(v);
+	if (!strcmp(tag, "set")) {
+		if (json_array_size(v) == 0)
+			return json_null();
+		if (json_array_size(v) == 1)
+			return dpn_ovsdb_plain(json_array_get(v, 0));
+		out = json_array();
+		json_array_foreach (v, i, pair)
+			json_array_append_new(out, dpn_ovsdb_plain(pair));
+		return out;
+	}
+	if (!strcmp(tag, "map")) {
+		out = json_object();
+		json_array_foreach (v, i, pair) {
+			const char *k = json_string_value(json_array_get(pair, 0));
+			if (k)
+				json_object_set_new(out, k, dpn_ovsdb_plain(json_array_get(pair, 1)));
+		}
+		return out;
+	}
+	return json_incref(d);
+}
+
+json_t *dpn_ovsdb_datum(json_t *plain)
+{
+	const char *k;
+	json_t *v, *pairs;
+
+	if (json_is_null(plain))
+		return json_pack("[s, []]", "set");
+	if (json_is_object(plain)) {
+		pairs = json_array();
+		json_object_foreach (plain, k, v)
+			json_array_append_new(pairs, json_pack("[s, O]", k, v));
+		return json_pack("[s, o]", "map", pairs);
+	}
+	return json_incref(plain);
+}
+
+const char *dpn_ovsdb_map_get(json_t *d, const char *key)
+{
+	json_t *pair;
+	size_t i;
+
+	if (!json_is_array(d) || strcmp(json_string_value(json_array_get(d, 0)) ?: "", "map"))
+		return NULL;
+	json_array_foreach (json_array_get(d, 1), i, pair) {
+		if (!strcmp(json_string_value(json_array_get(pair, 0)) ?: "", key))
+			return json_string_value(json_array_get(pair, 1));
+	}
+	return NULL;
+}
+
+void dpn_ovsdb_uuids(json_t *d, void (*fn)(const char *uuid, void *arg), void *arg)
+{
+	const char *tag = json_string_value(json_array_get(d, 0));
+	json_t *v;
+	size_t i;
+
+	if (!tag)
+		return;
+	if (!strcmp(tag, "uuid")) {
+		fn(json_string_value(json_array_get(d, 1)), arg);
+		return;
+	}
+	if (strcmp(tag, "set"))
+		return;
+	json_array_foreach (json_array_get(d, 1), i, v) {
+		const char *u = json_string_value(json_array_get(v, 1));
+		if (u)
+			fn(u, arg);
+	}
+}
+
+struct has_arg {
+	const char *uuid;
+	bool found;
+};
+
+static void has_cb(const char *uuid, void *arg)
+{
+	struct has_arg *h = arg;
+	if (!strcmp(uuid, h->uuid))
+		h->found = true;
+}
+
+bool dpn_ovsdb_set_has_uuid(json_t *d, const char *uuid)
+{
+	struct has_arg h = {.uuid = uuid};
+	dpn_ovsdb_uuids(d, has_cb, &h);
+	return h.found;
+}
+
+json_t *dpn_ovsdb_uuid(const char *uuid)
+{
+	return json_pack("[s, s]", "uuid", uuid);
+}
+
+json_t *dpn_ovsdb_named(const char *name)
+{
+	return json_pack("[s, s]", "named-uuid", name);
+}
+
+json_t *dpn_ovsdb_where_uuid(const char *uuid)
+{
+	return json_pack("[[s, s, o]]", "_uuid", "==", dpn_ovsdb_uuid(uuid));
+}

@@ -477,6 +477,9 @@ static void check_uplink(struct cctx *x, struct dpn_conf *c)
 {
 	struct dpn_uplink_conf *u = &c->uplink;
 
+	if (c->ovn.remote[0] && !u->has_encap && !c->ovn.has_encap_ip)
+		dpn_conf_errorf(x->errs, "ovn.encap_ip: missing; OVN needs a tunnel endpoint "
+			"(set ovn.encap_ip or uplink.encap_ip)");
 	if (!u->present)
 		return;
 	if (u->n_ports > 1 && u->bond_mode == DPN_BOND_NONE)
@@ -500,9 +503,6 @@ static void check_uplink(struct cctx *x, struct dpn_conf *c)
 	if (!strcmp(u->bridge, c->int_bridge))
 		dpn_conf_errorf(x->errs, "uplink.bridge: \"%s\" is also integration.bridge",
 			u->bridge);
-	if (c->ovn.remote[0] && !u->has_encap && !c->ovn.has_encap_ip)
-		dpn_conf_errorf(x->errs, "ovn.encap_ip: missing; OVN needs a tunnel endpoint "
-			"(set ovn.encap_ip or uplink.encap_ip)");
 }
 
 /* db_socket defaults to run_dir/db.sock; vhost_sock_dir must sit under run_dir

@@ -1,0 +1,35 @@
+# dpnode: thin wrapper around meson. `make run` and `make test` are the two
+# commands a new user types (see README.md).
+BUILD ?= build
+MESON_OPTS ?=
+
+.PHONY: all deps build run test unit integration bench clean format
+
+all: build
+
+deps:
+	@./tools/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+build: deps $(BUILD)/build.ninja
+	@ninja -C $(BUILD)
+
+run: build
+	@./tools/sim-node.sh $(BUILD)
+
+test: build
+	@./tests/run.sh $(BUILD)
+
+unit: build
+	@./tests/run.sh $(BUILD) unit
+
+integration: build
+	@./tests/run.sh $(BUILD) integration
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,107 @@
+#include "testlib.h"
+
+#include <errno.h>
+
+#include "dpn_util.h"
+
+static void cpulist_roundtrip(void **state)
+{
+	struct dpn_cpuset s;
+	char buf[64];
+	(void)state;
+
+	assert_int_equal(dpn_cpuset_parse_list("0-3,8,10-11", &s), 0);
+	assert_int_equal(dpn_cpuset_count(&s), 7);
+	assert_true(dpn_cpuset_isset(&s, 8));
+	assert_false(dpn_cpuset_isset(&s, 9));
+	assert_int_equal(dpn_cpuset_format_list(&s, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0-3,8,10-11");
+	assert_int_equal(dpn_cpuset_format_mask(&s, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0xd0f");
+}
+
+static void cpulist_rejects(void **state)
+{
+	struct dpn_cpuset s;
+	static const char *const bad[] = {"", "1-", "-1", "3-1", "1,,2", "1,", "a", "1 2", "0x3"};
+	(void)state;
+
+	for (size_t i = 0; i < DPN_ARRAY_SIZE(bad); i++)
+		assert_int_equal(dpn_cpuset_parse_list(bad[i], &s), -EINVAL);
+	assert_int_equal(dpn_cpuset_parse_list("5000", &s), -ERANGE);
+}
+
+static void mask_parse(void **state)
+{
+	struct dpn_cpuset s;
+	char buf[64];
+	(void)state;
+
+	assert_int_equal(dpn_cpuset_parse_mask("0x6", &s), 0);
+	assert_int_equal(dpn_cpuset_format_list(&s, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "1-2");
+	assert_int_equal(dpn_cpuset_parse_mask("F0", &s), 0);
+	assert_int_equal(dpn_cpuset_format_list(&s, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "4-7");
+	assert_int_equal(dpn_cpuset_parse_mask("0xg", &s), -EINVAL);
+	assert_int_equal(dpn_cpuset_parse_mask("0x", &s), -EINVAL);
+}
+
+static void pci_addresses(void **state)
+{
+	(void)state;
+	assert_true(dpn_pci_addr_valid("0000:01:00.0"));
+	assert_true(dpn_pci_addr_valid("0000:af:1f.7"));
+	assert_true(dpn_pci_addr_valid("0000:AF:00.1"));
+	assert_false(dpn_pci_addr_valid("0000:zz:00.0"));
+	assert_false(dpn_pci_addr_valid("01:00.0"));
+	assert_false(dpn_pci_addr_valid("0000:01:20.0")); /* device > 0x1f */
+	assert_false(dpn_pci_addr_valid("0000:01:00.8")); /* function > 7 */
+	assert_false(dpn_pci_addr_valid("0000:01:00.0 "));
+}
+
+static void cidrs(void **state)
+{
+	struct dpn_cidr c;
+	char buf[64];
+	(void)state;
+
+	assert_int_equal(dpn_cidr_parse("192.168.1.5/24", false, &c), 0);
+	assert_int_equal(c.family, AF_INET);
+	assert_int_equal(c.prefix, 24);
+	assert_int_equal(dpn_cidr_addr_str(&c, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "192.168.1.5");
+	assert_int_equal(dpn_cidr_parse("fd00::1/64", false, &c), 0);
+	assert_int_equal(c.family, AF_INET6);
+	assert_int_equal(dpn_cidr_parse("10.0.0.1", false, &c), -EINVAL);
+	assert_int_equal(dpn_cidr_parse("10.0.0.1", true, &c), 0);
+	assert_int_equal(c.prefix, 32);
+	assert_int_equal(dpn_cidr_parse("10.0.0.300/24", false, &c), -EINVAL);
+	assert_int_equal(dpn_cidr_parse("10.0.0.1/33", false, &c), -EINVAL);
+	assert_int_equal(dpn_cidr_parse("10.0.0.1/", false, &c), -EINVAL);
+	assert_int_equal(dpn_cidr_parse("10.0.0.1/2x", false, &c), -EINVAL);
+}
+
+static void ifnames(void **state)
+{
+	(void)state;
+	assert_true(dpn_ifname_valid("br-phy"));
+	assert_false(dpn_ifname_valid(""));
+	assert_false(dpn_ifname_valid("a/b"));
+	assert_false(dpn_ifname_valid(".."));
+	assert_false(dpn_ifname_valid("0123456789abcdef"));
+	assert_false(dpn_ifname_valid("a b"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cpulist_roundtrip),
+		cmocka_unit_test(cpulist_rejects),
+		cmocka_unit_test(mask_parse),
+		cmocka_unit_test(pci_addresses),
+		cmocka_unit_test(cidrs),
+		cmocka_unit_test(ifnames),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

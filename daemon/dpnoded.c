@@ -203,14 +203,14 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	d.started = time(NULL);
 	LOG_INFO("dpnoded %s starting with %s", DPN_VERSION, d.conf_path);
-	d.hp_result = dpn_hp_apply(&d.conf.hugepages);
-	if (d.hp_result < 0 && d.hp_result != -ENOMEM)
-		LOG_WARN("hugepages not applied: %s", strerror(-d.hp_result));
-
+	/* The API socket first: a second dpnoded is refused before it touches anything. */
 	d.base = event_base_new();
 	d.api = dpn_api_new(d.base, &d.conf.api);
 	if (!d.api)
 		return 1;
+	d.hp_result = dpn_hp_apply(&d.conf.hugepages);
+	if (d.hp_result < 0 && d.hp_result != -ENOMEM)
+		LOG_WARN("hugepages not applied: %s", strerror(-d.hp_result));
 	d.ovs = dpn_ovs_new(d.base, &d.conf, on_converged, &d);
 	dpn_api_register(d.api, "ping", api_ping, &d);
 	dpn_api_register(d.api, "status", api_status, &d);

@@ -22,6 +22,7 @@ dpdk
 openvswitch-switch-dpdk
 openvswitch-common
 iproute2
+iputils-ping
 procps
 psmisc
 jq

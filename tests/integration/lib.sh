@@ -1,0 +1,165 @@
+# Shared setup for integration tests: a real OVS-DPDK node under dpnoded in a
+# temp dir, its uplink a veth pair driven by net_af_packet, the far end of the
+# veth in a network namespace acting as the wire's other host.
+# Tests print TAP lines; tests/run.sh counts them.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+DPNODED=$ROOT/$BUILD/daemon/dpnoded
+CTL=$ROOT/$BUILD/tools/dpnodectl
+N_FAIL=0
+DPNODED_PID=
+T=
+VA=
+VB=
+NS=
+ENCAP_IP=198.18.99.10
+PEER_IP=198.18.99.20
+
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; N_FAIL=$((N_FAIL + 1)); }
+# check DESC CMD...: one TAP line from a command's success
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else notok "$desc"; fi
+}
+# check_eq DESC GOT WANT
+check_eq() {
+	if [ "$2" == "$3" ]; then ok "$1"; else notok "$1 (got '$2', want '$3')"; fi
+}
+
+status_json() { "$CTL" status --json 2>/dev/null; }
+# jq over the current status
+st() { status_json | jq -r "$1"; }
+vsctl() { ovs-vsctl --db=unix:$T/ovs/db.sock --timeout=5 "$@"; }
+
+reserve_hugepages() { # pages of 2M
+	local want=$1
+	mountpoint -q /dev/hugepages || { mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages; }
+	if [ "$(cat /proc/sys/vm/nr_hugepages)" -lt "$want" ]; then
+		echo "$want" >/proc/sys/vm/nr_hugepages
+	fi
+	[ "$(cat /proc/sys/vm/nr_hugepages)" -ge "$want" ]
+}
+
+# write_config FILE [jq filter applied to the base config]
+write_config() {
+	local file=$1 filter=${2:-.}
+	jq "$filter" >"$file" <<EOT
+{
+  "log_level": "debug",
+  "api": { "socket": "$T/dpnoded.sock" },
+  "hugepages": { "page_size": "2M", "mb_per_numa": [1024] },
+  "ovs": {
+    "mode": "managed",
+    "run_dir": "$T/ovs",
+    "db_file": "$T/ovs/conf.db",
+    "log_dir": "$T/log",
+    "dpdk": {
+      "socket_mem": [512],
+      "lcore": "0",
+      "pmd_cores": "1",
+      "extra_args": ["--no-pci"],
+      "init_timeout_s": 30
+    },
+    "stop_on_exit": true
+  },
+  "uplink": {
+    "ports": [ { "name": "dpdk0", "devargs": "net_af_packet0,iface=$VA" } ],
+    "encap_ip": "$ENCAP_IP/24"
+  }
+}
+EOT
+}
+
+it_setup() {
+	T=$(mktemp -d /tmp/dpnit.XXXXXX)
+	local id=$$
+	VA=dpt${id}a
+	VB=dpt${id}b
+	NS=dpnit$id
+	export DPNODE_SOCK=$T/dpnoded.sock
+	trap it_cleanup EXIT
+	reserve_hugepages 600 || { notok "reserve hugepages"; exit 1; }
+	ip link add "$VA" type veth peer name "$VB"
+	ip netns add "$NS"
+	ip link set "$VB" netns "$NS"
+	ip link set "$VA" up
+	ip -n "$NS" link set lo up
+	ip -n "$NS" link set "$VB" up
+	ip -n "$NS" addr add "$PEER_IP/24" dev "$VB"
+	write_config "$T/node.json"
+}
+
+it_start() { # [config]
+	local conf=${1:-$T/node.json}
+	"$DPNODED" --config "$conf" --foreground >>"$T/dpnoded.log" 2>&1 &
+	DPNODED_PID=$!
+}
+
+# wait_until TIMEOUT_S CMD...: polls every 0.2 s; prints elapsed ms on success
+wait_until() {
+	local timeout=$1 start now
+	shift
+	start=$(date +%s%N)
+	while :; do
+		if "$@" >/dev/null 2>&1; then
+			now=$(date +%s%N)
+			echo $(((now - start) / 1000000))
+			return 0
+		fi
+		now=$(date +%s%N)
+		[ $(((now - start) / 1000000000)) -ge "$timeout" ] && return 1
+		sleep 0.2
+	done
+}
+
+converged() { [ "$(st .reconcile.converged)" = true ]; }
+
+it_wait_converged() { # [timeout]
+	local ms
+	if ms=$(wait_until "${1:-60}" converged); then
+		ok "node converged (${ms} ms)"
+	else
+		notok "node converged within ${1:-60} s"
+		return 1
+	fi
+}
+
+pidfile_pid() { cat "$T/ovs/$1.pid" 2>/dev/null; }
+
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' /proc/$1/status 2>/dev/null; }
+
+it_stop_dpnoded() {
+	[ -n "$DPNODED_PID" ] || return 0
+	kill -TERM "$DPNODED_PID" 2>/dev/null
+	for _ in $(seq 1 50); do alive "$DPNODED_PID" || break; sleep 0.2; done
+	alive "$DPNODED_PID" && kill -KILL "$DPNODED_PID"
+	wait "$DPNODED_PID" 2>/dev/null
+	DPNODED_PID=
+}
+
+it_cleanup() {
+	local rc=$?
+	it_stop_dpnoded
+	# Only processes this test started: the ones its pidfiles name.
+	for p in ovs-vswitchd ovsdb-server; do
+		local pid
+		pid=$(pidfile_pid $p)
+		alive "$pid" && kill -KILL "$pid"
+	done
+	ip link del "$VA" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	ip link del br-phy 2>/dev/null
+	ip link del br-int 2>/dev/null
+	if [ "$N_FAIL" -gt 0 ] && [ -d "$T" ]; then
+		echo "# --- dpnoded.log (tail) ---"
+		tail -40 "$T/dpnoded.log" 2>/dev/null | sed 's/^/# /'
+		echo "# --- ovs-vswitchd.log (tail) ---"
+		tail -20 "$T/log/ovs-vswitchd.log" 2>/dev/null | sed 's/^/# /'
+	fi
+	rm -rf "$T"
+	exit $((rc != 0 ? rc : N_FAIL > 0))
+}

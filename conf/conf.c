@@ -459,6 +459,8 @@ static void check_machine(struct cctx *x, struct dpn_conf *c)
 	if (c->hugepages.manage) {
 		for (int i = 0; i < d->n_socket_mem; i++) {
 			long have = i < c->hugepages.n_nodes ? c->hugepages.mb[i] : 0;
+			if (x->m && !x->m->numa[i])
+				continue; /* already reported: no such node */
 			if (d->socket_mem[i] > have)
 				dpn_conf_errorf(x->errs, "ovs.dpdk.socket_mem[%d]: %ld MB exceeds the "
 					"huge pages reserved on node %d (hugepages.mb_per_numa[%d] = %ld)",

@@ -1,0 +1,64 @@
+#!/bin/bash
+# Bad input changes nothing: an invalid config makes dpnoded exit 2 naming each
+# problem while the running node and its OVS stay as they are; a second
+# dpnoded is refused; a DPDK that cannot start is reported with vswitchd's own
+# log line.
+. "$(dirname "$0")/lib.sh"
+
+it_setup
+it_start
+it_wait_converged 90 || exit 1
+
+before=$(ovsdb-client dump unix:$T/ovs/db.sock Open_vSwitch Bridge Port Interface _uuid name 2>/dev/null)
+oc_before=$(vsctl get Open_vSwitch . other_config)
+vs=$(pidfile_pid ovs-vswitchd)
+t0=$(st .reconcile.transactions)
+
+# Same node, broken config: a bad PCI address, a PMD core this machine lacks,
+# a NUMA node it does not have, an unknown key.
+write_config "$T/bad.json" '.uplink.ports[0] = {"name": "dpdk0", "pci": "0000:zz:00.0"}
+	| .ovs.dpdk.pmd_cores = "1,999" | .ovs.dpdk.socket_mem = [512, 512] | .ovs.colour = "blue"'
+out=$("$DPNODED" --config "$T/bad.json" --foreground 2>&1)
+rc=$?
+check_eq "invalid config: dpnoded exits 2" "$rc" 2
+for want in 'uplink.ports\[0\].pci: "0000:zz:00.0" is not a PCI address (DDDD:BB:DD.F)' \
+	'ovs.dpdk.pmd_cores: CPU 999 is not an online CPU of this machine' \
+	'ovs.dpdk.socket_mem\[1\]: NUMA node 1 does not exist on this machine' \
+	'ovs.colour: unknown key'; do
+	check "invalid config: dpnoded names '${want%%:*}'" grep -q "$want" <<<"$out"
+done
+out=$("$CTL" config check "$T/bad.json")
+check_eq "config check: exit 2" "$?" 2
+check_eq "config check: one line per problem" "$(wc -l <<<"$out")" 4
+"$CTL" config check "$T/node.json" >/dev/null
+check_eq "config check: the good config exits 0" "$?" 0
+
+check_eq "invalid config: OVS rows unchanged" \
+	"$(ovsdb-client dump unix:$T/ovs/db.sock Open_vSwitch Bridge Port Interface _uuid name 2>/dev/null)" "$before"
+check_eq "invalid config: other_config unchanged" "$(vsctl get Open_vSwitch . other_config)" "$oc_before"
+check_eq "invalid config: ovs-vswitchd untouched" "$(pidfile_pid ovs-vswitchd)" "$vs"
+check "invalid config: running dpnoded still answers" "$CTL" ping
+check_eq "invalid config: running dpnoded sent nothing" "$(st .reconcile.transactions)" "$t0"
+
+# A second daemon on the same node is refused before it touches anything.
+"$DPNODED" --config "$T/node.json" --foreground >"$T/second.log" 2>&1
+check_eq "second dpnoded: refused (exit 1)" "$?" 1
+check "second dpnoded: says another one serves the socket" grep -q 'another dpnoded is serving it' "$T/second.log"
+check "second dpnoded: first still answers" "$CTL" ping
+
+# DPDK that cannot initialize: the error quotes ovs-vswitchd's log line.
+it_stop_dpnoded
+ip link del br-phy 2>/dev/null
+rm -rf "$T/ovs" "$T/log"
+write_config "$T/nodpdk.json" '.ovs.dpdk.extra_args = ["--no-pci", "--definitely-not-an-eal-option"]
+	| .ovs.dpdk.init_timeout_s = 5'
+it_start "$T/nodpdk.json"
+failed() { [ "$(st '.ovs.dpdk_init_error != null')" = true ]; }
+check "dpdk init failure: reported in status" wait_until 30 failed
+err=$(st .ovs.dpdk_init_error)
+echo "# dpdk_init_error: $err"
+check "dpdk init failure: quotes the vswitchd log line" grep -qE '\|(ERR|EMER)\|' <<<"$err"
+check "dpdk init failure: names the log file" grep -q "$T/log/ovs-vswitchd.log" <<<"$err"
+check_eq "dpdk init failure: dpdk_initialized false" "$(st .dpdk_initialized)" false
+check_eq "dpdk init failure: not converged" "$(st .reconcile.converged)" false
+check "dpdk init failure: logged by dpnoded" grep -q 'DPDK' "$T/dpnoded.log"

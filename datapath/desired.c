@@ -71,6 +71,33 @@ static json_t *other_config(const struct dpn_conf *c)
 	return oc;
 }
 
+/* The free-form other_config keys dpnode sets, recorded in the database so a
+ * later dpnoded (with a config that dropped some) knows to remove them. */
+static json_t *passthrough_record(const struct dpn_conf *c)
+{
+	char buf[2048] = "";
+	size_t off = 0;
+	const char *k;
+	json_t *v;
+
+	/* jansson keeps insertion order: sort for a stable value */
+	const char *keys[128];
+	size_t n = 0;
+	json_object_foreach (c->ovs.other_config, k, v)
+		if (n < DPN_ARRAY_SIZE(keys))
+			keys[n++] = k;
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+			const char *t = keys[j];
+			keys[j] = keys[j - 1];
+			keys[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++)
+		off += snprintf(buf + off, off < sizeof(buf) ? sizeof(buf) - off : 0, "%s%s",
+			i ? "," : "", keys[i]);
+	return n ? json_string(buf) : json_null();
+}
+
 static json_t *external_ids(const struct dpn_conf *c)
 {
 	const struct dpn_ovn_conf *n = &c->ovn;
@@ -95,6 +122,7 @@ static json_t *external_ids(const struct dpn_conf *c)
 		ovn && strcmp(c->int_bridge, "br-int") ? json_string(c->int_bridge) : json_null(), m);
 	if (n->system_id[0])
 		json_object_set_new(ids, "system-id", json_string(n->system_id));
+	json_object_set_new(ids, DPN_PASSTHROUGH_KEY, passthrough_record(c));
 	return ids;
 }
 

@@ -16,6 +16,9 @@
 
 #define DPN_OWNER_KEY "dpnode-owner"
 #define DPN_OWNER_VAL "dpnoded"
+/* Open_vSwitch external_ids key listing the free-form other_config keys set
+ * from ovs.other_config (comma-separated). */
+#define DPN_PASSTHROUGH_KEY "dpnode-other-config"
 
 json_t *dpn_desired_from_conf(const struct dpn_conf *c);
 /* Adds or replaces one port (with its "cols" and "ifaces") on a bridge. */

@@ -315,6 +315,35 @@ bool dpn_ovs_vswitchd_ready(struct dpn_ovs *o)
 	return dpdk_initialized(o) && cur >= next && !o->bump_cfg;
 }
 
+/* Every desired interface exists in OVS with an ofport and no error; the
+ * first problem goes to last_error (OVS's own words). */
+static bool ifaces_ok(struct dpn_ovs *o)
+{
+	json_t *bspec, *pspec, *ispec;
+	const char *bname, *pname, *iname;
+
+	json_object_foreach (json_object_get(o->desired, "bridges"), bname, bspec) {
+		json_object_foreach (json_object_get(bspec, "ports"), pname, pspec) {
+			json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
+				json_t *row = dpn_ovsdb_find(o->db, "Interface", iname, NULL);
+				json_t *err = dpn_ovsdb_plain(json_object_get(row, "error"));
+				json_t *ofp = dpn_ovsdb_plain(json_object_get(row, "ofport"));
+				bool bad = json_is_string(err) || !json_is_integer(ofp) ||
+					json_integer_value(ofp) < 0;
+				if (bad)
+					snprintf(o->last_error, sizeof(o->last_error), "%s %s: %s",
+						bname, iname, json_is_string(err) ? json_string_value(err)
+							: "no OpenFlow port assigned");
+				json_decref(err);
+				json_decref(ofp);
+				if (bad)
+					return false;
+			}
+		}
+	}
+	return true;
+}
+
 static void reconcile(struct dpn_ovs *o)
 {
 	bool managed = o->conf->ovs.mode == DPN_OVS_MANAGED, was = o->converged;
@@ -351,8 +380,17 @@ static void reconcile(struct dpn_ovs *o)
 	if (!managed)
 		dpn_proc_adopt(o->vsproc); /* for status only */
 	o->net_ok = ensure_host_side(o);
-	o->converged = o->net_ok && dpn_ovs_vswitchd_ready(o) && (!managed || dpn_proc_pid(o->vsproc));
+	o->converged = o->net_ok && dpn_ovs_vswitchd_ready(o) &&
+		(!managed || dpn_proc_pid(o->vsproc));
+	if (o->converged && !ifaces_ok(o)) {
+		o->converged = false;
+		if (strcmp(o->last_error, o->logged_error)) {
+			LOG_ERR("%s", o->last_error);
+			snprintf(o->logged_error, sizeof(o->logged_error), "%s", o->last_error);
+		}
+	}
 	if (o->converged) {
+		o->logged_error[0] = '\0';
 		o->last_error[0] = '\0';
 		o->dpdk_init_error[0] = '\0';
 	}

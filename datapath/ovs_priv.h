@@ -33,6 +33,7 @@ struct dpn_ovs {
 	bool bump_cfg; /* vswitchd restarted: make it confirm the config */
 	unsigned long txns;
 	char last_error[512];
+	char logged_error[512]; /* last one logged, to log each problem once */
 	char dpdk_init_error[1280];
 };
 

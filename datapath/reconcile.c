@@ -327,6 +327,22 @@ static json_t *insert_bridge(struct rctx *x, const char *bname, json_t *bspec)
 	return named;
 }
 
+/* Keys an earlier dpnoded set from ovs.other_config and the config dropped
+ * since: desired null, so they are removed. */
+static json_t *with_dropped_keys(json_t *want_ovs, json_t *ovs_row)
+{
+	json_t *w = json_deep_copy(want_ovs), *oc = json_object_get(w, "other_config");
+	const char *rec = dpn_ovsdb_map_get(json_object_get(ovs_row, "external_ids"),
+		DPN_PASSTHROUGH_KEY);
+	char *dup = rec ? strdup(rec) : NULL, *save = NULL;
+
+	for (char *k = dup ? strtok_r(dup, ",", &save) : NULL; k; k = strtok_r(NULL, ",", &save))
+		if (oc && !json_object_get(oc, k))
+			json_object_set_new(oc, k, json_null());
+	free(dup);
+	return w;
+}
+
 json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, char **err)
 {
 	struct rctx x = {.replica = replica, .ops = json_array()};
@@ -352,7 +368,9 @@ json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, char **err)
 		json_decref(insert_row(&x, "Open_vSwitch", NULL, want_ovs, extra));
 		json_decref(extra);
 	} else {
-		update_row(&x, "Open_vSwitch", ovs_uuid, ovs_row, want_ovs);
+		json_t *w = with_dropped_keys(want_ovs, ovs_row);
+		update_row(&x, "Open_vSwitch", ovs_uuid, ovs_row, w);
+		json_decref(w);
 		struct stale_arg s = {.x = &x, .wanted = bridges, .del = json_array(), .table = "Bridge"};
 		dpn_ovsdb_uuids(br_refs, stale_cb, &s);
 		json_t *mut = json_array();

@@ -34,6 +34,8 @@ status_json() { "$CTL" status --json 2>/dev/null; }
 # jq over the current status
 st() { status_json | jq -r "$1"; }
 vsctl() { ovs-vsctl --db=unix:$T/ovs/db.sock --timeout=5 "$@"; }
+# one value, without the quotes ovs-vsctl adds only to some strings
+vget() { vsctl get "$@" | tr -d '"'; }
 
 reserve_hugepages() { # pages of 2M
 	local want=$1

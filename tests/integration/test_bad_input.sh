@@ -46,6 +46,17 @@ check_eq "second dpnoded: refused (exit 1)" "$?" 1
 check "second dpnoded: says another one serves the socket" grep -q 'another dpnoded is serving it' "$T/second.log"
 check "second dpnoded: first still answers" "$CTL" ping
 
+# An uplink OVS cannot open: not converged, OVS's error in status.
+it_stop_dpnoded
+write_config "$T/nonic.json" '.uplink.ports[0].devargs = "net_af_packet0,iface=dpnit-nosuch"'
+it_start "$T/nonic.json"
+nic_err() { st '.reconcile.last_error // ""' | grep -q "br-phy dpdk0: .*dpnit-nosuch"; }
+check "missing NIC: OVS's interface error reported" wait_until 20 nic_err
+echo "# last_error: $(st .reconcile.last_error)"
+check_eq "missing NIC: not converged" "$(st .reconcile.converged)" false
+check_eq "missing NIC: the interface shows the error" \
+	"$(st '.bridges[].ports[] | select(.name=="dpdk0") | .error != null')" true
+
 # DPDK that cannot initialize: the error quotes ovs-vswitchd's log line.
 it_stop_dpnoded
 ip link del br-phy 2>/dev/null

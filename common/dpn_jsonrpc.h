@@ -24,6 +24,10 @@ int dpn_jsbuf_feed(struct dpn_jsbuf *b, const void *data, size_t len);
  * bytes are needed, -EPROTO on garbage (the stream is then unusable). */
 int dpn_jsbuf_next(struct dpn_jsbuf *b, json_t **out);
 
+struct evbuffer;
+/* Moves everything readable from a libevent input buffer into b. */
+int dpn_jsbuf_feed_evbuffer(struct dpn_jsbuf *b, struct evbuffer *in);
+
 /* Blocking helpers for short request/response exchanges (CLI, unixctl). */
 int dpn_json_send_fd(int fd, const json_t *msg);
 /* Reads until one JSON value arrives or timeout_ms passes (-ETIMEDOUT). */

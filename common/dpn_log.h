@@ -18,7 +18,7 @@ int dpn_log_parse_level(const char *s, enum dpn_log_level *lvl);
 const char *dpn_log_level_name(enum dpn_log_level lvl);
 
 void dpn_log(enum dpn_log_level lvl, const char *mod, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 #ifndef DPN_LOG_MOD
 #define DPN_LOG_MOD "dpnode"

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DPN_MAX_CPUS 1024
+#define DPN_MAX_CPUS      1024
 #define DPN_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct dpn_cpuset {

@@ -6,6 +6,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
+
 #include "dpn_jsonrpc.h"
 #include "dpn_util.h"
 
@@ -90,6 +92,18 @@ int dpn_jsbuf_next(struct dpn_jsbuf *b, json_t **out)
 				return *out ? 1 : -EPROTO;
 			}
 		}
+	}
+	return 0;
+}
+
+int dpn_jsbuf_feed_evbuffer(struct dpn_jsbuf *b, struct evbuffer *in)
+{
+	while (evbuffer_get_length(in)) {
+		size_t n = evbuffer_get_contiguous_space(in);
+		int ret = dpn_jsbuf_feed(b, evbuffer_pullup(in, n), n);
+		evbuffer_drain(in, n);
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }

@@ -8,10 +8,10 @@
 static enum dpn_log_level cur_level = DPN_LOG_INFO;
 
 static const char *const names[] = {
-	[DPN_LOG_ERR] = "err",
-	[DPN_LOG_WARN] = "warn",
-	[DPN_LOG_INFO] = "info",
-	[DPN_LOG_DEBUG] = "debug",
+        [DPN_LOG_ERR] = "err",
+        [DPN_LOG_WARN] = "warn",
+        [DPN_LOG_INFO] = "info",
+        [DPN_LOG_DEBUG] = "debug",
 };
 
 void dpn_log_set_level(enum dpn_log_level lvl)

@@ -99,7 +99,7 @@ int dpn_cpuset_parse_mask(const char *mask, struct dpn_cpuset *s)
 		if (!isxdigit((unsigned char)c))
 			return -EINVAL;
 		v = isdigit((unsigned char)c) ? (unsigned)(c - '0')
-					      : (unsigned)(tolower((unsigned char)c) - 'a' + 10);
+		                              : (unsigned)(tolower((unsigned char)c) - 'a' + 10);
 		for (unsigned bit = 0; bit < 4; bit++) {
 			if (!(v & (1u << bit)))
 				continue;

@@ -50,8 +50,9 @@ static void check_abs_path(struct cctx *x, json_t *obj, const char *key, char *d
 static void check_ifname(struct cctx *x, const char *key, const char *name)
 {
 	if (!dpn_ifname_valid(name))
-		cerr(x, key, "\"%s\" is not an interface name (1-15 characters, no '/', ':' or spaces)",
-			name);
+		cerr(x, key,
+		        "\"%s\" is not an interface name (1-15 characters, no '/', ':' or spaces)",
+		        name);
 }
 
 static void parse_api(struct cctx *x, json_t *o, struct dpn_api_conf *a)
@@ -66,8 +67,9 @@ static void parse_api(struct cctx *x, json_t *o, struct dpn_api_conf *a)
 		char *end;
 		unsigned long m = strtoul(mode, &end, 8);
 		if (*end || end == mode || m > 0777 || (m & 0002))
-			cerr(x, "mode", "\"%s\" is not an octal mode without world-write (e.g. \"0660\")",
-				mode);
+			cerr(x, "mode",
+			        "\"%s\" is not an octal mode without world-write (e.g. \"0660\")",
+			        mode);
 		else
 			a->mode = m;
 	}
@@ -106,9 +108,10 @@ static int parse_mb_list(struct cctx *x, json_t *o, const char *key, long *dst, 
 		return -1;
 	}
 	size_t old = cctx_push(x, key);
-	json_array_foreach (arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-			json_integer_value(v) > 16 * 1024 * 1024) {
+		        json_integer_value(v) > 16 * 1024 * 1024) {
 			char *s = cval(v);
 			cerr(x, NULL, "[%zu] %s is not a size in MB (0..16777216)", i, s);
 			free(s);
@@ -131,7 +134,8 @@ static void parse_hugepages(struct cctx *x, json_t *o, struct dpn_hugepages_conf
 	if (cget_str(x, o, "page_size", ps, sizeof(ps)) == 1) {
 		h->page_kb = parse_page_size(ps);
 		if (!h->page_kb)
-			cerr(x, "page_size", "\"%s\" is not a huge page size (\"2M\" or \"1G\")", ps);
+			cerr(x, "page_size", "\"%s\" is not a huge page size (\"2M\" or \"1G\")",
+			        ps);
 	}
 	if (!json_object_get(o, "mb_per_numa"))
 		cerr(x, "mb_per_numa", "missing (MB of huge pages per NUMA node, e.g. [1024])");
@@ -140,14 +144,15 @@ static void parse_hugepages(struct cctx *x, json_t *o, struct dpn_hugepages_conf
 	if (h->page_kb) {
 		for (int i = 0; i < h->n_nodes; i++) {
 			if ((h->mb[i] * 1024) % h->page_kb)
-				cerr(x, "mb_per_numa", "[%d] %ld MB is not a multiple of the page size",
-					i, h->mb[i]);
+				cerr(x, "mb_per_numa",
+				        "[%d] %ld MB is not a multiple of the page size", i,
+				        h->mb[i]);
 		}
 	}
 }
 
-static void parse_cpulist(struct cctx *x, json_t *o, const char *key, struct dpn_cpuset *s,
-	bool *has)
+static void parse_cpulist(
+        struct cctx *x, json_t *o, const char *key, struct dpn_cpuset *s, bool *has)
 {
 	char buf[256];
 	int r;
@@ -167,7 +172,7 @@ static void parse_cpulist(struct cctx *x, json_t *o, const char *key, struct dpn
 			char online[256];
 			dpn_cpuset_format_list(&x->m->online, online, sizeof(online));
 			cerr(x, key, "CPU %u is not an online CPU of this machine (online: %s)", c,
-				online);
+			        online);
 		}
 	}
 }
@@ -175,7 +180,7 @@ static void parse_cpulist(struct cctx *x, json_t *o, const char *key, struct dpn
 static void parse_dpdk(struct cctx *x, json_t *o, struct dpn_dpdk_conf *d)
 {
 	static const char *const keys[] = {"socket_mem", "socket_limit", "lcore", "pmd_cores",
-		"extra_args", "init_timeout_s", NULL};
+	        "extra_args", "init_timeout_s", NULL};
 	json_t *arr, *v;
 	size_t i, off = 0;
 	long t;
@@ -191,12 +196,15 @@ static void parse_dpdk(struct cctx *x, json_t *o, struct dpn_dpdk_conf *d)
 	if (!arr)
 		return;
 	size_t old = cctx_push(x, "extra_args");
-	json_array_foreach (arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		const char *s = json_string_value(v);
 		if (!s || !*s || strpbrk(s, " \t\n\"'")) {
 			char *val = cval(v);
-			cerr(x, NULL, "[%zu] %s is not one EAL argument (a non-empty string without "
-				"spaces or quotes)", i, val);
+			cerr(x, NULL,
+			        "[%zu] %s is not one EAL argument (a non-empty string without "
+			        "spaces or quotes)",
+			        i, val);
 			free(val);
 			continue;
 		}
@@ -214,17 +222,19 @@ static void parse_other_config(struct cctx *x, json_t *o, struct dpn_ovs_conf *o
 {
 	/* Keys dpnode sets from structured fields: set them there, not here. */
 	static const char *const owned[] = {"dpdk-init", "dpdk-socket-mem", "dpdk-socket-limit",
-		"pmd-cpu-mask", "dpdk-lcore-mask", "dpdk-extra", "vhost-sock-dir", "hw-offload",
-		"tc-policy", NULL};
+	        "pmd-cpu-mask", "dpdk-lcore-mask", "dpdk-extra", "vhost-sock-dir", "hw-offload",
+	        "tc-policy", NULL};
 	json_t *oc = cget_obj(x, o, "other_config"), *v;
 	const char *k;
 
 	if (!oc)
 		return;
 	size_t old = cctx_push(x, "other_config");
-	json_object_foreach (oc, k, v) {
+	json_object_foreach(oc, k, v)
+	{
 		if (!json_is_string(v)) {
-			cerr(x, k, "expected a string value (OVSDB other_config is string to string)");
+			cerr(x, k,
+			        "expected a string value (OVSDB other_config is string to string)");
 			continue;
 		}
 		for (int i = 0; owned[i]; i++)
@@ -238,8 +248,8 @@ static void parse_other_config(struct cctx *x, json_t *o, struct dpn_ovs_conf *o
 static void parse_ovs(struct cctx *x, json_t *o, struct dpn_ovs_conf *ovs)
 {
 	static const char *const keys[] = {"mode", "run_dir", "db_socket", "db_file", "log_dir",
-		"vswitchd_bin", "ovsdb_server_bin", "ovsdb_tool_bin", "schema", "vhost_sock_dir",
-		"dpdk", "hw_offload", "tc_policy", "other_config", "stop_on_exit", NULL};
+	        "vswitchd_bin", "ovsdb_server_bin", "ovsdb_tool_bin", "schema", "vhost_sock_dir",
+	        "dpdk", "hw_offload", "tc_policy", "other_config", "stop_on_exit", NULL};
 	static const char *const modes[] = {"managed", "attach", NULL};
 	static const char *const policies[] = {"none", "skip_sw", "skip_hw", NULL};
 	int mode, pol;
@@ -253,7 +263,8 @@ static void parse_ovs(struct cctx *x, json_t *o, struct dpn_ovs_conf *ovs)
 	check_abs_path(x, o, "db_file", ovs->db_file, sizeof(ovs->db_file));
 	check_abs_path(x, o, "log_dir", ovs->log_dir, sizeof(ovs->log_dir));
 	check_abs_path(x, o, "vswitchd_bin", ovs->vswitchd_bin, sizeof(ovs->vswitchd_bin));
-	check_abs_path(x, o, "ovsdb_server_bin", ovs->ovsdb_server_bin, sizeof(ovs->ovsdb_server_bin));
+	check_abs_path(
+	        x, o, "ovsdb_server_bin", ovs->ovsdb_server_bin, sizeof(ovs->ovsdb_server_bin));
 	check_abs_path(x, o, "ovsdb_tool_bin", ovs->ovsdb_tool_bin, sizeof(ovs->ovsdb_tool_bin));
 	check_abs_path(x, o, "schema", ovs->schema, sizeof(ovs->schema));
 	check_abs_path(x, o, "vhost_sock_dir", ovs->vhost_sock_dir, sizeof(ovs->vhost_sock_dir));
@@ -284,7 +295,8 @@ static void parse_port(struct cctx *x, json_t *o, size_t idx, struct dpn_uplink_
 	if (json_object_get(o, "pci") && json_object_get(o, "devargs"))
 		cerr(x, NULL, "give either \"pci\" or \"devargs\", not both");
 	else if (!json_object_get(o, "pci") && !json_object_get(o, "devargs"))
-		cerr(x, NULL, "missing \"pci\" (DDDD:BB:DD.F) or \"devargs\" (DPDK device arguments)");
+		cerr(x, NULL,
+		        "missing \"pci\" (DDDD:BB:DD.F) or \"devargs\" (DPDK device arguments)");
 	if (strpbrk(p->devargs, " \t\n"))
 		cerr(x, "devargs", "\"%s\" contains whitespace", p->devargs);
 	if (cget_int(x, o, "n_rxq", 1, 1024, &n) == 1)
@@ -294,8 +306,8 @@ static void parse_port(struct cctx *x, json_t *o, size_t idx, struct dpn_uplink_
 static void parse_bond(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
 {
 	static const char *const keys[] = {"name", "mode", "lacp", NULL};
-	static const char *const modes[] = {"none", "active-backup", "balance-slb", "balance-tcp",
-		NULL};
+	static const char *const modes[] = {
+	        "none", "active-backup", "balance-slb", "balance-tcp", NULL};
 	static const char *const lacps[] = {"off", "active", "passive", NULL};
 	int v;
 
@@ -316,7 +328,8 @@ static void parse_bond(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
 
 static void parse_uplink(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
 {
-	static const char *const keys[] = {"bridge", "ports", "bond", "vlan", "mtu", "encap_ip", NULL};
+	static const char *const keys[] = {
+	        "bridge", "ports", "bond", "vlan", "mtu", "encap_ip", NULL};
 	char encap[64];
 	json_t *ports, *v;
 	size_t i;
@@ -332,10 +345,11 @@ static void parse_uplink(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
 			cerr(x, "ports", "expected 1 to %d ports", DPN_MAX_UPLINK_PORTS);
 	} else if (json_array_size(ports) > DPN_MAX_UPLINK_PORTS) {
 		cerr(x, "ports", "%zu ports given, at most %d", json_array_size(ports),
-			DPN_MAX_UPLINK_PORTS);
+		        DPN_MAX_UPLINK_PORTS);
 	} else {
 		size_t old = cctx_push(x, "ports");
-		json_array_foreach (ports, i, v) {
+		json_array_foreach(ports, i, v)
+		{
 			size_t o2 = cctx_push_idx(x, i);
 			if (!json_is_object(v))
 				cerr(x, NULL, "expected an object");
@@ -357,8 +371,10 @@ static void parse_uplink(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
 		u->mtu = n;
 	if (cget_str(x, o, "encap_ip", encap, sizeof(encap)) == 1) {
 		if (dpn_cidr_parse(encap, false, &u->encap) < 0)
-			cerr(x, "encap_ip", "\"%s\" is not an IP address with prefix length (CIDR, e.g. "
-				"\"192.168.10.5/24\")", encap);
+			cerr(x, "encap_ip",
+			        "\"%s\" is not an IP address with prefix length (CIDR, e.g. "
+			        "\"192.168.10.5/24\")",
+			        encap);
 		else
 			u->has_encap = true;
 	}
@@ -378,7 +394,8 @@ static bool ovn_remote_valid(const char *s)
 	char *dup = strdup(s), *save = NULL;
 	bool ok = dup && *s;
 
-	for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; ok && t; t = strtok_r(NULL, ",", &save)) {
+	for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; ok && t;
+	        t = strtok_r(NULL, ",", &save)) {
 		if (!strncmp(t, "unix:", 5)) {
 			ok = t[5] == '/';
 			continue;
@@ -399,7 +416,8 @@ static bool ovn_remote_valid(const char *s)
 			host++;
 		}
 		long port = strtol(colon + 1, &end, 10);
-		ok = *end == '\0' && port > 0 && port < 65536 && dpn_cidr_parse(host, true, &cidr) == 0;
+		ok = *end == '\0' && port > 0 && port < 65536 &&
+		     dpn_cidr_parse(host, true, &cidr) == 0;
 	}
 	free(dup);
 	return ok;
@@ -408,17 +426,19 @@ static bool ovn_remote_valid(const char *s)
 static void parse_ovn(struct cctx *x, json_t *o, struct dpn_ovn_conf *ovn)
 {
 	static const char *const keys[] = {"remote", "encap_type", "encap_ip",
-		"remote_probe_interval_ms", "openflow_probe_interval_s", "system_id",
-		"bridge_mappings", NULL};
+	        "remote_probe_interval_ms", "openflow_probe_interval_s", "system_id",
+	        "bridge_mappings", NULL};
 	static const char *const types[] = {"geneve", "vxlan", "stt", NULL};
 	char ip[64];
 	int t;
 
 	cobj_check(x, o, keys);
 	if (cget_str(x, o, "remote", ovn->remote, sizeof(ovn->remote)) == 1 &&
-		!ovn_remote_valid(ovn->remote))
-		cerr(x, "remote", "\"%s\" is not an OVN SB remote list (tcp:IP:PORT, ssl:IP:PORT or "
-			"unix:PATH, comma-separated)", ovn->remote);
+	        !ovn_remote_valid(ovn->remote))
+		cerr(x, "remote",
+		        "\"%s\" is not an OVN SB remote list (tcp:IP:PORT, ssl:IP:PORT or "
+		        "unix:PATH, comma-separated)",
+		        ovn->remote);
 	if (cget_enum(x, o, "encap_type", types, &t) == 1)
 		strcpy(ovn->encap_type, types[t]);
 	if (cget_str(x, o, "encap_ip", ip, sizeof(ip)) == 1) {
@@ -441,37 +461,49 @@ static void check_machine(struct cctx *x, struct dpn_conf *c)
 	if (x->m) {
 		for (int i = 0; i < d->n_socket_mem; i++)
 			if (d->socket_mem[i] > 0 && (i >= DPN_MAX_NUMA || !x->m->numa[i]))
-				dpn_conf_errorf(x->errs, "ovs.dpdk.socket_mem[%d]: NUMA node %d does not "
-					"exist on this machine (%d node(s))", i, i, x->m->n_numa);
+				dpn_conf_errorf(x->errs,
+				        "ovs.dpdk.socket_mem[%d]: NUMA node %d does not "
+				        "exist on this machine (%d node(s))",
+				        i, i, x->m->n_numa);
 		for (int i = 0; i < d->n_socket_limit; i++)
 			if (d->socket_limit[i] > 0 && !x->m->numa[i])
-				dpn_conf_errorf(x->errs, "ovs.dpdk.socket_limit[%d]: NUMA node %d does "
-					"not exist on this machine (%d node(s))", i, i, x->m->n_numa);
+				dpn_conf_errorf(x->errs,
+				        "ovs.dpdk.socket_limit[%d]: NUMA node %d does "
+				        "not exist on this machine (%d node(s))",
+				        i, i, x->m->n_numa);
 		for (int i = 0; i < c->hugepages.n_nodes; i++)
 			if (c->hugepages.mb[i] > 0 && !x->m->numa[i])
-				dpn_conf_errorf(x->errs, "hugepages.mb_per_numa[%d]: NUMA node %d does "
-					"not exist on this machine (%d node(s))", i, i, x->m->n_numa);
+				dpn_conf_errorf(x->errs,
+				        "hugepages.mb_per_numa[%d]: NUMA node %d does "
+				        "not exist on this machine (%d node(s))",
+				        i, i, x->m->n_numa);
 	}
 	for (int i = 0; i < d->n_socket_limit && i < d->n_socket_mem; i++)
 		if (d->socket_limit[i] && d->socket_limit[i] < d->socket_mem[i])
-			dpn_conf_errorf(x->errs, "ovs.dpdk.socket_limit[%d]: %ld MB is below "
-				"socket_mem[%d] (%ld MB)", i, d->socket_limit[i], i, d->socket_mem[i]);
+			dpn_conf_errorf(x->errs,
+			        "ovs.dpdk.socket_limit[%d]: %ld MB is below "
+			        "socket_mem[%d] (%ld MB)",
+			        i, d->socket_limit[i], i, d->socket_mem[i]);
 	if (c->hugepages.manage) {
 		for (int i = 0; i < d->n_socket_mem; i++) {
 			long have = i < c->hugepages.n_nodes ? c->hugepages.mb[i] : 0;
 			if (x->m && !x->m->numa[i])
 				continue; /* already reported: no such node */
 			if (d->socket_mem[i] > have)
-				dpn_conf_errorf(x->errs, "ovs.dpdk.socket_mem[%d]: %ld MB exceeds the "
-					"huge pages reserved on node %d (hugepages.mb_per_numa[%d] = %ld)",
-					i, d->socket_mem[i], i, i, have);
+				dpn_conf_errorf(x->errs,
+				        "ovs.dpdk.socket_mem[%d]: %ld MB exceeds the "
+				        "huge pages reserved on node %d (hugepages.mb_per_numa[%d] "
+				        "= %ld)",
+				        i, d->socket_mem[i], i, i, have);
 		}
 	}
 	if (d->has_lcore && d->has_pmd) {
 		for (unsigned cpu = 0; cpu < DPN_MAX_CPUS; cpu++)
 			if (dpn_cpuset_isset(&d->lcore, cpu) && dpn_cpuset_isset(&d->pmd, cpu))
-				dpn_conf_errorf(x->errs, "ovs.dpdk.pmd_cores: CPU %u is also the "
-					"non-PMD lcore (ovs.dpdk.lcore); a PMD must own its core", cpu);
+				dpn_conf_errorf(x->errs,
+				        "ovs.dpdk.pmd_cores: CPU %u is also the "
+				        "non-PMD lcore (ovs.dpdk.lcore); a PMD must own its core",
+				        cpu);
 	}
 }
 
@@ -481,30 +513,37 @@ static void check_uplink(struct cctx *x, struct dpn_conf *c)
 
 	if (c->ovn.remote[0] && !u->has_encap && !c->ovn.has_encap_ip)
 		dpn_conf_errorf(x->errs, "ovn.encap_ip: missing; OVN needs a tunnel endpoint "
-			"(set ovn.encap_ip or uplink.encap_ip)");
+		                         "(set ovn.encap_ip or uplink.encap_ip)");
 	if (!u->present)
 		return;
 	if (u->n_ports > 1 && u->bond_mode == DPN_BOND_NONE)
-		dpn_conf_errorf(x->errs, "uplink.bond: %d ports need a bond (mode active-backup, "
-			"balance-slb or balance-tcp)", u->n_ports);
+		dpn_conf_errorf(x->errs,
+		        "uplink.bond: %d ports need a bond (mode active-backup, "
+		        "balance-slb or balance-tcp)",
+		        u->n_ports);
 	if (u->n_ports == 1 && u->bond_mode != DPN_BOND_NONE)
 		dpn_conf_errorf(x->errs, "uplink.bond: a bond needs at least 2 ports, 1 given");
 	for (int i = 0; i < u->n_ports; i++) {
 		for (int j = 0; j < i; j++) {
 			if (!strcmp(u->ports[i].name, u->ports[j].name))
-				dpn_conf_errorf(x->errs, "uplink.ports[%d].name: \"%s\" is already "
-					"used by uplink.ports[%d]", i, u->ports[i].name, j);
+				dpn_conf_errorf(x->errs,
+				        "uplink.ports[%d].name: \"%s\" is already "
+				        "used by uplink.ports[%d]",
+				        i, u->ports[i].name, j);
 			if (u->ports[i].pci[0] && !strcasecmp(u->ports[i].pci, u->ports[j].pci))
-				dpn_conf_errorf(x->errs, "uplink.ports[%d].pci: %s is already "
-					"used by uplink.ports[%d]", i, u->ports[i].pci, j);
+				dpn_conf_errorf(x->errs,
+				        "uplink.ports[%d].pci: %s is already "
+				        "used by uplink.ports[%d]",
+				        i, u->ports[i].pci, j);
 		}
-		if (!strcmp(u->ports[i].name, u->bridge) || !strcmp(u->ports[i].name, c->int_bridge))
-			dpn_conf_errorf(x->errs, "uplink.ports[%d].name: \"%s\" is a bridge name", i,
-				u->ports[i].name);
+		if (!strcmp(u->ports[i].name, u->bridge) ||
+		        !strcmp(u->ports[i].name, c->int_bridge))
+			dpn_conf_errorf(x->errs, "uplink.ports[%d].name: \"%s\" is a bridge name",
+			        i, u->ports[i].name);
 	}
 	if (!strcmp(u->bridge, c->int_bridge))
-		dpn_conf_errorf(x->errs, "uplink.bridge: \"%s\" is also integration.bridge",
-			u->bridge);
+		dpn_conf_errorf(
+		        x->errs, "uplink.bridge: \"%s\" is also integration.bridge", u->bridge);
 }
 
 /* db_socket defaults to run_dir/db.sock; vhost_sock_dir must sit under run_dir
@@ -514,16 +553,17 @@ static void derive_paths(struct cctx *x, struct dpn_conf *c)
 	struct dpn_ovs_conf *o = &c->ovs;
 	size_t rl = strlen(o->run_dir);
 
-	if (!o->db_socket[0] && dpn_snprintf(o->db_socket, sizeof(o->db_socket), "%s/db.sock",
-					o->run_dir) < 0)
+	if (!o->db_socket[0] &&
+	        dpn_snprintf(o->db_socket, sizeof(o->db_socket), "%s/db.sock", o->run_dir) < 0)
 		dpn_conf_errorf(x->errs, "ovs.run_dir: too long");
 	if (!o->vhost_sock_dir[0])
 		strcpy(o->vhost_sock_dir, o->run_dir);
 	if (strncmp(o->vhost_sock_dir, o->run_dir, rl) ||
-		(o->vhost_sock_dir[rl] != '/' && o->vhost_sock_dir[rl] != '\0'))
-		dpn_conf_errorf(x->errs, "ovs.vhost_sock_dir: \"%s\" must be inside ovs.run_dir "
-			"(\"%s\"): OVS resolves it relative to its run directory", o->vhost_sock_dir,
-			o->run_dir);
+	        (o->vhost_sock_dir[rl] != '/' && o->vhost_sock_dir[rl] != '\0'))
+		dpn_conf_errorf(x->errs,
+		        "ovs.vhost_sock_dir: \"%s\" must be inside ovs.run_dir "
+		        "(\"%s\"): OVS resolves it relative to its run directory",
+		        o->vhost_sock_dir, o->run_dir);
 	if (c->uplink.has_encap && !c->ovn.has_encap_ip) {
 		c->ovn.encap_ip = c->uplink.encap;
 		c->ovn.has_encap_ip = true;
@@ -557,19 +597,19 @@ static const struct {
 	const char *name;
 	section_fn fn;
 } sections[] = {
-	{"api", sec_api},
-	{"hugepages", sec_hugepages},
-	{"ovs", sec_ovs},
-	{"uplink", sec_uplink},
-	{"integration", parse_integration},
-	{"ovn", sec_ovn},
+        {"api", sec_api},
+        {"hugepages", sec_hugepages},
+        {"ovs", sec_ovs},
+        {"uplink", sec_uplink},
+        {"integration", parse_integration},
+        {"ovn", sec_ovn},
 };
 
-int dpn_conf_load_json(json_t *root, const struct dpn_machine *m, struct dpn_conf *c,
-	struct dpn_conf_errors *errs)
+int dpn_conf_load_json(
+        json_t *root, const struct dpn_machine *m, struct dpn_conf *c, struct dpn_conf_errors *errs)
 {
-	static const char *const top[] = {"log_level", "api", "hugepages", "ovs", "uplink",
-		"integration", "ovn", NULL};
+	static const char *const top[] = {
+	        "log_level", "api", "hugepages", "ovs", "uplink", "integration", "ovn", NULL};
 	static const char *const levels[] = {"err", "warn", "info", "debug", NULL};
 	struct cctx x = {.errs = errs, .m = m};
 	int before = errs->n, lvl;
@@ -602,7 +642,7 @@ int dpn_conf_load_json(json_t *root, const struct dpn_machine *m, struct dpn_con
 }
 
 int dpn_conf_load_file(const char *path, const struct dpn_machine *m, struct dpn_conf *c,
-	struct dpn_conf_errors *errs)
+        struct dpn_conf_errors *errs)
 {
 	json_error_t jerr;
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);

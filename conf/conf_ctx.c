@@ -106,7 +106,8 @@ void cobj_check(struct cctx *x, json_t *obj, const char *const keys[])
 	const char *k;
 	json_t *v;
 
-	json_object_foreach (obj, k, v) {
+	json_object_foreach(obj, k, v)
+	{
 		size_t i;
 		for (i = 0; keys[i]; i++)
 			if (strcmp(keys[i], k) == 0)
@@ -117,7 +118,7 @@ void cobj_check(struct cctx *x, json_t *obj, const char *const keys[])
 		size_t off = 0;
 		for (i = 0; keys[i] && off < sizeof(allowed); i++)
 			off += snprintf(allowed + off, sizeof(allowed) - off, "%s%s", i ? ", " : "",
-				keys[i]);
+			        keys[i]);
 		cerr(x, k, "unknown key (expected one of: %s)", allowed);
 	}
 }
@@ -207,7 +208,8 @@ int cget_enum(struct cctx *x, json_t *obj, const char *key, const char *const na
 	char allowed[256] = "";
 	size_t off = 0;
 	for (int i = 0; names[i]; i++)
-		off += snprintf(allowed + off, sizeof(allowed) - off, "%s%s", i ? ", " : "", names[i]);
+		off += snprintf(
+		        allowed + off, sizeof(allowed) - off, "%s%s", i ? ", " : "", names[i]);
 	cerr(x, key, "\"%s\" is not one of: %s", buf, allowed);
 	return -1;
 }

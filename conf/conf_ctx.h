@@ -16,7 +16,8 @@ size_t cctx_push_idx(struct cctx *x, size_t idx);
 void cctx_pop(struct cctx *x, size_t old);
 
 /* "path.key: msg"; key may be NULL for the current path. */
-void cerr(struct cctx *x, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void cerr(struct cctx *x, const char *key, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 /* The value as JSON text for messages; caller frees. */
 char *cval(const json_t *v);
 

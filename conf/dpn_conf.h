@@ -9,9 +9,9 @@
 #include "dpn_util.h"
 
 #define DPN_CONF_DEFAULT_PATH "/etc/dpnode/dpnode.json"
-#define DPN_MAX_NUMA	      8
+#define DPN_MAX_NUMA          8
 #define DPN_MAX_UPLINK_PORTS  8
-#define DPN_PATH_MAX	      256
+#define DPN_PATH_MAX          256
 
 enum dpn_ovs_mode { DPN_OVS_MANAGED, DPN_OVS_ATTACH };
 enum dpn_bond_mode {
@@ -130,9 +130,9 @@ void dpn_conf_free(struct dpn_conf *c);
 /* Parses and validates; on any problem returns -EINVAL with every problem in
  * errs, and *c is left in its init state. */
 int dpn_conf_load_json(json_t *root, const struct dpn_machine *m, struct dpn_conf *c,
-	struct dpn_conf_errors *errs);
+        struct dpn_conf_errors *errs);
 int dpn_conf_load_file(const char *path, const struct dpn_machine *m, struct dpn_conf *c,
-	struct dpn_conf_errors *errs);
+        struct dpn_conf_errors *errs);
 
 /* Name of the bridge's uplink port in OVS (the bond, or the single port). */
 const char *dpn_conf_uplink_port_name(const struct dpn_conf *c);
@@ -145,6 +145,6 @@ json_t *dpn_kubeovn_import(const char *dir, struct dpn_conf_errors *errs);
 
 /* Shared by conf's parsers: appends one formatted problem. */
 void dpn_conf_errorf(struct dpn_conf_errors *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 #endif

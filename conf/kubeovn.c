@@ -9,18 +9,18 @@
 
 /* OVS other_config keys passed through unchanged (OVS 3.1). */
 static const char *const passthrough_keys[] = {"dpdk-hugepage-dir", "dpdk-alloc-mem",
-	"per-port-memory", "shared-mempool-config", "userspace-tso-enable", "pmd-rxq-assign",
-	"pmd-rxq-isolate", "pmd-auto-lb", "pmd-auto-lb-load-threshold",
-	"pmd-auto-lb-improvement-threshold", "pmd-auto-lb-rebal-interval", "pmd-maxsleep",
-	"pmd-perf-metrics", "emc-insert-inv-prob", "smc-enable", "n-handler-threads",
-	"n-revalidator-threads", "max-idle", "max-revalidator", "min-revalidate-pps",
-	"stats-update-interval", "flow-restore-wait", "vlan-limit", "bundle-idle-timeout",
-	"offload-rebalance", "n-offload-threads", "tx-flush-interval", "vhost-iommu-support",
-	"vhost-postcopy-support", NULL};
+        "per-port-memory", "shared-mempool-config", "userspace-tso-enable", "pmd-rxq-assign",
+        "pmd-rxq-isolate", "pmd-auto-lb", "pmd-auto-lb-load-threshold",
+        "pmd-auto-lb-improvement-threshold", "pmd-auto-lb-rebal-interval", "pmd-maxsleep",
+        "pmd-perf-metrics", "emc-insert-inv-prob", "smc-enable", "n-handler-threads",
+        "n-revalidator-threads", "max-idle", "max-revalidator", "min-revalidate-pps",
+        "stats-update-interval", "flow-restore-wait", "vlan-limit", "bundle-idle-timeout",
+        "offload-rebalance", "n-offload-threads", "tx-flush-interval", "vhost-iommu-support",
+        "vhost-postcopy-support", NULL};
 
 struct kv {
 	char key[64];
-	int n;	      /* number of values (arrays give several) */
+	int n; /* number of values (arrays give several) */
 	char **vals;
 	int line;
 };
@@ -66,8 +66,9 @@ static int shell_word(const char **p, char *out, size_t cap, size_t *olen)
 		char q = 0;
 		if (*s == '"' || *s == '\'')
 			q = *s++;
-		while (*s && (q ? *s != q : !isspace((unsigned char)*s) && *s != ')' && *s != '"' &&
-				       *s != '\'')) {
+		while (*s &&
+		        (q ? *s != q
+		           : !isspace((unsigned char)*s) && *s != ')' && *s != '"' && *s != '\'')) {
 			if (q == '"' && *s == '\\' && s[1])
 				s++;
 			if (o + 1 >= cap)
@@ -131,8 +132,8 @@ static int parse_kvfile(const char *text, struct kvfile *f, struct dpn_conf_erro
 					break;
 				}
 				if (!*p || *p == '#') {
-					dpn_conf_errorf(errs, "%s:%d: %s: unterminated array", f->name,
-						kv->line, kv->key);
+					dpn_conf_errorf(errs, "%s:%d: %s: unterminated array",
+					        f->name, kv->line, kv->key);
 					return -EINVAL;
 				}
 				if ((ret = shell_word(&p, word, sizeof(word), &wl)) < 0)
@@ -153,19 +154,19 @@ static int parse_kvfile(const char *text, struct kvfile *f, struct dpn_conf_erro
 				p++;
 		if (*p && *p != '\n') {
 			dpn_conf_errorf(errs, "%s:%d: %s: unexpected text after the value", f->name,
-				line, kv->key);
+			        line, kv->key);
 			return -EINVAL;
 		}
 	}
 	return 0;
 bad:
 	dpn_conf_errorf(errs, "%s:%d: %s", f->name, line,
-		ret == -ENAMETOOLONG ? "value too long" : "unterminated quote");
+	        ret == -ENAMETOOLONG ? "value too long" : "unterminated quote");
 	return -EINVAL;
 }
 
 static int load_kvfile(const char *dir, const char *name, bool required, struct kvfile *f,
-	struct dpn_conf_errors *errs)
+        struct dpn_conf_errors *errs)
 {
 	char path[4096];
 	FILE *fp;
@@ -193,8 +194,8 @@ static int load_kvfile(const char *dir, const char *name, bool required, struct 
 }
 
 /* "2048,2048" -> [2048, 2048] */
-static json_t *mb_array(const char *file, const struct kv *kv, const char *v,
-	struct dpn_conf_errors *errs)
+static json_t *mb_array(
+        const char *file, const struct kv *kv, const char *v, struct dpn_conf_errors *errs)
 {
 	json_t *arr = json_array();
 	char *dup = strdup(v), *save = NULL;
@@ -203,8 +204,10 @@ static json_t *mb_array(const char *file, const struct kv *kv, const char *v,
 		char *end;
 		long mb = strtol(t, &end, 10);
 		if (*end || end == t || mb < 0) {
-			dpn_conf_errorf(errs, "%s:%d: %s: \"%s\" is not a list of MB per NUMA node "
-				"(e.g. \"1024,1024\")", file, kv->line, kv->key, v);
+			dpn_conf_errorf(errs,
+			        "%s:%d: %s: \"%s\" is not a list of MB per NUMA node "
+			        "(e.g. \"1024,1024\")",
+			        file, kv->line, kv->key, v);
 			json_decref(arr);
 			arr = NULL;
 			break;
@@ -215,16 +218,16 @@ static json_t *mb_array(const char *file, const struct kv *kv, const char *v,
 	return arr;
 }
 
-static json_t *mask_to_list(const char *file, const struct kv *kv, const char *v,
-	struct dpn_conf_errors *errs)
+static json_t *mask_to_list(
+        const char *file, const struct kv *kv, const char *v, struct dpn_conf_errors *errs)
 {
 	struct dpn_cpuset s;
 	char list[512];
 
 	if (dpn_cpuset_parse_mask(v, &s) < 0 || dpn_cpuset_count(&s) == 0 ||
-		dpn_cpuset_format_list(&s, list, sizeof(list)) < 0) {
+	        dpn_cpuset_format_list(&s, list, sizeof(list)) < 0) {
 		dpn_conf_errorf(errs, "%s:%d: %s: \"%s\" is not a CPU mask (hex, e.g. 0x6)", file,
-			kv->line, kv->key, v);
+		        kv->line, kv->key, v);
 		return NULL;
 	}
 	return json_string(list);
@@ -256,7 +259,8 @@ static json_t *obj(json_t *parent, const char *key)
 	return o;
 }
 
-#define BAD(fmt, ...) dpn_conf_errorf(o->errs, "%s:%d: %s: " fmt, file, kv->line, kv->key, ##__VA_ARGS__)
+#define BAD(fmt, ...)                                                                              \
+	dpn_conf_errorf(o->errs, "%s:%d: %s: " fmt, file, kv->line, kv->key, ##__VA_ARGS__)
 
 static void set_socket_mem(struct out *o, const char *file, const struct kv *kv, const char *v)
 {
@@ -269,7 +273,7 @@ static void set_socket_mem(struct out *o, const char *file, const struct kv *kv,
 }
 
 static void set_bool_key(struct out *o, const char *file, const struct kv *kv, const char *v,
-	json_t *dst, const char *key)
+        json_t *dst, const char *key)
 {
 	bool b;
 	if (parse_bool(v, &b) < 0)
@@ -291,7 +295,8 @@ static void import_dpdk_config(struct out *o, const struct kv *kv)
 	if (!strcmp(kv->key, "ENCAP_IP")) {
 		struct dpn_cidr c;
 		if (dpn_cidr_parse(v, false, &c) < 0)
-			BAD("\"%s\" is not an IP address with prefix length (e.g. 192.168.1.5/24)", v);
+			BAD("\"%s\" is not an IP address with prefix length (e.g. 192.168.1.5/24)",
+			        v);
 		else
 			json_object_set_new(u, "encap_ip", json_string(v));
 	} else if (!strcmp(kv->key, "DPDK_DEV")) {
@@ -300,7 +305,7 @@ static void import_dpdk_config(struct out *o, const struct kv *kv)
 			json_t *p = json_object();
 			json_object_set_new(p, "name", json_sprintf("dpdk%d", i));
 			json_object_set_new(p, dpn_pci_addr_valid(kv->vals[i]) ? "pci" : "devargs",
-				json_string(kv->vals[i]));
+			        json_string(kv->vals[i]));
 			json_array_append_new(ports, p);
 		}
 		json_object_set_new(u, "ports", ports);
@@ -308,11 +313,15 @@ static void import_dpdk_config(struct out *o, const struct kv *kv)
 		static const struct {
 			const char *in, *mode, *lacp;
 		} map[] = {
-			/* Linux bonding mode numbers Kube-OVN documents, then OVS names. */
-			{"0", "balance-slb", "off"}, {"balance-rr", "balance-slb", "off"},
-			{"1", "active-backup", "off"}, {"active-backup", "active-backup", "off"},
-			{"4", "balance-tcp", "active"}, {"802.3ad", "balance-tcp", "active"},
-			{"balance-slb", "balance-slb", "off"}, {"balance-tcp", "balance-tcp", "active"},
+		        /* Linux bonding mode numbers Kube-OVN documents, then OVS names. */
+		        {"0", "balance-slb", "off"},
+		        {"balance-rr", "balance-slb", "off"},
+		        {"1", "active-backup", "off"},
+		        {"active-backup", "active-backup", "off"},
+		        {"4", "balance-tcp", "active"},
+		        {"802.3ad", "balance-tcp", "active"},
+		        {"balance-slb", "balance-slb", "off"},
+		        {"balance-tcp", "balance-tcp", "active"},
 		};
 		size_t i;
 		for (i = 0; i < DPN_ARRAY_SIZE(map); i++)
@@ -320,7 +329,8 @@ static void import_dpdk_config(struct out *o, const struct kv *kv)
 				break;
 		if (i == DPN_ARRAY_SIZE(map)) {
 			BAD("\"%s\" is not a bond type (0, 1, 4, active-backup, balance-slb, "
-			    "balance-tcp)", v);
+			    "balance-tcp)",
+			        v);
 			return;
 		}
 		json_t *b = obj(u, "bond");
@@ -355,7 +365,7 @@ static void import_dpdk_config(struct out *o, const struct kv *kv)
 		set_socket_mem(o, file, kv, v);
 	} else if (!strcmp(kv->key, "VLOG")) {
 		static const char *const lv[][2] = {{"emer", "err"}, {"err", "err"},
-			{"warn", "warn"}, {"info", "info"}, {"dbg", "debug"}, {"debug", "debug"}};
+		        {"warn", "warn"}, {"info", "info"}, {"dbg", "debug"}, {"debug", "debug"}};
 		size_t i;
 		for (i = 0; i < DPN_ARRAY_SIZE(lv); i++)
 			if (!strcmp(lv[i][0], v))
@@ -365,9 +375,11 @@ static void import_dpdk_config(struct out *o, const struct kv *kv)
 		else
 			json_object_set_new(o->root, "log_level", json_string(lv[i][1]));
 	} else {
-		dpn_conf_errorf(o->errs, "%s:%d: unknown key %s (known: ENCAP_IP, DPDK_DEV, "
-			"BOND_TYPE, VLAN_TAG, VLOG, HW_OFFLOAD, CPU_MASK, SOCKET_MEM, PF_MTU, "
-			"BR_PHY_BOND_NAME)", file, kv->line, kv->key);
+		dpn_conf_errorf(o->errs,
+		        "%s:%d: unknown key %s (known: ENCAP_IP, DPDK_DEV, "
+		        "BOND_TYPE, VLAN_TAG, VLOG, HW_OFFLOAD, CPU_MASK, SOCKET_MEM, PF_MTU, "
+		        "BR_PHY_BOND_NAME)",
+		        file, kv->line, kv->key);
 	}
 }
 
@@ -404,7 +416,7 @@ static void import_other_config(struct out *o, const struct kv *kv)
 	} else if (!strcmp(kv->key, "vhost-sock-dir")) {
 		/* OVS takes it relative to its run dir, Kube-OVN's is /var/run/openvswitch. */
 		json_object_set_new(o->ovs, "vhost_sock_dir",
-			v[0] == '/' ? json_string(v) : json_sprintf("/var/run/openvswitch/%s", v));
+		        v[0] == '/' ? json_string(v) : json_sprintf("/var/run/openvswitch/%s", v));
 	} else if (!strcmp(kv->key, "hw-offload")) {
 		set_bool_key(o, file, kv, v, o->ovs, "hw_offload");
 	} else if (!strcmp(kv->key, "tc-policy")) {
@@ -415,12 +427,13 @@ static void import_other_config(struct out *o, const struct kv *kv)
 	} else {
 		for (int i = 0; passthrough_keys[i]; i++) {
 			if (!strcmp(passthrough_keys[i], kv->key)) {
-				json_object_set_new(obj(o->ovs, "other_config"), kv->key, json_string(v));
+				json_object_set_new(
+				        obj(o->ovs, "other_config"), kv->key, json_string(v));
 				return;
 			}
 		}
-		dpn_conf_errorf(o->errs, "%s:%d: unknown other_config key %s", file, kv->line,
-			kv->key);
+		dpn_conf_errorf(
+		        o->errs, "%s:%d: unknown other_config key %s", file, kv->line, kv->key);
 	}
 }
 
@@ -431,7 +444,7 @@ json_t *dpn_kubeovn_import(const char *dir, struct dpn_conf_errors *errs)
 	struct out o = {.errs = errs};
 
 	if (load_kvfile(dir, "ovs-dpdk-config", true, &dc, errs) < 0 ||
-		load_kvfile(dir, "config.cfg", false, &cfg, errs) < 0) {
+	        load_kvfile(dir, "config.cfg", false, &cfg, errs) < 0) {
 		kvfile_free(&dc);
 		kvfile_free(&cfg);
 		return NULL;
@@ -454,7 +467,7 @@ json_t *dpn_kubeovn_import(const char *dir, struct dpn_conf_errors *errs)
 		json_object_set_new(json_object_get(u, "bond"), "name", json_string("bond0"));
 	json_object_set_new(obj(o.root, "integration"), "bridge", json_string("br-int"));
 	if (json_object_size(o.ovs) && json_object_get(o.ovs, "dpdk") &&
-		json_object_size(json_object_get(o.ovs, "dpdk")) == 0)
+	        json_object_size(json_object_get(o.ovs, "dpdk")) == 0)
 		json_object_del(o.ovs, "dpdk");
 	kvfile_free(&dc);
 	kvfile_free(&cfg);

@@ -49,7 +49,7 @@ int dpn_api_register(struct dpn_api *api, const char *method, dpn_api_fn fn, voi
 static json_t *error_resp(json_t *id, int code, const char *msg)
 {
 	return json_pack("{s:i, s:O, s:{s:i, s:s}}", "version", DPN_API_VERSION, "id",
-		id ? id : json_null(), "error", "code", code, "message", msg);
+	        id ? id : json_null(), "error", "code", code, "message", msg);
 }
 
 json_t *dpn_api_handle(struct dpn_api *api, json_t *req)
@@ -61,10 +61,11 @@ json_t *dpn_api_handle(struct dpn_api *api, json_t *req)
 	int code = 0;
 
 	if (!json_is_object(req) || !method)
-		return error_resp(id, EINVAL, "request: expected an object with a \"method\" string");
+		return error_resp(
+		        id, EINVAL, "request: expected an object with a \"method\" string");
 	if (ver && (!json_is_integer(ver) || json_integer_value(ver) != DPN_API_VERSION)) {
 		snprintf(buf, sizeof(buf), "version: this dpnoded speaks API version %d",
-			DPN_API_VERSION);
+		        DPN_API_VERSION);
 		return error_resp(id, EPROTONOSUPPORT, buf);
 	}
 	params = json_object_get(req, "params");
@@ -82,7 +83,7 @@ json_t *dpn_api_handle(struct dpn_api *api, json_t *req)
 			return e;
 		}
 		return json_pack("{s:i, s:O, s:o}", "version", DPN_API_VERSION, "id",
-			id ? id : json_null(), "result", res);
+		        id ? id : json_null(), "result", res);
 	}
 	snprintf(buf, sizeof(buf), "method: unknown method \"%.64s\"", method);
 	return error_resp(id, ENOSYS, buf);
@@ -98,18 +99,13 @@ static void conn_free(struct conn *c)
 static void conn_read(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
 	json_t *req;
 	int ret;
 
-	while (evbuffer_get_length(in)) {
-		size_t n = evbuffer_get_contiguous_space(in);
-		ret = dpn_jsbuf_feed(&c->rx, evbuffer_pullup(in, n), n);
-		evbuffer_drain(in, n);
-		if (ret < 0) {
-			conn_free(c);
-			return;
-		}
+	ret = dpn_jsbuf_feed_evbuffer(&c->rx, bufferevent_get_input(bev));
+	if (ret < 0) {
+		conn_free(c);
+		return;
 	}
 	while ((ret = dpn_jsbuf_next(&c->rx, &req)) == 1) {
 		json_t *resp = dpn_api_handle(c->api, req);
@@ -139,8 +135,8 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 		conn_free(arg);
 }
 
-static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,
-	void *arg)
+static void on_accept(
+        struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len, void *arg)
 {
 	struct dpn_api *api = arg;
 	struct conn *c = calloc(1, sizeof(*c));
@@ -194,7 +190,7 @@ struct dpn_api *dpn_api_new(struct event_base *base, const struct dpn_api_conf *
 	ret = clear_stale(api->path);
 	if (ret < 0) {
 		LOG_ERR("api socket %s: %s", api->path,
-			ret == -EADDRINUSE ? "another dpnoded is serving it" : strerror(-ret));
+		        ret == -EADDRINUSE ? "another dpnoded is serving it" : strerror(-ret));
 		free(api);
 		return NULL;
 	}
@@ -202,7 +198,8 @@ struct dpn_api *dpn_api_new(struct event_base *base, const struct dpn_api_conf *
 	/* Bind with a tight umask, then widen to the configured mode. */
 	mode_t old = umask(0177);
 	api->lev = evconnlistener_new_bind(base, on_accept, api,
-		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16, (struct sockaddr *)&sun, sizeof(sun));
+	        LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16, (struct sockaddr *)&sun,
+	        sizeof(sun));
 	umask(old);
 	if (!api->lev) {
 		LOG_ERR("api socket %s: bind: %s", api->path, strerror(errno));
@@ -210,7 +207,7 @@ struct dpn_api *dpn_api_new(struct event_base *base, const struct dpn_api_conf *
 		return NULL;
 	}
 	if (chmod(api->path, conf->mode) < 0 ||
-		(conf->gid >= 0 && chown(api->path, -1, conf->gid) < 0))
+	        (conf->gid >= 0 && chown(api->path, -1, conf->gid) < 0))
 		LOG_WARN("api socket %s: setting mode/group: %s", api->path, strerror(errno));
 	LOG_INFO("API listening on %s (mode %04o)", api->path, conf->mode);
 	return api;

@@ -37,11 +37,12 @@ struct daemon {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: dpnoded [--config FILE] [--foreground] [--log-level LEVEL] "
-		   "[--log-file FILE]\n"
-		   "  --config FILE      node config (default " DPN_CONF_DEFAULT_PATH ")\n"
-		   "  --foreground       do not daemonize (always so under systemd)\n"
-		   "  --log-level LEVEL  err, warn, info or debug (overrides the config)\n"
-		   "  --log-file FILE    log here when daemonized (default /var/log/dpnode/dpnoded.log)\n");
+	           "[--log-file FILE]\n"
+	           "  --config FILE      node config (default " DPN_CONF_DEFAULT_PATH ")\n"
+	           "  --foreground       do not daemonize (always so under systemd)\n"
+	           "  --log-level LEVEL  err, warn, info or debug (overrides the config)\n"
+	           "  --log-file FILE    log here when daemonized (default "
+	           "/var/log/dpnode/dpnoded.log)\n");
 }
 
 static void on_converged(void *arg)
@@ -60,7 +61,7 @@ static json_t *api_ping(void *ctx, json_t *params, int *code, char **msg)
 	(void)code;
 	(void)msg;
 	return json_pack("{s:b, s:s, s:i}", "pong", 1, "version", DPN_VERSION, "api_version",
-		DPN_API_VERSION);
+	        DPN_API_VERSION);
 }
 
 static json_t *api_status(void *ctx, json_t *params, int *code, char **msg)
@@ -96,7 +97,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (sig == SIGHUP) {
 		LOG_WARN("SIGHUP: live config reload is not supported; restart dpnoded to apply "
-			 "%s (running ports are adopted, not re-created)", d->conf_path);
+		         "%s (running ports are adopted, not re-created)",
+		        d->conf_path);
 		return;
 	}
 	LOG_INFO("signal %d: shutting down", (int)sig);
@@ -150,12 +152,12 @@ static int daemonize(const char *log_file)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"foreground", no_argument, NULL, 'f'},
-		{"log-level", required_argument, NULL, 'l'},
-		{"log-file", required_argument, NULL, 'L'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	        {"config", required_argument, NULL, 'c'},
+	        {"foreground", no_argument, NULL, 'f'},
+	        {"log-level", required_argument, NULL, 'l'},
+	        {"log-file", required_argument, NULL, 'L'},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
 	};
 	struct daemon d = {.conf_path = DPN_CONF_DEFAULT_PATH};
 	const char *log_level = NULL, *log_file = "/var/log/dpnode/dpnoded.log";
@@ -187,7 +189,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc || (log_level && dpn_log_parse_level(log_level, &lvl) < 0) ||
-		log_file[0] != '/') {
+	        log_file[0] != '/') {
 		usage(stderr);
 		return 2;
 	}

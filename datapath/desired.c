@@ -4,8 +4,8 @@
 #include "dpn_desired.h"
 
 static const char *const startup_keys[] = {"dpdk-init", "dpdk-socket-mem", "dpdk-socket-limit",
-	"dpdk-lcore-mask", "dpdk-extra", "vhost-sock-dir", "hw-offload", "tc-policy",
-	"dpdk-hugepage-dir", "dpdk-alloc-mem", NULL};
+        "dpdk-lcore-mask", "dpdk-extra", "vhost-sock-dir", "hw-offload", "tc-policy",
+        "dpdk-hugepage-dir", "dpdk-alloc-mem", NULL};
 
 bool dpn_desired_is_startup_key(const char *key)
 {
@@ -65,9 +65,8 @@ static json_t *other_config(const struct dpn_conf *c)
 	put(oc, "vhost-sock-dir", *rel ? json_string(rel) : json_null(), m);
 	put(oc, "hw-offload", o->hw_offload ? json_string("true") : json_null(), m);
 	put(oc, "tc-policy", strcmp(o->tc_policy, "none") ? json_string(o->tc_policy) : json_null(),
-		m);
-	json_object_foreach (o->other_config, k, v)
-		json_object_set(oc, k, v);
+	        m);
+	json_object_foreach(o->other_config, k, v) json_object_set(oc, k, v);
 	return oc;
 }
 
@@ -83,9 +82,7 @@ static json_t *passthrough_record(const struct dpn_conf *c)
 	/* jansson keeps insertion order: sort for a stable value */
 	const char *keys[128];
 	size_t n = 0;
-	json_object_foreach (c->ovs.other_config, k, v)
-		if (n < DPN_ARRAY_SIZE(keys))
-			keys[n++] = k;
+	json_object_foreach(c->ovs.other_config, k, v) if (n < DPN_ARRAY_SIZE(keys)) keys[n++] = k;
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
 			const char *t = keys[j];
@@ -94,7 +91,7 @@ static json_t *passthrough_record(const struct dpn_conf *c)
 		}
 	for (size_t i = 0; i < n; i++)
 		off += snprintf(buf + off, off < sizeof(buf) ? sizeof(buf) - off : 0, "%s%s",
-			i ? "," : "", keys[i]);
+		        i ? "," : "", keys[i]);
 	return n ? json_string(buf) : json_null();
 }
 
@@ -112,14 +109,16 @@ static json_t *external_ids(const struct dpn_conf *c)
 	else
 		put(ids, "ovn-encap-ip", json_null(), m);
 	put(ids, "ovn-remote-probe-interval",
-		ovn && n->remote_probe_ms >= 0 ? json_sprintf("%ld", n->remote_probe_ms) : json_null(),
-		m);
+	        ovn && n->remote_probe_ms >= 0 ? json_sprintf("%ld", n->remote_probe_ms)
+	                                       : json_null(),
+	        m);
 	put(ids, "ovn-openflow-probe-interval",
-		ovn && n->of_probe_s >= 0 ? json_sprintf("%ld", n->of_probe_s) : json_null(), m);
+	        ovn && n->of_probe_s >= 0 ? json_sprintf("%ld", n->of_probe_s) : json_null(), m);
 	put(ids, "ovn-bridge-mappings",
-		ovn && n->bridge_mappings[0] ? json_string(n->bridge_mappings) : json_null(), m);
+	        ovn && n->bridge_mappings[0] ? json_string(n->bridge_mappings) : json_null(), m);
 	put(ids, "ovn-bridge",
-		ovn && strcmp(c->int_bridge, "br-int") ? json_string(c->int_bridge) : json_null(), m);
+	        ovn && strcmp(c->int_bridge, "br-int") ? json_string(c->int_bridge) : json_null(),
+	        m);
 	if (n->system_id[0])
 		json_object_set_new(ids, "system-id", json_string(n->system_id));
 	json_object_set_new(ids, DPN_PASSTHROUGH_KEY, passthrough_record(c));
@@ -137,14 +136,14 @@ static json_t *iface(const char *type, json_t *options, int mtu)
 
 static json_t *port(json_t *cols, const char *name, json_t *ifspec)
 {
-	return json_pack("{s:o, s:{s:o}}", "cols", cols ? cols : json_object(), "ifaces", name,
-		ifspec);
+	return json_pack(
+	        "{s:o, s:{s:o}}", "cols", cols ? cols : json_object(), "ifaces", name, ifspec);
 }
 
 static json_t *bridge(const char *fail_mode)
 {
 	return json_pack("{s:{s:s, s:s}, s:{}}", "cols", "datapath_type", "netdev", "fail_mode",
-		fail_mode, "ports");
+	        fail_mode, "ports");
 }
 
 static json_t *uplink_iface(const struct dpn_uplink_conf *u, const struct dpn_uplink_port *p)
@@ -163,19 +162,21 @@ static void add_uplink(json_t *bridges, const struct dpn_conf *c)
 	/* The bridge's internal port carries the host's tunnel endpoint: the VLAN
 	 * tag goes there so host traffic leaves the uplink tagged. */
 	json_object_set_new(ports, u->bridge,
-		port(json_pack("{s:o}", "tag", u->vlan ? json_integer(u->vlan) : json_null()),
-			u->bridge, iface("internal", NULL, u->mtu)));
+	        port(json_pack("{s:o}", "tag", u->vlan ? json_integer(u->vlan) : json_null()),
+	                u->bridge, iface("internal", NULL, u->mtu)));
 	if (u->n_ports == 1) {
 		json_object_set_new(ports, u->ports[0].name,
-			port(NULL, u->ports[0].name, uplink_iface(u, &u->ports[0])));
+		        port(NULL, u->ports[0].name, uplink_iface(u, &u->ports[0])));
 	} else {
-		json_t *cols = json_pack("{s:s, s:o}", "bond_mode", dpn_bond_mode_name(u->bond_mode),
-			"lacp", u->lacp == DPN_LACP_OFF ? json_null() : json_string(dpn_lacp_name(u->lacp)));
+		json_t *cols = json_pack("{s:s, s:o}", "bond_mode",
+		        dpn_bond_mode_name(u->bond_mode), "lacp",
+		        u->lacp == DPN_LACP_OFF ? json_null()
+		                                : json_string(dpn_lacp_name(u->lacp)));
 		json_t *ifs = json_object();
 		for (int i = 0; i < u->n_ports; i++)
 			json_object_set_new(ifs, u->ports[i].name, uplink_iface(u, &u->ports[i]));
-		json_object_set_new(ports, u->bond_name, json_pack("{s:o, s:o}", "cols", cols,
-			"ifaces", ifs));
+		json_object_set_new(
+		        ports, u->bond_name, json_pack("{s:o, s:o}", "cols", cols, "ifaces", ifs));
 	}
 	json_object_set_new(bridges, u->bridge, br);
 }
@@ -188,12 +189,12 @@ json_t *dpn_desired_from_conf(const struct dpn_conf *c)
 	 * standalone keeps a node without OVN switching. */
 	brint = bridge(c->ovn.remote[0] ? "secure" : "standalone");
 	json_object_set_new(json_object_get(brint, "ports"), c->int_bridge,
-		port(NULL, c->int_bridge, iface("internal", NULL, 0)));
+	        port(NULL, c->int_bridge, iface("internal", NULL, 0)));
 	json_object_set_new(bridges, c->int_bridge, brint);
 	if (c->uplink.present)
 		add_uplink(bridges, c);
 	d = json_pack("{s:{s:o, s:o}, s:o}", "ovs", "other_config", other_config(c), "external_ids",
-		external_ids(c), "bridges", bridges);
+	        external_ids(c), "bridges", bridges);
 	return d;
 }
 

@@ -16,9 +16,9 @@ struct dpn_hp_pool {
 
 struct dpn_hp_plan_entry {
 	int node;
-	long want;	/* pages the config asks for */
-	long target;	/* pages to write: never below what is in use */
-	bool limited;	/* target > want because pages are in use */
+	long want;    /* pages the config asks for */
+	long target;  /* pages to write: never below what is in use */
+	bool limited; /* target > want because pages are in use */
 };
 
 /* Where sysfs/procfs live ("" on a real system; a temp tree in tests). */
@@ -27,7 +27,7 @@ void dpn_hp_set_root(const char *root);
 int dpn_hp_read(struct dpn_hp_pool *pools, int max);
 /* Pure: computes per-node targets from config and the current pools. */
 int dpn_hp_plan(const struct dpn_hugepages_conf *c, const struct dpn_hp_pool *pools, int n,
-	struct dpn_hp_plan_entry *plan, int max);
+        struct dpn_hp_plan_entry *plan, int max);
 /* Plans, writes nr_hugepages, reads back, mounts hugetlbfs when missing.
  * Returns 0 when every node got what it asked for, -ENOMEM when the kernel
  * gave fewer pages (logged as requested/obtained), other -errno on failure. */

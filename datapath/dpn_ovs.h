@@ -12,7 +12,7 @@ struct dpn_ovs;
 
 /* converged: called each time the node goes from pending to converged. */
 struct dpn_ovs *dpn_ovs_new(struct event_base *base, const struct dpn_conf *conf,
-	void (*converged)(void *arg), void *arg);
+        void (*converged)(void *arg), void *arg);
 /* Managed: creates the db if absent, adopts or starts ovsdb-server, and
  * ovs-vswitchd once its DPDK settings are in the db. Attach: connects. */
 int dpn_ovs_start(struct dpn_ovs *o);

@@ -22,7 +22,7 @@ typedef void (*dpn_ovsdb_txn_cb)(void *arg, json_t *result, const char *error);
 
 /* Monitors every column of the given tables of database db. */
 struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, const char *db,
-	const char *const tables[], const struct dpn_ovsdb_ops *ops, void *arg);
+        const char *const tables[], const struct dpn_ovsdb_ops *ops, void *arg);
 void dpn_ovsdb_free(struct dpn_ovsdb *c);
 bool dpn_ovsdb_is_connected(const struct dpn_ovsdb *c);
 /* ops is stolen. Returns 0, or -ENOTCONN. */
@@ -33,8 +33,8 @@ json_t *dpn_ovsdb_replica(const struct dpn_ovsdb *c);
 json_t *dpn_ovsdb_table(const struct dpn_ovsdb *c, const char *table);
 json_t *dpn_ovsdb_row(const struct dpn_ovsdb *c, const char *table, const char *uuid);
 /* First row of a table whose "name" column equals name; *uuid set when found. */
-json_t *dpn_ovsdb_find(const struct dpn_ovsdb *c, const char *table, const char *name,
-	const char **uuid);
+json_t *dpn_ovsdb_find(
+        const struct dpn_ovsdb *c, const char *table, const char *name, const char **uuid);
 
 /* Pure helpers (unit tested). */
 json_t *dpn_ovsdb_req(const char *method, json_t *params, json_int_t id);

@@ -16,7 +16,7 @@ typedef void (*dpn_proc_exit_cb)(void *arg, struct dpn_proc *p, int status);
 /* comm: the kernel's name for the process (/proc/PID/comm, 15 chars max),
  * used to refuse a stale pidfile that now names another program. */
 struct dpn_proc *dpn_proc_new(struct event_base *base, const char *name, const char *pidfile,
-	const char *comm, dpn_proc_exit_cb cb, void *arg);
+        const char *comm, dpn_proc_exit_cb cb, void *arg);
 void dpn_proc_free(struct dpn_proc *p);
 /* Takes over a running instance named by the pidfile: 0, or -ESRCH. */
 int dpn_proc_adopt(struct dpn_proc *p);

@@ -26,12 +26,16 @@ static int read_pool(int node, unsigned long kb, struct dpn_hp_pool *p)
 	p->node = node;
 	p->page_kb = kb;
 	p->requested = -1;
-	snprintf(path, sizeof(path), "%s/sys/devices/system/node/node%d/hugepages/hugepages-%lukB/"
-		"nr_hugepages", root, node, kb);
+	snprintf(path, sizeof(path),
+	        "%s/sys/devices/system/node/node%d/hugepages/hugepages-%lukB/"
+	        "nr_hugepages",
+	        root, node, kb);
 	if ((ret = dpn_read_long(path, &p->total)) < 0)
 		return ret;
-	snprintf(path, sizeof(path), "%s/sys/devices/system/node/node%d/hugepages/hugepages-%lukB/"
-		"free_hugepages", root, node, kb);
+	snprintf(path, sizeof(path),
+	        "%s/sys/devices/system/node/node%d/hugepages/hugepages-%lukB/"
+	        "free_hugepages",
+	        root, node, kb);
 	return dpn_read_long(path, &p->free);
 }
 
@@ -51,7 +55,7 @@ int dpn_hp_read(struct dpn_hp_pool *pools, int max)
 		if (sscanf(nd->d_name, "node%d", &node) != 1)
 			continue;
 		snprintf(path, sizeof(path), "%s/sys/devices/system/node/%s/hugepages", root,
-			nd->d_name);
+		        nd->d_name);
 		hdir = opendir(path);
 		if (!hdir)
 			continue;
@@ -80,7 +84,7 @@ int dpn_hp_read(struct dpn_hp_pool *pools, int max)
 }
 
 int dpn_hp_plan(const struct dpn_hugepages_conf *c, const struct dpn_hp_pool *pools, int n,
-	struct dpn_hp_plan_entry *plan, int max)
+        struct dpn_hp_plan_entry *plan, int max)
 {
 	int k = 0;
 
@@ -120,7 +124,7 @@ static bool is_hugetlbfs_mount(const char *dir, unsigned long page_kb)
 			continue;
 		/* No pagesize option means the default size (2M on x86). */
 		found = hasmntopt(m, opt) || (!hasmntopt(m, "pagesize") && page_kb == 2048) ||
-			(page_kb == 1048576 && hasmntopt(m, "pagesize=1024M"));
+		        (page_kb == 1048576 && hasmntopt(m, "pagesize=1024M"));
 		break;
 	}
 	endmntent(f);
@@ -170,10 +174,13 @@ int dpn_hp_apply(const struct dpn_hugepages_conf *c)
 	}
 	for (int i = 0; i < k; i++) {
 		if (plan[i].limited)
-			LOG_WARN("node %d: %ld pages in use, keeping %ld instead of shrinking to %ld",
-				plan[i].node, plan[i].target, plan[i].target, plan[i].want);
-		snprintf(path, sizeof(path), "%s/sys/devices/system/node/node%d/hugepages/"
-			"hugepages-%lukB/nr_hugepages", root, plan[i].node, c->page_kb);
+			LOG_WARN("node %d: %ld pages in use, keeping %ld instead of shrinking to "
+			         "%ld",
+			        plan[i].node, plan[i].target, plan[i].target, plan[i].want);
+		snprintf(path, sizeof(path),
+		        "%s/sys/devices/system/node/node%d/hugepages/"
+		        "hugepages-%lukB/nr_hugepages",
+		        root, plan[i].node, c->page_kb);
 		snprintf(val, sizeof(val), "%ld", plan[i].target);
 		int w = dpn_write_file(path, val);
 		if (w < 0) {
@@ -184,7 +191,7 @@ int dpn_hp_apply(const struct dpn_hugepages_conf *c)
 		if (read_pool(plan[i].node, c->page_kb, &now) < 0)
 			continue;
 		LOG_INFO("node %d: %lukB pages requested/obtained %ld/%ld", plan[i].node,
-			c->page_kb, plan[i].target, now.total);
+		        c->page_kb, plan[i].target, now.total);
 		if (now.total < plan[i].want && ret == 0)
 			ret = -ENOMEM;
 	}
@@ -202,10 +209,10 @@ json_t *dpn_hp_status(const struct dpn_hugepages_conf *c)
 		long req = -1;
 		if (c && c->manage && pools[i].page_kb == c->page_kb && pools[i].node < c->n_nodes)
 			req = c->mb[pools[i].node] * 1024 / (long)c->page_kb;
-		json_array_append_new(arr, json_pack("{s:i, s:I, s:I, s:I, s:I}", "numa",
-			pools[i].node, "size_kb", (json_int_t)pools[i].page_kb, "total",
-			(json_int_t)pools[i].total, "free", (json_int_t)pools[i].free, "requested",
-			(json_int_t)req));
+		json_array_append_new(arr,
+		        json_pack("{s:i, s:I, s:I, s:I, s:I}", "numa", pools[i].node, "size_kb",
+		                (json_int_t)pools[i].page_kb, "total", (json_int_t)pools[i].total,
+		                "free", (json_int_t)pools[i].free, "requested", (json_int_t)req));
 	}
 	return arr;
 }

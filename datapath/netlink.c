@@ -41,7 +41,7 @@ static void find_addr(struct nl_object *obj, void *arg)
 	if (rtnl_addr_get_ifindex(a) != f->ifindex)
 		return;
 	if (nl_addr_cmp(rtnl_addr_get_local(a), f->want) == 0 &&
-		rtnl_addr_get_prefixlen(a) == (int)nl_addr_get_prefixlen(f->want))
+	        rtnl_addr_get_prefixlen(a) == (int)nl_addr_get_prefixlen(f->want))
 		f->found = true;
 }
 

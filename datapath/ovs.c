@@ -16,10 +16,10 @@
 #include "dpn_reconcile.h"
 #include "ovs_priv.h"
 
-#define RESYNC_MS	   2000
-#define RESTART_MIN_MS	   200
-#define RESTART_MAX_MS	   5000
-#define STABLE_UPTIME_S	   30
+#define RESYNC_MS       2000
+#define RESTART_MIN_MS  200
+#define RESTART_MAX_MS  5000
+#define STABLE_UPTIME_S 30
 
 static const char *const tables[] = {"Open_vSwitch", "Bridge", "Port", "Interface", NULL};
 
@@ -40,8 +40,7 @@ static json_t *ovs_row(struct dpn_ovs *o)
 {
 	const char *u;
 	json_t *row;
-	json_object_foreach (dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row)
-		return row;
+	json_object_foreach(dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row) return row;
 	return NULL;
 }
 
@@ -91,7 +90,7 @@ static int run_tool(char *const argv[], char *out, size_t outlen)
 	ssize_t r;
 	/* Keep draining even when out is full so the tool never blocks on us. */
 	while ((r = read(pfd[0], out && off + 1 < outlen ? out + off : discard,
-			out && off + 1 < outlen ? outlen - 1 - off : sizeof(discard))) > 0)
+	                out && off + 1 < outlen ? outlen - 1 - off : sizeof(discard))) > 0)
 		if (out && off + 1 < outlen)
 			off += r;
 	close(pfd[0]);
@@ -115,17 +114,17 @@ static int ensure_db(struct dpn_ovs *o)
 		return ret;
 	if (access(c->db_file, F_OK) < 0) {
 		char *argv[] = {(char *)c->ovsdb_tool_bin, "create", (char *)c->db_file,
-			(char *)c->schema, NULL};
+		        (char *)c->schema, NULL};
 		LOG_INFO("creating OVS database %s", c->db_file);
 		if ((ret = run_tool(argv, NULL, 0)) < 0)
 			LOG_ERR("%s create %s %s failed", c->ovsdb_tool_bin, c->db_file, c->schema);
 		return ret;
 	}
 	char *argv[] = {(char *)c->ovsdb_tool_bin, "needs-conversion", (char *)c->db_file,
-		(char *)c->schema, NULL};
+	        (char *)c->schema, NULL};
 	if (run_tool(argv, out, sizeof(out)) == 0 && !strncmp(out, "yes", 3)) {
 		char *conv[] = {(char *)c->ovsdb_tool_bin, "convert", (char *)c->db_file,
-			(char *)c->schema, NULL};
+		        (char *)c->schema, NULL};
 		LOG_INFO("converting %s to the installed schema", c->db_file);
 		return run_tool(conv, NULL, 0);
 	}
@@ -149,7 +148,7 @@ static int start_ovsdb(struct dpn_ovs *o)
 	snprintf(pidf, sizeof(pidf), "--pidfile=%s/ovsdb-server.pid", c->run_dir);
 	snprintf(log, sizeof(log), "--log-file=%s/ovsdb-server.log", c->log_dir);
 	char *argv[] = {(char *)c->ovsdb_server_bin, (char *)c->db_file, remote,
-		"--remote=db:Open_vSwitch,Open_vSwitch,manager_options", pidf, log, NULL};
+	        "--remote=db:Open_vSwitch,Open_vSwitch,manager_options", pidf, log, NULL};
 	proc_out_path(o, "ovsdb-server", out, sizeof(out));
 	return dpn_proc_start(o->dbproc, argv, out);
 }
@@ -186,8 +185,8 @@ static void init_timeout_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	dpn_ovs_log_tail_error(o->vs_log, line, sizeof(line));
 	snprintf(o->dpdk_init_error, sizeof(o->dpdk_init_error),
-		"DPDK not initialized %ds after ovs-vswitchd started; %s: %s",
-		o->conf->ovs.dpdk.init_timeout_s, o->vs_log, line[0] ? line : "(no error logged)");
+	        "DPDK not initialized %ds after ovs-vswitchd started; %s: %s",
+	        o->conf->ovs.dpdk.init_timeout_s, o->vs_log, line[0] ? line : "(no error logged)");
 	LOG_ERR("%s", o->dpdk_init_error);
 }
 
@@ -223,7 +222,8 @@ static void on_proc_exit(void *arg, struct dpn_proc *p, int status)
 		dpn_ovs_log_tail_error(o->vs_log, line, sizeof(line));
 		if (line[0]) {
 			snprintf(o->dpdk_init_error, sizeof(o->dpdk_init_error),
-				"ovs-vswitchd exited before DPDK initialized; %s: %s", o->vs_log, line);
+			        "ovs-vswitchd exited before DPDK initialized; %s: %s", o->vs_log,
+			        line);
 			LOG_ERR("%s", o->dpdk_init_error);
 		}
 	}
@@ -242,7 +242,8 @@ static bool startup_config_applied(struct dpn_ovs *o)
 
 	if (!ovs_row(o))
 		return false;
-	json_object_foreach (want, k, v) {
+	json_object_foreach(want, k, v)
+	{
 		if (!dpn_desired_is_startup_key(k))
 			continue;
 		const char *h = dpn_ovsdb_map_get(have, k);
@@ -282,7 +283,7 @@ static bool ensure_host_side(struct dpn_ovs *o)
 		return false; /* vswitchd has not created the bridge's tap yet */
 	if (ret < 0) {
 		snprintf(o->last_error, sizeof(o->last_error), "%s: cannot set encap IP: %s",
-			u->bridge, strerror(-ret));
+		        u->bridge, strerror(-ret));
 		return false;
 	}
 	if (changed)
@@ -298,10 +299,12 @@ static void add_cfg_bump(struct dpn_ovs *o, json_t *ops)
 	const char *u;
 	json_t *row;
 
-	json_object_foreach (dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row) {
-		json_array_append_new(ops, json_pack("{s:s, s:s, s:o, s:[[s, s, i]]}", "op", "mutate",
-			"table", "Open_vSwitch", "where", dpn_ovsdb_where_uuid(u), "mutations",
-			"next_cfg", "+=", 1));
+	json_object_foreach(dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row)
+	{
+		json_array_append_new(
+		        ops, json_pack("{s:s, s:s, s:o, s:[[s, s, i]]}", "op", "mutate", "table",
+		                     "Open_vSwitch", "where", dpn_ovsdb_where_uuid(u), "mutations",
+		                     "next_cfg", "+=", 1));
 		return;
 	}
 }
@@ -322,18 +325,22 @@ static bool ifaces_ok(struct dpn_ovs *o)
 	json_t *bspec, *pspec, *ispec;
 	const char *bname, *pname, *iname;
 
-	json_object_foreach (json_object_get(o->desired, "bridges"), bname, bspec) {
-		json_object_foreach (json_object_get(bspec, "ports"), pname, pspec) {
-			json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
+	json_object_foreach(json_object_get(o->desired, "bridges"), bname, bspec)
+	{
+		json_object_foreach(json_object_get(bspec, "ports"), pname, pspec)
+		{
+			json_object_foreach(json_object_get(pspec, "ifaces"), iname, ispec)
+			{
 				json_t *row = dpn_ovsdb_find(o->db, "Interface", iname, NULL);
 				json_t *err = dpn_ovsdb_plain(json_object_get(row, "error"));
 				json_t *ofp = dpn_ovsdb_plain(json_object_get(row, "ofport"));
 				bool bad = json_is_string(err) || !json_is_integer(ofp) ||
-					json_integer_value(ofp) < 0;
+				           json_integer_value(ofp) < 0;
 				if (bad)
 					snprintf(o->last_error, sizeof(o->last_error), "%s %s: %s",
-						bname, iname, json_is_string(err) ? json_string_value(err)
-							: "no OpenFlow port assigned");
+					        bname, iname,
+					        json_is_string(err) ? json_string_value(err)
+					                            : "no OpenFlow port assigned");
 				json_decref(err);
 				json_decref(ofp);
 				if (bad)
@@ -365,8 +372,8 @@ static void reconcile(struct dpn_ovs *o)
 		if (json_array_size(ops))
 			LOG_INFO("applying %zu OVSDB operation(s)", json_array_size(ops));
 		add_cfg_bump(o, ops);
-		json_array_append_new(ops, json_pack("{s:s, s:s}", "op", "comment", "comment",
-			"dpnoded: reconcile"));
+		json_array_append_new(ops,
+		        json_pack("{s:s, s:s}", "op", "comment", "comment", "dpnoded: reconcile"));
 		if (dpn_ovsdb_transact(o->db, ops, txn_done, o) == 0) {
 			o->txn_inflight = true;
 			o->bump_cfg = false;
@@ -375,13 +382,13 @@ static void reconcile(struct dpn_ovs *o)
 	}
 	json_decref(ops);
 	if (managed && !dpn_proc_pid(o->vsproc) && !evtimer_pending(o->vs_restart.ev, NULL) &&
-		startup_config_applied(o) && dpn_proc_adopt(o->vsproc) < 0)
+	        startup_config_applied(o) && dpn_proc_adopt(o->vsproc) < 0)
 		start_vswitchd(o);
 	if (!managed)
 		dpn_proc_adopt(o->vsproc); /* for status only */
 	o->net_ok = ensure_host_side(o);
-	o->converged = o->net_ok && dpn_ovs_vswitchd_ready(o) &&
-		(!managed || dpn_proc_pid(o->vsproc));
+	o->converged =
+	        o->net_ok && dpn_ovs_vswitchd_ready(o) && (!managed || dpn_proc_pid(o->vsproc));
 	if (o->converged && !ifaces_ok(o)) {
 		o->converged = false;
 		if (strcmp(o->last_error, o->logged_error)) {
@@ -450,7 +457,7 @@ static void restart_init(struct dpn_ovs *o, struct restart *r, struct dpn_proc *
 }
 
 struct dpn_ovs *dpn_ovs_new(struct event_base *base, const struct dpn_conf *conf,
-	void (*converged)(void *arg), void *arg)
+        void (*converged)(void *arg), void *arg)
 {
 	struct dpn_ovs *o = calloc(1, sizeof(*o));
 	char pidf[300];
@@ -488,15 +495,15 @@ int dpn_ovs_start(struct dpn_ovs *o)
 {
 	const struct dpn_ovs_conf *c = &o->conf->ovs;
 	static const struct dpn_ovsdb_ops ops = {
-		.connected = db_connected,
-		.disconnected = db_disconnected,
-		.changed = db_changed,
+	        .connected = db_connected,
+	        .disconnected = db_disconnected,
+	        .changed = db_changed,
 	};
 	int ret;
 
 	if (c->mode == DPN_OVS_MANAGED) {
 		if ((ret = dpn_mkdir_p(c->run_dir, 0755)) < 0 ||
-			(ret = dpn_mkdir_p(c->log_dir, 0755)) < 0) {
+		        (ret = dpn_mkdir_p(c->log_dir, 0755)) < 0) {
 			LOG_ERR("creating %s or %s: %s", c->run_dir, c->log_dir, strerror(-ret));
 			return ret;
 		}

@@ -10,23 +10,23 @@
 #include "ovs_priv.h"
 
 static const char *const counters[] = {"rx_packets", "tx_packets", "rx_bytes", "tx_bytes",
-	"rx_dropped", "tx_dropped", "rx_errors", "tx_errors", NULL};
+        "rx_dropped", "tx_dropped", "rx_errors", "tx_errors", NULL};
 
 static json_t *proc_status(struct dpn_proc *p)
 {
 	pid_t pid = dpn_proc_pid(p);
 	if (!pid)
 		return json_pack("{s:n, s:i, s:I}", "pid", "uptime_s", 0, "restarts",
-			(json_int_t)dpn_proc_restarts(p));
+		        (json_int_t)dpn_proc_restarts(p));
 	return json_pack("{s:i, s:I, s:I}", "pid", (int)pid, "uptime_s",
-		(json_int_t)dpn_proc_uptime_s(p), "restarts", (json_int_t)dpn_proc_restarts(p));
+	        (json_int_t)dpn_proc_uptime_s(p), "restarts", (json_int_t)dpn_proc_restarts(p));
 }
 
 static int by_name(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
 	return strcmp(json_string_value(json_object_get(x, "name")) ?: "",
-		json_string_value(json_object_get(y, "name")) ?: "");
+	        json_string_value(json_object_get(y, "name")) ?: "");
 }
 
 static json_t *sorted(json_t *arr)
@@ -60,12 +60,12 @@ static json_t *iface_status(struct dpn_ovs *o, const char *port, const char *uui
 	json_t *ofport = dpn_ovsdb_plain(json_object_get(row, "ofport"));
 	json_t *mtu = dpn_ovsdb_plain(json_object_get(row, "mtu"));
 	j = json_pack("{s:O, s:s, s:O, s:o, s:o, s:o, s:o, s:o, s:b}", "name",
-		json_object_get(row, "name"), "port", port, "type", json_object_get(row, "type"),
-		"ofport", json_is_integer(ofport) ? ofport : (json_decref(ofport), json_null()),
-		"admin_state", str_or_null(json_object_get(row, "admin_state")), "link_state",
-		str_or_null(json_object_get(row, "link_state")), "mtu",
-		json_is_integer(mtu) ? mtu : (json_decref(mtu), json_null()), "error",
-		str_or_null(json_object_get(row, "error")), "owned", dpn_reconcile_owned(row));
+	        json_object_get(row, "name"), "port", port, "type", json_object_get(row, "type"),
+	        "ofport", json_is_integer(ofport) ? ofport : (json_decref(ofport), json_null()),
+	        "admin_state", str_or_null(json_object_get(row, "admin_state")), "link_state",
+	        str_or_null(json_object_get(row, "link_state")), "mtu",
+	        json_is_integer(mtu) ? mtu : (json_decref(mtu), json_null()), "error",
+	        str_or_null(json_object_get(row, "error")), "owned", dpn_reconcile_owned(row));
 	stats = dpn_ovsdb_plain(json_object_get(row, "statistics"));
 	for (int i = 0; counters[i]; i++) {
 		json_t *v = json_object_get(stats, counters[i]);
@@ -105,14 +105,15 @@ static json_t *bridges_status(struct dpn_ovs *o)
 	json_t *out = json_array(), *row;
 	const char *uuid;
 
-	json_object_foreach (dpn_ovsdb_table(o->db, "Bridge"), uuid, row) {
+	json_object_foreach(dpn_ovsdb_table(o->db, "Bridge"), uuid, row)
+	{
 		struct walk w = {.o = o, .out = json_array()};
 		dpn_ovsdb_uuids(json_object_get(row, "ports"), port_cb, &w);
-		json_array_append_new(out, json_pack("{s:O, s:O, s:o, s:b, s:o}", "name",
-			json_object_get(row, "name"), "datapath_type",
-			json_object_get(row, "datapath_type"), "fail_mode",
-			str_or_null(json_object_get(row, "fail_mode")), "owned",
-			dpn_reconcile_owned(row), "ports", sorted(w.out)));
+		json_array_append_new(out,
+		        json_pack("{s:O, s:O, s:o, s:b, s:o}", "name", json_object_get(row, "name"),
+		                "datapath_type", json_object_get(row, "datapath_type"), "fail_mode",
+		                str_or_null(json_object_get(row, "fail_mode")), "owned",
+		                dpn_reconcile_owned(row), "ports", sorted(w.out)));
 	}
 	return sorted(out);
 }
@@ -128,7 +129,7 @@ int dpn_ovs_vswitchd_ctl(struct dpn_ovs *o, pid_t pid, char *buf, size_t len)
 	names[0] = basename(bin);
 	for (size_t i = 0; i < DPN_ARRAY_SIZE(names); i++) {
 		if (dpn_unixctl_path(buf, len, o->conf->ovs.run_dir, names[i], pid) == 0 &&
-			access(buf, F_OK) == 0)
+		        access(buf, F_OK) == 0)
 			return 0;
 	}
 	return -ENOENT;
@@ -161,25 +162,26 @@ json_t *dpn_ovs_status(struct dpn_ovs *o)
 		dpn_proc_adopt(o->dbproc);
 		dpn_proc_adopt(o->vsproc);
 	}
-	json_object_foreach (dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row)
-		break;
+	json_object_foreach(dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row) break;
 	/* The db keeps a dead vswitchd's last word: trust it only while one runs. */
 	bool alive = dpn_proc_pid(o->vsproc) != 0;
 	st = json_pack("{s:b, s:b, s:o, s:o}", "dpdk_initialized",
-		alive && json_is_true(json_object_get(row, "dpdk_initialized")), "config_applied",
-		alive && dpn_ovs_vswitchd_ready(o), "dpdk_version",
-		str_or_null(json_object_get(row, "dpdk_version")), "ovs_version",
-		str_or_null(json_object_get(row, "ovs_version")));
-	json_object_set_new(st, "ovs", json_pack("{s:s, s:b, s:s, s:s, s:o, s:o, s:o}", "mode",
-		o->conf->ovs.mode == DPN_OVS_MANAGED ? "managed" : "attach", "db_connected",
-		dpn_ovsdb_is_connected(o->db), "db_socket", o->conf->ovs.db_socket, "run_dir",
-		o->conf->ovs.run_dir, "ovsdb_server", proc_status(o->dbproc), "vswitchd",
-		proc_status(o->vsproc), "dpdk_init_error",
-		o->dpdk_init_error[0] ? json_string(o->dpdk_init_error) : json_null()));
+	        alive && json_is_true(json_object_get(row, "dpdk_initialized")), "config_applied",
+	        alive && dpn_ovs_vswitchd_ready(o), "dpdk_version",
+	        str_or_null(json_object_get(row, "dpdk_version")), "ovs_version",
+	        str_or_null(json_object_get(row, "ovs_version")));
+	json_object_set_new(st, "ovs",
+	        json_pack("{s:s, s:b, s:s, s:s, s:o, s:o, s:o}", "mode",
+	                o->conf->ovs.mode == DPN_OVS_MANAGED ? "managed" : "attach", "db_connected",
+	                dpn_ovsdb_is_connected(o->db), "db_socket", o->conf->ovs.db_socket,
+	                "run_dir", o->conf->ovs.run_dir, "ovsdb_server", proc_status(o->dbproc),
+	                "vswitchd", proc_status(o->vsproc), "dpdk_init_error",
+	                o->dpdk_init_error[0] ? json_string(o->dpdk_init_error) : json_null()));
 	json_object_set_new(st, "pmd_cores", pmd_cores(o));
 	json_object_set_new(st, "bridges", bridges_status(o));
-	json_object_set_new(st, "reconcile", json_pack("{s:b, s:b, s:I, s:o}", "converged",
-		o->converged, "in_flight", o->txn_inflight, "transactions", (json_int_t)o->txns,
-		"last_error", o->last_error[0] ? json_string(o->last_error) : json_null()));
+	json_object_set_new(st, "reconcile",
+	        json_pack("{s:b, s:b, s:I, s:o}", "converged", o->converged, "in_flight",
+	                o->txn_inflight, "transactions", (json_int_t)o->txns, "last_error",
+	                o->last_error[0] ? json_string(o->last_error) : json_null()));
 	return st;
 }

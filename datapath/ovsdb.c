@@ -14,9 +14,9 @@
 #include "dpn_log.h"
 #include "dpn_ovsdb.h"
 
-#define BACKOFF_MIN_MS	 100
-#define BACKOFF_MAX_MS	 2000
-#define PROBE_MS	 5000
+#define BACKOFF_MIN_MS   100
+#define BACKOFF_MAX_MS   2000
+#define PROBE_MS         5000
 #define PROBE_MISSES_MAX 3
 
 struct pending {
@@ -143,13 +143,13 @@ static void handle_msg(struct dpn_ovsdb *c, json_t *msg)
 	}
 	if (!strcmp(method, "echo")) {
 		json_t *r = json_pack("{s:O, s:n, s:O}", "result", json_object_get(msg, "params"),
-			"error", "id", json_object_get(msg, "id"));
+		        "error", "id", json_object_get(msg, "id"));
 		send_msg(c, r);
 		json_decref(r);
 	} else if (!strcmp(method, "update")) {
 		json_t *params = json_object_get(msg, "params");
 		if (dpn_ovsdb_apply_update(c->replica, json_array_get(params, 1)) == 0 &&
-			c->ops.changed)
+		        c->ops.changed)
 			c->ops.changed(c->arg);
 	}
 }
@@ -157,18 +157,13 @@ static void handle_msg(struct dpn_ovsdb *c, json_t *msg)
 static void on_read(struct bufferevent *bev, void *arg)
 {
 	struct dpn_ovsdb *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
 	json_t *msg;
 	int ret;
 
-	while (evbuffer_get_length(in)) {
-		size_t n = evbuffer_get_contiguous_space(in);
-		ret = dpn_jsbuf_feed(&c->rx, evbuffer_pullup(in, n), n);
-		evbuffer_drain(in, n);
-		if (ret < 0) {
-			disconnect(c, strerror(-ret));
-			return;
-		}
+	ret = dpn_jsbuf_feed_evbuffer(&c->rx, bufferevent_get_input(bev));
+	if (ret < 0) {
+		disconnect(c, strerror(-ret));
+		return;
 	}
 	while ((ret = dpn_jsbuf_next(&c->rx, &msg)) == 1) {
 		handle_msg(c, msg);
@@ -199,7 +194,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		if (!c->synced && !c->down_logged) {
 			LOG_INFO("%s: not reachable yet (%s), retrying", c->path,
-				what & BEV_EVENT_EOF ? "closed" : strerror(EVUTIL_SOCKET_ERROR()));
+			        what & BEV_EVENT_EOF ? "closed" : strerror(EVUTIL_SOCKET_ERROR()));
 			c->down_logged = true;
 		}
 		disconnect(c, what & BEV_EVENT_EOF ? "connection closed" : "socket error");
@@ -250,7 +245,7 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
 }
 
 struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, const char *db,
-	const char *const tables[], const struct dpn_ovsdb_ops *ops, void *arg)
+        const char *const tables[], const struct dpn_ovsdb_ops *ops, void *arg)
 {
 	struct dpn_ovsdb *c = calloc(1, sizeof(*c));
 
@@ -340,13 +335,14 @@ json_t *dpn_ovsdb_row(const struct dpn_ovsdb *c, const char *table, const char *
 	return json_object_get(json_object_get(c->replica, table), uuid);
 }
 
-json_t *dpn_ovsdb_find(const struct dpn_ovsdb *c, const char *table, const char *name,
-	const char **uuid)
+json_t *dpn_ovsdb_find(
+        const struct dpn_ovsdb *c, const char *table, const char *name, const char **uuid)
 {
 	const char *u;
 	json_t *row;
 
-	json_object_foreach (json_object_get(c->replica, table), u, row) {
+	json_object_foreach(json_object_get(c->replica, table), u, row)
+	{
 		if (!strcmp(json_string_value(json_object_get(row, "name")) ?: "", name)) {
 			if (uuid)
 				*uuid = u;

@@ -57,8 +57,10 @@ static uint64_t proc_start_s(pid_t pid)
 	if (dpn_read_file(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
 		return boot_seconds();
 	/* after ") " come fields 3.. ; starttime is field 22 */
-	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
-			  "%*d %*d %llu", &start) != 1)
+	if (sscanf(p + 2,
+	            "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+	            "%*d %*d %llu",
+	            &start) != 1)
 		return boot_seconds();
 	return start / sysconf(_SC_CLK_TCK);
 }
@@ -92,7 +94,7 @@ static void on_exit_ev(evutil_socket_t fd, short what, void *arg)
 		LOG_WARN("%s (pid %d) killed by signal %d", p->name, (int)p->pid, WTERMSIG(status));
 	else
 		LOG_WARN("%s (pid %d) exited with status %d", p->name, (int)p->pid,
-			WEXITSTATUS(status));
+		        WEXITSTATUS(status));
 	event_free(p->ev);
 	p->ev = NULL;
 	close(p->pidfd);
@@ -118,7 +120,7 @@ static int watch(struct dpn_proc *p, pid_t pid, bool child)
 }
 
 struct dpn_proc *dpn_proc_new(struct event_base *base, const char *name, const char *pidfile,
-	const char *comm, dpn_proc_exit_cb cb, void *arg)
+        const char *comm, dpn_proc_exit_cb cb, void *arg)
 {
 	struct dpn_proc *p = calloc(1, sizeof(*p));
 	if (!p)
@@ -169,7 +171,7 @@ int dpn_proc_adopt(struct dpn_proc *p)
 		return -ESRCH; /* a zombie nobody reaped yet */
 	if (strncmp(comm, p->comm, 15)) {
 		LOG_INFO("%s: pidfile %s names pid %ld (%s), not ours", p->name, p->pidfile, pid,
-			comm);
+		        comm);
 		return -ESRCH;
 	}
 	if (watch(p, pid, false) < 0)

@@ -19,7 +19,7 @@ struct rctx {
 static bool subset_col(const char *table, const char *col)
 {
 	return !strcmp(col, "external_ids") ||
-		(!strcmp(table, "Open_vSwitch") && !strcmp(col, "other_config"));
+	       (!strcmp(table, "Open_vSwitch") && !strcmp(col, "other_config"));
 }
 
 bool dpn_reconcile_owned(json_t *row)
@@ -42,7 +42,7 @@ static void add_op(struct rctx *x, json_t *op)
 /* Compares one column; adds to row (whole-column update) or mutations
  * (key-by-key maps). */
 static void diff_col(const char *table, const char *col, json_t *want, json_t *have_datum,
-	json_t *row, json_t *mutations)
+        json_t *row, json_t *mutations)
 {
 	json_t *have = have_datum ? dpn_ovsdb_plain(have_datum) : json_null();
 
@@ -54,7 +54,8 @@ static void diff_col(const char *table, const char *col, json_t *want, json_t *h
 	}
 	json_t *del = json_array(), *ins = json_array(), *v;
 	const char *k;
-	json_object_foreach (want, k, v) {
+	json_object_foreach(want, k, v)
+	{
 		json_t *h = json_object_get(have, k);
 		if (json_is_null(v)) {
 			if (h)
@@ -66,9 +67,11 @@ static void diff_col(const char *table, const char *col, json_t *want, json_t *h
 		}
 	}
 	if (json_array_size(del))
-		json_array_append_new(mutations, json_pack("[s, s, [s, O]]", col, "delete", "set", del));
+		json_array_append_new(
+		        mutations, json_pack("[s, s, [s, O]]", col, "delete", "set", del));
 	if (json_array_size(ins))
-		json_array_append_new(mutations, json_pack("[s, s, [s, O]]", col, "insert", "map", ins));
+		json_array_append_new(
+		        mutations, json_pack("[s, s, [s, O]]", col, "insert", "map", ins));
 	json_decref(del);
 	json_decref(ins);
 	json_decref(have);
@@ -92,27 +95,27 @@ static json_t *want_cols(json_t *spec, bool owned)
 }
 
 /* Update (and mutate) an existing row to match spec. */
-static void update_row(struct rctx *x, const char *table, const char *uuid, json_t *have,
-	json_t *cols)
+static void update_row(
+        struct rctx *x, const char *table, const char *uuid, json_t *have, json_t *cols)
 {
 	json_t *row = json_object(), *mut = json_array(), *v;
 	const char *col;
 
-	json_object_foreach (cols, col, v)
-		diff_col(table, col, v, json_object_get(have, col), row, mut);
+	json_object_foreach(cols, col, v)
+	        diff_col(table, col, v, json_object_get(have, col), row, mut);
 	if (json_object_size(row))
 		add_op(x, json_pack("{s:s, s:s, s:o, s:O}", "op", "update", "table", table, "where",
-			dpn_ovsdb_where_uuid(uuid), "row", row));
+		                  dpn_ovsdb_where_uuid(uuid), "row", row));
 	if (json_array_size(mut))
 		add_op(x, json_pack("{s:s, s:s, s:o, s:O}", "op", "mutate", "table", table, "where",
-			dpn_ovsdb_where_uuid(uuid), "mutations", mut));
+		                  dpn_ovsdb_where_uuid(uuid), "mutations", mut));
 	json_decref(row);
 	json_decref(mut);
 }
 
 /* Insert a new row from cols (plain) and return its named-uuid datum. */
-static json_t *insert_row(struct rctx *x, const char *table, const char *name, json_t *cols,
-	json_t *extra)
+static json_t *insert_row(
+        struct rctx *x, const char *table, const char *name, json_t *cols, json_t *extra)
 {
 	char nm[32];
 	json_t *row = json_object(), *v;
@@ -121,16 +124,16 @@ static json_t *insert_row(struct rctx *x, const char *table, const char *name, j
 	new_name(x, nm, sizeof(nm));
 	if (name)
 		json_object_set_new(row, "name", json_string(name));
-	json_object_foreach (cols, col, v) {
+	json_object_foreach(cols, col, v)
+	{
 		if (json_is_null(v))
 			continue;
 		if (json_is_object(v)) {
 			/* Drop null keys: they mean "absent". */
 			json_t *m = json_object(), *mv;
 			const char *k;
-			json_object_foreach (v, k, mv)
-				if (!json_is_null(mv))
-					json_object_set(m, k, mv);
+			json_object_foreach(v, k, mv) if (!json_is_null(mv))
+			        json_object_set(m, k, mv);
 			json_object_set_new(row, col, dpn_ovsdb_datum(m));
 			json_decref(m);
 		} else {
@@ -140,7 +143,7 @@ static json_t *insert_row(struct rctx *x, const char *table, const char *name, j
 	if (extra)
 		json_object_update(row, extra);
 	add_op(x, json_pack("{s:s, s:s, s:o, s:s}", "op", "insert", "table", table, "row", row,
-		"uuid-name", nm));
+	                  "uuid-name", nm));
 	return dpn_ovsdb_named(nm);
 }
 
@@ -154,7 +157,8 @@ static json_t *insert_port(struct rctx *x, const char *pname, json_t *pspec)
 	json_t *ifaces = json_array(), *ispec, *cols, *named;
 	const char *iname;
 
-	json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
+	json_object_foreach(json_object_get(pspec, "ifaces"), iname, ispec)
+	{
 		cols = want_cols(ispec, true);
 		json_array_append_new(ifaces, insert_row(x, "Interface", iname, cols, NULL));
 		json_decref(cols);
@@ -201,9 +205,9 @@ static const char *find_anywhere(struct rctx *x, const char *table, const char *
 	const char *uuid;
 	json_t *row;
 
-	json_object_foreach (json_object_get(x->replica, table), uuid, row)
-		if (!strcmp(json_string_value(json_object_get(row, "name")) ?: "", name))
-			return uuid;
+	json_object_foreach(json_object_get(x->replica, table), uuid,
+	        row) if (!strcmp(json_string_value(json_object_get(row, "name")) ?: "",
+	                         name)) return uuid;
 	return NULL;
 }
 
@@ -212,9 +216,10 @@ static const char *bridge_of_port(struct rctx *x, const char *puuid)
 	const char *uuid;
 	json_t *row;
 
-	json_object_foreach (json_object_get(x->replica, "Bridge"), uuid, row)
-		if (dpn_ovsdb_set_has_uuid(json_object_get(row, "ports"), puuid))
-			return json_string_value(json_object_get(row, "name")) ?: "?";
+	json_object_foreach(json_object_get(x->replica, "Bridge"), uuid,
+	        row) if (dpn_ovsdb_set_has_uuid(json_object_get(row, "ports"),
+	                         puuid)) return json_string_value(json_object_get(row, "name"))
+	        ?: "?";
 	return "(none)";
 }
 
@@ -226,7 +231,8 @@ static void sync_port(struct rctx *x, const char *puuid, json_t *prow, json_t *p
 	const char *iname;
 	size_t n_have = 0;
 
-	json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
+	json_object_foreach(json_object_get(pspec, "ifaces"), iname, ispec)
+	{
 		const char *iu = find_in(x, have_ifs, "Interface", iname);
 		cols = want_cols(ispec, true);
 		if (iu) {
@@ -241,7 +247,9 @@ static void sync_port(struct rctx *x, const char *puuid, json_t *prow, json_t *p
 	}
 	/* Interfaces beyond the desired ones (an owned port) are dropped. */
 	json_t *plain = dpn_ovsdb_plain(have_ifs);
-	size_t n_actual = json_is_array(plain) ? json_array_size(plain) : json_is_null(plain) ? 0 : 1;
+	size_t n_actual = json_is_array(plain)  ? json_array_size(plain)
+	                  : json_is_null(plain) ? 0
+	                                        : 1;
 	json_decref(plain);
 	if (n_actual != n_have)
 		set_changed = true;
@@ -249,7 +257,8 @@ static void sync_port(struct rctx *x, const char *puuid, json_t *prow, json_t *p
 	update_row(x, "Port", puuid, prow, cols);
 	if (set_changed)
 		add_op(x, json_pack("{s:s, s:s, s:o, s:{s:o}}", "op", "update", "table", "Port",
-			"where", dpn_ovsdb_where_uuid(puuid), "row", "interfaces", uuid_set(refs)));
+		                  "where", dpn_ovsdb_where_uuid(puuid), "row", "interfaces",
+		                  uuid_set(refs)));
 	json_decref(cols);
 	json_decref(refs);
 }
@@ -257,7 +266,7 @@ static void sync_port(struct rctx *x, const char *puuid, json_t *prow, json_t *p
 struct stale_arg {
 	struct rctx *x;
 	json_t *wanted; /* names */
-	json_t *del;	/* uuids to remove */
+	json_t *del;    /* uuids to remove */
 	const char *table;
 };
 
@@ -280,7 +289,8 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 	cols = want_cols(bspec, true);
 	update_row(x, "Bridge", buuid, brow, cols);
 	json_decref(cols);
-	json_object_foreach (wanted, pname, pspec) {
+	json_object_foreach(wanted, pname, pspec)
+	{
 		const char *pu = find_in(x, ports, "Port", pname);
 		const char *elsewhere = NULL;
 		if (pu) {
@@ -288,9 +298,12 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 			continue;
 		}
 		if ((elsewhere = find_anywhere(x, "Port", pname))) {
-			if (!x->err && asprintf(&x->err, "port %s already exists on bridge %s, not "
-					"on %s", pname, bridge_of_port(x, elsewhere),
-					json_string_value(json_object_get(brow, "name"))) < 0)
+			if (!x->err &&
+			        asprintf(&x->err,
+			                "port %s already exists on bridge %s, not "
+			                "on %s",
+			                pname, bridge_of_port(x, elsewhere),
+			                json_string_value(json_object_get(brow, "name"))) < 0)
 				x->err = NULL;
 			continue;
 		}
@@ -300,12 +313,14 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 	dpn_ovsdb_uuids(ports, stale_cb, &s);
 	json_t *mut = json_array();
 	if (json_array_size(s.del))
-		json_array_append_new(mut, json_pack("[s, s, o]", "ports", "delete", uuid_set(s.del)));
+		json_array_append_new(
+		        mut, json_pack("[s, s, o]", "ports", "delete", uuid_set(s.del)));
 	if (json_array_size(ins))
-		json_array_append_new(mut, json_pack("[s, s, o]", "ports", "insert", uuid_set(ins)));
+		json_array_append_new(
+		        mut, json_pack("[s, s, o]", "ports", "insert", uuid_set(ins)));
 	if (json_array_size(mut))
-		add_op(x, json_pack("{s:s, s:s, s:o, s:O}", "op", "mutate", "table", "Bridge", "where",
-			dpn_ovsdb_where_uuid(buuid), "mutations", mut));
+		add_op(x, json_pack("{s:s, s:s, s:o, s:O}", "op", "mutate", "table", "Bridge",
+		                  "where", dpn_ovsdb_where_uuid(buuid), "mutations", mut));
 	json_decref(mut);
 	json_decref(s.del);
 	json_decref(ins);
@@ -316,8 +331,8 @@ static json_t *insert_bridge(struct rctx *x, const char *bname, json_t *bspec)
 	json_t *ports = json_array(), *pspec, *cols, *named, *extra;
 	const char *pname;
 
-	json_object_foreach (json_object_get(bspec, "ports"), pname, pspec)
-		json_array_append_new(ports, insert_port(x, pname, pspec));
+	json_object_foreach(json_object_get(bspec, "ports"), pname, pspec)
+	        json_array_append_new(ports, insert_port(x, pname, pspec));
 	cols = want_cols(bspec, true);
 	extra = json_pack("{s:o}", "ports", uuid_set(ports));
 	named = insert_row(x, "Bridge", bname, cols, extra);
@@ -332,8 +347,8 @@ static json_t *insert_bridge(struct rctx *x, const char *bname, json_t *bspec)
 static json_t *with_dropped_keys(json_t *want_ovs, json_t *ovs_row)
 {
 	json_t *w = json_deep_copy(want_ovs), *oc = json_object_get(w, "other_config");
-	const char *rec = dpn_ovsdb_map_get(json_object_get(ovs_row, "external_ids"),
-		DPN_PASSTHROUGH_KEY);
+	const char *rec =
+	        dpn_ovsdb_map_get(json_object_get(ovs_row, "external_ids"), DPN_PASSTHROUGH_KEY);
 	char *dup = rec ? strdup(rec) : NULL, *save = NULL;
 
 	for (char *k = dup ? strtok_r(dup, ",", &save) : NULL; k; k = strtok_r(NULL, ",", &save))
@@ -352,10 +367,10 @@ json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, char **err)
 	const char *ovs_uuid = NULL, *bname;
 
 	*err = NULL;
-	json_object_foreach (ovs_tab, ovs_uuid, ovs_row)
-		break;
+	json_object_foreach(ovs_tab, ovs_uuid, ovs_row) break;
 	json_t *br_refs = ovs_row ? json_object_get(ovs_row, "bridges") : NULL;
-	json_object_foreach (bridges, bname, bspec) {
+	json_object_foreach(bridges, bname, bspec)
+	{
 		const char *bu = br_refs ? find_in(&x, br_refs, "Bridge", bname) : NULL;
 		if (bu)
 			sync_bridge(&x, bu, row_of(&x, "Bridge", bu), bspec);
@@ -371,19 +386,20 @@ json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, char **err)
 		json_t *w = with_dropped_keys(want_ovs, ovs_row);
 		update_row(&x, "Open_vSwitch", ovs_uuid, ovs_row, w);
 		json_decref(w);
-		struct stale_arg s = {.x = &x, .wanted = bridges, .del = json_array(), .table = "Bridge"};
+		struct stale_arg s = {
+		        .x = &x, .wanted = bridges, .del = json_array(), .table = "Bridge"};
 		dpn_ovsdb_uuids(br_refs, stale_cb, &s);
 		json_t *mut = json_array();
 		if (json_array_size(s.del))
-			json_array_append_new(mut, json_pack("[s, s, o]", "bridges", "delete",
-				uuid_set(s.del)));
+			json_array_append_new(
+			        mut, json_pack("[s, s, o]", "bridges", "delete", uuid_set(s.del)));
 		if (json_array_size(new_br))
-			json_array_append_new(mut, json_pack("[s, s, o]", "bridges", "insert",
-				uuid_set(new_br)));
+			json_array_append_new(
+			        mut, json_pack("[s, s, o]", "bridges", "insert", uuid_set(new_br)));
 		if (json_array_size(mut))
 			add_op(&x, json_pack("{s:s, s:s, s:o, s:O}", "op", "mutate", "table",
-				"Open_vSwitch", "where", dpn_ovsdb_where_uuid(ovs_uuid), "mutations",
-				mut));
+			                   "Open_vSwitch", "where", dpn_ovsdb_where_uuid(ovs_uuid),
+			                   "mutations", mut));
 		json_decref(mut);
 		json_decref(s.del);
 	}

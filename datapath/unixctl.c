@@ -11,11 +11,11 @@
 int dpn_unixctl_path(char *buf, size_t len, const char *run_dir, const char *name, pid_t pid)
 {
 	return dpn_snprintf(buf, len, "%s/%s.%d.ctl", run_dir, name, (int)pid) < 0 ? -ENAMETOOLONG
-										   : 0;
+	                                                                           : 0;
 }
 
 int dpn_unixctl_call(const char *sock, const char *cmd, int argc, const char *const argv[],
-	int timeout_ms, char **out)
+        int timeout_ms, char **out)
 {
 	struct dpn_jsbuf buf;
 	json_t *params = json_array(), *req, *resp = NULL, *err, *res;

@@ -22,7 +22,7 @@ static void print_proc(const char *name, json_t *p)
 		printf("  %-13s not running\n", name);
 	else
 		printf("  %-13s pid %lld, up %llds, restarts %lld\n", name, num(p, "pid"),
-			num(p, "uptime_s"), num(p, "restarts"));
+		        num(p, "uptime_s"), num(p, "restarts"));
 }
 
 static void print_human(json_t *st)
@@ -31,41 +31,46 @@ static void print_human(json_t *st)
 	size_t i, j;
 
 	printf("dpdk_initialized: %s\n",
-		json_is_true(json_object_get(st, "dpdk_initialized")) ? "true" : "false");
+	        json_is_true(json_object_get(st, "dpdk_initialized")) ? "true" : "false");
 	printf("dpdk_version:     %s\n", str(st, "dpdk_version"));
 	printf("ovs:              %s mode, db %s\n", str(ovs, "mode"),
-		json_is_true(json_object_get(ovs, "db_connected")) ? "connected" : "NOT connected");
+	        json_is_true(json_object_get(ovs, "db_connected")) ? "connected" : "NOT connected");
 	print_proc("ovsdb-server", json_object_get(ovs, "ovsdb_server"));
 	print_proc("ovs-vswitchd", json_object_get(ovs, "vswitchd"));
 	printf("hugepages:\n");
-	json_array_foreach (json_object_get(st, "hugepages"), i, v)
-		printf("  node %lld %6lldkB  total %lld free %lld requested %lld\n", num(v, "numa"),
-			num(v, "size_kb"), num(v, "total"), num(v, "free"), num(v, "requested"));
+	json_array_foreach(json_object_get(st, "hugepages"), i, v)
+	        printf("  node %lld %6lldkB  total %lld free %lld requested %lld\n", num(v, "numa"),
+	                num(v, "size_kb"), num(v, "total"), num(v, "free"), num(v, "requested"));
 	printf("pmd_cores:        ");
-	json_array_foreach (json_object_get(st, "pmd_cores"), i, v)
-		printf("%s%lld", i ? "," : "", (long long)json_integer_value(v));
+	json_array_foreach(json_object_get(st, "pmd_cores"), i, v)
+	        printf("%s%lld", i ? "," : "", (long long)json_integer_value(v));
 	printf("\n");
 	json_t *rc = json_object_get(st, "reconcile");
 	printf("reconcile:        %s%s%s\n",
-		json_is_true(json_object_get(rc, "converged")) ? "converged" : "pending",
-		json_is_string(json_object_get(rc, "last_error")) ? ", last error: " : "",
-		json_is_string(json_object_get(rc, "last_error")) ? str(rc, "last_error") : "");
-	json_array_foreach (json_object_get(st, "bridges"), i, b) {
+	        json_is_true(json_object_get(rc, "converged")) ? "converged" : "pending",
+	        json_is_string(json_object_get(rc, "last_error")) ? ", last error: " : "",
+	        json_is_string(json_object_get(rc, "last_error")) ? str(rc, "last_error") : "");
+	json_array_foreach(json_object_get(st, "bridges"), i, b)
+	{
 		printf("bridge %s (%s, fail-mode %s%s)\n", str(b, "name"), str(b, "datapath_type"),
-			str(b, "fail_mode"), json_is_true(json_object_get(b, "owned")) ? ", dpnode" : "");
-		printf("  %-16s %-12s %6s %-5s %-5s %12s %12s %s\n", "PORT", "TYPE", "OFPORT", "ADMIN",
-			"LINK", "RX_PKTS", "TX_PKTS", "ERROR");
-		json_array_foreach (json_object_get(b, "ports"), j, p) {
+		        str(b, "fail_mode"),
+		        json_is_true(json_object_get(b, "owned")) ? ", dpnode" : "");
+		printf("  %-16s %-12s %6s %-5s %-5s %12s %12s %s\n", "PORT", "TYPE", "OFPORT",
+		        "ADMIN", "LINK", "RX_PKTS", "TX_PKTS", "ERROR");
+		json_array_foreach(json_object_get(b, "ports"), j, p)
+		{
 			char name[40];
 			if (strcmp(str(p, "name"), str(p, "port")))
-				snprintf(name, sizeof(name), "%s/%s", str(p, "port"), str(p, "name"));
+				snprintf(name, sizeof(name), "%s/%s", str(p, "port"),
+				        str(p, "name"));
 			else
 				snprintf(name, sizeof(name), "%s", str(p, "name"));
 			printf("  %-16s %-12s %6lld %-5s %-5s %12lld %12lld %s\n", name,
-				json_string_length(json_object_get(p, "type")) ? str(p, "type") : "system",
-				num(p, "ofport"), str(p, "admin_state"), str(p, "link_state"),
-				num(p, "rx_packets"), num(p, "tx_packets"),
-				json_is_string(json_object_get(p, "error")) ? str(p, "error") : "");
+			        json_string_length(json_object_get(p, "type")) ? str(p, "type")
+			                                                       : "system",
+			        num(p, "ofport"), str(p, "admin_state"), str(p, "link_state"),
+			        num(p, "rx_packets"), num(p, "tx_packets"),
+			        json_is_string(json_object_get(p, "error")) ? str(p, "error") : "");
 		}
 	}
 }

@@ -17,15 +17,15 @@ static const char *sock_path;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: dpnodectl [--sock PATH] COMMAND ...\n"
-		"\n"
-		"  status [--json]               node datapath state from dpnoded\n"
-		"  config check FILE             validate a node config (exit 2 when invalid)\n"
-		"  config import-kubeovn DIR     convert Kube-OVN's ovs-dpdk-config (+config.cfg)\n"
-		"  reconcile                     ask dpnoded to reconcile now\n"
-		"  ping                          check that dpnoded answers\n"
-		"\n"
-		"The API socket is --sock, else $DPNODE_SOCK, else /run/dpnode/dpnoded.sock.\n");
+	        "usage: dpnodectl [--sock PATH] COMMAND ...\n"
+	        "\n"
+	        "  status [--json]               node datapath state from dpnoded\n"
+	        "  config check FILE             validate a node config (exit 2 when invalid)\n"
+	        "  config import-kubeovn DIR     convert Kube-OVN's ovs-dpdk-config (+config.cfg)\n"
+	        "  reconcile                     ask dpnoded to reconcile now\n"
+	        "  ping                          check that dpnoded answers\n"
+	        "\n"
+	        "The API socket is --sock, else $DPNODE_SOCK, else /run/dpnode/dpnoded.sock.\n");
 }
 
 json_t *ctl_call(const char *method, json_t *params)
@@ -37,12 +37,12 @@ json_t *ctl_call(const char *method, json_t *params)
 	fd = dpn_unix_connect(sock_path);
 	if (fd < 0) {
 		fprintf(stderr, "dpnodectl: cannot reach dpnoded at %s: %s\n", sock_path,
-			strerror(-fd));
+		        strerror(-fd));
 		json_decref(params);
 		return NULL;
 	}
 	req = json_pack("{s:i, s:i, s:s, s:o}", "version", API_VERSION, "id", 1, "method", method,
-		"params", params ? params : json_object());
+	        "params", params ? params : json_object());
 	ret = dpn_json_send_fd(fd, req);
 	json_decref(req);
 	dpn_jsbuf_init(&buf);
@@ -57,7 +57,7 @@ json_t *ctl_call(const char *method, json_t *params)
 	json_t *err = json_object_get(resp, "error");
 	if (err && !json_is_null(err)) {
 		fprintf(stderr, "dpnodectl: %s: %s\n", method,
-			json_string_value(json_object_get(err, "message")) ?: "error");
+		        json_string_value(json_object_get(err, "message")) ?: "error");
 		json_decref(resp);
 		return NULL;
 	}
@@ -130,9 +130,9 @@ static int cmd_simple(const char *method)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"sock", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	        {"sock", required_argument, NULL, 's'},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
 	};
 	int c;
 

@@ -37,11 +37,13 @@ static void dispatch(void **state)
 	assert_non_null(api);
 	dpn_api_register(api, "echo", echo, NULL);
 
-	json_t *req = tjson("{\"version\": 1, \"id\": 5, \"method\": \"echo\", \"params\": {\"a\": 1}}");
+	json_t *req =
+	        tjson("{\"version\": 1, \"id\": 5, \"method\": \"echo\", \"params\": {\"a\": 1}}");
 	json_t *resp = dpn_api_handle(api, req);
 	assert_int_equal(json_integer_value(json_object_get(resp, "id")), 5);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(resp,
-							   "result"), "got"), "a")), 1);
+	assert_int_equal(json_integer_value(json_object_get(
+	                         json_object_get(json_object_get(resp, "result"), "got"), "a")),
+	        1);
 	json_decref(req);
 	json_decref(resp);
 
@@ -50,20 +52,21 @@ static void dispatch(void **state)
 		int code;
 		const char *msg;
 	} bad[] = {
-		{"{\"method\": \"nope\"}", ENOSYS, "method: unknown method \"nope\""},
-		{"{\"version\": 2, \"method\": \"echo\"}", EPROTONOSUPPORT,
-			"version: this dpnoded speaks API version 1"},
-		{"{\"method\": \"echo\", \"params\": []}", EINVAL, "params: expected an object"},
-		{"{\"params\": {}}", EINVAL, "request: expected an object with a \"method\" string"},
-		{"{\"method\": \"echo\", \"params\": {\"fail\": true}}", EINVAL, "fail: asked to"},
+	        {"{\"method\": \"nope\"}", ENOSYS, "method: unknown method \"nope\""},
+	        {"{\"version\": 2, \"method\": \"echo\"}", EPROTONOSUPPORT,
+	                "version: this dpnoded speaks API version 1"},
+	        {"{\"method\": \"echo\", \"params\": []}", EINVAL, "params: expected an object"},
+	        {"{\"params\": {}}", EINVAL,
+	                "request: expected an object with a \"method\" string"},
+	        {"{\"method\": \"echo\", \"params\": {\"fail\": true}}", EINVAL, "fail: asked to"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		req = tjson(bad[i].req);
 		resp = dpn_api_handle(api, req);
 		assert_int_equal(error_code(resp), bad[i].code);
-		assert_string_equal(json_string_value(json_object_get(json_object_get(resp, "error"),
-					    "message")),
-			bad[i].msg);
+		assert_string_equal(json_string_value(json_object_get(
+		                            json_object_get(resp, "error"), "message")),
+		        bad[i].msg);
 		json_decref(req);
 		json_decref(resp);
 	}
@@ -77,7 +80,7 @@ static void dispatch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(dispatch),
+	        cmocka_unit_test(dispatch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,18 +49,19 @@ static void expect_error(const char *text, const char *want)
 }
 
 static const char *good =
-	"{\"log_level\": \"debug\","
-	" \"api\": {\"socket\": \"/run/x/d.sock\", \"mode\": \"0600\", \"group\": 0},"
-	" \"hugepages\": {\"page_size\": \"2M\", \"mb_per_numa\": [2048]},"
-	" \"ovs\": {\"mode\": \"managed\", \"run_dir\": \"/run/ovs\","
-	"   \"dpdk\": {\"socket_mem\": [1024], \"socket_limit\": [2048], \"lcore\": \"0\","
-	"     \"pmd_cores\": \"2-3\", \"extra_args\": [\"--no-pci\", \"-l\"]},"
-	"   \"other_config\": {\"pmd-rxq-assign\": \"group\"}, \"hw_offload\": true},"
-	" \"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\", \"n_rxq\": 2},"
-	"                        {\"name\": \"up1\", \"pci\": \"0000:01:00.1\"}],"
-	"   \"bond\": {\"mode\": \"balance-tcp\"}, \"vlan\": 100, \"mtu\": 9000,"
-	"   \"encap_ip\": \"192.168.10.5/24\"},"
-	" \"ovn\": {\"remote\": \"tcp:10.0.0.1:6642,ssl:[fd00::1]:6642\", \"encap_type\": \"vxlan\"}}";
+        "{\"log_level\": \"debug\","
+        " \"api\": {\"socket\": \"/run/x/d.sock\", \"mode\": \"0600\", \"group\": 0},"
+        " \"hugepages\": {\"page_size\": \"2M\", \"mb_per_numa\": [2048]},"
+        " \"ovs\": {\"mode\": \"managed\", \"run_dir\": \"/run/ovs\","
+        "   \"dpdk\": {\"socket_mem\": [1024], \"socket_limit\": [2048], \"lcore\": \"0\","
+        "     \"pmd_cores\": \"2-3\", \"extra_args\": [\"--no-pci\", \"-l\"]},"
+        "   \"other_config\": {\"pmd-rxq-assign\": \"group\"}, \"hw_offload\": true},"
+        " \"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\", \"n_rxq\": 2},"
+        "                        {\"name\": \"up1\", \"pci\": \"0000:01:00.1\"}],"
+        "   \"bond\": {\"mode\": \"balance-tcp\"}, \"vlan\": 100, \"mtu\": 9000,"
+        "   \"encap_ip\": \"192.168.10.5/24\"},"
+        " \"ovn\": {\"remote\": \"tcp:10.0.0.1:6642,ssl:[fd00::1]:6642\", \"encap_type\": "
+        "\"vxlan\"}}";
 
 static void good_config(void **state)
 {
@@ -131,116 +132,121 @@ static void unknown_keys(void **state)
 {
 	(void)state;
 	expect_error("{\"ovs\": {\"moed\": \"managed\"}}",
-		"ovs.moed: unknown key (expected one of: mode, run_dir, db_socket, db_file, log_dir, "
-		"vswitchd_bin, ovsdb_server_bin, ovsdb_tool_bin, schema, vhost_sock_dir, dpdk, "
-		"hw_offload, tc_policy, other_config, stop_on_exit)");
+	        "ovs.moed: unknown key (expected one of: mode, run_dir, db_socket, db_file, "
+	        "log_dir, "
+	        "vswitchd_bin, ovsdb_server_bin, ovsdb_tool_bin, schema, vhost_sock_dir, dpdk, "
+	        "hw_offload, tc_policy, other_config, stop_on_exit)");
 	expect_error("{\"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\", \"speed\": 1}]}}",
-		"uplink.ports[0].speed: unknown key (expected one of: name, pci, devargs, n_rxq)");
+	        "uplink.ports[0].speed: unknown key (expected one of: name, pci, devargs, n_rxq)");
 	expect_error("{\"extra\": 1}",
-		"extra: unknown key (expected one of: log_level, api, hugepages, ovs, uplink, "
-		"integration, ovn)");
+	        "extra: unknown key (expected one of: log_level, api, hugepages, ovs, uplink, "
+	        "integration, ovn)");
 }
 
 static void wrong_types(void **state)
 {
 	(void)state;
 	expect_error("{\"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\"}], \"mtu\": \"1500\"}}",
-		"uplink.mtu: expected an integer, got a string");
+	        "uplink.mtu: expected an integer, got a string");
 	expect_error("{\"ovs\": {\"hw_offload\": \"yes\"}}",
-		"ovs.hw_offload: expected a boolean (true/false), got a string");
+	        "ovs.hw_offload: expected a boolean (true/false), got a string");
 	expect_error("{\"ovs\": []}", "ovs: expected an object, got an array");
 	expect_error("[]", "(root): expected a JSON object");
 	expect_error("{\"ovs\": {\"other_config\": {\"pmd-rxq-assign\": 1}}}",
-		"ovs.other_config.pmd-rxq-assign: expected a string value (OVSDB other_config is "
-		"string to string)");
+	        "ovs.other_config.pmd-rxq-assign: expected a string value (OVSDB other_config is "
+	        "string to string)");
 }
 
 static void bad_values(void **state)
 {
 	(void)state;
 	expect_error("{\"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\"}, {\"pci\": "
-		     "\"0000:zz:00.0\"}], \"bond\": {}}}",
-		"uplink.ports[1].pci: \"0000:zz:00.0\" is not a PCI address (DDDD:BB:DD.F)");
+	             "\"0000:zz:00.0\"}], \"bond\": {}}}",
+	        "uplink.ports[1].pci: \"0000:zz:00.0\" is not a PCI address (DDDD:BB:DD.F)");
 	expect_error("{\"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\"}], \"encap_ip\": "
-		     "\"10.0.0.1\"}}",
-		"uplink.encap_ip: \"10.0.0.1\" is not an IP address with prefix length (CIDR, e.g. "
-		"\"192.168.10.5/24\")");
+	             "\"10.0.0.1\"}}",
+	        "uplink.encap_ip: \"10.0.0.1\" is not an IP address with prefix length (CIDR, e.g. "
+	        "\"192.168.10.5/24\")");
 	expect_error("{\"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\"}], \"vlan\": 4095}}",
-		"uplink.vlan: 4095 is out of range (0..4094)");
+	        "uplink.vlan: 4095 is out of range (0..4094)");
 	expect_error("{\"ovs\": {\"mode\": \"standalone\"}}",
-		"ovs.mode: \"standalone\" is not one of: managed, attach");
+	        "ovs.mode: \"standalone\" is not one of: managed, attach");
 	expect_error("{\"hugepages\": {\"page_size\": \"4M\", \"mb_per_numa\": [1024]}}",
-		"hugepages.page_size: \"4M\" is not a huge page size (\"2M\" or \"1G\")");
+	        "hugepages.page_size: \"4M\" is not a huge page size (\"2M\" or \"1G\")");
 	expect_error("{\"hugepages\": {\"page_size\": \"1G\", \"mb_per_numa\": [1500]}}",
-		"hugepages.mb_per_numa: [0] 1500 MB is not a multiple of the page size");
+	        "hugepages.mb_per_numa: [0] 1500 MB is not a multiple of the page size");
 	expect_error("{\"hugepages\": {}}",
-		"hugepages.mb_per_numa: missing (MB of huge pages per NUMA node, e.g. [1024])");
+	        "hugepages.mb_per_numa: missing (MB of huge pages per NUMA node, e.g. [1024])");
 	expect_error("{\"api\": {\"mode\": \"0666\"}}",
-		"api.mode: \"0666\" is not an octal mode without world-write (e.g. \"0660\")");
+	        "api.mode: \"0666\" is not an octal mode without world-write (e.g. \"0660\")");
 	expect_error("{\"ovs\": {\"run_dir\": \"run/ovs\"}}",
-		"ovs.run_dir: \"run/ovs\" is not an absolute path");
+	        "ovs.run_dir: \"run/ovs\" is not an absolute path");
 	expect_error("{\"ovn\": {\"remote\": \"tcp:10.0.0.1\"}}",
-		"ovn.remote: \"tcp:10.0.0.1\" is not an OVN SB remote list (tcp:IP:PORT, ssl:IP:PORT "
-		"or unix:PATH, comma-separated)");
+	        "ovn.remote: \"tcp:10.0.0.1\" is not an OVN SB remote list (tcp:IP:PORT, "
+	        "ssl:IP:PORT "
+	        "or unix:PATH, comma-separated)");
 	expect_error("{\"ovs\": {\"dpdk\": {\"extra_args\": [\"-a 0000:01:00.0\"]}}}",
-		"ovs.dpdk.extra_args: [0] \"-a 0000:01:00.0\" is not one EAL argument (a non-empty "
-		"string without spaces or quotes)");
-	expect_error("{\"uplink\": {\"bridge\": \"a/b\", \"ports\": [{\"pci\": \"0000:01:00.0\"}]}}",
-		"uplink.bridge: \"a/b\" is not an interface name (1-15 characters, no '/', ':' or "
-		"spaces)");
+	        "ovs.dpdk.extra_args: [0] \"-a 0000:01:00.0\" is not one EAL argument (a non-empty "
+	        "string without spaces or quotes)");
+	expect_error(
+	        "{\"uplink\": {\"bridge\": \"a/b\", \"ports\": [{\"pci\": \"0000:01:00.0\"}]}}",
+	        "uplink.bridge: \"a/b\" is not an interface name (1-15 characters, no '/', ':' or "
+	        "spaces)");
 }
 
 static void cpu_lists(void **state)
 {
 	(void)state;
 	expect_error("{\"ovs\": {\"dpdk\": {\"pmd_cores\": \"1-\"}}}",
-		"ovs.dpdk.pmd_cores: \"1-\" is not a CPU list (e.g. \"2-3,6\")");
+	        "ovs.dpdk.pmd_cores: \"1-\" is not a CPU list (e.g. \"2-3,6\")");
 	expect_error("{\"ovs\": {\"dpdk\": {\"pmd_cores\": \"2-5\"}}}",
-		"ovs.dpdk.pmd_cores: CPU 4 is not an online CPU of this machine (online: 0-3)");
+	        "ovs.dpdk.pmd_cores: CPU 4 is not an online CPU of this machine (online: 0-3)");
 	expect_error("{\"ovs\": {\"dpdk\": {\"lcore\": \"1\", \"pmd_cores\": \"1-2\"}}}",
-		"ovs.dpdk.pmd_cores: CPU 1 is also the non-PMD lcore (ovs.dpdk.lcore); a PMD must "
-		"own its core");
+	        "ovs.dpdk.pmd_cores: CPU 1 is also the non-PMD lcore (ovs.dpdk.lcore); a PMD must "
+	        "own its core");
 }
 
 static void numa_nodes(void **state)
 {
 	(void)state;
 	expect_error("{\"ovs\": {\"dpdk\": {\"socket_mem\": [1024, 1024]}}}",
-		"ovs.dpdk.socket_mem[1]: NUMA node 1 does not exist on this machine (1 node(s))");
+	        "ovs.dpdk.socket_mem[1]: NUMA node 1 does not exist on this machine (1 node(s))");
 	expect_error("{\"hugepages\": {\"mb_per_numa\": [1024, 0, 512]}}",
-		"hugepages.mb_per_numa[2]: NUMA node 2 does not exist on this machine (1 node(s))");
+	        "hugepages.mb_per_numa[2]: NUMA node 2 does not exist on this machine (1 node(s))");
 	expect_error("{\"hugepages\": {\"mb_per_numa\": [512]}, \"ovs\": {\"dpdk\": "
-		     "{\"socket_mem\": [1024]}}}",
-		"ovs.dpdk.socket_mem[0]: 1024 MB exceeds the huge pages reserved on node 0 "
-		"(hugepages.mb_per_numa[0] = 512)");
+	             "{\"socket_mem\": [1024]}}}",
+	        "ovs.dpdk.socket_mem[0]: 1024 MB exceeds the huge pages reserved on node 0 "
+	        "(hugepages.mb_per_numa[0] = 512)");
 	expect_error("{\"ovs\": {\"dpdk\": {\"socket_mem\": [1024], \"socket_limit\": [512]}}}",
-		"ovs.dpdk.socket_limit[0]: 512 MB is below socket_mem[0] (1024 MB)");
+	        "ovs.dpdk.socket_limit[0]: 512 MB is below socket_mem[0] (1024 MB)");
 }
 
 static void uplink_shape(void **state)
 {
 	(void)state;
 	expect_error("{\"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\"}, {\"pci\": "
-		     "\"0000:01:00.1\"}]}}",
-		"uplink.bond: 2 ports need a bond (mode active-backup, balance-slb or balance-tcp)");
+	             "\"0000:01:00.1\"}]}}",
+	        "uplink.bond: 2 ports need a bond (mode active-backup, balance-slb or "
+	        "balance-tcp)");
 	expect_error("{\"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\"}], \"bond\": {}}}",
-		"uplink.bond: a bond needs at least 2 ports, 1 given");
+	        "uplink.bond: a bond needs at least 2 ports, 1 given");
 	expect_error("{\"uplink\": {\"ports\": []}}", "uplink.ports: expected 1 to 8 ports");
 	expect_error("{\"uplink\": {\"ports\": [{\"name\": \"x\"}]}}",
-		"uplink.ports[0]: missing \"pci\" (DDDD:BB:DD.F) or \"devargs\" (DPDK device "
-		"arguments)");
+	        "uplink.ports[0]: missing \"pci\" (DDDD:BB:DD.F) or \"devargs\" (DPDK device "
+	        "arguments)");
 	expect_error("{\"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\"}, {\"pci\": "
-		     "\"0000:01:00.0\"}], \"bond\": {}}}",
-		"uplink.ports[1].pci: 0000:01:00.0 is already used by uplink.ports[0]");
-	expect_error("{\"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\"}, {\"pci\": "
-		     "\"0000:01:00.1\"}], \"bond\": {\"mode\": \"balance-tcp\", \"lacp\": \"off\"}}}",
-		"uplink.bond.lacp: balance-tcp needs LACP (\"active\" or \"passive\")");
+	             "\"0000:01:00.0\"}], \"bond\": {}}}",
+	        "uplink.ports[1].pci: 0000:01:00.0 is already used by uplink.ports[0]");
+	expect_error(
+	        "{\"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\"}, {\"pci\": "
+	        "\"0000:01:00.1\"}], \"bond\": {\"mode\": \"balance-tcp\", \"lacp\": \"off\"}}}",
+	        "uplink.bond.lacp: balance-tcp needs LACP (\"active\" or \"passive\")");
 	expect_error("{\"ovn\": {\"remote\": \"tcp:10.0.0.1:6642\"}}",
-		"ovn.encap_ip: missing; OVN needs a tunnel endpoint (set ovn.encap_ip or "
-		"uplink.encap_ip)");
+	        "ovn.encap_ip: missing; OVN needs a tunnel endpoint (set ovn.encap_ip or "
+	        "uplink.encap_ip)");
 	expect_error("{\"ovs\": {\"run_dir\": \"/run/ovs\", \"vhost_sock_dir\": \"/var/vhost\"}}",
-		"ovs.vhost_sock_dir: \"/var/vhost\" must be inside ovs.run_dir (\"/run/ovs\"): OVS "
-		"resolves it relative to its run directory");
+	        "ovs.vhost_sock_dir: \"/var/vhost\" must be inside ovs.run_dir (\"/run/ovs\"): OVS "
+	        "resolves it relative to its run directory");
 }
 
 static void every_problem_reported(void **state)
@@ -250,9 +256,9 @@ static void every_problem_reported(void **state)
 	(void)state;
 
 	assert_int_equal(load("{\"log_level\": \"loud\", \"ovs\": {\"mode\": 1, \"x\": 2}, "
-			      "\"uplink\": {\"vlan\": -1, \"ports\": [{\"pci\": \"bad\"}]}}",
-				 &c, &e),
-		-EINVAL);
+	                      "\"uplink\": {\"vlan\": -1, \"ports\": [{\"pci\": \"bad\"}]}}",
+	                         &c, &e),
+	        -EINVAL);
 	assert_int_equal(e.n, 5);
 	dpn_conf_errors_free(&e);
 }
@@ -279,16 +285,16 @@ static void file_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(good_config),
-		cmocka_unit_test(shipped_examples_valid),
-		cmocka_unit_test(unknown_keys),
-		cmocka_unit_test(wrong_types),
-		cmocka_unit_test(bad_values),
-		cmocka_unit_test(cpu_lists),
-		cmocka_unit_test(numa_nodes),
-		cmocka_unit_test(uplink_shape),
-		cmocka_unit_test(every_problem_reported),
-		cmocka_unit_test(file_errors),
+	        cmocka_unit_test(good_config),
+	        cmocka_unit_test(shipped_examples_valid),
+	        cmocka_unit_test(unknown_keys),
+	        cmocka_unit_test(wrong_types),
+	        cmocka_unit_test(bad_values),
+	        cmocka_unit_test(cpu_lists),
+	        cmocka_unit_test(numa_nodes),
+	        cmocka_unit_test(uplink_shape),
+	        cmocka_unit_test(every_problem_reported),
+	        cmocka_unit_test(file_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

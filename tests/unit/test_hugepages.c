@@ -60,8 +60,8 @@ static int teardown(void **state)
 
 static struct dpn_hugepages_conf conf(long mb0, long mb1)
 {
-	struct dpn_hugepages_conf c = {.manage = true, .page_kb = 2048, .n_nodes = 2,
-		.mb = {mb0, mb1}};
+	struct dpn_hugepages_conf c = {
+	        .manage = true, .page_kb = 2048, .n_nodes = 2, .mb = {mb0, mb1}};
 	strcpy(c.mount, "/dev/hugepages");
 	return c;
 }
@@ -125,17 +125,19 @@ static void apply_writes_sysfs(void **state)
 	assert_int_equal(json_array_size(st), 3);
 	json_t *n0 = json_array_get(st, 0);
 	assert_int_equal(json_integer_value(json_object_get(n0, "requested")), 128);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(st, 1), "requested")), -1);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_array_get(st, 1), "requested")), -1);
 	json_decref(st);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(reads_every_pool_sorted, setup, teardown),
-		cmocka_unit_test_setup_teardown(plan_grows_and_never_shrinks_below_use, setup, teardown),
-		cmocka_unit_test_setup_teardown(plan_unknown_node, setup, teardown),
-		cmocka_unit_test_setup_teardown(apply_writes_sysfs, setup, teardown),
+	        cmocka_unit_test_setup_teardown(reads_every_pool_sorted, setup, teardown),
+	        cmocka_unit_test_setup_teardown(
+	                plan_grows_and_never_shrinks_below_use, setup, teardown),
+	        cmocka_unit_test_setup_teardown(plan_unknown_node, setup, teardown),
+	        cmocka_unit_test_setup_teardown(apply_writes_sysfs, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,9 +71,9 @@ static void yunsilicon_keys(void **state)
 static void unknown_key_named(void **state)
 {
 	static const char *const want[] = {
-		"ovs-dpdk-config:3: unknown key DPDK_TUNNEL_IFACE (known: ENCAP_IP, DPDK_DEV, "
-		"BOND_TYPE, VLAN_TAG, VLOG, HW_OFFLOAD, CPU_MASK, SOCKET_MEM, PF_MTU, "
-		"BR_PHY_BOND_NAME)",
+	        "ovs-dpdk-config:3: unknown key DPDK_TUNNEL_IFACE (known: ENCAP_IP, DPDK_DEV, "
+	        "BOND_TYPE, VLAN_TAG, VLOG, HW_OFFLOAD, CPU_MASK, SOCKET_MEM, PF_MTU, "
+	        "BR_PHY_BOND_NAME)",
 	};
 	(void)state;
 	expect_errors("unknown-key", want, 1);
@@ -82,11 +82,11 @@ static void unknown_key_named(void **state)
 static void bad_values_named(void **state)
 {
 	static const char *const want[] = {
-		"ovs-dpdk-config:1: ENCAP_IP: \"192.168.122.193\" is not an IP address with prefix "
-		"length (e.g. 192.168.1.5/24)",
-		"ovs-dpdk-config:3: BOND_TYPE: \"7\" is not a bond type (0, 1, 4, active-backup, "
-		"balance-slb, balance-tcp)",
-		"ovs-dpdk-config:4: VLAN_TAG: \"5000\" is not a VLAN ID (0-4094)",
+	        "ovs-dpdk-config:1: ENCAP_IP: \"192.168.122.193\" is not an IP address with prefix "
+	        "length (e.g. 192.168.1.5/24)",
+	        "ovs-dpdk-config:3: BOND_TYPE: \"7\" is not a bond type (0, 1, 4, active-backup, "
+	        "balance-slb, balance-tcp)",
+	        "ovs-dpdk-config:4: VLAN_TAG: \"5000\" is not a VLAN ID (0-4094)",
 	};
 	(void)state;
 	expect_errors("bad-value", want, 3);
@@ -95,8 +95,8 @@ static void bad_values_named(void **state)
 static void bad_config_cfg(void **state)
 {
 	static const char *const want[] = {
-		"config.cfg:2: pmd-cpu-mask: \"0xzz\" is not a CPU mask (hex, e.g. 0x6)",
-		"config.cfg:3: unknown other_config key frobnicate",
+	        "config.cfg:2: pmd-cpu-mask: \"0xzz\" is not a CPU mask (hex, e.g. 0x6)",
+	        "config.cfg:3: unknown other_config key frobnicate",
 	};
 	(void)state;
 	expect_errors("bad-cfg", want, 2);
@@ -108,21 +108,21 @@ static void missing_dir(void **state)
 	(void)state;
 	assert_null(dpn_kubeovn_import("/nonexistent/kubeovn", &e));
 	assert_int_equal(e.n, 1);
-	assert_string_equal(e.lines[0],
-		"/nonexistent/kubeovn/ovs-dpdk-config: No such file or directory");
+	assert_string_equal(
+	        e.lines[0], "/nonexistent/kubeovn/ovs-dpdk-config: No such file or directory");
 	dpn_conf_errors_free(&e);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(single_port),
-		cmocka_unit_test(lacp_bond_array_and_config_cfg),
-		cmocka_unit_test(yunsilicon_keys),
-		cmocka_unit_test(unknown_key_named),
-		cmocka_unit_test(bad_values_named),
-		cmocka_unit_test(bad_config_cfg),
-		cmocka_unit_test(missing_dir),
+	        cmocka_unit_test(single_port),
+	        cmocka_unit_test(lacp_bond_array_and_config_cfg),
+	        cmocka_unit_test(yunsilicon_keys),
+	        cmocka_unit_test(unknown_key_named),
+	        cmocka_unit_test(bad_values_named),
+	        cmocka_unit_test(bad_config_cfg),
+	        cmocka_unit_test(missing_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,7 +26,8 @@ static void framing_split_and_joined(void **state)
 		assert_int_equal(dpn_jsbuf_feed(&b, s + cut, strlen(s) - cut), 0);
 		while (dpn_jsbuf_next(&b, &m) == 1) {
 			if (got == 0)
-				assert_string_equal(json_string_value(json_object_get(m, "a")), "}{\"");
+				assert_string_equal(
+				        json_string_value(json_object_get(m, "a")), "}{\"");
 			else
 				assert_string_equal(json_string_value(json_array_get(m, 0)), "x");
 			got++;
@@ -53,7 +54,7 @@ static void monitor_request(void **state)
 {
 	static const char *const tables[] = {"Bridge", "Port", NULL};
 	json_t *want = tjson("{\"method\":\"monitor\",\"id\":7,"
-			     "\"params\":[\"Open_vSwitch\",null,{\"Bridge\":{},\"Port\":{}}]}");
+	                     "\"params\":[\"Open_vSwitch\",null,{\"Bridge\":{},\"Port\":{}}]}");
 	json_t *got = dpn_ovsdb_monitor_req("Open_vSwitch", tables, 7);
 	(void)state;
 
@@ -68,16 +69,16 @@ static void replica_updates(void **state)
 	(void)state;
 
 	json_t *init = tjson("{\"Bridge\":{\"u1\":{\"new\":{\"name\":\"br0\"}},"
-			     "\"u2\":{\"new\":{\"name\":\"br1\"}}}}");
+	                     "\"u2\":{\"new\":{\"name\":\"br1\"}}}}");
 	assert_int_equal(dpn_ovsdb_apply_update(rep, init), 0);
-	json_t *upd = tjson("{\"Bridge\":{\"u1\":{\"old\":{\"name\":\"br0\"},\"new\":{\"name\":\"brX\"}},"
-			    "\"u2\":{\"old\":{\"name\":\"br1\"}}}}");
+	json_t *upd =
+	        tjson("{\"Bridge\":{\"u1\":{\"old\":{\"name\":\"br0\"},\"new\":{\"name\":\"brX\"}},"
+	              "\"u2\":{\"old\":{\"name\":\"br1\"}}}}");
 	assert_int_equal(dpn_ovsdb_apply_update(rep, upd), 0);
 	json_t *bridges = json_object_get(rep, "Bridge");
 	assert_int_equal(json_object_size(bridges), 1);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(bridges, "u1"),
-				    "name")),
-		"brX");
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(bridges, "u1"), "name")), "brX");
 	assert_int_equal(dpn_ovsdb_apply_update(rep, json_array()), -EPROTO);
 	json_decref(init);
 	json_decref(upd);
@@ -123,12 +124,12 @@ static void txn_errors(void **state)
 	json_t *ok = tjson("{\"id\":1,\"error\":null,\"result\":[{},{\"uuid\":[\"uuid\",\"x\"]}]}");
 	assert_null(dpn_ovsdb_txn_error(ok));
 	json_t *bad = tjson("{\"id\":1,\"error\":null,\"result\":[{},{\"error\":\"constraint "
-			    "violation\",\"details\":\"Transaction causes multiple rows in "
-			    "\\\"Bridge\\\" table to have identical values\"},"
-			    "{\"error\":\"aborted\"}]}");
+	                    "violation\",\"details\":\"Transaction causes multiple rows in "
+	                    "\\\"Bridge\\\" table to have identical values\"},"
+	                    "{\"error\":\"aborted\"}]}");
 	char *e = dpn_ovsdb_txn_error(bad);
 	assert_string_equal(e, "op 1: constraint violation: Transaction causes multiple rows in "
-			       "\"Bridge\" table to have identical values");
+	                       "\"Bridge\" table to have identical values");
 	free(e);
 	json_t *rej = tjson("{\"id\":1,\"error\":\"unknown database\",\"result\":null}");
 	e = dpn_ovsdb_txn_error(rej);
@@ -143,9 +144,9 @@ static void pmd_rxq_show(void **state)
 {
 	int cores[8];
 	const char *text = "Displaying last 60 seconds pmd usage %\n"
-			   "pmd thread numa_id 0 core_id 2:\n  isolated : false\n"
-			   "  port: dpdk0 queue-id:  0 (enabled)\n"
-			   "pmd thread numa_id 1 core_id 35:\n  isolated : false\n";
+	                   "pmd thread numa_id 0 core_id 2:\n  isolated : false\n"
+	                   "  port: dpdk0 queue-id:  0 (enabled)\n"
+	                   "pmd thread numa_id 1 core_id 35:\n  isolated : false\n";
 	(void)state;
 	assert_int_equal(dpn_unixctl_parse_pmd_cores(text, cores, 8), 2);
 	assert_int_equal(cores[0], 2);
@@ -156,13 +157,13 @@ static void pmd_rxq_show(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(framing_split_and_joined),
-		cmocka_unit_test(framing_garbage),
-		cmocka_unit_test(monitor_request),
-		cmocka_unit_test(replica_updates),
-		cmocka_unit_test(datums),
-		cmocka_unit_test(txn_errors),
-		cmocka_unit_test(pmd_rxq_show),
+	        cmocka_unit_test(framing_split_and_joined),
+	        cmocka_unit_test(framing_garbage),
+	        cmocka_unit_test(monitor_request),
+	        cmocka_unit_test(replica_updates),
+	        cmocka_unit_test(datums),
+	        cmocka_unit_test(txn_errors),
+	        cmocka_unit_test(pmd_rxq_show),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,24 +15,22 @@ static int uuid_seq;
 static json_t *resolve(json_t *v, json_t *named)
 {
 	if (json_is_array(v) && json_array_size(v) == 2 &&
-		!strcmp(json_string_value(json_array_get(v, 0)) ?: "", "named-uuid")) {
-		const char *u = json_string_value(json_object_get(named,
-			json_string_value(json_array_get(v, 1))));
+	        !strcmp(json_string_value(json_array_get(v, 0)) ?: "", "named-uuid")) {
+		const char *u = json_string_value(
+		        json_object_get(named, json_string_value(json_array_get(v, 1))));
 		assert_non_null(u);
 		return json_pack("[s, s]", "uuid", u);
 	}
 	if (json_is_array(v)) {
 		json_t *out = json_array(), *e;
 		size_t i;
-		json_array_foreach (v, i, e)
-			json_array_append_new(out, resolve(e, named));
+		json_array_foreach(v, i, e) json_array_append_new(out, resolve(e, named));
 		return out;
 	}
 	if (json_is_object(v)) {
 		json_t *out = json_object(), *e;
 		const char *k;
-		json_object_foreach (v, k, e)
-			json_object_set_new(out, k, resolve(e, named));
+		json_object_foreach(v, k, e) json_object_set_new(out, k, resolve(e, named));
 		return out;
 	}
 	return json_incref(v);
@@ -55,28 +53,25 @@ static void mutate(json_t *row, json_t *m)
 	json_t *arg = json_array_get(m, 2), *cur = json_object_get(row, col);
 
 	if (!strcmp(op, "+=")) {
-		json_object_set_new(row, col,
-			json_integer(json_integer_value(cur) + json_integer_value(arg)));
+		json_object_set_new(
+		        row, col, json_integer(json_integer_value(cur) + json_integer_value(arg)));
 		return;
 	}
 	bool is_map = !strcmp(json_string_value(json_array_get(arg, 0)), "map") ||
-		(cur && !strcmp(json_string_value(json_array_get(cur, 0)) ?: "", "map"));
+	              (cur && !strcmp(json_string_value(json_array_get(cur, 0)) ?: "", "map"));
 	if (is_map) {
 		json_t *plain = cur ? dpn_ovsdb_plain(cur) : json_object(), *v;
 		json_t *a = dpn_ovsdb_plain(arg);
 		const char *k;
 		size_t i;
 		if (!strcmp(op, "insert")) {
-			json_object_foreach (a, k, v)
-				if (!json_object_get(plain, k))
-					json_object_set(plain, k, v);
+			json_object_foreach(a, k, v) if (!json_object_get(plain, k))
+			        json_object_set(plain, k, v);
 		} else if (json_is_object(a)) {
-			json_object_foreach (a, k, v)
-				json_object_del(plain, k);
+			json_object_foreach(a, k, v) json_object_del(plain, k);
 		} else {
 			json_t *keys = elems(arg);
-			json_array_foreach (keys, i, v)
-				json_object_del(plain, json_string_value(v));
+			json_array_foreach(keys, i, v) json_object_del(plain, json_string_value(v));
 			json_decref(keys);
 		}
 		json_object_set_new(row, col, dpn_ovsdb_datum(plain));
@@ -86,7 +81,8 @@ static void mutate(json_t *row, json_t *m)
 	}
 	json_t *have = elems(cur), *chg = elems(arg), *out = json_array(), *e;
 	size_t i, j;
-	json_array_foreach (have, i, e) {
+	json_array_foreach(have, i, e)
+	{
 		bool drop = false;
 		json_t *h = e;
 		if (!strcmp(op, "delete"))
@@ -108,7 +104,8 @@ static void apply(json_t *rep, json_t *ops)
 	json_t *named = json_object(), *op;
 	size_t i;
 
-	json_array_foreach (ops, i, op) {
+	json_array_foreach(ops, i, op)
+	{
 		const char *kind = json_string_value(json_object_get(op, "op"));
 		const char *table = json_string_value(json_object_get(op, "table"));
 		json_t *tab = table ? json_object_get(rep, table) : NULL;
@@ -119,24 +116,26 @@ static void apply(json_t *rep, json_t *ops)
 		if (!strcmp(kind, "insert")) {
 			char u[32];
 			snprintf(u, sizeof(u), "uuid-%d", ++uuid_seq);
-			json_object_set_new(named, json_string_value(json_object_get(op, "uuid-name")),
-				json_string(u));
+			json_object_set_new(named,
+			        json_string_value(json_object_get(op, "uuid-name")),
+			        json_string(u));
 		}
 	}
-	json_array_foreach (ops, i, op) {
+	json_array_foreach(ops, i, op)
+	{
 		const char *kind = json_string_value(json_object_get(op, "op"));
 		const char *table = json_string_value(json_object_get(op, "table"));
 		json_t *tab = table ? json_object_get(rep, table) : NULL;
 		if (!strcmp(kind, "insert")) {
-			const char *u = json_string_value(json_object_get(named,
-				json_string_value(json_object_get(op, "uuid-name"))));
+			const char *u = json_string_value(json_object_get(
+			        named, json_string_value(json_object_get(op, "uuid-name"))));
 			json_object_set_new(tab, u, resolve(json_object_get(op, "row"), named));
 			continue;
 		}
 		if (!strcmp(kind, "comment"))
 			continue;
-		const char *u = json_string_value(json_array_get(json_array_get(json_array_get(
-			json_object_get(op, "where"), 0), 2), 1));
+		const char *u = json_string_value(json_array_get(
+		        json_array_get(json_array_get(json_object_get(op, "where"), 0), 2), 1));
 		json_t *row = json_object_get(tab, u);
 		assert_non_null(row);
 		if (!strcmp(kind, "update")) {
@@ -146,8 +145,7 @@ static void apply(json_t *rep, json_t *ops)
 		} else {
 			json_t *ms = resolve(json_object_get(op, "mutations"), named), *m;
 			size_t j;
-			json_array_foreach (ms, j, m)
-				mutate(row, m);
+			json_array_foreach(ms, j, m) mutate(row, m);
 			json_decref(ms);
 		}
 	}
@@ -168,8 +166,8 @@ static json_t *desired_for(const char *conf_json)
 }
 
 static const char *sim = "{\"ovs\": {\"dpdk\": {\"socket_mem\": [512], \"pmd_cores\": \"1\"}},"
-			 " \"uplink\": {\"ports\": [{\"devargs\": \"net_null0\"}], \"vlan\": 7,"
-			 "   \"encap_ip\": \"192.0.2.1/24\"}}";
+                         " \"uplink\": {\"ports\": [{\"devargs\": \"net_null0\"}], \"vlan\": 7,"
+                         "   \"encap_ip\": \"192.0.2.1/24\"}}";
 
 static json_t *ops_for(json_t *desired, json_t *rep)
 {
@@ -195,7 +193,8 @@ static json_t *row_named(json_t *rep, const char *table, const char *name, const
 {
 	const char *u;
 	json_t *row;
-	json_object_foreach (json_object_get(rep, table), u, row) {
+	json_object_foreach(json_object_get(rep, table), u, row)
+	{
 		if (!strcmp(json_string_value(json_object_get(row, "name")) ?: "", name)) {
 			if (uuid)
 				*uuid = u;
@@ -221,11 +220,12 @@ static void from_empty_then_silent(void **state)
 	assert_true(dpn_reconcile_owned(br));
 	json_t *ifc = row_named(rep, "Interface", "dpdk0", NULL);
 	assert_string_equal(json_string_value(json_object_get(ifc, "type")), "dpdk");
-	assert_string_equal(dpn_ovsdb_map_get(json_object_get(ifc, "options"), "dpdk-devargs"),
-		"net_null0");
+	assert_string_equal(
+	        dpn_ovsdb_map_get(json_object_get(ifc, "options"), "dpdk-devargs"), "net_null0");
 	json_t *p = row_named(rep, "Port", "br-phy", NULL);
 	assert_int_equal(json_integer_value(json_object_get(p, "tag")), 7);
-	json_t *ovs = json_object_iter_value(json_object_iter(json_object_get(rep, "Open_vSwitch")));
+	json_t *ovs =
+	        json_object_iter_value(json_object_iter(json_object_get(rep, "Open_vSwitch")));
 	json_t *oc = json_object_get(ovs, "other_config");
 	assert_string_equal(dpn_ovsdb_map_get(oc, "dpdk-init"), "true");
 	assert_string_equal(dpn_ovsdb_map_get(oc, "dpdk-socket-mem"), "512");
@@ -244,8 +244,8 @@ static void one_change_one_update(void **state)
 	(void)state;
 
 	json_t *d2 = desired_for("{\"ovs\": {\"dpdk\": {\"socket_mem\": [512], \"pmd_cores\": "
-				 "\"1\"}}, \"uplink\": {\"ports\": [{\"devargs\": \"net_null0\"}], "
-				 "\"vlan\": 8, \"encap_ip\": \"192.0.2.1/24\"}}");
+	                         "\"1\"}}, \"uplink\": {\"ports\": [{\"devargs\": \"net_null0\"}], "
+	                         "\"vlan\": 8, \"encap_ip\": \"192.0.2.1/24\"}}");
 	json_t *ops = ops_for(d2, rep);
 	row_named(rep, "Port", "br-phy", &pu);
 	assert_int_equal(json_array_size(ops), 1);
@@ -263,8 +263,8 @@ static void one_change_one_update(void **state)
 static void foreign_keys_and_rows_untouched(void **state)
 {
 	json_t *d = desired_for(sim), *rep = converged(d);
-	const char *bu, *ovs_uuid = json_object_iter_key(json_object_iter(json_object_get(rep,
-		"Open_vSwitch")));
+	const char *bu, *ovs_uuid = json_object_iter_key(
+	                        json_object_iter(json_object_get(rep, "Open_vSwitch")));
 	(void)state;
 
 	/* Someone else's other_config key and an unowned port on br-int. */
@@ -273,7 +273,7 @@ static void foreign_keys_and_rows_untouched(void **state)
 	mutate(ovs, ins);
 	json_decref(ins);
 	json_object_set_new(json_object_get(rep, "Port"), "foreign-port",
-		tjson("{\"name\": \"patch-to-phy\", \"interfaces\": [\"set\", []]}"));
+	        tjson("{\"name\": \"patch-to-phy\", \"interfaces\": [\"set\", []]}"));
 	row_named(rep, "Bridge", "br-int", &bu);
 	json_t *addp = tjson("[\"ports\", \"insert\", [\"set\", [[\"uuid\", \"foreign-port\"]]]]");
 	mutate(json_object_get(json_object_get(rep, "Bridge"), bu), addp);
@@ -293,9 +293,9 @@ static void foreign_keys_and_rows_untouched(void **state)
 	free(s);
 	apply(rep, ops);
 	json_decref(ops);
-	assert_true(dpn_ovsdb_set_has_uuid(json_object_get(row_named(rep, "Bridge", "br-int",
-							   NULL), "ports"),
-		"foreign-port"));
+	assert_true(dpn_ovsdb_set_has_uuid(
+	        json_object_get(row_named(rep, "Bridge", "br-int", NULL), "ports"),
+	        "foreign-port"));
 	ops = ops_for(d, rep);
 	assert_int_equal(json_array_size(ops), 0);
 	json_decref(ops);
@@ -309,13 +309,13 @@ static void managed_key_changes_only_that_key(void **state)
 	(void)state;
 
 	json_t *d2 = desired_for("{\"ovs\": {\"dpdk\": {\"socket_mem\": [256], \"pmd_cores\": "
-				 "\"1\"}}, \"uplink\": {\"ports\": [{\"devargs\": \"net_null0\"}], "
-				 "\"vlan\": 7, \"encap_ip\": \"192.0.2.1/24\"}}");
+	                         "\"1\"}}, \"uplink\": {\"ports\": [{\"devargs\": \"net_null0\"}], "
+	                         "\"vlan\": 7, \"encap_ip\": \"192.0.2.1/24\"}}");
 	json_t *ops = ops_for(d2, rep);
 	assert_int_equal(json_array_size(ops), 1);
 	json_t *want = tjson("[[\"other_config\", \"delete\", [\"set\", [\"dpdk-socket-mem\"]]],"
-			     " [\"other_config\", \"insert\", [\"map\", [[\"dpdk-socket-mem\", "
-			     "\"256\"]]]]]");
+	                     " [\"other_config\", \"insert\", [\"map\", [[\"dpdk-socket-mem\", "
+	                     "\"256\"]]]]]");
 	assert_true(json_equal(json_object_get(json_array_get(ops, 0), "mutations"), want));
 	json_decref(want);
 	json_decref(ops);
@@ -331,7 +331,7 @@ static void port_on_other_bridge_is_an_error(void **state)
 	(void)state;
 
 	json_t *spec = tjson("{\"cols\": {}, \"ifaces\": {\"dpdk0\": {\"cols\": {\"type\": "
-			     "\"dpdk\"}}}}");
+	                     "\"dpdk\"}}}}");
 	dpn_desired_set_port(d, "br-int", "dpdk0", spec);
 	assert_null(dpn_reconcile_ops(d, rep, &err));
 	assert_string_equal(err, "port dpdk0 already exists on bridge br-phy, not on br-int");
@@ -342,23 +342,28 @@ static void port_on_other_bridge_is_an_error(void **state)
 
 static void adopts_matching_unowned_bridge(void **state)
 {
-	json_t *d = desired_for("{}"), *rep = tjson(
-		"{\"Open_vSwitch\": {\"o1\": {\"bridges\": [\"uuid\", \"b1\"], \"other_config\": "
-		"[\"map\", [[\"dpdk-init\", \"true\"]]], \"external_ids\": [\"map\", []]}},"
-		" \"Bridge\": {\"b1\": {\"name\": \"br-int\", \"datapath_type\": \"netdev\","
-		"   \"fail_mode\": \"standalone\", \"ports\": [\"uuid\", \"p1\"], \"external_ids\": "
-		"   [\"map\", []]}},"
-		" \"Port\": {\"p1\": {\"name\": \"br-int\", \"interfaces\": [\"uuid\", \"i1\"],"
-		"   \"tag\": [\"set\", []], \"external_ids\": [\"map\", []]}},"
-		" \"Interface\": {\"i1\": {\"name\": \"br-int\", \"type\": \"internal\","
-		"   \"mtu_request\": [\"set\", []], \"external_ids\": [\"map\", []]}}}");
+	json_t *d = desired_for("{}"),
+	       *rep = tjson(
+	               "{\"Open_vSwitch\": {\"o1\": {\"bridges\": [\"uuid\", \"b1\"], "
+	               "\"other_config\": "
+	               "[\"map\", [[\"dpdk-init\", \"true\"]]], \"external_ids\": [\"map\", []]}},"
+	               " \"Bridge\": {\"b1\": {\"name\": \"br-int\", \"datapath_type\": \"netdev\","
+	               "   \"fail_mode\": \"standalone\", \"ports\": [\"uuid\", \"p1\"], "
+	               "\"external_ids\": "
+	               "   [\"map\", []]}},"
+	               " \"Port\": {\"p1\": {\"name\": \"br-int\", \"interfaces\": [\"uuid\", "
+	               "\"i1\"],"
+	               "   \"tag\": [\"set\", []], \"external_ids\": [\"map\", []]}},"
+	               " \"Interface\": {\"i1\": {\"name\": \"br-int\", \"type\": \"internal\","
+	               "   \"mtu_request\": [\"set\", []], \"external_ids\": [\"map\", []]}}}");
 	(void)state;
 
 	json_t *ops = ops_for(d, rep), *op;
 	size_t i;
 	/* Only marks of ownership: nothing inserted, deleted or reconfigured. */
 	assert_int_equal(json_array_size(ops), 3);
-	json_array_foreach (ops, i, op) {
+	json_array_foreach(ops, i, op)
+	{
 		assert_string_equal(json_string_value(json_object_get(op, "op")), "mutate");
 		char *s = json_dumps(op, 0);
 		assert_non_null(strstr(s, "dpnode-owner"));
@@ -376,12 +381,12 @@ static void adopts_matching_unowned_bridge(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(from_empty_then_silent),
-		cmocka_unit_test(one_change_one_update),
-		cmocka_unit_test(foreign_keys_and_rows_untouched),
-		cmocka_unit_test(managed_key_changes_only_that_key),
-		cmocka_unit_test(port_on_other_bridge_is_an_error),
-		cmocka_unit_test(adopts_matching_unowned_bridge),
+	        cmocka_unit_test(from_empty_then_silent),
+	        cmocka_unit_test(one_change_one_update),
+	        cmocka_unit_test(foreign_keys_and_rows_untouched),
+	        cmocka_unit_test(managed_key_changes_only_that_key),
+	        cmocka_unit_test(port_on_other_bridge_is_an_error),
+	        cmocka_unit_test(adopts_matching_unowned_bridge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,12 +96,12 @@ static void ifnames(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(cpulist_roundtrip),
-		cmocka_unit_test(cpulist_rejects),
-		cmocka_unit_test(mask_parse),
-		cmocka_unit_test(pci_addresses),
-		cmocka_unit_test(cidrs),
-		cmocka_unit_test(ifnames),
+	        cmocka_unit_test(cpulist_roundtrip),
+	        cmocka_unit_test(cpulist_rejects),
+	        cmocka_unit_test(mask_parse),
+	        cmocka_unit_test(pci_addresses),
+	        cmocka_unit_test(cidrs),
+	        cmocka_unit_test(ifnames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

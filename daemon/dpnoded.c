@@ -127,6 +127,16 @@ static int load_config(struct daemon *d)
 	}
 	if (dpn_log_parse_level(d->conf.log_level, &lvl) == 0)
 		dpn_log_set_level(lvl);
+	/* DPNODE_SOCK overrides the config, as it does for dpnodectl. */
+	const char *env = getenv("DPNODE_SOCK");
+	if (env && *env) {
+		if (env[0] != '/' || strlen(env) >= sizeof(d->conf.api.socket)) {
+			LOG_ERR("DPNODE_SOCK: \"%s\" is not an absolute path under %zu bytes", env,
+				sizeof(d->conf.api.socket));
+			return -EINVAL;
+		}
+		strcpy(d->conf.api.socket, env);
+	}
 	return 0;
 }
 

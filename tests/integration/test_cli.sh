@@ -29,6 +29,8 @@ check "status without dpnoded: names the socket" grep -q "cannot reach dpnoded a
 check_eq "unknown command: exit 2" "$?" 2
 "$DPNODED" --bogus >/dev/null 2>&1
 check_eq "dpnoded bad option: exit 2" "$?" 2
+
+# DPNODE_SOCK overrides api.socket for dpnoded as for dpnodectl
 rm -rf "$T"
 
 # --- sd_notify: READY=1 only once the node has converged ---
@@ -57,6 +59,12 @@ DPNODED_PID=$!
 wait "$listener"
 check "sd_notify: READY=1 received" grep -q 'READY=1' "$T/notify.out"
 check_eq "sd_notify: sent when converged" "$(st .reconcile.converged)" true
+it_stop_dpnoded
+DPNODE_SOCK=$T/other.sock "$DPNODED" --config "$T/node.json" --foreground >>"$T/dpnoded.log" 2>&1 &
+DPNODED_PID=$!
+answers() { DPNODE_SOCK=$T/other.sock "$CTL" ping; }
+check "DPNODE_SOCK overrides api.socket for dpnoded" wait_until 20 answers
+check "DPNODE_SOCK: the config's socket is not used" [ ! -e "$T/dpnoded.sock" ]
 it_stop_dpnoded
 
 # --- make run's script: a node comes up, status shown, Ctrl-C stops it ---

@@ -30,11 +30,12 @@ ip link set dpn-sim1 up
 # Each run starts from an empty OVS database.
 rm -rf /run/dpnode-sim
 
+# The sim's socket, whatever DPNODE_SOCK the caller had.
+export DPNODE_SOCK=$SOCK
 "$BUILD"/daemon/dpnoded --config "$CONF" --foreground &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
 
-export DPNODE_SOCK=$SOCK
 for _ in $(seq 1 120); do
 	if "$BUILD"/tools/dpnodectl status --json 2>/dev/null | grep -q '"converged": true'; then
 		break

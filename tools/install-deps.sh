@@ -19,6 +19,7 @@ libsystemd-dev
 libcmocka-dev
 libdpdk-dev
 dpdk
+dpdk-dev
 openvswitch-switch-dpdk
 openvswitch-common
 iproute2

@@ -1,6 +1,7 @@
 /* Node config: defaults, section parsers, cross-field checks. */
 #include <errno.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,13 @@ void dpn_conf_init(struct dpn_conf *c)
 	strcpy(c->ovn.encap_type, "geneve");
 	c->ovn.remote_probe_ms = -1;
 	c->ovn.of_probe_s = -1;
+	strcpy(c->vhost.socket_root, "/run/openvswitch/vhost_sockets");
+	strcpy(c->vhost.kubelet_dir, "/var/lib/kubelet");
+	strcpy(c->vhost.state_file, "/var/lib/dpnode/vhost-ports.json");
+	c->vhost.uid = 0;
+	c->vhost.gid = 0;
+	c->vhost.mode = 0770;
+	c->vhost.tx_retries_max = -1;
 }
 
 void dpn_conf_free(struct dpn_conf *c)
@@ -570,6 +578,59 @@ static void derive_paths(struct cctx *x, struct dpn_conf *c)
 	}
 }
 
+/* uid/gid as a number or a name known to this machine */
+static void parse_id(struct cctx *x, json_t *o, const char *key, bool group, long *dst)
+{
+	char name[64];
+	json_t *v = json_object_get(o, key);
+
+	if (json_is_integer(v)) {
+		cget_int(x, o, key, 0, 0x7fffffff, dst);
+	} else if (cget_str(x, o, key, name, sizeof(name)) == 1) {
+		struct group *gr = group ? getgrnam(name) : NULL;
+		struct passwd *pw = group ? NULL : getpwnam(name);
+		if (group ? !gr : !pw)
+			cerr(x, key, "no %s named \"%s\" on this machine (give a number)",
+				group ? "group" : "user", name);
+		else
+			*dst = group ? (long)gr->gr_gid : (long)pw->pw_uid;
+	}
+}
+
+static void parse_vhost(struct cctx *x, json_t *o, struct dpn_vhost_conf *v)
+{
+	static const char *const keys[] = {"socket_root", "kubelet_dir", "state_file", "owner",
+		"group", "mode", "tx_retries_max", NULL};
+	char mode[8];
+
+	cobj_check(x, o, keys);
+	check_abs_path(x, o, "socket_root", v->socket_root, sizeof(v->socket_root));
+	check_abs_path(x, o, "kubelet_dir", v->kubelet_dir, sizeof(v->kubelet_dir));
+	check_abs_path(x, o, "state_file", v->state_file, sizeof(v->state_file));
+	parse_id(x, o, "owner", false, &v->uid);
+	parse_id(x, o, "group", true, &v->gid);
+	if (cget_str(x, o, "mode", mode, sizeof(mode)) == 1) {
+		char *end;
+		unsigned long m = strtoul(mode, &end, 8);
+		if (*end || end == mode || m > 0777 || (m & 0002))
+			cerr(x, "mode", "\"%s\" is not an octal mode without world-write (e.g. "
+				"\"0770\")", mode);
+		else
+			v->mode = m;
+	}
+	cget_int(x, o, "tx_retries_max", 0, 32, &v->tx_retries_max);
+	/* <root>/<pod uid: 36>/<volume>/<socket> must fit in sun_path (108). */
+	if (strlen(v->socket_root) > 60)
+		cerr(x, "socket_root", "\"%s\" is %zu characters; keep it under 60 so that "
+			"<root>/<pod uid>/<volume>/<socket> fits a unix socket path (108 bytes)",
+			v->socket_root, strlen(v->socket_root));
+}
+
+static void sec_vhost(struct cctx *x, json_t *o, struct dpn_conf *c)
+{
+	parse_vhost(x, o, &c->vhost);
+}
+
 typedef void (*section_fn)(struct cctx *, json_t *, struct dpn_conf *);
 
 static void sec_api(struct cctx *x, json_t *o, struct dpn_conf *c)
@@ -603,13 +664,15 @@ static const struct {
         {"uplink", sec_uplink},
         {"integration", parse_integration},
         {"ovn", sec_ovn},
+        {"vhostuser", sec_vhost},
 };
 
 int dpn_conf_load_json(
         json_t *root, const struct dpn_machine *m, struct dpn_conf *c, struct dpn_conf_errors *errs)
 {
 	static const char *const top[] = {
-	        "log_level", "api", "hugepages", "ovs", "uplink", "integration", "ovn", NULL};
+	        "log_level", "api", "hugepages", "ovs", "uplink", "integration", "ovn", "vhostuser",
+	        NULL};
 	static const char *const levels[] = {"err", "warn", "info", "debug", NULL};
 	struct cctx x = {.errs = errs, .m = m};
 	int before = errs->n, lvl;

@@ -98,6 +98,16 @@ struct dpn_ovn_conf {
 	char bridge_mappings[256];
 };
 
+struct dpn_vhost_conf {
+	char socket_root[DPN_PATH_MAX];
+	char kubelet_dir[DPN_PATH_MAX];
+	char state_file[DPN_PATH_MAX];
+	long uid;	     /* owner of socket directories */
+	long gid;	     /* group, e.g. 107 (qemu in virt-launcher) */
+	unsigned mode;	     /* of socket directories; never world-writable */
+	long tx_retries_max; /* -1: OVS default */
+};
+
 struct dpn_conf {
 	char log_level[8];
 	struct dpn_api_conf api;
@@ -106,6 +116,7 @@ struct dpn_conf {
 	struct dpn_uplink_conf uplink;
 	char int_bridge[16];
 	struct dpn_ovn_conf ovn;
+	struct dpn_vhost_conf vhost;
 };
 
 /* What validation checks against: CPUs and NUMA nodes of this machine. */

@@ -18,6 +18,7 @@
 #include "dpn_hugepages.h"
 #include "dpn_log.h"
 #include "dpn_ovs.h"
+#include "dpn_vhost.h"
 
 #ifndef DPN_VERSION
 #define DPN_VERSION "dev"
@@ -29,6 +30,7 @@ struct daemon {
 	const char *conf_path;
 	struct dpn_ovs *ovs;
 	struct dpn_api *api;
+	struct dpn_vhost *vhost;
 	time_t started;
 	bool notified;
 	int hp_result;
@@ -227,6 +229,16 @@ int main(int argc, char **argv)
 	dpn_api_register(d.api, "ping", api_ping, &d);
 	dpn_api_register(d.api, "status", api_status, &d);
 	dpn_api_register(d.api, "reconcile", api_reconcile, &d);
+	/* Ports from the state file are desired before the first reconcile:
+	 * otherwise they would look like stale ports of ours. An unreadable
+	 * state file stops here rather than deleting pods' ports. */
+	d.vhost = d.ovs ? dpn_vhost_new(&d.conf.vhost, d.conf.int_bridge, d.ovs) : NULL;
+	if (!d.vhost || dpn_vhost_load(d.vhost) < 0) {
+		LOG_ERR("cannot restore vhost-user ports from %s", d.conf.vhost.state_file);
+		dpn_api_free(d.api);
+		return 1;
+	}
+	dpn_vhost_register_api(d.vhost, d.api);
 	if (!d.ovs || (ret = dpn_ovs_start(d.ovs)) < 0) {
 		LOG_ERR("cannot start the OVS datapath");
 		dpn_api_free(d.api);
@@ -242,6 +254,7 @@ int main(int argc, char **argv)
 
 	dpn_ovs_shutdown(d.ovs);
 	dpn_api_free(d.api);
+	dpn_vhost_free(d.vhost);
 	dpn_ovs_free(d.ovs);
 	for (int i = 0; i < 3; i++)
 		event_free(sigs[i]);

@@ -25,6 +25,9 @@ json_t *dpn_ovs_desired(struct dpn_ovs *o);
 void dpn_ovs_kick(struct dpn_ovs *o);
 bool dpn_ovs_converged(const struct dpn_ovs *o);
 
+/* One interface as in status' bridges[].ports[], or NULL when OVS has no
+ * such interface (yet); new reference. */
+json_t *dpn_ovs_iface_status(struct dpn_ovs *o, const char *port, const char *name);
 /* Status object (see docs/status.md), new reference. */
 json_t *dpn_ovs_status(struct dpn_ovs *o);
 

@@ -153,6 +153,14 @@ static json_t *pmd_cores(struct dpn_ovs *o)
 	return arr;
 }
 
+json_t *dpn_ovs_iface_status(struct dpn_ovs *o, const char *port, const char *name)
+{
+	const char *uuid = NULL;
+	if (!dpn_ovsdb_is_connected(o->db) || !dpn_ovsdb_find(o->db, "Interface", name, &uuid))
+		return NULL;
+	return iface_status(o, port, uuid);
+}
+
 json_t *dpn_ovs_status(struct dpn_ovs *o)
 {
 	json_t *row = NULL, *st;

@@ -22,6 +22,7 @@ static void usage(FILE *f)
 	        "  status [--json]               node datapath state from dpnoded\n"
 	        "  config check FILE             validate a node config (exit 2 when invalid)\n"
 	        "  config import-kubeovn DIR     convert Kube-OVN's ovs-dpdk-config (+config.cfg)\n"
+	        "  vhost add|del|list ...        vhost-user ports (dpnodectl vhost for options)\n"
 	        "  reconcile                     ask dpnoded to reconcile now\n"
 	        "  ping                          check that dpnoded answers\n"
 	        "\n"
@@ -158,6 +159,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[0], "status"))
 		return ctl_status(argc, argv);
+	if (!strcmp(argv[0], "vhost"))
+		return ctl_vhost(argc, argv);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "check"))
 		return cmd_config_check(argv[2]);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "import-kubeovn"))

@@ -1,0 +1,96 @@
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DPN_LOG_MOD "vhost"
+#include "dpn_log.h"
+#include "vhost_fs.h"
+
+bool dpn_vhost_fs_is_mountpoint(const char *dir)
+{
+	char line[4096], mp[4096];
+	bool found = false;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return false;
+	/* field 5 is the mount point, with spaces etc. octal-escaped */
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && !strcmp(mp, dir);
+	fclose(f);
+	return found;
+}
+
+static int set_owner(const struct dpn_vhost_conf *c, const char *dir)
+{
+	if (chown(dir, c->uid, c->gid) < 0 || chmod(dir, c->mode) < 0) {
+		LOG_ERR("%s: setting owner %ld:%ld mode %04o: %s", dir, c->uid, c->gid, c->mode,
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int dpn_vhost_fs_ensure(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r,
+	const char *dir, bool *mounted)
+{
+	char poddir[DPN_PATH_MAX + 80], src[DPN_PATH_MAX * 2];
+	struct stat st;
+	int ret;
+
+	*mounted = false;
+	snprintf(poddir, sizeof(poddir), "%s/%s", c->socket_root, r->pod_uid);
+	if ((ret = dpn_mkdir_p(poddir, 0755)) < 0 || (mkdir(dir, c->mode) < 0 && errno != EEXIST)) {
+		ret = ret ? ret : -errno;
+		LOG_ERR("%s: cannot create: %s", dir, strerror(-ret));
+		return ret;
+	}
+	/* Only a real directory (not a symlink a pod could plant) is used. */
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		LOG_ERR("%s: exists and is not a directory", dir);
+		return -ENOTDIR;
+	}
+	snprintf(src, sizeof(src), "%s/pods/%s/volumes/kubernetes.io~empty-dir/%s", c->kubelet_dir,
+		r->pod_uid, r->volume);
+	if (dpn_vhost_fs_is_mountpoint(dir)) {
+		*mounted = true;
+	} else if (lstat(src, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (mount(src, dir, NULL, MS_BIND, NULL) < 0) {
+			LOG_ERR("bind mount %s on %s: %s", src, dir, strerror(errno));
+			return -errno;
+		}
+		*mounted = true;
+		LOG_INFO("bound %s on %s", src, dir);
+	}
+	return set_owner(c, dir);
+}
+
+int dpn_vhost_fs_release(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r,
+	const char *dir, const char *sock, bool last_user)
+{
+	char poddir[DPN_PATH_MAX + 80];
+	struct stat st;
+
+	/* A pod's app left its socket behind: it is dead now. QEMU's sockets in
+	 * a KubeVirt volume belong to virt-launcher. */
+	if (r->consumption == DPN_VHOST_POD && lstat(sock, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(sock);
+	if (!last_user)
+		return 0;
+	if (dpn_vhost_fs_is_mountpoint(dir) && umount2(dir, MNT_DETACH) < 0) {
+		LOG_ERR("unmount %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (rmdir(dir) < 0 && errno != ENOENT) {
+		if (errno == ENOTEMPTY)
+			LOG_INFO("%s not empty: left in place", dir);
+		else
+			LOG_WARN("rmdir %s: %s", dir, strerror(errno));
+	}
+	snprintf(poddir, sizeof(poddir), "%s/%s", c->socket_root, r->pod_uid);
+	rmdir(poddir); /* only when the pod has no other volume here */
+	return 0;
+}

@@ -31,40 +31,18 @@ static void usage(FILE *f)
 
 json_t *ctl_call(const char *method, json_t *params)
 {
-	struct dpn_jsbuf buf;
-	json_t *req, *resp = NULL, *res;
-	int fd, ret;
+	json_t *res;
+	char *msg;
+	int code, ret;
 
-	fd = dpn_unix_connect(sock_path);
-	if (fd < 0) {
+	ret = dpn_api_call(sock_path, method, params, 30000, &res, &code, &msg);
+	if (ret == -EREMOTEIO)
+		fprintf(stderr, "dpnodectl: %s: %s\n", method, msg);
+	else if (ret < 0)
 		fprintf(stderr, "dpnodectl: cannot reach dpnoded at %s: %s\n", sock_path,
-		        strerror(-fd));
-		json_decref(params);
-		return NULL;
-	}
-	req = json_pack("{s:i, s:i, s:s, s:o}", "version", API_VERSION, "id", 1, "method", method,
-	        "params", params ? params : json_object());
-	ret = dpn_json_send_fd(fd, req);
-	json_decref(req);
-	dpn_jsbuf_init(&buf);
-	if (ret == 0)
-		ret = dpn_json_recv_fd(fd, &buf, 30000, &resp);
-	dpn_jsbuf_free(&buf);
-	close(fd);
-	if (ret < 0) {
-		fprintf(stderr, "dpnodectl: %s: %s\n", method, strerror(-ret));
-		return NULL;
-	}
-	json_t *err = json_object_get(resp, "error");
-	if (err && !json_is_null(err)) {
-		fprintf(stderr, "dpnodectl: %s: %s\n", method,
-		        json_string_value(json_object_get(err, "message")) ?: "error");
-		json_decref(resp);
-		return NULL;
-	}
-	res = json_incref(json_object_get(resp, "result"));
-	json_decref(resp);
-	return res;
+			strerror(-ret));
+	free(msg);
+	return ret < 0 ? NULL : res;
 }
 
 static int cmd_config_check(const char *path)

@@ -1,0 +1,273 @@
+/* CNI network config, environment, results and errors. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dpn_cni.h"
+
+const char *const dpn_cni_versions[] = {"0.3.1", "0.4.0", "1.0.0", "1.1.0", NULL};
+
+void dpn_cni_seterr(struct dpn_cni_err *e, int code, const char *msg, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->code = code;
+	snprintf(e->msg, sizeof(e->msg), "%s", msg);
+	e->details[0] = '\0';
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(e->details, sizeof(e->details), fmt, ap);
+		va_end(ap);
+	}
+}
+
+static int str(json_t *o, const char *key, char *dst, size_t len, bool required,
+	struct dpn_cni_err *e)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v || json_is_null(v)) {
+		if (!required)
+			return 0;
+		dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config", "%s: missing", key);
+		return -1;
+	}
+	if (!json_is_string(v) || json_string_length(v) >= len) {
+		dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
+			"%s: expected a string of at most %zu characters", key, len - 1);
+		return -1;
+	}
+	strcpy(dst, json_string_value(v));
+	return 0;
+}
+
+static int num(json_t *o, const char *key, int min, int max, int *dst, struct dpn_cni_err *e)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v || json_is_null(v))
+		return 0;
+	/* NADs often carry numbers as strings */
+	if (json_is_string(v)) {
+		char *end;
+		long n = strtol(json_string_value(v), &end, 10);
+		if (*end == '\0' && end != json_string_value(v) && n >= min && n <= max) {
+			*dst = n;
+			return 0;
+		}
+	} else if (json_is_integer(v) && json_integer_value(v) >= min &&
+		json_integer_value(v) <= max) {
+		*dst = json_integer_value(v);
+		return 0;
+	}
+	dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
+		"%s: expected an integer from %d to %d", key, min, max);
+	return -1;
+}
+
+static bool version_ok(const char *v)
+{
+	for (int i = 0; dpn_cni_versions[i]; i++)
+		if (!strcmp(dpn_cni_versions[i], v))
+			return true;
+	return false;
+}
+
+static void runtime_config(json_t *rc, struct dpn_cni_conf *c)
+{
+	json_t *ips = json_object_get(rc, "ips"), *v;
+	const char *mac = json_string_value(json_object_get(rc, "mac"));
+	size_t i, off = 0;
+
+	if (mac && strlen(mac) < sizeof(c->mac))
+		strcpy(c->mac, mac);
+	json_array_foreach (ips, i, v) {
+		const char *ip = json_string_value(v);
+		int n = ip ? snprintf(c->ips + off, sizeof(c->ips) - off, "%s%s", off ? "," : "", ip)
+			   : 0;
+		if (n < 0 || (size_t)n >= sizeof(c->ips) - off)
+			break;
+		off += n;
+	}
+}
+
+int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_err *e)
+{
+	json_error_t jerr;
+	json_t *o = json_loads(text, 0, &jerr);
+	int ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	strcpy(c->server_socket, "/run/dpnode/dpnoded.sock");
+	strcpy(c->consumption, "pod");
+	c->queues = 1;
+	if (!o || !json_is_object(o)) {
+		dpn_cni_seterr(e, DPN_CNI_ERR_DECODE, "failed to decode network config",
+			"%s", o ? "expected a JSON object" : jerr.text);
+		json_decref(o);
+		return -1;
+	}
+	if (str(o, "cniVersion", c->cni_version, sizeof(c->cni_version), true, e) < 0 ||
+		str(o, "name", c->name, sizeof(c->name), false, e) < 0 ||
+		str(o, "server_socket", c->server_socket, sizeof(c->server_socket), false, e) < 0 ||
+		str(o, "provider", c->provider, sizeof(c->provider), false, e) < 0 ||
+		str(o, "vhost_user_socket_volume_name", c->volume, sizeof(c->volume), false, e) < 0 ||
+		str(o, "vhost_user_socket_name", c->sock_name, sizeof(c->sock_name), false, e) < 0 ||
+		str(o, "vhost_user_socket_consumption", c->consumption, sizeof(c->consumption), false,
+			e) < 0 ||
+		num(o, "mtu", 68, 9710, &c->mtu, e) < 0 || num(o, "queues", 1, 128, &c->queues, e) < 0)
+		goto out;
+	if (!version_ok(c->cni_version)) {
+		dpn_cni_seterr(e, DPN_CNI_ERR_VERSION, "incompatible CNI version",
+			"cniVersion %s; dpnode-cni supports 0.3.1, 0.4.0, 1.0.0, 1.1.0", c->cni_version);
+		goto out;
+	}
+	if (c->server_socket[0] != '/') {
+		dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
+			"server_socket: \"%s\" is not an absolute path", c->server_socket);
+		goto out;
+	}
+	if (strcmp(c->consumption, "pod") && strcmp(c->consumption, "kubevirt")) {
+		dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
+			"vhost_user_socket_consumption: \"%s\" is not \"pod\" or \"kubevirt\"",
+			c->consumption);
+		goto out;
+	}
+	runtime_config(json_object_get(o, "runtimeConfig"), c);
+	ret = 0;
+out:
+	json_decref(o);
+	return ret;
+}
+
+/* CNI_ARGS: "K8S_POD_NAME=a;K8S_POD_NAMESPACE=b;..." */
+static void cni_args(const char *args, struct dpn_cni_env *env)
+{
+	char *dup = strdup(args ? args : ""), *save = NULL;
+	static const struct {
+		const char *key;
+		size_t off, len;
+	} keys[] = {
+		{"K8S_POD_NAME", offsetof(struct dpn_cni_env, pod_name), sizeof(env->pod_name)},
+		{"K8S_POD_NAMESPACE", offsetof(struct dpn_cni_env, pod_ns), sizeof(env->pod_ns)},
+		{"K8S_POD_UID", offsetof(struct dpn_cni_env, pod_uid), sizeof(env->pod_uid)},
+		{"MAC", offsetof(struct dpn_cni_env, mac), sizeof(env->mac)},
+		{"IP", offsetof(struct dpn_cni_env, ip), sizeof(env->ip)},
+	};
+
+	for (char *kv = strtok_r(dup, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(kv, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (!strcmp(kv, keys[i].key) && strlen(eq + 1) < keys[i].len)
+				strcpy((char *)env + keys[i].off, eq + 1);
+	}
+	free(dup);
+}
+
+int dpn_cni_parse_env(const char *(*get)(const char *name), struct dpn_cni_env *env,
+	struct dpn_cni_err *e)
+{
+	static const struct {
+		const char *var;
+		size_t off, len;
+		const char *needed_by; /* commands that need it */
+	} vars[] = {
+		{"CNI_COMMAND", offsetof(struct dpn_cni_env, command), sizeof(env->command), "*"},
+		{"CNI_CONTAINERID", offsetof(struct dpn_cni_env, container_id),
+			sizeof(env->container_id), "ADD DEL CHECK"},
+		{"CNI_NETNS", offsetof(struct dpn_cni_env, netns), sizeof(env->netns), "ADD CHECK"},
+		{"CNI_IFNAME", offsetof(struct dpn_cni_env, ifname), sizeof(env->ifname),
+			"ADD DEL CHECK"},
+	};
+	const char *cmd = get("CNI_COMMAND");
+
+	memset(env, 0, sizeof(*env));
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = get(vars[i].var);
+		bool needed = !strcmp(vars[i].needed_by, "*") ||
+			(cmd && *cmd && strstr(vars[i].needed_by, cmd));
+		if ((!v || !*v) && needed) {
+			dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
+				"%s is not set", vars[i].var);
+			return -1;
+		}
+		if (v && strlen(v) >= vars[i].len) {
+			dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
+				"%s is longer than %zu characters", vars[i].var, vars[i].len - 1);
+			return -1;
+		}
+		if (v)
+			strcpy((char *)env + vars[i].off, v);
+	}
+	cni_args(get("CNI_ARGS"), env);
+	bool add = !strcmp(env->command, "ADD"), del = !strcmp(env->command, "DEL");
+	if ((add || del || !strcmp(env->command, "CHECK")) && !env->pod_uid[0]) {
+		dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
+			"CNI_ARGS has no K8S_POD_UID (dpnode-cni serves Kubernetes pods)");
+		return -1;
+	}
+	if (add && (!env->pod_name[0] || !env->pod_ns[0])) {
+		dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
+			"CNI_ARGS needs K8S_POD_NAME and K8S_POD_NAMESPACE");
+		return -1;
+	}
+	return 0;
+}
+
+json_t *dpn_cni_add_params(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
+{
+	json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "pod_uid", env->pod_uid,
+		"namespace", env->pod_ns, "pod", env->pod_name, "ifname", env->ifname, "consumption",
+		c->consumption, "queues", c->queues);
+	/* the volume is required by dpnoded: leaving it out gets its clear error */
+	if (c->volume[0])
+		json_object_set_new(p, "volume", json_string(c->volume));
+	if (c->sock_name[0])
+		json_object_set_new(p, "socket_name", json_string(c->sock_name));
+	if (c->provider[0])
+		json_object_set_new(p, "provider", json_string(c->provider));
+	if (c->mtu)
+		json_object_set_new(p, "mtu", json_integer(c->mtu));
+	const char *mac = c->mac[0] ? c->mac : env->mac;
+	if (*mac)
+		json_object_set_new(p, "mac", json_string(mac));
+	const char *ip = c->ips[0] ? c->ips : env->ip;
+	if (*ip)
+		json_object_set_new(p, "ip", json_string(ip));
+	return p;
+}
+
+json_t *dpn_cni_result(const char *version, const char *ifname, const char *mac,
+	const char *socket_path, int mtu)
+{
+	json_t *iface = json_pack("{s:s, s:s, s:s}", "name", ifname, "mac", mac, "socketPath",
+		socket_path);
+	if (mtu)
+		json_object_set_new(iface, "mtu", json_integer(mtu));
+	return json_pack("{s:s, s:[o], s:[], s:{}}", "cniVersion", version, "interfaces", iface,
+		"ips", "dns");
+}
+
+json_t *dpn_cni_error_json(const char *version, const struct dpn_cni_err *e)
+{
+	json_t *j = json_pack("{s:s, s:i, s:s}", "cniVersion", version && *version ? version :
+		"1.1.0", "code", e->code, "msg", e->msg);
+	if (e->details[0])
+		json_object_set_new(j, "details", json_string(e->details));
+	return j;
+}
+
+json_t *dpn_cni_version_json(const char *version)
+{
+	json_t *arr = json_array();
+	for (int i = 0; dpn_cni_versions[i]; i++)
+		json_array_append_new(arr, json_string(dpn_cni_versions[i]));
+	return json_pack("{s:s, s:o}", "cniVersion", version && *version ? version : "1.1.0",
+		"supportedVersions", arr);
+}

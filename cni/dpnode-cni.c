@@ -1,0 +1,230 @@
+/* dpnode-cni: CNI plugin giving pods and KubeVirt VMs vhost-user ports on
+ * dpnode's OVS-DPDK. Speaks CNI 1.0.0 (and STATUS of 1.1.0); the work is
+ * done by dpnoded over its API socket (network config key server_socket). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dpn_cni.h"
+#include "dpn_jsonrpc.h"
+#include "dpn_util.h"
+
+#define API_TIMEOUT_MS 20000
+#define PORT_WAIT_MS   10000
+
+static const char *env_get(const char *name)
+{
+	return getenv(name);
+}
+
+static char *read_stdin(void)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	while (buf && (n = read(0, buf + len, cap - len - 1)) > 0) {
+		len += n;
+		if (len + 1 == cap) {
+			char *b = realloc(buf, cap *= 2);
+			if (!b) {
+				free(buf);
+				return NULL;
+			}
+			buf = b;
+		}
+	}
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+static int emit(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(j);
+	return 0;
+}
+
+static int fail(const char *version, const struct dpn_cni_err *e)
+{
+	emit(dpn_cni_error_json(version, e));
+	return 1;
+}
+
+/* dpnoded's answer, or the CNI error that says why there is none. */
+static json_t *call(const struct dpn_cni_conf *c, const char *method, json_t *params,
+	struct dpn_cni_err *e)
+{
+	json_t *res;
+	char *msg;
+	int code, ret = dpn_api_call(c->server_socket, method, params, API_TIMEOUT_MS, &res, &code,
+		&msg);
+
+	if (ret == -EREMOTEIO)
+		dpn_cni_seterr(e, DPN_CNI_ERR_REFUSED, "dpnoded refused the request", "%s: %s",
+			method, msg);
+	else if (ret < 0)
+		dpn_cni_seterr(e, DPN_CNI_ERR_TRY_AGAIN, "dpnoded is not reachable",
+			"%s: %s", c->server_socket, strerror(-ret));
+	free(msg);
+	return ret < 0 ? NULL : res;
+}
+
+static json_t *get_port(const struct dpn_cni_conf *c, const char *port, struct dpn_cni_err *e)
+{
+	json_t *r = call(c, "vhost.list", json_pack("{s:s}", "port", port), e);
+	json_t *p = r ? json_incref(json_array_get(json_object_get(r, "ports"), 0)) : NULL;
+	json_decref(r);
+	if (r && !p)
+		dpn_cni_seterr(e, DPN_CNI_ERR_UNKNOWN, "no such vhost-user port", "%s", port);
+	return p;
+}
+
+/* The port is in OVS with an OpenFlow port number, or the error OVS gave. */
+static int wait_in_ovs(const struct dpn_cni_conf *c, const char *port, struct dpn_cni_err *e)
+{
+	uint64_t deadline = dpn_now_ms() + PORT_WAIT_MS;
+	const char *why = "not in OVS yet";
+
+	for (;;) {
+		json_t *p = get_port(c, port, e), *ovs;
+		if (!p)
+			return -1;
+		ovs = json_object_get(p, "ovs");
+		json_int_t ofport = json_integer_value(json_object_get(ovs, "ofport"));
+		const char *err = json_string_value(json_object_get(ovs, "error"));
+		if (ofport > 0 && !err) {
+			json_decref(p);
+			return 0;
+		}
+		char buf[512];
+		snprintf(buf, sizeof(buf), "%s", err ? err : why);
+		json_decref(p);
+		if (dpn_now_ms() >= deadline) {
+			dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "vhost-user port not up in OVS",
+				"%s: %s", port, buf);
+			return -1;
+		}
+		usleep(100000);
+	}
+}
+
+static int cmd_add(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
+{
+	struct dpn_cni_err e;
+	json_t *r = call(c, "vhost.add", dpn_cni_add_params(c, env), &e);
+
+	if (!r)
+		return fail(c->cni_version, &e);
+	const char *port = json_string_value(json_object_get(r, "port"));
+	if (wait_in_ovs(c, port, &e) < 0) {
+		json_decref(r);
+		return fail(c->cni_version, &e);
+	}
+	emit(dpn_cni_result(c->cni_version, env->ifname,
+		json_string_value(json_object_get(r, "mac")),
+		json_string_value(json_object_get(r, "socket_path")), c->mtu));
+	json_decref(r);
+	return 0;
+}
+
+static int cmd_del(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
+{
+	struct dpn_cni_err e;
+	json_t *r = call(c, "vhost.del", json_pack("{s:s, s:s}", "pod_uid", env->pod_uid, "ifname",
+		env->ifname), &e);
+
+	if (!r)
+		return fail(c->cni_version, &e);
+	json_decref(r);
+	return 0; /* DEL prints nothing on success */
+}
+
+static int cmd_check(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
+{
+	struct dpn_cni_err e;
+	char port[16];
+	json_t *r = call(c, "vhost.list", json_pack("{s:s}", "pod_uid", env->pod_uid), &e), *p;
+	size_t i;
+
+	if (!r)
+		return fail(c->cni_version, &e);
+	port[0] = '\0';
+	json_array_foreach (json_object_get(r, "ports"), i, p)
+		if (!strcmp(json_string_value(json_object_get(p, "ifname")) ?: "", env->ifname))
+			snprintf(port, sizeof(port), "%s", json_string_value(json_object_get(p, "port")));
+	json_decref(r);
+	if (!port[0]) {
+		dpn_cni_seterr(&e, DPN_CNI_ERR_MISMATCH, "vhost-user port missing",
+			"pod %s has no vhost-user port for %s", env->pod_uid, env->ifname);
+		return fail(c->cni_version, &e);
+	}
+	if (wait_in_ovs(c, port, &e) < 0) {
+		e.code = DPN_CNI_ERR_MISMATCH;
+		return fail(c->cni_version, &e);
+	}
+	return 0;
+}
+
+static int cmd_status(const struct dpn_cni_conf *c)
+{
+	struct dpn_cni_err e;
+	json_t *r = call(c, "status", NULL, &e);
+
+	if (!r) {
+		dpn_cni_seterr(&e, DPN_CNI_ERR_UNAVAILABLE, "plugin not available", "%s", e.details);
+		return fail(c->cni_version, &e);
+	}
+	bool ok = json_is_true(json_object_get(json_object_get(r, "reconcile"), "converged"));
+	json_decref(r);
+	if (!ok) {
+		dpn_cni_seterr(&e, DPN_CNI_ERR_UNAVAILABLE, "plugin not available",
+			"dpnoded's datapath has not converged");
+		return fail(c->cni_version, &e);
+	}
+	return 0;
+}
+
+int main(void)
+{
+	struct dpn_cni_conf c;
+	struct dpn_cni_env env;
+	struct dpn_cni_err e;
+	char *in;
+	int ret;
+
+	in = read_stdin();
+	if (!in) {
+		dpn_cni_seterr(&e, DPN_CNI_ERR_IO, "I/O failure", "reading stdin");
+		return fail(NULL, &e);
+	}
+	const char *cmd = getenv("CNI_COMMAND");
+	if (cmd && !strcmp(cmd, "VERSION")) {
+		json_t *j = json_loads(in, 0, NULL);
+		emit(dpn_cni_version_json(json_string_value(json_object_get(j, "cniVersion"))));
+		json_decref(j);
+		free(in);
+		return 0;
+	}
+	ret = dpn_cni_parse_conf(in, &c, &e);
+	free(in);
+	if (ret < 0)
+		return fail(c.cni_version, &e);
+	if (dpn_cni_parse_env(env_get, &env, &e) < 0)
+		return fail(c.cni_version, &e);
+	if (!strcmp(env.command, "ADD"))
+		return cmd_add(&c, &env);
+	if (!strcmp(env.command, "DEL"))
+		return cmd_del(&c, &env);
+	if (!strcmp(env.command, "CHECK"))
+		return cmd_check(&c, &env);
+	if (!strcmp(env.command, "STATUS"))
+		return cmd_status(&c);
+	dpn_cni_seterr(&e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
+		"CNI_COMMAND \"%s\" is not ADD, DEL, CHECK, STATUS or VERSION", env.command);
+	return fail(c.cni_version, &e);
+}

@@ -144,5 +144,13 @@ cni DEL pod-b $UID_B
 check "cni DEL pod-b: directory removed" [ ! -e "$T/vs/$UID_B" ]
 check_eq "state file empty" "$(jq -c .ports "$T/vhost.json")" '{}'
 
+nad | CNI_COMMAND=STATUS "$CNI" >/dev/null
+check_eq "cni STATUS: 0 while dpnoded is converged" "$?" 0
+it_stop_dpnoded
+out=$(nad | CNI_COMMAND=STATUS "$CNI")
+check_eq "cni STATUS without dpnoded: code 50" "$(jq .code <<<"$out")" 50
+out=$(cni ADD pod-c cccccccc-0000-4000-8000-00000000000c)
+check_eq "cni ADD without dpnoded: code 11 (try again later)" "$(jq .code <<<"$out")" 11
+
 out=$(echo '{"cniVersion": "1.0.0"}' | CNI_COMMAND=VERSION "$CNI")
 check_eq "cni VERSION" "$(jq -c .supportedVersions <<<"$out")" '["0.3.1","0.4.0","1.0.0","1.1.0"]'

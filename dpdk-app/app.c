@@ -1,0 +1,459 @@
+/* dpnode-app: finds its devices, builds EAL arguments, runs an engine. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+
+#include "app_priv.h"
+
+#define DEVINFO_DIR    "/var/run/k8s.cni.cncf.io/devinfo"
+#define NETSTATUS_FILE "/etc/podnetinfo/annotations"
+#define RX_DESC	       1024
+#define TX_DESC	       1024
+
+struct app app;
+volatile bool app_quit;
+extern char **environ;
+
+struct opts {
+	struct dpn_app_devs devs;
+	const char *devinfo_dir, *netstatus, *engines, *file_prefix, *lcores, *sysfs, *cgroup;
+	bool no_env, print_eal;
+	long mem_mb;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dpnode-app [options] [-- extra EAL arguments]\n"
+		"devices (all sources are combined):\n"
+		"  PCIDEVICE_<PREFIX>_<NAME>=BDF,... env   (the SR-IOV device plugin's; --no-env ignores)\n"
+		"  --devinfo-dir DIR      CNI device-info files (default " DEVINFO_DIR ")\n"
+		"  --network-status FILE  downward-API annotations (default " NETSTATUS_FILE ")\n"
+		"  --pci BDF              a PCI device (repeatable)\n"
+		"  --vhost PATH[,server|client][,queues=N]  a vhost-user socket (repeatable)\n"
+		"  --print-eal            print the EAL arguments and exit\n"
+		"engine:\n"
+		"  --engine E[,E...]      io|macswap|mac|l2fwd|rxonly|txonly, per port in order\n"
+		"  --queues N --burst N   queue pairs per port (1), burst size (32)\n"
+		"  --peer-mac MAC         destination for mac/l2fwd/txonly\n"
+		"  --pkt-size N --flows N --rate PPS --tx-packets N   txonly\n"
+		"  --duration S --stats-period S --stats-json FILE --quiesce-ms MS\n"
+		"  --lcores LIST --mem MB --file-prefix P\n");
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	app_quit = true;
+}
+
+static int parse_mac(const char *s, struct rte_ether_addr *m)
+{
+	return rte_ether_unformat_addr(s, m);
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lopts[] = {
+		{"pci", 1, 0, 'p'}, {"vhost", 1, 0, 'v'}, {"devinfo-dir", 1, 0, 'd'},
+		{"network-status", 1, 0, 'n'}, {"no-env", 0, 0, 'N'}, {"print-eal", 0, 0, 'P'},
+		{"engine", 1, 0, 'e'}, {"queues", 1, 0, 'q'}, {"burst", 1, 0, 'b'},
+		{"peer-mac", 1, 0, 'm'}, {"pkt-size", 1, 0, 's'}, {"flows", 1, 0, 'f'},
+		{"rate", 1, 0, 'r'}, {"tx-packets", 1, 0, 't'}, {"duration", 1, 0, 'D'},
+		{"stats-period", 1, 0, 'S'}, {"stats-json", 1, 0, 'j'}, {"quiesce-ms", 1, 0, 'Q'},
+		{"lcores", 1, 0, 'l'}, {"mem", 1, 0, 'M'}, {"file-prefix", 1, 0, 'F'},
+		{"sysfs-root", 1, 0, 'y'}, {"cgroup-root", 1, 0, 'c'}, {"help", 0, 0, 'h'}, {0},
+	};
+	struct dpn_app_err err;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (dpn_app_add_pci(optarg, "--pci", &o->devs, &err) < 0)
+				goto bad;
+			break;
+		case 'v':
+			if (dpn_app_add_vhost(optarg, "--vhost", &o->devs, &err) < 0)
+				goto bad;
+			break;
+		case 'd': o->devinfo_dir = optarg; break;
+		case 'n': o->netstatus = optarg; break;
+		case 'N': o->no_env = true; break;
+		case 'P': o->print_eal = true; break;
+		case 'e': o->engines = optarg; break;
+		case 'q': app.queues = atoi(optarg); break;
+		case 'b': app.burst = atoi(optarg); break;
+		case 'm':
+			if (parse_mac(optarg, &app.peer_mac) < 0) {
+				snprintf(err.msg, sizeof(err.msg), "--peer-mac: \"%s\" is not a MAC", optarg);
+				goto bad;
+			}
+			app.have_peer_mac = true;
+			break;
+		case 's': app.tmpl.size = atoi(optarg); break;
+		case 'f': app.flows = atoi(optarg); break;
+		case 'r': app.rate_pps = strtoull(optarg, NULL, 10); break;
+		case 't': app.tx_packets = strtoull(optarg, NULL, 10); break;
+		case 'D': app.duration_s = atof(optarg); break;
+		case 'S': app.stats_period_s = atof(optarg); break;
+		case 'j': app.stats_json = optarg; break;
+		case 'Q': app.quiesce_ms = atoi(optarg); break;
+		case 'l': o->lcores = optarg; break;
+		case 'M': o->mem_mb = atol(optarg); break;
+		case 'F': o->file_prefix = optarg; break;
+		case 'y': o->sysfs = optarg; break;
+		case 'c': o->cgroup = optarg; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (app.queues < 1 || app.queues > APP_MAX_QUEUES || app.burst < 1 || app.burst > 256 ||
+		app.tmpl.size < 60 || app.tmpl.size > 9000 || app.flows < 1 ||
+		app.flows > APP_MAX_FLOWS) {
+		fprintf(stderr, "dpnode-app: --queues 1..%d, --burst 1..256, --pkt-size 60..9000, "
+				"--flows 1..%d\n", APP_MAX_QUEUES, APP_MAX_FLOWS);
+		return -1;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "dpnode-app: %s\n", err.msg);
+	return -1;
+}
+
+static int discover(struct opts *o)
+{
+	struct dpn_app_err err;
+	char dir[600];
+
+	if (!o->no_env && dpn_app_from_env(environ, &o->devs, &err) < 0)
+		goto bad;
+	/* the device plugin writes under dp/, CNI plugins under cni/ */
+	const char *subs[] = {"", "/dp", "/cni"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(dir, sizeof(dir), "%s%s", o->devinfo_dir, subs[i]);
+		if (dpn_app_from_devinfo_dir(dir, &o->devs, &err) < 0)
+			goto bad;
+	}
+	if (dpn_app_from_network_status(o->netstatus, &o->devs, &err) < 0)
+		goto bad;
+	return 0;
+bad:
+	fprintf(stderr, "dpnode-app: %s\n", err.msg);
+	return -1;
+}
+
+/* Built arguments, the user's overrides, then anything after "--". */
+static int eal_args(struct opts *o, int extra_argc, char **extra, int *argc, char ***argv)
+{
+	struct dpn_app_env env = {.sysfs = o->sysfs, .cgroup = o->cgroup,
+		.file_prefix = o->file_prefix, .queues = app.queues};
+	struct dpn_app_err err;
+
+	if (dpn_app_build_eal(&o->devs, &env, argc, argv, &err) < 0) {
+		fprintf(stderr, "dpnode-app: %s\n", err.msg);
+		return -1;
+	}
+	for (int i = 1; i < *argc; i++) {
+		if (o->lcores && !strcmp((*argv)[i], "-l")) {
+			free((*argv)[i + 1]);
+			(*argv)[i + 1] = strdup(o->lcores);
+		}
+		if (o->mem_mb && !strcmp((*argv)[i], "-m")) {
+			free((*argv)[i + 1]);
+			if (asprintf(&(*argv)[i + 1], "%ld", o->mem_mb) < 0)
+				return -1;
+		}
+	}
+	char **n = realloc(*argv, sizeof(char *) * (*argc + extra_argc + 1));
+	if (!n)
+		return -1;
+	*argv = n;
+	for (int i = 0; i < extra_argc; i++)
+		n[(*argc)++] = strdup(extra[i]);
+	n[*argc] = NULL;
+	return 0;
+}
+
+static int setup_port(uint16_t p)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	char name[RTE_ETH_NAME_MAX_LEN] = "?";
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	rte_eth_dev_get_name_by_port(p, name);
+	if ((ret = rte_eth_dev_info_get(p, &info)) < 0)
+		goto fail;
+	if (app.queues > info.max_rx_queues || app.queues > info.max_tx_queues) {
+		fprintf(stderr, "dpnode-app: port %u (%s): %u queues asked, it has %u rx / %u tx\n", p,
+			name, app.queues, info.max_rx_queues, info.max_tx_queues);
+		return -1;
+	}
+	if (app.queues > 1 && info.flow_type_rss_offloads) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) &
+			info.flow_type_rss_offloads;
+	}
+	if ((ret = rte_eth_dev_configure(p, app.queues, app.queues, &conf)) < 0)
+		goto fail;
+	for (uint16_t q = 0; q < app.queues; q++) {
+		if ((ret = rte_eth_rx_queue_setup(p, q, RX_DESC, rte_eth_dev_socket_id(p), NULL,
+			     app.pool)) < 0 ||
+			(ret = rte_eth_tx_queue_setup(p, q, TX_DESC, rte_eth_dev_socket_id(p), NULL)) < 0)
+			goto fail;
+	}
+	if ((ret = rte_eth_dev_start(p)) < 0)
+		goto fail;
+	rte_eth_promiscuous_enable(p); /* not every PMD can: not an error */
+	rte_eth_macaddr_get(p, &app.mac[p]);
+	return 0;
+fail:
+	fprintf(stderr, "dpnode-app: port %u (%s): %s\n", p, name, rte_strerror(-ret));
+	return -1;
+}
+
+/* Traffic starts once every port's link is up: for vhost-user that means
+ * the other side has set up its rings, so nothing is lost at start. */
+static void wait_links(unsigned timeout_ms)
+{
+	uint64_t deadline = rte_get_timer_cycles() + timeout_ms * rte_get_timer_hz() / 1000;
+	for (int p = 0; p < app.n_ports && !app_quit; p++) {
+		struct rte_eth_link link;
+		for (;;) {
+			memset(&link, 0, sizeof(link));
+			if (rte_eth_link_get_nowait(p, &link) == 0 && link.link_status)
+				break;
+			if (rte_get_timer_cycles() > deadline) {
+				fprintf(stderr, "dpnode-app: port %d: link still down after %u ms, "
+						"starting anyway\n", p, timeout_ms);
+				break;
+			}
+			rte_delay_us_sleep(10000);
+		}
+	}
+	rte_delay_us_sleep(100000); /* the peer's queues follow its link by a hair */
+}
+
+/* (port, queue) pairs round-robin over the worker lcores (main if none). */
+static int assign_lcores(void)
+{
+	unsigned workers[RTE_MAX_LCORE], nw = 0, l;
+
+	RTE_LCORE_FOREACH_WORKER(l) workers[nw++] = l;
+	if (!nw)
+		workers[nw++] = rte_get_main_lcore();
+	int k = 0, n_txq = 0;
+	for (int q = 0; q < app.queues; q++)
+		for (int p = 0; p < app.n_ports; p++) {
+			struct lcore_conf *lc = &app.lc[workers[k++ % nw]];
+			lc->rxq[lc->n].port = p;
+			lc->rxq[lc->n].queue = q;
+			lc->n++;
+			n_txq += app.engine[p] == ENG_TXONLY;
+		}
+	if (app.tx_packets && n_txq) {
+		/* the budget split over txonly queues, remainder to the first */
+		RTE_LCORE_FOREACH(l) {
+			struct lcore_conf *lc = &app.lc[l];
+			int mine = 0;
+			for (int i = 0; i < lc->n; i++)
+				mine += app.engine[lc->rxq[i].port] == ENG_TXONLY;
+			lc->tx_budget = app.tx_packets / n_txq * mine;
+		}
+		app.lc[workers[0]].tx_budget += app.tx_packets % n_txq;
+	}
+	return (int)nw;
+}
+
+static bool all_tx_done(void)
+{
+	unsigned l;
+	RTE_LCORE_FOREACH(l) if (app.lc[l].n && !app.lc[l].tx_done) return false;
+	return true;
+}
+
+static uint64_t rx_total(void)
+{
+	uint64_t n = 0;
+	unsigned l;
+	RTE_LCORE_FOREACH(l) for (int p = 0; p < app.n_ports; p++) n += app.lc[l].cnt[p].rx;
+	return n;
+}
+
+/* Main lcore: works when it has queues, prints stats, decides when to stop. */
+static void main_loop(bool main_works)
+{
+	uint64_t hz = rte_get_tsc_hz(), next = rte_rdtsc() + app.stats_period_s * hz;
+	uint64_t quiet_since = 0, last_rx = 0;
+
+	app.start_tsc = rte_rdtsc();
+	while (!app_quit) {
+		if (main_works)
+			for (int i = 0; i < 64; i++) /* stats need not be looked at every pass */
+				engine_poll(&app.lc[rte_get_main_lcore()]);
+		else
+			rte_delay_us_sleep(1000);
+		uint64_t now = rte_rdtsc();
+		double t = (double)(now - app.start_tsc) / hz;
+		if (app.stats_period_s > 0 && now >= next) {
+			stats_print(t);
+			next = now + app.stats_period_s * hz;
+		}
+		if (app.duration_s > 0 && t >= app.duration_s)
+			app_quit = true;
+		/* budget sent: stop once nothing more arrives for quiesce_ms */
+		if (app.tx_packets && app.quiesce_ms && all_tx_done()) {
+			uint64_t rx = rx_total();
+			if (rx != last_rx || !quiet_since)
+				quiet_since = now;
+			last_rx = rx;
+			if (now - quiet_since > app.quiesce_ms * hz / 1000)
+				app_quit = true;
+		}
+	}
+	app.stop_tsc = rte_rdtsc();
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {.devinfo_dir = DEVINFO_DIR, .netstatus = NETSTATUS_FILE, .engines = "io",
+		.sysfs = "", .cgroup = "/sys/fs/cgroup"};
+	char prefix[64], **eargv;
+	int eargc, extra_argc = 0;
+	char **extra = NULL;
+
+	app.queues = 1;
+	app.burst = 32;
+	app.flows = 1;
+	app.tmpl.size = 64;
+	app.stats_period_s = 1;
+	/* "--" separates our options from extra EAL arguments */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			extra = argv + i + 1;
+			extra_argc = argc - i - 1;
+			argc = i;
+			break;
+		}
+	if (parse_opts(argc, argv, &o) < 0 || discover(&o) < 0)
+		return 2;
+	snprintf(prefix, sizeof(prefix), "dpnode-app-%d", (int)getpid());
+	if (!o.file_prefix)
+		o.file_prefix = prefix;
+	if (eal_args(&o, extra_argc, extra, &eargc, &eargv) < 0)
+		return 2;
+	if (o.print_eal) {
+		for (int i = 0; i < eargc; i++)
+			printf("%s%s", i ? " " : "", eargv[i]);
+		printf("\n");
+		return 0;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (rte_eal_init(eargc, eargv) < 0) {
+		fprintf(stderr, "dpnode-app: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	app.n_ports = rte_eth_dev_count_avail();
+	if (app.n_ports == 0 || app.n_ports > APP_MAX_PORTS) {
+		fprintf(stderr, "dpnode-app: %d ports; expected 1 to %d\n", app.n_ports, APP_MAX_PORTS);
+		rte_eal_cleanup();
+		return 1;
+	}
+	/* --engine a,b: one per port in order; the last one covers the rest */
+	char *list = strdup(o.engines), *save = NULL, *tok = strtok_r(list, ",", &save);
+	for (int p = 0; p < app.n_ports; p++) {
+		if (engine_parse(tok, &app.engine[p]) < 0) {
+			fprintf(stderr, "dpnode-app: --engine: \"%s\" is not one of io, macswap, mac, "
+					"l2fwd, rxonly, txonly\n", tok);
+			return 2;
+		}
+		char *next = strtok_r(NULL, ",", &save);
+		tok = next ? next : tok;
+		app.stamp |= app.engine[p] == ENG_TXONLY;
+	}
+	bool has_rx = false;
+	for (int p = 0; p < app.n_ports; p++)
+		has_rx |= app.engine[p] == ENG_RXONLY;
+	app.stamp = app.stamp && has_rx;
+	free(list);
+	for (int p = 0; p < app.n_ports; p++)
+		if (app.engine[p] == ENG_L2FWD && app.n_ports % 2) {
+			fprintf(stderr, "dpnode-app: l2fwd pairs ports; %d ports found\n", app.n_ports);
+			return 2;
+		}
+	unsigned nmbuf = app.n_ports * app.queues * (RX_DESC + TX_DESC + 2 * app.burst) +
+		rte_lcore_count() * 512 + 4096;
+	app.pool = rte_pktmbuf_pool_create("dpnode-app", nmbuf, 256, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE > app.tmpl.size + 128 ? RTE_MBUF_DEFAULT_BUF_SIZE
+								: app.tmpl.size + 256,
+		rte_socket_id());
+	if (!app.pool) {
+		fprintf(stderr, "dpnode-app: mbuf pool (%u mbufs): %s\n", nmbuf, rte_strerror(rte_errno));
+		rte_eal_cleanup();
+		return 1;
+	}
+	for (int p = 0; p < app.n_ports; p++)
+		if (setup_port(p) < 0) {
+			rte_eal_cleanup();
+			return 1;
+		}
+	/* txonly: source this port, destination the peer port (or --peer-mac) */
+	uint16_t txp = 0;
+	for (int p = 0; p < app.n_ports; p++)
+		if (app.engine[p] == ENG_TXONLY) {
+			txp = p;
+			break;
+		}
+	memcpy(app.tmpl.src_mac, app.mac[txp].addr_bytes, 6);
+	memcpy(app.tmpl.dst_mac,
+		app.have_peer_mac ? app.peer_mac.addr_bytes : app.mac[port_peer(txp)].addr_bytes, 6);
+	if (!app.have_peer_mac && port_peer(txp) == txp)
+		memset(app.tmpl.dst_mac, 0xff, 6);
+	app.tmpl.src_ip = 0xc6120001; /* 198.18.0.1: the benchmarking range */
+	app.tmpl.dst_ip = 0xc6130001; /* 198.19.0.1 */
+	app.tmpl.src_port = 1024;
+	app.tmpl.dst_port = 4789 + 1000;
+	app.templates = rte_malloc(NULL, (size_t)app.flows * app.tmpl.size, 64);
+	engine_build_templates();
+
+	wait_links(10000);
+	int nw = assign_lcores();
+	bool main_works = app.lc[rte_get_main_lcore()].n > 0;
+	unsigned l;
+	RTE_LCORE_FOREACH(l) engine_lcore_init(&app.lc[l]);
+	RTE_LCORE_FOREACH_WORKER(l) rte_eal_remote_launch(engine_lcore_main, &app.lc[l], l);
+	printf("dpnode-app: %d port(s), %u queue(s) each, %d forwarding lcore(s)\n", app.n_ports,
+		app.queues, nw);
+	fflush(stdout);
+	main_loop(main_works);
+	rte_eal_mp_wait_lcore();
+	RTE_LCORE_FOREACH(l) for (int i = 0; i < app.lc[l].n; i++) if (app.lc[l].tx[i].n_pending)
+		rte_pktmbuf_free_bulk(app.lc[l].tx[i].pending, app.lc[l].tx[i].n_pending);
+	for (int p = 0; p < app.n_ports; p++)
+		rte_eth_dev_stop(p);
+	if (app.stats_period_s > 0)
+		stats_print((double)(app.stop_tsc - app.start_tsc) / rte_get_tsc_hz());
+	int ret = 0;
+	if (app.stats_json && stats_write_json(app.stats_json) < 0) {
+		fprintf(stderr, "dpnode-app: cannot write %s\n", app.stats_json);
+		ret = 1;
+	}
+	for (int p = 0; p < app.n_ports; p++)
+		rte_eth_dev_close(p);
+	rte_eal_cleanup();
+	dpn_app_eal_free(eargc, eargv);
+	return ret;
+}

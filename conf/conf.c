@@ -390,10 +390,11 @@ static void parse_uplink(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
 
 static void parse_integration(struct cctx *x, json_t *o, struct dpn_conf *c)
 {
-	static const char *const keys[] = {"bridge", NULL};
+	static const char *const keys[] = {"bridge", "uplink_patch", NULL};
 	cobj_check(x, o, keys);
 	if (cget_str(x, o, "bridge", c->int_bridge, sizeof(c->int_bridge)) == 1)
 		check_ifname(x, "bridge", c->int_bridge);
+	cget_bool(x, o, "uplink_patch", &c->uplink_patch);
 }
 
 /* ovn-remote: comma-separated tcp:IP:PORT, ssl:IP:PORT or unix:PATH. */
@@ -522,6 +523,11 @@ static void check_uplink(struct cctx *x, struct dpn_conf *c)
 	if (c->ovn.remote[0] && !u->has_encap && !c->ovn.has_encap_ip)
 		dpn_conf_errorf(x->errs, "ovn.encap_ip: missing; OVN needs a tunnel endpoint "
 		                         "(set ovn.encap_ip or uplink.encap_ip)");
+	if (c->uplink_patch && !u->present)
+		dpn_conf_errorf(x->errs, "integration.uplink_patch: needs an uplink section");
+	if (c->uplink_patch && c->ovn.remote[0])
+		dpn_conf_errorf(x->errs, "integration.uplink_patch: OVN connects br-int to the "
+			"uplink itself (ovn.bridge_mappings); leave it off with ovn.remote");
 	if (!u->present)
 		return;
 	if (u->n_ports > 1 && u->bond_mode == DPN_BOND_NONE)

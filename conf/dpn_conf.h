@@ -115,6 +115,7 @@ struct dpn_conf {
 	struct dpn_ovs_conf ovs;
 	struct dpn_uplink_conf uplink;
 	char int_bridge[16];
+	bool uplink_patch; /* patch ports br-int <-> uplink bridge (no OVN) */
 	struct dpn_ovn_conf ovn;
 	struct dpn_vhost_conf vhost;
 };

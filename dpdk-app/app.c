@@ -47,7 +47,7 @@ static void usage(FILE *f)
 		"  --queues N --burst N   queue pairs per port (1), burst size (32)\n"
 		"  --peer-mac MAC         destination for mac/l2fwd/txonly\n"
 		"  --pkt-size N --flows N --rate PPS --tx-packets N   txonly\n"
-		"  --duration S --stats-period S --stats-json FILE --quiesce-ms MS\n"
+		"  --duration S --warmup S --stats-period S --stats-json FILE --quiesce-ms MS\n"
 		"  --lcores LIST --mem MB --file-prefix P\n");
 }
 
@@ -71,7 +71,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"peer-mac", 1, 0, 'm'}, {"pkt-size", 1, 0, 's'}, {"flows", 1, 0, 'f'},
 		{"rate", 1, 0, 'r'}, {"tx-packets", 1, 0, 't'}, {"duration", 1, 0, 'D'},
 		{"stats-period", 1, 0, 'S'}, {"stats-json", 1, 0, 'j'}, {"quiesce-ms", 1, 0, 'Q'},
-		{"lcores", 1, 0, 'l'}, {"mem", 1, 0, 'M'}, {"file-prefix", 1, 0, 'F'},
+		{"warmup", 1, 0, 'W'}, {"lcores", 1, 0, 'l'}, {"mem", 1, 0, 'M'}, {"file-prefix", 1, 0, 'F'},
 		{"sysfs-root", 1, 0, 'y'}, {"cgroup-root", 1, 0, 'c'}, {"help", 0, 0, 'h'}, {0},
 	};
 	struct dpn_app_err err;
@@ -109,6 +109,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'S': app.stats_period_s = atof(optarg); break;
 		case 'j': app.stats_json = optarg; break;
 		case 'Q': app.quiesce_ms = atoi(optarg); break;
+		case 'W': app.warmup_s = atof(optarg); break;
 		case 'l': o->lcores = optarg; break;
 		case 'M': o->mem_mb = atol(optarg); break;
 		case 'F': o->file_prefix = optarg; break;
@@ -297,6 +298,7 @@ static void main_loop(bool main_works)
 {
 	uint64_t hz = rte_get_tsc_hz(), next = rte_rdtsc() + app.stats_period_s * hz;
 	uint64_t quiet_since = 0, last_rx = 0;
+	bool warm = app.warmup_s <= 0;
 
 	app.start_tsc = rte_rdtsc();
 	while (!app_quit) {
@@ -310,6 +312,11 @@ static void main_loop(bool main_works)
 		if (app.stats_period_s > 0 && now >= next) {
 			stats_print(t);
 			next = now + app.stats_period_s * hz;
+		}
+		if (!warm && t >= app.warmup_s) {
+			stats_restart();
+			app.start_tsc = now; /* rates are over the measured window */
+			warm = true;
 		}
 		if (app.duration_s > 0 && t >= app.duration_s)
 			app_quit = true;

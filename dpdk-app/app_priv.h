@@ -58,6 +58,7 @@ struct app {
 	uint64_t rate_pps;  /* whole app, 0 = as fast as possible */
 	uint64_t tx_packets;
 	double duration_s;
+	double warmup_s; /* counters restart after this */
 	double stats_period_s;
 	uint32_t quiesce_ms;
 	const char *stats_json;
@@ -78,6 +79,7 @@ void engine_build_templates(void);
 uint16_t port_peer(uint16_t p);
 
 void stats_print(double elapsed_s);
+void stats_restart(void);
 int stats_write_json(const char *path);
 void lat_add(struct lcore_conf *lc, uint64_t cycles);
 

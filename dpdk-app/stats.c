@@ -38,7 +38,9 @@ void lat_add(struct lcore_conf *lc, uint64_t cycles)
 	lc->lat_sum += cycles;
 }
 
-static void totals(uint16_t port, uint64_t *rx, uint64_t *tx, uint64_t *drop)
+static struct port_counters base[APP_MAX_PORTS];
+
+static void raw_totals(uint16_t port, uint64_t *rx, uint64_t *tx, uint64_t *drop)
 {
 	unsigned l;
 	*rx = *tx = *drop = 0;
@@ -46,6 +48,27 @@ static void totals(uint16_t port, uint64_t *rx, uint64_t *tx, uint64_t *drop)
 		*rx += app.lc[l].cnt[port].rx;
 		*tx += app.lc[l].cnt[port].tx;
 		*drop += app.lc[l].cnt[port].tx_drop;
+	}
+}
+
+/* Counts since the last restart (the warm-up end). */
+static void totals(uint16_t port, uint64_t *rx, uint64_t *tx, uint64_t *drop)
+{
+	raw_totals(port, rx, tx, drop);
+	*rx -= base[port].rx;
+	*tx -= base[port].tx;
+	*drop -= base[port].tx_drop;
+}
+
+void stats_restart(void)
+{
+	unsigned l;
+	for (int p = 0; p < app.n_ports; p++)
+		raw_totals(p, &base[p].rx, &base[p].tx, &base[p].tx_drop);
+	/* latency samples of the warm-up go too (a sample racing this is lost) */
+	RTE_LCORE_FOREACH(l) {
+		memset(app.lc[l].lat, 0, sizeof(app.lc[l].lat));
+		app.lc[l].lat_n = app.lc[l].lat_sum = app.lc[l].lat_max = 0;
 	}
 }
 

@@ -27,6 +27,7 @@ iputils-ping
 procps
 psmisc
 jq
+gnuplot-nox
 "
 
 missing=""

@@ -1,0 +1,131 @@
+# Shared by the benchmarks: CPU 1 forwards (testpmd or the OVS PMD), CPU 0
+# runs the guest. Every bench compares against a baseline measured in the
+# same invocation, because the machine is shared and noisy.
+set -uo pipefail
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-build}
+APP=$BENCH_ROOT/$BUILD/dpdk-app/dpnode-app
+SIZE=${SIZE:-64}
+SECS=${SECS:-8}     # measuring window per run
+ROUNDS=${ROUNDS:-3} # alternating rounds; the median counts
+RESULTS=$BENCH_ROOT/bench/results
+mkdir -p "$RESULTS"
+
+bench_hugepages() {
+	mountpoint -q /dev/hugepages || { mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages; }
+	[ "$(cat /proc/sys/vm/nr_hugepages)" -ge "$1" ] || echo "$1" >/proc/sys/vm/nr_hugepages
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}'; }
+machine_json() {
+	jq -n --arg cpu "$(lscpu | sed -n 's/^Model name: *//p' | head -1)" --arg kernel "$(uname -r)" \
+		--argjson cores "$(nproc)" --arg dpdk "$(pkg-config --modversion libdpdk)" \
+		--arg ovs "$(ovs-vswitchd --version | head -1 | awk '{print $NF}')" \
+		'{cpu: $cpu, cores: $cores, kernel: $kernel, dpdk: $dpdk, ovs: $ovs}'
+}
+save_result() { # name json
+	local ts
+	ts=$(date -u +%Y%m%dT%H%M%SZ)
+	echo "$2" | jq . >"$RESULTS/$1-$ts.json"
+	cp "$RESULTS/$1-$ts.json" "$RESULTS/$1-latest.json"
+}
+
+# The testpmd forwarder on CPU 1 (interactive, driven through fd 8).
+fw_start() { # dir args...
+	local dir=$1
+	shift
+	mkfifo "$dir/fw.in"
+	exec 8<>"$dir/fw.in"
+	stdbuf -oL dpdk-testpmd --lcores 0@1,1@1 --no-pci --file-prefix=dpnbenchfw$$ --single-file-segments \
+		-m 512 "$@" -- -i --forward-mode=io --total-num-mbufs=32768 --burst=32 \
+		<"$dir/fw.in" >"$dir/fw.out" 2>&1 &
+	FW_PID=$!
+}
+fw_cmd() { echo "$1" >&8; }
+# RX packets on a forwarder port so far
+fw_rx() {
+	local before
+	before=$(grep -c 'RX-packets' "$BDIR/fw.out")
+	fw_cmd "show port stats $1"
+	for _ in $(seq 1 30); do
+		[ "$(grep -c 'RX-packets' "$BDIR/fw.out")" -gt "$before" ] && break
+		sleep 0.1
+	done
+	grep -o 'RX-packets: *[0-9]*' "$BDIR/fw.out" | tail -1 | grep -o '[0-9]*$'
+}
+fw_stop() {
+	[ -n "${FW_PID:-}" ] || return 0
+	fw_cmd quit
+	sleep 1
+	kill -KILL "$FW_PID" 2>/dev/null
+	wait "$FW_PID" 2>/dev/null
+	FW_PID=
+	rm -f /dev/hugepages/dpnbenchfw$$* 2>/dev/null
+}
+
+# --- a dpnoded node for the OVS benches -----------------------------------
+DPNODED=$BENCH_ROOT/$BUILD/daemon/dpnoded
+CTL=$BENCH_ROOT/$BUILD/tools/dpnodectl
+NODE_PID=
+
+node_config() { # file ovs-dpdk-json
+	jq -n --arg d "$BDIR" --argjson dpdk "$2" --arg size "$SIZE" '{
+	  api: {socket: ($d + "/dpnoded.sock")},
+	  hugepages: {page_size: "2M", mb_per_numa: [1536]},
+	  ovs: {mode: "managed", run_dir: ($d + "/ovs"), db_file: ($d + "/ovs/conf.db"),
+	        log_dir: ($d + "/log"), dpdk: $dpdk, stop_on_exit: true},
+	  uplink: {ports: [{name: "dpdk0", devargs: ("net_null0,size=" + $size)}]},
+	  integration: {bridge: "br-int", uplink_patch: true},
+	  vhostuser: {socket_root: ($d + "/vs"), state_file: ($d + "/vhost.json")}}' >"$1"
+}
+
+node_start() { # config
+	export DPNODE_SOCK=$BDIR/dpnoded.sock
+	"$DPNODED" --config "$1" --foreground >>"$BDIR/dpnoded.log" 2>&1 &
+	NODE_PID=$!
+	for _ in $(seq 1 300); do
+		"$CTL" status --json 2>/dev/null | jq -e '.reconcile.converged' >/dev/null && return 0
+		sleep 0.2
+	done
+	echo "bench: node did not converge; see $BDIR/dpnoded.log" >&2
+	return 1
+}
+
+node_stop() {
+	[ -n "$NODE_PID" ] || return 0
+	kill -TERM "$NODE_PID" 2>/dev/null
+	wait "$NODE_PID" 2>/dev/null
+	NODE_PID=
+	for p in ovs-vswitchd ovsdb-server; do # stop_on_exit did it; make sure
+		local pid
+		pid=$(cat "$BDIR/ovs/$p.pid" 2>/dev/null)
+		[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	done
+	ip link del br-phy 2>/dev/null
+	ip link del br-int 2>/dev/null
+	rm -rf "$BDIR/ovs" "$BDIR/log" "$BDIR/vs" "$BDIR/vhost.json"
+}
+
+# A vhost-user port for a pod; prints the socket path.
+node_vhost() { # pod-uid ifname
+	"$CTL" vhost add --pod-uid "$1" --namespace bench --pod "bench-$2" --ifname "$2" --volume v \
+		--socket-name "$2" --json | jq -r .socket_path
+}
+
+# Port-to-port forwarding, what OVN would program; NORMAL cannot be used
+# with net_null, whose packets all carry 00:00:00:00:00:00.
+ofctl_pair() { # bridge a b
+	ovs-ofctl add-flow "unix:$(ls "$BDIR"/ovs/"$1".mgmt)" "in_port=$2,actions=output:$3"
+	ovs-ofctl add-flow "unix:$(ls "$BDIR"/ovs/"$1".mgmt)" "in_port=$3,actions=output:$2"
+}
+
+# dpnode-app as guest/pod on CPU 0 for a measured window; prints its stats JSON path.
+app_run() { # out-json args...
+	local out=$1
+	shift
+	taskset -c 0 "$APP" --no-env --devinfo-dir /nonexistent --network-status /nonexistent \
+		--file-prefix dpnbenchg$$ --mem 256 --warmup 3 --duration "$SECS" --stats-period 0 \
+		--stats-json "$out" "$@" >>"$BDIR/app.out" 2>&1
+	rm -f /dev/hugepages/dpnbenchg$$* 2>/dev/null
+}

@@ -1,0 +1,57 @@
+#!/bin/bash
+# Pod to pod through br-int: one dpnode-app process with two vhost-user ports
+# from dpnoded, txonly on one and rxonly on the other (CPU 0), OVS PMD on CPU 1.
+# Prints Mpps delivered and one-way latency percentiles; the baseline in the
+# same run is the same app with a testpmd io-fwd loop in OVS's place.
+. "$(dirname "$0")/lib.sh"
+
+BDIR=$(mktemp -d /tmp/dpnbench.XXXXXX)
+cleanup() {
+	fw_stop
+	node_stop
+	rm -f /dev/hugepages/dpnbenchg$$* 2>/dev/null
+	rm -rf "$BDIR"
+}
+trap cleanup EXIT
+bench_hugepages 1280
+DPNODE_DPDK='{"socket_mem": [512], "socket_limit": [1024], "lcore": "0", "pmd_cores": "1", "extra_args": ["--no-pci"]}'
+
+through_ovs() {
+	node_config "$BDIR/node.conf" "$DPNODE_DPDK"
+	node_start "$BDIR/node.conf" || return 1
+	local a b
+	a=$(node_vhost aaaaaaaa-0000-4000-8000-0000000000c1 net1)
+	b=$(node_vhost bbbbbbbb-0000-4000-8000-0000000000c2 net2)
+	local pa pb
+	pa=$("$CTL" vhost list --json | jq -r '.ports[] | select(.ifname=="net1") | .port')
+	pb=$("$CTL" vhost list --json | jq -r '.ports[] | select(.ifname=="net2") | .port')
+	ofctl_pair br-int "$pa" "$pb"
+	app_run "$BDIR/ovs.json" --vhost "$a,server" --vhost "$b,server" --engine txonly,rxonly \
+		--pkt-size "$SIZE" --flows 64
+	node_stop
+}
+
+loop() {
+	fw_start "$BDIR" --vdev="net_vhost0,iface=$BDIR/l0.sock,queues=1" \
+		--vdev="net_vhost1,iface=$BDIR/l1.sock,queues=1"
+	for _ in $(seq 1 50); do [ -S "$BDIR/l1.sock" ] && break; sleep 0.2; done
+	fw_cmd "start"
+	app_run "$BDIR/loop.json" --vhost "$BDIR/l0.sock,client" --vhost "$BDIR/l1.sock,client" \
+		--engine txonly,rxonly --pkt-size "$SIZE" --flows 64
+	fw_stop
+	rm -f "$BDIR/fw.in"
+}
+
+through_ovs
+loop
+res() { jq --arg n "$2" '{($n + "_mpps"): (.ports[1].rx_pps / 1e6 * 1000 | round / 1000),
+	($n + "_tx_mpps"): (.ports[0].tx_pps / 1e6 * 1000 | round / 1000),
+	($n + "_latency_ns"): (.latency_ns | with_entries(.value |= (if type == "number" then round else . end)))}' "$1"; }
+json=$(jq -n --argjson size "$SIZE" --argjson secs "$SECS" --argjson o "$(res "$BDIR/ovs.json" ovs)" \
+	--argjson l "$(res "$BDIR/loop.json" testpmd_loop)" --argjson m "$(machine_json)" \
+	'{bench: "p2p", packet_size: $size, window_s: $secs} + $o + $l +
+	 {ratio: ((if $l.testpmd_loop_mpps > 0 then $o.ovs_mpps / $l.testpmd_loop_mpps else 0 end) * 1000 | round / 1000),
+	  machine: $m}')
+echo "$json"
+save_result p2p "$json"
+echo "p2p: OVS br-int $(jq .ovs_mpps <<<"$json") Mpps (p50 $(jq .ovs_latency_ns.p50 <<<"$json") ns, p99 $(jq .ovs_latency_ns.p99 <<<"$json") ns); testpmd loop $(jq .testpmd_loop_mpps <<<"$json") Mpps; ratio=$(jq .ratio <<<"$json") (${SIZE}B)"

@@ -8,7 +8,7 @@ APP=$BENCH_ROOT/$BUILD/dpdk-app/dpnode-app
 SIZE=${SIZE:-64}
 SECS=${SECS:-8}     # measuring window per run
 ROUNDS=${ROUNDS:-3} # alternating rounds; the median counts
-RESULTS=$BENCH_ROOT/bench/results
+RESULTS=${RESULTS:-$BENCH_ROOT/bench/results}
 mkdir -p "$RESULTS"
 
 bench_hugepages() {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Bar chart (PNG) of the latest results of every bench: bench/results/latest.png
 set -euo pipefail
-R=$(cd "$(dirname "$0")" && pwd)/results
+R=${RESULTS:-$(cd "$(dirname "$0")" && pwd)/results}
 OUT=${1:-$R/latest.png}
 DATA=$(mktemp)
 trap 'rm -f "$DATA"' EXIT

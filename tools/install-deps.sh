@@ -27,6 +27,7 @@ iputils-ping
 procps
 psmisc
 jq
+file
 gnuplot-nox
 "
 

@@ -1,0 +1,24 @@
+#!/bin/bash
+# The benchmarks still run and measure something (short windows, one round,
+# results to a temp dir). Nothing here asserts a rate: benches report ratios,
+# tests do not time.
+. "$(dirname "$0")/lib.sh"
+
+R=$(mktemp -d /tmp/dpnit.XXXXXX)
+trap 'rm -rf "$R"' EXIT
+export RESULTS=$R SECS=2 ROUNDS=1 BUILD
+
+out=$(bash "$ROOT/bench/app.sh" 2>&1)
+check "bench app: summary line with a ratio" grep -qE '^app: .* ratio=[0-9.]+' <<<"$out"
+check "bench app: both guests measured" jq -e '.dpnode_app_mpps_median > 0 and .testpmd_mpps_median > 0' "$R/app-latest.json"
+out=$(bash "$ROOT/bench/pvp.sh" 2>&1)
+check "bench pvp: summary line with ratios" grep -qE '^pvp: .*dpnode/ceiling=[0-9.]+' <<<"$out"
+check "bench pvp: all three switches measured" \
+	jq -e '.ceiling_mpps_median > 0 and .dpnode_mpps_median > 0 and .kubeovn_mpps_median > 0' "$R/pvp-latest.json"
+out=$(bash "$ROOT/bench/p2p.sh" 2>&1)
+check "bench p2p: summary line" grep -qE '^p2p: OVS br-int [0-9.]+ Mpps' <<<"$out"
+check "bench p2p: throughput and latency percentiles" \
+	jq -e '.ovs_mpps > 0 and .testpmd_loop_mpps > 0 and .ovs_latency_ns.p99 >= .ovs_latency_ns.p50' "$R/p2p-latest.json"
+out=$(bash "$ROOT/bench/plot.sh" "$R/plot.png" 2>&1 && cd "$R" && ls)
+check "bench plot: PNG drawn" bash -c "file '$R/plot.png' | grep -q PNG"
+check "no dpnode bench processes left" bash -c "! pgrep -f 'file-prefix=[d]pnbench' >/dev/null"

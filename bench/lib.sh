@@ -69,15 +69,15 @@ DPNODED=$BENCH_ROOT/$BUILD/daemon/dpnoded
 CTL=$BENCH_ROOT/$BUILD/tools/dpnodectl
 NODE_PID=
 
-node_config() { # file ovs-dpdk-json
-	jq -n --arg d "$BDIR" --argjson dpdk "$2" --arg size "$SIZE" '{
+node_config() { # file ovs-dpdk-json [vhostuser-extra-json]
+	jq -n --arg d "$BDIR" --argjson dpdk "$2" --argjson vx "${3:-{\}}" --arg size "$SIZE" '{
 	  api: {socket: ($d + "/dpnoded.sock")},
 	  hugepages: {page_size: "2M", mb_per_numa: [1536]},
 	  ovs: {mode: "managed", run_dir: ($d + "/ovs"), db_file: ($d + "/ovs/conf.db"),
 	        log_dir: ($d + "/log"), dpdk: $dpdk, stop_on_exit: true},
 	  uplink: {ports: [{name: "dpdk0", devargs: ("net_null0,size=" + $size)}]},
 	  integration: {bridge: "br-int", uplink_patch: true},
-	  vhostuser: {socket_root: ($d + "/vs"), state_file: ($d + "/vhost.json")}}' >"$1"
+	  vhostuser: ({socket_root: ($d + "/vs"), state_file: ($d + "/vhost.json")} + $vx)}' >"$1"
 }
 
 node_start() { # config

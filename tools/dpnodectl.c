@@ -23,6 +23,7 @@ static void usage(FILE *f)
 	        "  config check FILE             validate a node config (exit 2 when invalid)\n"
 	        "  config import-kubeovn DIR     convert Kube-OVN's ovs-dpdk-config (+config.cfg)\n"
 	        "  vhost add|del|list ...        vhost-user ports (dpnodectl vhost for options)\n"
+	        "  vfs [--json]                  SR-IOV PFs and VFs of this node, with representors\n"
 	        "  reconcile                     ask dpnoded to reconcile now\n"
 	        "  ping                          check that dpnoded answers\n"
 	        "\n"
@@ -139,6 +140,8 @@ int main(int argc, char **argv)
 		return ctl_status(argc, argv);
 	if (!strcmp(argv[0], "vhost"))
 		return ctl_vhost(argc, argv);
+	if (!strcmp(argv[0], "vfs"))
+		return ctl_vfs(argc, argv);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "check"))
 		return cmd_config_check(argv[2]);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "import-kubeovn"))

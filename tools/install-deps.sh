@@ -15,6 +15,8 @@ libnl-3-dev
 libnl-route-3-dev
 libnl-genl-3-dev
 libudev-dev
+umockdev
+libumockdev-dev
 libsystemd-dev
 libcmocka-dev
 libdpdk-dev

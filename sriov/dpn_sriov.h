@@ -1,0 +1,70 @@
+/* dpnode: SmartNIC inventory: the NIC table (conf/nics.json), PCI network
+ * devices found through libudev, and every VF's representor. */
+#ifndef DPN_SRIOV_H
+#define DPN_SRIOV_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#define DPN_NIC_TABLE_PATH "/usr/share/dpnode/nics.json"
+
+/* The table stays JSON: consumers read the fields they need. */
+struct dpn_nic_table {
+	json_t *root;
+};
+
+int dpn_nic_table_load(const char *path, struct dpn_nic_table *t, char **err);
+void dpn_nic_table_free(struct dpn_nic_table *t);
+/* The vendor entry for a PCI vendor ID ("15b3"), or NULL. */
+json_t *dpn_nic_vendor(const struct dpn_nic_table *t, const char *vendor_id);
+/* The device entry whose pf (or vf) ID matches, or NULL. */
+json_t *dpn_nic_model(json_t *vendor, const char *device_id, bool vf);
+
+struct dpn_vf {
+	char bdf[16];
+	int index;
+	char vendor_id[8], device_id[8];
+	char driver[32];
+	char netdev[16];
+	int numa;	 /* -1: none */
+	int iommu_group; /* -1: none */
+	char rdma[32];
+	char representor[96]; /* netdev name, or DPDK devargs for DPDK-representor vendors */
+	char rep_kind[8];     /* "netdev", "dpdk" or "" when not found */
+	char rep_devargs[96]; /* DPDK representor devargs, for vendors that have them */
+	bool smartnic;	      /* Yusur: on the smart-NIC path (hw/plat_name) */
+};
+
+struct dpn_pf {
+	char bdf[16];
+	char vendor_id[8], device_id[8];
+	char vendor[48], model[48]; /* from the NIC table; "" when unknown */
+	char driver[32];
+	char netdev[16];
+	int numa;
+	int iommu_group;
+	int numvfs, totalvfs;
+	char switch_id[64]; /* phys_switch_id of the PF's netdev */
+	int pfnum;	    /* from phys_port_name "pN", else the PCI function */
+	char uplink_rep[16];
+	char rdma[32];
+	int n_vfs;
+	struct dpn_vf *vfs;
+};
+
+struct dpn_inventory {
+	int n_pfs;
+	struct dpn_pf *pfs;
+};
+
+/* Scans PCI network devices (class 0x02) through libudev; sysfs_root is
+ * where libudev's /sys is ("" normally; umockdev redirects it in tests). */
+int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, char **err);
+void dpn_inventory_free(struct dpn_inventory *inv);
+json_t *dpn_inventory_json(const struct dpn_inventory *inv);
+
+/* Pure parsers (unit tested): phys_port_name "pf0vf3", "c1pf0vf3", "p0",
+ * and Yusur's netdev "pf0vf3rep". Returns 1 VF rep, 2 uplink, 0 neither. */
+int dpn_sriov_parse_port_name(const char *name, int *controller, int *pf, int *vf);
+
+#endif

@@ -1,0 +1,321 @@
+/* Inventory of SR-IOV NICs through libudev (and sysfs links libudev does not
+ * model: physfn, virtfnN, iommu_group). Works the same under umockdev. */
+#include <ctype.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libudev.h>
+
+#include "sriov_priv.h"
+
+int dpn_sriov_parse_port_name(const char *name, int *controller, int *pf, int *vf)
+{
+	int n = 0;
+
+	*controller = 0;
+	*pf = *vf = -1;
+	if (sscanf(name, "c%dpf%dvf%d%n", controller, pf, vf, &n) == 3 && !name[n])
+		return 1;
+	*controller = 0;
+	if (sscanf(name, "pf%dvf%d%n", pf, vf, &n) == 2 && (!name[n] || !strcmp(name + n, "rep")))
+		return 1;
+	if (sscanf(name, "p%d%n", pf, &n) == 1 && !name[n])
+		return 2;
+	*pf = *vf = -1;
+	return 0;
+}
+
+static void hexid(const char *v, char out[8])
+{
+	snprintf(out, 8, "%s", v && !strncmp(v, "0x", 2) ? v + 2 : (v ? v : ""));
+}
+
+static int link_base(const char *dir, const char *link, char *out, size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, link);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	snprintf(out, len, "%s", basename(target));
+	return 0;
+}
+
+static int attr_int(struct udev_device *d, const char *name, int dflt)
+{
+	const char *v = udev_device_get_sysattr_value(d, name);
+	return v ? atoi(v) : dflt;
+}
+
+static int iommu_group(struct udev_device *d)
+{
+	char g[32];
+	return link_base(udev_device_get_syspath(d), "iommu_group", g, sizeof(g)) == 0 ? atoi(g)
+											  : -1;
+}
+
+/* Child devices of a PCI device in one subsystem (net, infiniband). */
+static int children(struct udev *u, struct udev_device *parent, const char *subsystem,
+	void (*fn)(struct udev_device *child, void *arg), void *arg)
+{
+	struct udev_enumerate *e = udev_enumerate_new(u);
+	struct udev_list_entry *l;
+	int n = 0;
+
+	udev_enumerate_add_match_parent(e, parent);
+	udev_enumerate_add_match_subsystem(e, subsystem);
+	udev_enumerate_scan_devices(e);
+	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
+	{
+		struct udev_device *c = udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
+		if (!c)
+			continue;
+		if (fn)
+			fn(c, arg);
+		udev_device_unref(c);
+		n++;
+	}
+	udev_enumerate_unref(e);
+	return n;
+}
+
+struct pick {
+	char *out;
+	size_t len;
+	bool skip_reps; /* a PF's own netdev, not the representors under it */
+};
+
+static void pick_first(struct udev_device *c, void *arg)
+{
+	struct pick *p = arg;
+	const char *ppn = udev_device_get_sysattr_value(c, "phys_port_name");
+	int ctl, pf, vf;
+
+	if (p->out[0])
+		return;
+	if (p->skip_reps && ppn && dpn_sriov_parse_port_name(ppn, &ctl, &pf, &vf) == 1)
+		return;
+	snprintf(p->out, p->len, "%s", udev_device_get_sysname(c));
+}
+
+static void child_name(struct udev *u, struct udev_device *d, const char *subsystem, bool pf,
+	char *out, size_t len)
+{
+	struct pick p = {.out = out, .len = len, .skip_reps = pf};
+	out[0] = '\0';
+	children(u, d, subsystem, pick_first, &p);
+}
+
+static void fill_common(struct udev *u, struct udev_device *d, char *vendor, char *device,
+	char *driver, size_t dlen, int *numa, int *group)
+{
+	const char *drv = udev_device_get_driver(d);
+	hexid(udev_device_get_sysattr_value(d, "vendor"), vendor);
+	hexid(udev_device_get_sysattr_value(d, "device"), device);
+	snprintf(driver, dlen, "%s", drv ? drv : "");
+	*numa = attr_int(d, "numa_node", -1);
+	*group = iommu_group(d);
+	(void)u;
+}
+
+static int add_pf(struct udev *u, const struct dpn_nic_table *t, struct udev_device *d,
+	struct dpn_inventory *inv)
+{
+	struct dpn_pf *pfs = realloc(inv->pfs, sizeof(*pfs) * (inv->n_pfs + 1)), *p;
+
+	if (!pfs)
+		return -ENOMEM;
+	inv->pfs = pfs;
+	p = &pfs[inv->n_pfs++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->bdf, sizeof(p->bdf), "%s", udev_device_get_sysname(d));
+	fill_common(u, d, p->vendor_id, p->device_id, p->driver, sizeof(p->driver), &p->numa,
+		&p->iommu_group);
+	p->numvfs = attr_int(d, "sriov_numvfs", 0);
+	p->totalvfs = attr_int(d, "sriov_totalvfs", 0);
+	json_t *v = dpn_nic_vendor(t, p->vendor_id), *m = dpn_nic_model(v, p->device_id, false);
+	snprintf(p->vendor, sizeof(p->vendor), "%s", v ? json_string_value(json_object_get(v, "name")) : "");
+	snprintf(p->model, sizeof(p->model), "%s", m ? json_string_value(json_object_get(m, "model")) : "");
+	child_name(u, d, "net", true, p->netdev, sizeof(p->netdev));
+	child_name(u, d, "infiniband", false, p->rdma, sizeof(p->rdma));
+	p->pfnum = p->bdf[strlen(p->bdf) - 1] - '0';
+	if (p->netdev[0]) {
+		struct udev_device *n = udev_device_new_from_subsystem_sysname(u, "net", p->netdev);
+		const char *sid = n ? udev_device_get_sysattr_value(n, "phys_switch_id") : NULL;
+		const char *ppn = n ? udev_device_get_sysattr_value(n, "phys_port_name") : NULL;
+		int ctl, pf, vf;
+		snprintf(p->switch_id, sizeof(p->switch_id), "%s", sid ? sid : "");
+		if (ppn && dpn_sriov_parse_port_name(ppn, &ctl, &pf, &vf) == 2)
+			p->pfnum = pf;
+		if (n)
+			udev_device_unref(n);
+	}
+	return 0;
+}
+
+static struct dpn_pf *find_pf(struct dpn_inventory *inv, const char *bdf)
+{
+	for (int i = 0; i < inv->n_pfs; i++)
+		if (!strcmp(inv->pfs[i].bdf, bdf))
+			return &inv->pfs[i];
+	return NULL;
+}
+
+static int vf_index(struct udev *u, const struct dpn_pf *pf, const char *vf_bdf)
+{
+	struct udev_device *d = udev_device_new_from_subsystem_sysname(u, "pci", pf->bdf);
+	char name[32], bdf[32];
+	int idx = -1;
+
+	for (int i = 0; d && i < pf->totalvfs && i < 4096; i++) {
+		snprintf(name, sizeof(name), "virtfn%d", i);
+		if (link_base(udev_device_get_syspath(d), name, bdf, sizeof(bdf)) == 0 &&
+			!strcmp(bdf, vf_bdf)) {
+			idx = i;
+			break;
+		}
+	}
+	if (d)
+		udev_device_unref(d);
+	return idx;
+}
+
+static int add_vf(struct udev *u, struct udev_device *d, struct dpn_inventory *inv)
+{
+	char pf_bdf[32];
+	struct dpn_pf *pf;
+	struct dpn_vf *vf;
+
+	if (link_base(udev_device_get_syspath(d), "physfn", pf_bdf, sizeof(pf_bdf)) < 0 ||
+		!(pf = find_pf(inv, pf_bdf)))
+		return 0;
+	vf = realloc(pf->vfs, sizeof(*vf) * (pf->n_vfs + 1));
+	if (!vf)
+		return -ENOMEM;
+	pf->vfs = vf;
+	vf = &pf->vfs[pf->n_vfs++];
+	memset(vf, 0, sizeof(*vf));
+	snprintf(vf->bdf, sizeof(vf->bdf), "%s", udev_device_get_sysname(d));
+	fill_common(u, d, vf->vendor_id, vf->device_id, vf->driver, sizeof(vf->driver), &vf->numa,
+		&vf->iommu_group);
+	vf->index = vf_index(u, pf, vf->bdf);
+	child_name(u, d, "net", false, vf->netdev, sizeof(vf->netdev));
+	child_name(u, d, "infiniband", false, vf->rdma, sizeof(vf->rdma));
+	const char *plat = udev_device_get_sysattr_value(d, "hw/plat_name");
+	size_t pl = plat ? strcspn(plat, "\n") : 0;
+	vf->smartnic = plat && pl >= 9 && !strncmp(plat + pl - 9, "smart-nic", 9);
+	return 0;
+}
+
+
+int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, char **err)
+{
+	struct udev *u = udev_new();
+	struct udev_enumerate *e;
+	struct udev_list_entry *l;
+	int ret = 0;
+
+	*err = NULL;
+	memset(inv, 0, sizeof(*inv));
+	if (!u) {
+		*err = strdup("libudev: cannot create a context");
+		return -ENOMEM;
+	}
+	/* PFs first, so that VFs find theirs whatever the order */
+	for (int pass = 0; pass < 2 && ret == 0; pass++) {
+		e = udev_enumerate_new(u);
+		udev_enumerate_add_match_subsystem(e, "pci");
+		udev_enumerate_scan_devices(e);
+		udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
+		{
+			struct udev_device *d = udev_device_new_from_syspath(u,
+				udev_list_entry_get_name(l));
+			const char *cls = d ? udev_device_get_sysattr_value(d, "class") : NULL;
+			if (cls && !strncmp(cls, "0x02", 4)) {
+				bool is_pf = udev_device_get_sysattr_value(d, "sriov_totalvfs") != NULL;
+				if (pass == 0 && is_pf)
+					ret = add_pf(u, t, d, inv);
+				else if (pass == 1 && !is_pf)
+					ret = add_vf(u, d, inv);
+			}
+			if (d)
+				udev_device_unref(d);
+			if (ret < 0)
+				break;
+		}
+		udev_enumerate_unref(e);
+	}
+	if (ret == 0)
+		dpn_sriov_map_reps(u, t, inv);
+	udev_unref(u);
+	if (ret < 0) {
+		*err = strdup("out of memory");
+		dpn_inventory_free(inv);
+	}
+	return ret;
+}
+
+void dpn_inventory_free(struct dpn_inventory *inv)
+{
+	for (int i = 0; i < inv->n_pfs; i++)
+		free(inv->pfs[i].vfs);
+	free(inv->pfs);
+	inv->pfs = NULL;
+	inv->n_pfs = 0;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *int_or_null(int v)
+{
+	return v >= 0 ? json_integer(v) : json_null();
+}
+
+static int by_index(const void *a, const void *b)
+{
+	return ((const struct dpn_vf *)a)->index - ((const struct dpn_vf *)b)->index;
+}
+
+json_t *dpn_inventory_json(const struct dpn_inventory *inv)
+{
+	json_t *pfs = json_array();
+
+	for (int i = 0; i < inv->n_pfs; i++) {
+		const struct dpn_pf *p = &inv->pfs[i];
+		json_t *vfs = json_array();
+		qsort(p->vfs, p->n_vfs, sizeof(*p->vfs), by_index);
+		for (int k = 0; k < p->n_vfs; k++) {
+			const struct dpn_vf *v = &p->vfs[k];
+			json_array_append_new(vfs, json_pack(
+				"{s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
+				"pci", v->bdf, "pf", p->bdf, "index", v->index, "vendor_id", v->vendor_id,
+				"device_id", v->device_id, "driver", str_or_null(v->driver), "netdev",
+				str_or_null(v->netdev), "representor", str_or_null(v->representor),
+				"representor_kind", str_or_null(v->rep_kind), "representor_devargs",
+				str_or_null(v->rep_devargs), "numa_node",
+				int_or_null(v->numa), "iommu_group", int_or_null(v->iommu_group), "rdma",
+				str_or_null(v->rdma), "smartnic", v->smartnic));
+		}
+		json_array_append_new(pfs, json_pack(
+			"{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:o, s:i, s:o, s:o, s:o}",
+			"pci", p->bdf, "vendor_id", p->vendor_id, "device_id", p->device_id, "vendor",
+			str_or_null(p->vendor), "model", str_or_null(p->model), "driver",
+			str_or_null(p->driver), "netdev", str_or_null(p->netdev), "numa_node",
+			int_or_null(p->numa), "iommu_group", int_or_null(p->iommu_group), "numvfs",
+			p->numvfs, "totalvfs", p->totalvfs, "switch_id", str_or_null(p->switch_id),
+			"pfnum", p->pfnum, "uplink_representor", str_or_null(p->uplink_rep), "rdma",
+			str_or_null(p->rdma), "vfs", vfs));
+	}
+	return json_pack("{s:o}", "pfs", pfs);
+}

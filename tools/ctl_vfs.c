@@ -1,0 +1,89 @@
+/* dpnodectl vfs: every SR-IOV PF and VF on this node, with representors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dpn_sriov.h"
+#include "dpnodectl.h"
+
+#ifndef DPN_SOURCE_NIC_TABLE
+#define DPN_SOURCE_NIC_TABLE ""
+#endif
+
+/* $DPNODE_NIC_TABLE, the installed table, then the source tree's. */
+static const char *table_path(void)
+{
+	const char *env = getenv("DPNODE_NIC_TABLE");
+	if (env && *env)
+		return env;
+	if (access(DPN_NIC_TABLE_PATH, R_OK) == 0)
+		return DPN_NIC_TABLE_PATH;
+	return DPN_SOURCE_NIC_TABLE;
+}
+
+static const char *s(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "-";
+}
+
+static void print_human(json_t *inv)
+{
+	json_t *pf, *vf;
+	size_t i, j;
+
+	json_array_foreach (json_object_get(inv, "pfs"), i, pf) {
+		printf("PF %s %s %s (%s:%s) driver %s netdev %s numa %lld vfs %lld/%lld uplink %s%s%s\n",
+			s(pf, "pci"), s(pf, "vendor"), s(pf, "model"), s(pf, "vendor_id"),
+			s(pf, "device_id"), s(pf, "driver"), s(pf, "netdev"),
+			json_integer_value(json_object_get(pf, "numa_node")),
+			json_integer_value(json_object_get(pf, "numvfs")),
+			json_integer_value(json_object_get(pf, "totalvfs")), s(pf, "uplink_representor"),
+			json_is_string(json_object_get(pf, "rdma")) ? " rdma " : "",
+			json_is_string(json_object_get(pf, "rdma")) ? s(pf, "rdma") : "");
+		printf("  %-5s %-13s %-12s %-14s %-30s %4s %5s %s\n", "INDEX", "VF", "DRIVER", "NETDEV",
+			"REPRESENTOR", "NUMA", "IOMMU", "RDMA");
+		json_array_foreach (json_object_get(pf, "vfs"), j, vf)
+			printf("  %-5lld %-13s %-12s %-14s %-30s %4lld %5lld %s\n",
+				json_integer_value(json_object_get(vf, "index")), s(vf, "pci"),
+				s(vf, "driver"), s(vf, "netdev"), s(vf, "representor"),
+				json_integer_value(json_object_get(vf, "numa_node")),
+				json_integer_value(json_object_get(vf, "iommu_group")), s(vf, "rdma"));
+	}
+}
+
+int ctl_vfs(int argc, char **argv)
+{
+	struct dpn_nic_table t;
+	struct dpn_inventory inv;
+	bool as_json = argc > 1 && !strcmp(argv[1], "--json");
+	char *err;
+
+	if (argc > 2 || (argc == 2 && !as_json)) {
+		fprintf(stderr, "usage: dpnodectl vfs [--json]\n");
+		return CTL_EXIT_USAGE;
+	}
+	if (dpn_nic_table_load(table_path(), &t, &err) < 0) {
+		fprintf(stderr, "dpnodectl: NIC table: %s\n", err ? err : "?");
+		free(err);
+		return CTL_EXIT_FAIL;
+	}
+	if (dpn_sriov_scan(&t, &inv, &err) < 0) {
+		fprintf(stderr, "dpnodectl: %s\n", err ? err : "scan failed");
+		free(err);
+		dpn_nic_table_free(&t);
+		return CTL_EXIT_FAIL;
+	}
+	json_t *j = dpn_inventory_json(&inv);
+	if (as_json) {
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+	} else {
+		print_human(j);
+	}
+	json_decref(j);
+	dpn_inventory_free(&inv);
+	dpn_nic_table_free(&t);
+	return 0;
+}

@@ -11,7 +11,7 @@ ip link add "$VA2" type veth peer name "$VB2"
 ip link set "$VB2" netns "$NS"
 ip link set "$VA2" up
 ip -n "$NS" link set "$VB2" up
-trap 'ip link del "$VA2" 2>/dev/null; it_cleanup' EXIT
+trap 'ip link del "$VA2" 2>/dev/null; ip link del patch-foreign 2>/dev/null; it_cleanup' EXIT
 
 write_config "$T/bond.json" ".uplink.ports = [
 		{\"name\": \"dpdk0\", \"devargs\": \"net_af_packet0,iface=$VA\"},

@@ -29,6 +29,13 @@ iputils-ping
 procps
 psmisc
 jq
+linux-image-amd64
+linux-headers-amd64
+linux-source-6.1
+qemu-system-x86
+busybox-static
+cpio
+kmod
 file
 gnuplot-nox
 "

@@ -33,10 +33,14 @@ struct dpn_vf {
 	char rep_kind[8];     /* "netdev", "dpdk" or "" when not found */
 	char rep_devargs[96]; /* DPDK representor devargs, for vendors that have them */
 	bool smartnic;	      /* Yusur: on the smart-NIC path (hw/plat_name) */
+	bool have_attrs;      /* the PF's netdev reported VF attributes */
+	char mac[18];
+	int vlan, qos, spoofchk, trust, link_state;
 };
 
 struct dpn_pf {
-	char bdf[16];
+	char bus[16]; /* "pci", or "netdevsim" for the test rig's simulated NIC */
+	char bdf[16]; /* PCI address, or the netdevsim device name */
 	char vendor_id[8], device_id[8];
 	char vendor[48], model[48]; /* from the NIC table; "" when unknown */
 	char driver[32];
@@ -45,6 +49,7 @@ struct dpn_pf {
 	int iommu_group;
 	int numvfs, totalvfs;
 	char switch_id[64]; /* phys_switch_id of the PF's netdev */
+	char eswitch[12];   /* "legacy", "switchdev", "" when devlink does not say */
 	int pfnum;	    /* from phys_port_name "pN", else the PCI function */
 	char uplink_rep[16];
 	char rdma[32];

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dpn_devlink.h"
 #include "sriov_priv.h"
 
 struct netinfo {
@@ -122,6 +123,30 @@ static void map_netdevs(struct dpn_pf *pf, json_t *rep, const struct netinfo *ne
 	}
 }
 
+/* devlink ports say it best: flavour pcivf, its VF number, its netdev. */
+static void map_devlink(struct dpn_pf *pf)
+{
+	struct dpn_devlink_port *ports;
+	int n = dpn_devlink_ports(pf->bus, pf->bdf, &ports);
+
+	for (int i = 0; i < n; i++) {
+		struct dpn_devlink_port *p = &ports[i];
+		if (!p->netdev[0] || p->controller > 0)
+			continue;
+		if (dpn_devlink_port_is_uplink(p) && !pf->uplink_rep[0]) {
+			snprintf(pf->uplink_rep, sizeof(pf->uplink_rep), "%s", p->netdev);
+		} else if (dpn_devlink_port_is_vf(p)) {
+			struct dpn_vf *vf = vf_by_index(pf, p->vfnum);
+			if (vf && !vf->representor[0]) {
+				snprintf(vf->representor, sizeof(vf->representor), "%s", p->netdev);
+				strcpy(vf->rep_kind, "netdev");
+			}
+		}
+	}
+	if (n > 0)
+		free(ports);
+}
+
 void dpn_sriov_map_reps(struct udev *u, const struct dpn_nic_table *t, struct dpn_inventory *inv)
 {
 	struct netinfo *nets;
@@ -129,6 +154,7 @@ void dpn_sriov_map_reps(struct udev *u, const struct dpn_nic_table *t, struct dp
 
 	for (int i = 0; i < inv->n_pfs; i++) {
 		struct dpn_pf *pf = &inv->pfs[i];
+		map_devlink(pf);
 		json_t *vendor = dpn_nic_vendor(t, pf->vendor_id);
 		json_t *rep = json_object_get(vendor, "representors");
 		const char *kind = json_string_value(json_object_get(rep, "kind"));

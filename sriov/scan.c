@@ -11,6 +11,8 @@
 
 #include <libudev.h>
 
+#include "dpn_devlink.h"
+#include "dpn_vfnl.h"
 #include "sriov_priv.h"
 
 int dpn_sriov_parse_port_name(const char *name, int *controller, int *pf, int *vf)
@@ -136,6 +138,7 @@ static int add_pf(struct udev *u, const struct dpn_nic_table *t, struct udev_dev
 	inv->pfs = pfs;
 	p = &pfs[inv->n_pfs++];
 	memset(p, 0, sizeof(*p));
+	snprintf(p->bus, sizeof(p->bus), "%s", udev_device_get_subsystem(d));
 	snprintf(p->bdf, sizeof(p->bdf), "%s", udev_device_get_sysname(d));
 	fill_common(u, d, p->vendor_id, p->device_id, p->driver, sizeof(p->driver), &p->numa,
 		&p->iommu_group);
@@ -146,7 +149,21 @@ static int add_pf(struct udev *u, const struct dpn_nic_table *t, struct udev_dev
 	snprintf(p->model, sizeof(p->model), "%s", m ? json_string_value(json_object_get(m, "model")) : "");
 	child_name(u, d, "net", true, p->netdev, sizeof(p->netdev));
 	child_name(u, d, "infiniband", false, p->rdma, sizeof(p->rdma));
-	p->pfnum = p->bdf[strlen(p->bdf) - 1] - '0';
+	p->pfnum = strcmp(p->bus, "pci") ? 0 : p->bdf[strlen(p->bdf) - 1] - '0';
+	enum dpn_eswitch_mode mode;
+	if (dpn_devlink_eswitch_get(p->bus, p->bdf, &mode) == 0)
+		snprintf(p->eswitch, sizeof(p->eswitch), "%s", dpn_eswitch_mode_name(mode));
+	/* netdevsim's VFs are not devices: list them by index */
+	if (strcmp(p->bus, "pci") && p->numvfs > 0) {
+		p->vfs = calloc(p->numvfs, sizeof(*p->vfs));
+		if (!p->vfs)
+			return -ENOMEM;
+		for (int i = 0; i < p->numvfs; i++) {
+			p->vfs[i].index = i;
+			p->vfs[i].numa = p->vfs[i].iommu_group = -1;
+		}
+		p->n_vfs = p->numvfs;
+	}
 	if (p->netdev[0]) {
 		struct udev_device *n = udev_device_new_from_subsystem_sysname(u, "net", p->netdev);
 		const char *sid = n ? udev_device_get_sysattr_value(n, "phys_switch_id") : NULL;
@@ -216,6 +233,32 @@ static int add_vf(struct udev *u, struct udev_device *d, struct dpn_inventory *i
 }
 
 
+/* MAC, VLAN, trust... as the PF's netdev reports them (rtnetlink). */
+static void read_vf_attrs(struct dpn_inventory *inv)
+{
+	for (int i = 0; i < inv->n_pfs; i++) {
+		struct dpn_pf *pf = &inv->pfs[i];
+		struct dpn_vf_attrs *a;
+		int n = pf->netdev[0] ? dpn_vfnl_get(pf->netdev, &a) : 0;
+		for (int k = 0; k < n; k++) {
+			for (int j = 0; j < pf->n_vfs; j++) {
+				struct dpn_vf *vf = &pf->vfs[j];
+				if (vf->index != a[k].index)
+					continue;
+				vf->have_attrs = true;
+				snprintf(vf->mac, sizeof(vf->mac), "%s", a[k].mac);
+				vf->vlan = a[k].vlan;
+				vf->qos = a[k].qos;
+				vf->spoofchk = a[k].spoofchk;
+				vf->trust = a[k].trust;
+				vf->link_state = a[k].link_state;
+			}
+		}
+		if (n > 0)
+			free(a);
+	}
+}
+
 int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, char **err)
 {
 	struct udev *u = udev_new();
@@ -229,6 +272,19 @@ int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, cha
 		*err = strdup("libudev: cannot create a context");
 		return -ENOMEM;
 	}
+	/* netdevsim (the test rig's NIC): every device with SR-IOV is a PF */
+	e = udev_enumerate_new(u);
+	udev_enumerate_add_match_subsystem(e, "netdevsim");
+	udev_enumerate_scan_devices(e);
+	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
+	{
+		struct udev_device *d = udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
+		if (d && udev_device_get_sysattr_value(d, "sriov_numvfs") && ret == 0)
+			ret = add_pf(u, t, d, inv);
+		if (d)
+			udev_device_unref(d);
+	}
+	udev_enumerate_unref(e);
 	/* PFs first, so that VFs find theirs whatever the order */
 	for (int pass = 0; pass < 2 && ret == 0; pass++) {
 		e = udev_enumerate_new(u);
@@ -253,8 +309,10 @@ int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, cha
 		}
 		udev_enumerate_unref(e);
 	}
-	if (ret == 0)
+	if (ret == 0) {
 		dpn_sriov_map_reps(u, t, inv);
+		read_vf_attrs(inv);
+	}
 	udev_unref(u);
 	if (ret < 0) {
 		*err = strdup("out of memory");
@@ -297,23 +355,34 @@ json_t *dpn_inventory_json(const struct dpn_inventory *inv)
 		qsort(p->vfs, p->n_vfs, sizeof(*p->vfs), by_index);
 		for (int k = 0; k < p->n_vfs; k++) {
 			const struct dpn_vf *v = &p->vfs[k];
-			json_array_append_new(vfs, json_pack(
-				"{s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
-				"pci", v->bdf, "pf", p->bdf, "index", v->index, "vendor_id", v->vendor_id,
+			json_t *vj = json_pack(
+				"{s:o, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
+				"pci", str_or_null(v->bdf), "pf", p->bdf, "index", v->index, "vendor_id", v->vendor_id,
 				"device_id", v->device_id, "driver", str_or_null(v->driver), "netdev",
 				str_or_null(v->netdev), "representor", str_or_null(v->representor),
 				"representor_kind", str_or_null(v->rep_kind), "representor_devargs",
 				str_or_null(v->rep_devargs), "numa_node",
 				int_or_null(v->numa), "iommu_group", int_or_null(v->iommu_group), "rdma",
-				str_or_null(v->rdma), "smartnic", v->smartnic));
+				str_or_null(v->rdma), "smartnic", v->smartnic);
+			static const char *const ls[] = {"auto", "enable", "disable"};
+			json_object_set_new(vj, "mac", v->have_attrs ? str_or_null(v->mac) : json_null());
+			json_object_set_new(vj, "vlan", v->have_attrs ? json_integer(v->vlan) : json_null());
+			json_object_set_new(vj, "trust", v->have_attrs && v->trust >= 0 ?
+				json_boolean(v->trust) : json_null());
+			json_object_set_new(vj, "spoofchk", v->have_attrs && v->spoofchk >= 0 ?
+				json_boolean(v->spoofchk) : json_null());
+			json_object_set_new(vj, "link_state", v->have_attrs && v->link_state >= 0 &&
+				v->link_state <= 2 ? json_string(ls[v->link_state]) : json_null());
+			json_array_append_new(vfs, vj);
 		}
 		json_array_append_new(pfs, json_pack(
-			"{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:o, s:i, s:o, s:o, s:o}",
-			"pci", p->bdf, "vendor_id", p->vendor_id, "device_id", p->device_id, "vendor",
+			"{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:o, s:o, s:i, s:o, s:o, s:o}",
+			"bus", p->bus, "pci", p->bdf, "vendor_id", p->vendor_id, "device_id", p->device_id, "vendor",
 			str_or_null(p->vendor), "model", str_or_null(p->model), "driver",
 			str_or_null(p->driver), "netdev", str_or_null(p->netdev), "numa_node",
 			int_or_null(p->numa), "iommu_group", int_or_null(p->iommu_group), "numvfs",
-			p->numvfs, "totalvfs", p->totalvfs, "switch_id", str_or_null(p->switch_id),
+			p->numvfs, "totalvfs", p->totalvfs, "eswitch_mode", str_or_null(p->eswitch),
+			"switch_id", str_or_null(p->switch_id),
 			"pfnum", p->pfnum, "uplink_representor", str_or_null(p->uplink_rep), "rdma",
 			str_or_null(p->rdma), "vfs", vfs));
 	}

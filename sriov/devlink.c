@@ -1,0 +1,190 @@
+/* devlink through libnl-genl: no exec of the devlink tool. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/devlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include "dpn_devlink.h"
+
+struct req {
+	struct nl_sock *sk;
+	struct nl_msg *msg;
+};
+
+static int errno_of(int nlerr)
+{
+	switch (-nlerr) {
+	case 0: return 0;
+	case NLE_OBJ_NOTFOUND: case NLE_NODEV: return -ENODEV;
+	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
+	case NLE_PERM: return -EPERM;
+	case NLE_INVAL: return -EINVAL;
+	case NLE_BUSY: return -EBUSY;
+	case NLE_NOMEM: return -ENOMEM;
+	case NLE_RANGE: return -ERANGE;
+	case NLE_AGAIN: return -EAGAIN;
+	default: return -EIO;
+	}
+}
+
+static int start(struct req *r, uint8_t cmd, int flags, const char *bus, const char *dev)
+{
+	int fam;
+
+	r->sk = nl_socket_alloc();
+	r->msg = NULL;
+	if (!r->sk)
+		return -ENOMEM;
+	if (genl_connect(r->sk) < 0 || (fam = genl_ctrl_resolve(r->sk, DEVLINK_GENL_NAME)) < 0) {
+		nl_socket_free(r->sk);
+		return -EOPNOTSUPP;
+	}
+	r->msg = nlmsg_alloc();
+	if (!r->msg || !genlmsg_put(r->msg, NL_AUTO_PORT, NL_AUTO_SEQ, fam, 0, flags, cmd,
+			       DEVLINK_GENL_VERSION)) {
+		nlmsg_free(r->msg);
+		nl_socket_free(r->sk);
+		return -ENOMEM;
+	}
+	if (bus) {
+		nla_put_string(r->msg, DEVLINK_ATTR_BUS_NAME, bus);
+		nla_put_string(r->msg, DEVLINK_ATTR_DEV_NAME, dev);
+	}
+	return 0;
+}
+
+static int finish(struct req *r, int (*cb)(struct nl_msg *, void *), void *arg)
+{
+	int ret;
+
+	if (cb)
+		nl_socket_modify_cb(r->sk, NL_CB_VALID, NL_CB_CUSTOM, cb, arg);
+	ret = nl_send_auto(r->sk, r->msg);
+	if (ret >= 0)
+		ret = nl_recvmsgs_default(r->sk);
+	/* errors the kernel returns (EOPNOTSUPP for a refused mode) come as -errno */
+	nlmsg_free(r->msg);
+	nl_socket_free(r->sk);
+	return ret < 0 ? errno_of(ret) : 0;
+}
+
+static struct nlattr **parse(struct nl_msg *msg, struct nlattr **tb)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	if (nla_parse(tb, DEVLINK_ATTR_MAX, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
+		    NULL) < 0)
+		return NULL;
+	return tb;
+}
+
+static int eswitch_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[DEVLINK_ATTR_MAX + 1];
+	if (parse(msg, tb) && tb[DEVLINK_ATTR_ESWITCH_MODE])
+		*(int *)arg = nla_get_u16(tb[DEVLINK_ATTR_ESWITCH_MODE]);
+	return NL_OK;
+}
+
+int dpn_devlink_eswitch_get(const char *bus, const char *dev, enum dpn_eswitch_mode *mode)
+{
+	struct req r;
+	int m = -1, ret = start(&r, DEVLINK_CMD_ESWITCH_GET, NLM_F_REQUEST | NLM_F_ACK, bus, dev);
+
+	if (ret < 0)
+		return ret;
+	ret = finish(&r, eswitch_cb, &m);
+	if (ret == 0 && m < 0)
+		ret = -ENODATA;
+	if (ret == 0)
+		*mode = m;
+	return ret;
+}
+
+int dpn_devlink_eswitch_set(const char *bus, const char *dev, enum dpn_eswitch_mode mode)
+{
+	struct req r;
+	int ret = start(&r, DEVLINK_CMD_ESWITCH_SET, NLM_F_REQUEST | NLM_F_ACK, bus, dev);
+
+	if (ret < 0)
+		return ret;
+	nla_put_u16(r.msg, DEVLINK_ATTR_ESWITCH_MODE,
+		mode == DPN_ESWITCH_SWITCHDEV ? DEVLINK_ESWITCH_MODE_SWITCHDEV
+					      : DEVLINK_ESWITCH_MODE_LEGACY);
+	return finish(&r, NULL, NULL);
+}
+
+struct ports_arg {
+	const char *bus, *dev;
+	struct dpn_devlink_port *ports;
+	int n;
+};
+
+static int port_cb(struct nl_msg *msg, void *arg)
+{
+	struct ports_arg *a = arg;
+	struct nlattr *tb[DEVLINK_ATTR_MAX + 1];
+	struct dpn_devlink_port *p;
+
+	if (!parse(msg, tb) || !tb[DEVLINK_ATTR_BUS_NAME] || !tb[DEVLINK_ATTR_DEV_NAME] ||
+		strcmp(nla_get_string(tb[DEVLINK_ATTR_BUS_NAME]), a->bus) ||
+		strcmp(nla_get_string(tb[DEVLINK_ATTR_DEV_NAME]), a->dev))
+		return NL_OK;
+	p = realloc(a->ports, sizeof(*p) * (a->n + 1));
+	if (!p)
+		return NL_STOP;
+	a->ports = p;
+	p = &p[a->n++];
+	memset(p, 0, sizeof(*p));
+	p->controller = p->pfnum = p->vfnum = -1;
+	if (tb[DEVLINK_ATTR_PORT_INDEX])
+		p->index = nla_get_u32(tb[DEVLINK_ATTR_PORT_INDEX]);
+	p->flavour = tb[DEVLINK_ATTR_PORT_FLAVOUR] ? nla_get_u16(tb[DEVLINK_ATTR_PORT_FLAVOUR]) : -1;
+	if (tb[DEVLINK_ATTR_PORT_PCI_PF_NUMBER])
+		p->pfnum = nla_get_u16(tb[DEVLINK_ATTR_PORT_PCI_PF_NUMBER]);
+	if (tb[DEVLINK_ATTR_PORT_PCI_VF_NUMBER])
+		p->vfnum = nla_get_u16(tb[DEVLINK_ATTR_PORT_PCI_VF_NUMBER]);
+	p->controller = tb[DEVLINK_ATTR_PORT_CONTROLLER_NUMBER]
+		? (int)nla_get_u32(tb[DEVLINK_ATTR_PORT_CONTROLLER_NUMBER]) : 0;
+	if (tb[DEVLINK_ATTR_PORT_NETDEV_NAME])
+		snprintf(p->netdev, sizeof(p->netdev), "%s",
+			nla_get_string(tb[DEVLINK_ATTR_PORT_NETDEV_NAME]));
+	return NL_OK;
+}
+
+int dpn_devlink_ports(const char *bus, const char *dev, struct dpn_devlink_port **ports)
+{
+	struct ports_arg a = {.bus = bus, .dev = dev};
+	struct req r;
+	/* a dump of every instance's ports, filtered to this one */
+	int ret = start(&r, DEVLINK_CMD_PORT_GET, NLM_F_REQUEST | NLM_F_DUMP, NULL, NULL);
+
+	*ports = NULL;
+	if (ret < 0)
+		return ret;
+	ret = finish(&r, port_cb, &a);
+	if (ret < 0) {
+		free(a.ports);
+		return ret;
+	}
+	*ports = a.ports;
+	return a.n;
+}
+
+bool dpn_devlink_port_is_vf(const struct dpn_devlink_port *p)
+{
+	return p->flavour == DEVLINK_PORT_FLAVOUR_PCI_VF;
+}
+
+bool dpn_devlink_port_is_uplink(const struct dpn_devlink_port *p)
+{
+	return p->flavour == DEVLINK_PORT_FLAVOUR_PHYSICAL;
+}
+
+const char *dpn_eswitch_mode_name(enum dpn_eswitch_mode m)
+{
+	return m == DPN_ESWITCH_SWITCHDEV ? "switchdev" : "legacy";
+}

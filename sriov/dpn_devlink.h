@@ -1,0 +1,25 @@
+/* dpnode: devlink over generic netlink (libnl-genl): eswitch mode and ports. */
+#ifndef DPN_DEVLINK_H
+#define DPN_DEVLINK_H
+
+#include <stdbool.h>
+
+/* A devlink instance is "bus/dev": "pci/0000:3b:00.0", "netdevsim/netdevsim10". */
+enum dpn_eswitch_mode { DPN_ESWITCH_LEGACY = 0, DPN_ESWITCH_SWITCHDEV = 1 };
+
+struct dpn_devlink_port {
+	unsigned index;
+	int flavour; /* DEVLINK_PORT_FLAVOUR_* */
+	int controller, pfnum, vfnum; /* -1 when absent */
+	char netdev[16];
+};
+
+int dpn_devlink_eswitch_get(const char *bus, const char *dev, enum dpn_eswitch_mode *mode);
+int dpn_devlink_eswitch_set(const char *bus, const char *dev, enum dpn_eswitch_mode mode);
+/* All ports of one instance; *ports is malloc'd. Returns the count or -errno. */
+int dpn_devlink_ports(const char *bus, const char *dev, struct dpn_devlink_port **ports);
+bool dpn_devlink_port_is_vf(const struct dpn_devlink_port *p);
+bool dpn_devlink_port_is_uplink(const struct dpn_devlink_port *p);
+const char *dpn_eswitch_mode_name(enum dpn_eswitch_mode m);
+
+#endif

@@ -8,4 +8,6 @@ if ! out=$("$ROOT/tests/vm/setup.sh" 2>&1); then
 	exit 1
 fi
 ok "vm rig set up in $out"
-"$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_rig.sh"
+BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_rig.sh"
+# dpnode's SR-IOV discovery on the guest's real kernel
+BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_discovery.sh"

@@ -13,6 +13,8 @@ trap 'rm -rf "$OUT"' EXIT
 cp "$SCRIPT" "$OUT/script.sh"
 cat >"$OUT/env.sh" <<EOT
 export DPN_VM_MODDIR=$VM
+export DPN_ROOT=$(cd "$DIR/../.." && pwd)
+export DPN_BUILD=${BUILD:-build}
 EOT
 timeout "${DPN_VM_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -smp 1 -m "${DPN_VM_MEM:-1024}" \
 	-nographic -no-reboot -nodefaults -serial file:"$OUT/console" \

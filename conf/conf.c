@@ -637,6 +637,11 @@ static void sec_vhost(struct cctx *x, json_t *o, struct dpn_conf *c)
 	parse_vhost(x, o, &c->vhost);
 }
 
+static void sec_sriov(struct cctx *x, json_t *o, struct dpn_conf *c)
+{
+	dpn_conf_parse_sriov(x, o, &c->sriov);
+}
+
 typedef void (*section_fn)(struct cctx *, json_t *, struct dpn_conf *);
 
 static void sec_api(struct cctx *x, json_t *o, struct dpn_conf *c)
@@ -671,13 +676,14 @@ static const struct {
         {"integration", parse_integration},
         {"ovn", sec_ovn},
         {"vhostuser", sec_vhost},
+        {"sriov", sec_sriov},
 };
 
 int dpn_conf_load_json(
         json_t *root, const struct dpn_machine *m, struct dpn_conf *c, struct dpn_conf_errors *errs)
 {
 	static const char *const top[] = {
-	        "log_level", "api", "hugepages", "ovs", "uplink", "integration", "ovn", "vhostuser",
+	        "log_level", "api", "hugepages", "ovs", "uplink", "integration", "ovn", "vhostuser", "sriov",
 	        NULL};
 	static const char *const levels[] = {"err", "warn", "info", "debug", NULL};
 	struct cctx x = {.errs = errs, .m = m};

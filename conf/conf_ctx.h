@@ -34,4 +34,7 @@ json_t *cget_arr(struct cctx *x, json_t *obj, const char *key);
 /* Picks one of names[] (NULL terminated); returns index, or -1. */
 int cget_enum(struct cctx *x, json_t *obj, const char *key, const char *const names[], int *dst);
 
+/* Sections in their own files. */
+void dpn_conf_parse_sriov(struct cctx *x, json_t *o, struct dpn_sriov_conf *s);
+
 #endif

@@ -108,6 +108,33 @@ struct dpn_vhost_conf {
 	long tx_retries_max; /* -1: OVS default */
 };
 
+#define DPN_MAX_SRIOV_PFS 16
+#define DPN_MAX_VF_CONF	  64
+
+struct dpn_vf_conf {
+	int index;
+	char mac[18]; /* "" = leave */
+	int vlan;     /* -1 = leave */
+	int qos;
+	int trust, spoofchk; /* -1 = leave, 0/1 */
+	int link_state;	     /* -1 = leave, 0 auto, 1 enable, 2 disable */
+};
+
+struct dpn_sriov_pf_conf {
+	char pf[32]; /* PCI address or netdev name */
+	int num_vfs;
+	bool switchdev;
+	bool vfio;	   /* bind VFs to vfio-pci instead of their kernel driver */
+	int hw_tc_offload; /* -1 = leave, 0/1 */
+	int n_vfs;
+	struct dpn_vf_conf vfs[DPN_MAX_VF_CONF];
+};
+
+struct dpn_sriov_conf {
+	int n_pfs;
+	struct dpn_sriov_pf_conf pfs[DPN_MAX_SRIOV_PFS];
+};
+
 struct dpn_conf {
 	char log_level[8];
 	struct dpn_api_conf api;
@@ -118,6 +145,7 @@ struct dpn_conf {
 	bool uplink_patch; /* patch ports br-int <-> uplink bridge (no OVN) */
 	struct dpn_ovn_conf ovn;
 	struct dpn_vhost_conf vhost;
+	struct dpn_sriov_conf sriov;
 };
 
 /* What validation checks against: CPUs and NUMA nodes of this machine. */

@@ -18,6 +18,7 @@
 #include "dpn_hugepages.h"
 #include "dpn_log.h"
 #include "dpn_ovs.h"
+#include "dpn_sriov.h"
 #include "dpn_vhost.h"
 
 #ifndef DPN_VERSION
@@ -222,6 +223,20 @@ int main(int argc, char **argv)
 	d.api = dpn_api_new(d.base, &d.conf.api);
 	if (!d.api)
 		return 1;
+	/* VFs, switchdev and representors exist before OVS is asked to use them */
+	if (d.conf.sriov.n_pfs) {
+		struct dpn_nic_table t;
+		struct dpn_sriov_report rep;
+		char *err = NULL;
+		const char *tp = getenv("DPNODE_NIC_TABLE") ?: DPN_NIC_TABLE_PATH;
+		if (dpn_nic_table_load(tp, &t, &err) < 0 || dpn_sriov_apply(&d.conf.sriov, &t, &rep,
+								  &err) < 0)
+			LOG_ERR("sriov: %s", err ? err : "failed");
+		else
+			LOG_INFO("sriov: %d change(s)", rep.changes);
+		free(err);
+		dpn_nic_table_free(&t);
+	}
 	d.hp_result = dpn_hp_apply(&d.conf.hugepages);
 	if (d.hp_result < 0 && d.hp_result != -ENOMEM)
 		LOG_WARN("hugepages not applied: %s", strerror(-d.hp_result));

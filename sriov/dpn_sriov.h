@@ -72,4 +72,13 @@ json_t *dpn_inventory_json(const struct dpn_inventory *inv);
  * and Yusur's netdev "pf0vf3rep". Returns 1 VF rep, 2 uplink, 0 neither. */
 int dpn_sriov_parse_port_name(const char *name, int *controller, int *pf, int *vf);
 
+/* Provisioning of the config's sriov section (see provision.c). */
+#include "dpn_conf.h"
+struct dpn_sriov_report {
+	int changes;	/* 0 when everything already was as configured */
+	char log[8192]; /* one line per change made */
+};
+int dpn_sriov_apply(const struct dpn_sriov_conf *c, const struct dpn_nic_table *t,
+	struct dpn_sriov_report *r, char **err);
+
 #endif

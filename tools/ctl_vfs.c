@@ -53,6 +53,44 @@ static void print_human(json_t *inv)
 	}
 }
 
+/* dpnodectl sriov apply FILE: the config's sriov section, now. */
+int ctl_sriov(int argc, char **argv)
+{
+	struct dpn_conf_errors errs = {0};
+	struct dpn_sriov_report rep;
+	struct dpn_nic_table t;
+	struct dpn_machine m;
+	struct dpn_conf c;
+	char *err = NULL;
+	int ret;
+
+	if (argc != 3 || strcmp(argv[1], "apply")) {
+		fprintf(stderr, "usage: dpnodectl sriov apply FILE\n");
+		return CTL_EXIT_USAGE;
+	}
+	if (dpn_machine_probe("", &m) < 0 || dpn_conf_load_file(argv[2], &m, &c, &errs) < 0) {
+		dpn_conf_errors_print(&errs, stderr);
+		dpn_conf_errors_free(&errs);
+		return CTL_EXIT_USAGE;
+	}
+	if (dpn_nic_table_load(table_path(), &t, &err) < 0) {
+		fprintf(stderr, "dpnodectl: NIC table: %s\n", err ? err : "?");
+		free(err);
+		dpn_conf_free(&c);
+		return CTL_EXIT_FAIL;
+	}
+	ret = dpn_sriov_apply(&c.sriov, &t, &rep, &err);
+	fputs(rep.log, stdout);
+	if (ret < 0)
+		fprintf(stderr, "dpnodectl: %s\n", err ? err : strerror(-ret));
+	else
+		printf("%d change(s)\n", rep.changes);
+	free(err);
+	dpn_nic_table_free(&t);
+	dpn_conf_free(&c);
+	return ret < 0 ? CTL_EXIT_FAIL : 0;
+}
+
 int ctl_vfs(int argc, char **argv)
 {
 	struct dpn_nic_table t;

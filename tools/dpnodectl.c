@@ -24,6 +24,7 @@ static void usage(FILE *f)
 	        "  config import-kubeovn DIR     convert Kube-OVN's ovs-dpdk-config (+config.cfg)\n"
 	        "  vhost add|del|list ...        vhost-user ports (dpnodectl vhost for options)\n"
 	        "  vfs [--json]                  SR-IOV PFs and VFs of this node, with representors\n"
+	        "  sriov apply FILE              provision the config's sriov section now\n"
 	        "  reconcile                     ask dpnoded to reconcile now\n"
 	        "  ping                          check that dpnoded answers\n"
 	        "\n"
@@ -142,6 +143,8 @@ int main(int argc, char **argv)
 		return ctl_vhost(argc, argv);
 	if (!strcmp(argv[0], "vfs"))
 		return ctl_vfs(argc, argv);
+	if (!strcmp(argv[0], "sriov"))
+		return ctl_sriov(argc, argv);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "check"))
 		return cmd_config_check(argv[2]);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "import-kubeovn"))

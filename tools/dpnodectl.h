@@ -14,5 +14,6 @@ json_t *ctl_call(const char *method, json_t *params);
 int ctl_status(int argc, char **argv);
 int ctl_vhost(int argc, char **argv);
 int ctl_vfs(int argc, char **argv);
+int ctl_sriov(int argc, char **argv);
 
 #endif

@@ -11,3 +11,5 @@ ok "vm rig set up in $out"
 BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_rig.sh"
 # dpnode's SR-IOV discovery on the guest's real kernel
 BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_discovery.sh"
+# dpnode provisions the guest's netdevsim
+BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_provision.sh"

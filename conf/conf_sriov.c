@@ -1,0 +1,126 @@
+/* Node config: the sriov section (what VFs each PF gets, and how). */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "conf_ctx.h"
+
+static bool mac_ok(const char *m)
+{
+	unsigned b[6];
+	char tail;
+	return strlen(m) == 17 &&
+		sscanf(m, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+			&tail) == 6 &&
+		!(b[0] & 1);
+}
+
+static void parse_vf(struct cctx *x, json_t *o, int num_vfs, struct dpn_vf_conf *v)
+{
+	static const char *const keys[] = {"index", "mac", "vlan", "qos", "trust", "spoofchk",
+		"link_state", NULL};
+	static const char *const states[] = {"auto", "enable", "disable", NULL};
+	long n;
+	bool b;
+	int st;
+
+	cobj_check(x, o, keys);
+	v->vlan = v->trust = v->spoofchk = v->link_state = -1;
+	if (!json_object_get(o, "index"))
+		cerr(x, "index", "missing (the VF number, 0..num_vfs-1)");
+	if (cget_int(x, o, "index", 0, 4095, &n) == 1) {
+		v->index = n;
+		if (n >= num_vfs)
+			cerr(x, "index", "VF %ld does not exist with num_vfs %d", n, num_vfs);
+	}
+	if (cget_str(x, o, "mac", v->mac, sizeof(v->mac)) == 1 && !mac_ok(v->mac))
+		cerr(x, "mac", "\"%s\" is not a unicast MAC (xx:xx:xx:xx:xx:xx)", v->mac);
+	if (cget_int(x, o, "vlan", 0, 4094, &n) == 1)
+		v->vlan = n;
+	if (cget_int(x, o, "qos", 0, 7, &n) == 1)
+		v->qos = n;
+	if (cget_bool(x, o, "trust", &b) == 1)
+		v->trust = b;
+	if (cget_bool(x, o, "spoofchk", &b) == 1)
+		v->spoofchk = b;
+	if (cget_enum(x, o, "link_state", states, &st) == 1)
+		v->link_state = st;
+}
+
+static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
+{
+	static const char *const keys[] = {"pf", "num_vfs", "eswitch", "vf_driver", "hw_tc_offload",
+		"vfs", NULL};
+	static const char *const modes[] = {"legacy", "switchdev", NULL};
+	static const char *const drivers[] = {"kernel", "vfio-pci", NULL};
+	json_t *vfs, *v;
+	size_t i;
+	long n;
+	int e;
+	bool b;
+
+	cobj_check(x, o, keys);
+	p->hw_tc_offload = -1;
+	if (!json_object_get(o, "pf"))
+		cerr(x, "pf", "missing (PCI address DDDD:BB:DD.F or netdev name)");
+	if (cget_str(x, o, "pf", p->pf, sizeof(p->pf)) == 1 && !dpn_pci_addr_valid(p->pf) &&
+		!dpn_ifname_valid(p->pf))
+		cerr(x, "pf", "\"%s\" is neither a PCI address (DDDD:BB:DD.F) nor a netdev name", p->pf);
+	if (!json_object_get(o, "num_vfs"))
+		cerr(x, "num_vfs", "missing");
+	if (cget_int(x, o, "num_vfs", 0, 4096, &n) == 1)
+		p->num_vfs = n;
+	if (cget_enum(x, o, "eswitch", modes, &e) == 1)
+		p->switchdev = e == 1;
+	if (cget_enum(x, o, "vf_driver", drivers, &e) == 1)
+		p->vfio = e == 1;
+	if (cget_bool(x, o, "hw_tc_offload", &b) == 1)
+		p->hw_tc_offload = b;
+	vfs = cget_arr(x, o, "vfs");
+	if (json_array_size(vfs) > DPN_MAX_VF_CONF) {
+		cerr(x, "vfs", "at most %d VFs configured one by one", DPN_MAX_VF_CONF);
+		return;
+	}
+	size_t old = cctx_push(x, "vfs");
+	json_array_foreach (vfs, i, v) {
+		size_t o2 = cctx_push_idx(x, i);
+		if (!json_is_object(v)) {
+			cerr(x, NULL, "expected an object");
+		} else {
+			parse_vf(x, v, p->num_vfs, &p->vfs[p->n_vfs]);
+			for (int k = 0; k < p->n_vfs; k++)
+				if (p->vfs[k].index == p->vfs[p->n_vfs].index)
+					cerr(x, "index", "VF %d is configured twice", p->vfs[k].index);
+			p->n_vfs++;
+		}
+		cctx_pop(x, o2);
+	}
+	cctx_pop(x, old);
+}
+
+void dpn_conf_parse_sriov(struct cctx *x, json_t *o, struct dpn_sriov_conf *s)
+{
+	static const char *const keys[] = {"pfs", NULL};
+	json_t *pfs, *v;
+	size_t i;
+
+	cobj_check(x, o, keys);
+	pfs = cget_arr(x, o, "pfs");
+	if (json_array_size(pfs) > DPN_MAX_SRIOV_PFS) {
+		cerr(x, "pfs", "at most %d PFs", DPN_MAX_SRIOV_PFS);
+		return;
+	}
+	size_t old = cctx_push(x, "pfs");
+	json_array_foreach (pfs, i, v) {
+		size_t o2 = cctx_push_idx(x, i);
+		if (!json_is_object(v))
+			cerr(x, NULL, "expected an object");
+		else
+			parse_pf(x, v, &s->pfs[s->n_pfs++]);
+		for (int k = 0; k + 1 < s->n_pfs; k++)
+			if (!strcmp(s->pfs[k].pf, s->pfs[s->n_pfs - 1].pf))
+				cerr(x, "pf", "\"%s\" is configured twice", s->pfs[k].pf);
+		cctx_pop(x, o2);
+	}
+	cctx_pop(x, old);
+}

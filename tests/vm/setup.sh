@@ -52,7 +52,6 @@ mount -t overlay overlay -o lowerdir=/host,upperdir=/tmp/upper,workdir=/tmp/work
 for d in proc sys dev; do mount --move /$d /mnt/$d 2>/dev/null || mount --bind /$d /mnt/$d; done
 mkdir -p /mnt/dpn-out && mount --bind /out /mnt/dpn-out
 mount -t tmpfs tmpfs /mnt/run
-mount -t tmpfs tmpfs /mnt/tmp
 chroot /mnt /bin/sh -c "cd / && /bin/bash $CMD >/dpn-out/stdout 2>&1 </dev/null; echo \$? >/dpn-out/rc"
 sync
 echo o >/proc/sysrq-trigger

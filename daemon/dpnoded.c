@@ -19,6 +19,7 @@
 #include "dpn_log.h"
 #include "dpn_ovs.h"
 #include "dpn_sriov.h"
+#include "dpn_sriov_mon.h"
 #include "dpn_vhost.h"
 
 #ifndef DPN_VERSION
@@ -32,6 +33,8 @@ struct daemon {
 	struct dpn_ovs *ovs;
 	struct dpn_api *api;
 	struct dpn_vhost *vhost;
+	struct dpn_nic_table nics;
+	struct dpn_sriov_mon *sriov;
 	time_t started;
 	bool notified;
 	int hp_result;
@@ -92,6 +95,15 @@ static json_t *api_reconcile(void *ctx, json_t *params, int *code, char **msg)
 	(void)msg;
 	dpn_ovs_kick(d->ovs);
 	return json_pack("{s:b}", "converged", dpn_ovs_converged(d->ovs));
+}
+
+static json_t *api_sriov_inventory(void *ctx, json_t *params, int *code, char **msg)
+{
+	struct daemon *d = ctx;
+	(void)params;
+	(void)code;
+	(void)msg;
+	return json_incref(dpn_sriov_mon_inventory(d->sriov));
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -224,18 +236,21 @@ int main(int argc, char **argv)
 	if (!d.api)
 		return 1;
 	/* VFs, switchdev and representors exist before OVS is asked to use them */
+	const char *tp = getenv("DPNODE_NIC_TABLE") ?: DPN_NIC_TABLE_PATH;
+	char *err = NULL;
+	if (dpn_nic_table_load(tp, &d.nics, &err) < 0) {
+		LOG_WARN("NIC table %s: %s; NICs are handled generically", tp, err ? err : "?");
+		d.nics.root = json_pack("{s:[]}", "vendors");
+	}
+	free(err);
+	err = NULL;
 	if (d.conf.sriov.n_pfs) {
-		struct dpn_nic_table t;
 		struct dpn_sriov_report rep;
-		char *err = NULL;
-		const char *tp = getenv("DPNODE_NIC_TABLE") ?: DPN_NIC_TABLE_PATH;
-		if (dpn_nic_table_load(tp, &t, &err) < 0 || dpn_sriov_apply(&d.conf.sriov, &t, &rep,
-								  &err) < 0)
+		if (dpn_sriov_apply(&d.conf.sriov, &d.nics, &rep, &err) < 0)
 			LOG_ERR("sriov: %s", err ? err : "failed");
 		else
 			LOG_INFO("sriov: %d change(s)", rep.changes);
 		free(err);
-		dpn_nic_table_free(&t);
 	}
 	d.hp_result = dpn_hp_apply(&d.conf.hugepages);
 	if (d.hp_result < 0 && d.hp_result != -ENOMEM)
@@ -254,6 +269,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	dpn_vhost_register_api(d.vhost, d.api);
+	d.sriov = dpn_sriov_mon_new(d.base, &d.nics);
+	dpn_api_register(d.api, "sriov.inventory", api_sriov_inventory, &d);
 	if (!d.ovs || (ret = dpn_ovs_start(d.ovs)) < 0) {
 		LOG_ERR("cannot start the OVS datapath");
 		dpn_api_free(d.api);
@@ -270,6 +287,8 @@ int main(int argc, char **argv)
 	dpn_ovs_shutdown(d.ovs);
 	dpn_api_free(d.api);
 	dpn_vhost_free(d.vhost);
+	dpn_sriov_mon_free(d.sriov);
+	dpn_nic_table_free(&d.nics);
 	dpn_ovs_free(d.ovs);
 	for (int i = 0; i < 3; i++)
 		event_free(sigs[i]);

@@ -26,6 +26,7 @@ static void usage(FILE *f)
 	        "  vfs [--json]                  SR-IOV PFs and VFs of this node, with representors\n"
 	        "  sriov apply FILE              provision the config's sriov section now\n"
 	        "  reconcile                     ask dpnoded to reconcile now\n"
+	        "  call METHOD [PARAMS_JSON]     any API method (e.g. sriov.inventory)\n"
 	        "  ping                          check that dpnoded answers\n"
 	        "\n"
 	        "The API socket is --sock, else $DPNODE_SOCK, else /run/dpnode/dpnoded.sock.\n");
@@ -97,6 +98,27 @@ static int cmd_import_kubeovn(const char *dir)
 	return 0;
 }
 
+/* Any API method with JSON params: for scripts and debugging. */
+static int cmd_call(const char *method, const char *params)
+{
+	json_error_t jerr;
+	json_t *p = params ? json_loads(params, 0, &jerr) : NULL, *r;
+
+	if (params && !json_is_object(p)) {
+		fprintf(stderr, "dpnodectl call: params must be a JSON object%s%s\n", p ? "" : ": ",
+			p ? "" : jerr.text);
+		json_decref(p);
+		return CTL_EXIT_USAGE;
+	}
+	r = ctl_call(method, p);
+	if (!r)
+		return CTL_EXIT_FAIL;
+	json_dumpf(r, stdout, JSON_INDENT(2));
+	fputc('\n', stdout);
+	json_decref(r);
+	return 0;
+}
+
 static int cmd_simple(const char *method)
 {
 	json_t *r = ctl_call(method, NULL);
@@ -151,6 +173,8 @@ int main(int argc, char **argv)
 		return cmd_import_kubeovn(argv[2]);
 	if ((!strcmp(argv[0], "reconcile") || !strcmp(argv[0], "ping")) && argc == 1)
 		return cmd_simple(argv[0]);
+	if (!strcmp(argv[0], "call") && (argc == 2 || argc == 3))
+		return cmd_call(argv[1], argc == 3 ? argv[2] : NULL);
 	usage(stderr);
 	return CTL_EXIT_USAGE;
 }

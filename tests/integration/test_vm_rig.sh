@@ -13,3 +13,5 @@ BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_rig.sh"
 BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_discovery.sh"
 # dpnode provisions the guest's netdevsim
 BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_provision.sh"
+# dpnoded's inventory follows the kernel
+BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_monitor.sh"

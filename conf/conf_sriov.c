@@ -47,10 +47,55 @@ static void parse_vf(struct cctx *x, json_t *o, int num_vfs, struct dpn_vf_conf 
 		v->link_state = st;
 }
 
+static void parse_params(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
+{
+	static const char *const keys[] = {"name", "value", "cmode", NULL};
+	static const char *const cmodes[] = {"runtime", "driverinit", "permanent", NULL};
+	json_t *arr = cget_arr(x, o, "devlink_params"), *v;
+	size_t i;
+	int c;
+
+	if (json_array_size(arr) > 8) {
+		cerr(x, "devlink_params", "at most 8");
+		return;
+	}
+	size_t old = cctx_push(x, "devlink_params");
+	json_array_foreach (arr, i, v) {
+		size_t o2 = cctx_push_idx(x, i);
+		json_t *val = json_object_get(v, "value");
+		if (!json_is_object(v)) {
+			cerr(x, NULL, "expected an object");
+			cctx_pop(x, o2);
+			continue;
+		}
+		cobj_check(x, v, keys);
+		strcpy(p->params[p->n_params].cmode, "runtime");
+		if (!json_object_get(v, "name"))
+			cerr(x, "name", "missing");
+		cget_str(x, v, "name", p->params[p->n_params].name, sizeof(p->params[0].name));
+		if (cget_enum(x, v, "cmode", cmodes, &c) == 1)
+			strcpy(p->params[p->n_params].cmode, cmodes[c]);
+		/* numbers and booleans are written as devlink shows them */
+		if (json_is_integer(val))
+			snprintf(p->params[p->n_params].value, sizeof(p->params[0].value), "%lld",
+				(long long)json_integer_value(val));
+		else if (json_is_boolean(val))
+			strcpy(p->params[p->n_params].value, json_is_true(val) ? "true" : "false");
+		else if (!json_is_string(val))
+			cerr(x, "value", "expected a string, number or boolean");
+		else
+			cget_str(x, v, "value", p->params[p->n_params].value, sizeof(p->params[0].value));
+		p->n_params++;
+		cctx_pop(x, o2);
+	}
+	cctx_pop(x, old);
+}
+
 static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 {
 	static const char *const keys[] = {"pf", "num_vfs", "eswitch", "vf_driver", "hw_tc_offload",
-		"vfs", NULL};
+		"flow_steering_mode", "devlink_params", "vfs", NULL};
+	static const char *const steering[] = {"smfs", "dmfs", NULL};
 	static const char *const modes[] = {"legacy", "switchdev", NULL};
 	static const char *const drivers[] = {"kernel", "vfio-pci", NULL};
 	json_t *vfs, *v;
@@ -76,6 +121,9 @@ static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 		p->vfio = e == 1;
 	if (cget_bool(x, o, "hw_tc_offload", &b) == 1)
 		p->hw_tc_offload = b;
+	if (cget_enum(x, o, "flow_steering_mode", steering, &e) == 1)
+		strcpy(p->flow_steering, steering[e]);
+	parse_params(x, o, p);
 	vfs = cget_arr(x, o, "vfs");
 	if (json_array_size(vfs) > DPN_MAX_VF_CONF) {
 		cerr(x, "vfs", "at most %d VFs configured one by one", DPN_MAX_VF_CONF);

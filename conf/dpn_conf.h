@@ -126,6 +126,13 @@ struct dpn_sriov_pf_conf {
 	bool switchdev;
 	bool vfio;	   /* bind VFs to vfio-pci instead of their kernel driver */
 	int hw_tc_offload; /* -1 = leave, 0/1 */
+	char flow_steering[8]; /* mlx5 "smfs"/"dmfs", "" = leave */
+	int n_params;
+	struct {
+		char name[64];
+		char value[128];
+		char cmode[16];
+	} params[8]; /* other devlink parameters */
 	int n_vfs;
 	struct dpn_vf_conf vfs[DPN_MAX_VF_CONF];
 };

@@ -188,3 +188,114 @@ const char *dpn_eswitch_mode_name(enum dpn_eswitch_mode m)
 {
 	return m == DPN_ESWITCH_SWITCHDEV ? "switchdev" : "legacy";
 }
+
+/* Parameters: values as text, typed by what the device says the param is. */
+struct param_arg {
+	int cmode;
+	int type;
+	char value[128];
+	bool found;
+};
+
+static void value_text(int type, struct nlattr *data, char *out, size_t len)
+{
+	switch (type) {
+	case DPN_DEVLINK_PARAM_U8: snprintf(out, len, "%u", data ? nla_get_u8(data) : 0); break;
+	case DPN_DEVLINK_PARAM_U16: snprintf(out, len, "%u", data ? nla_get_u16(data) : 0); break;
+	case DPN_DEVLINK_PARAM_U32: snprintf(out, len, "%u", data ? nla_get_u32(data) : 0); break;
+	case DPN_DEVLINK_PARAM_STRING: snprintf(out, len, "%s", data ? nla_get_string(data) : ""); break;
+	case DPN_DEVLINK_PARAM_BOOL: snprintf(out, len, "%s", data ? "true" : "false"); break;
+	default: snprintf(out, len, "?");
+	}
+}
+
+static int param_cb(struct nl_msg *msg, void *arg)
+{
+	struct param_arg *a = arg;
+	struct nlattr *tb[DEVLINK_ATTR_MAX + 1], *p[DEVLINK_ATTR_MAX + 1], *v;
+	int rem;
+
+	if (!parse(msg, tb) || !tb[DEVLINK_ATTR_PARAM] ||
+		nla_parse_nested(p, DEVLINK_ATTR_MAX, tb[DEVLINK_ATTR_PARAM], NULL) < 0 ||
+		!p[DEVLINK_ATTR_PARAM_TYPE] || !p[DEVLINK_ATTR_PARAM_VALUES_LIST])
+		return NL_OK;
+	a->type = nla_get_u8(p[DEVLINK_ATTR_PARAM_TYPE]);
+	nla_for_each_nested(v, p[DEVLINK_ATTR_PARAM_VALUES_LIST], rem) {
+		struct nlattr *val[DEVLINK_ATTR_MAX + 1];
+		if (nla_parse_nested(val, DEVLINK_ATTR_MAX, v, NULL) < 0 ||
+			!val[DEVLINK_ATTR_PARAM_VALUE_CMODE] ||
+			nla_get_u8(val[DEVLINK_ATTR_PARAM_VALUE_CMODE]) != a->cmode)
+			continue;
+		value_text(a->type, val[DEVLINK_ATTR_PARAM_VALUE_DATA], a->value, sizeof(a->value));
+		a->found = true;
+	}
+	return NL_OK;
+}
+
+int dpn_devlink_param_get(const char *bus, const char *dev, const char *name, int cmode,
+	int *type, char *value, size_t len)
+{
+	struct param_arg a = {.cmode = cmode, .type = -1};
+	struct req r;
+	int ret = start(&r, DEVLINK_CMD_PARAM_GET, NLM_F_REQUEST | NLM_F_ACK, bus, dev);
+
+	if (ret < 0)
+		return ret;
+	nla_put_string(r.msg, DEVLINK_ATTR_PARAM_NAME, name);
+	ret = finish(&r, param_cb, &a);
+	if (ret < 0)
+		return ret;
+	if (!a.found)
+		return -ENOENT; /* no value in that configuration mode */
+	*type = a.type;
+	snprintf(value, len, "%s", a.value);
+	return 0;
+}
+
+int dpn_devlink_param_set(const char *bus, const char *dev, const char *name, int cmode, int type,
+	const char *value)
+{
+	struct req r;
+	char *end;
+	unsigned long n = strtoul(value, &end, 0);
+	bool numeric = *value && !*end;
+	int ret;
+
+	if ((type == DPN_DEVLINK_PARAM_U8 || type == DPN_DEVLINK_PARAM_U16 ||
+		    type == DPN_DEVLINK_PARAM_U32) && !numeric)
+		return -EINVAL;
+	if (type == DPN_DEVLINK_PARAM_BOOL && strcmp(value, "true") && strcmp(value, "false"))
+		return -EINVAL;
+	ret = start(&r, DEVLINK_CMD_PARAM_SET, NLM_F_REQUEST | NLM_F_ACK, bus, dev);
+	if (ret < 0)
+		return ret;
+	nla_put_string(r.msg, DEVLINK_ATTR_PARAM_NAME, name);
+	nla_put_u8(r.msg, DEVLINK_ATTR_PARAM_TYPE, type);
+	nla_put_u8(r.msg, DEVLINK_ATTR_PARAM_VALUE_CMODE, cmode);
+	switch (type) {
+	case DPN_DEVLINK_PARAM_U8: nla_put_u8(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, n); break;
+	case DPN_DEVLINK_PARAM_U16: nla_put_u16(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, n); break;
+	case DPN_DEVLINK_PARAM_U32: nla_put_u32(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, n); break;
+	case DPN_DEVLINK_PARAM_STRING: nla_put_string(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, value); break;
+	case DPN_DEVLINK_PARAM_BOOL:
+		if (!strcmp(value, "true"))
+			nla_put_flag(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA);
+		break;
+	default:
+		nlmsg_free(r.msg);
+		nl_socket_free(r.sk);
+		return -EINVAL;
+	}
+	return finish(&r, NULL, NULL);
+}
+
+int dpn_devlink_cmode_parse(const char *s)
+{
+	if (!strcmp(s, "runtime"))
+		return DEVLINK_PARAM_CMODE_RUNTIME;
+	if (!strcmp(s, "driverinit"))
+		return DEVLINK_PARAM_CMODE_DRIVERINIT;
+	if (!strcmp(s, "permanent"))
+		return DEVLINK_PARAM_CMODE_PERMANENT;
+	return -1;
+}

@@ -299,6 +299,59 @@ static int tc_offload(struct pf_ctx *p, char **err)
 	return 0;
 }
 
+static int params(struct pf_ctx *p, char **err)
+{
+	for (int i = 0; i < p->c->n_params; i++) {
+		const char *name = p->c->params[i].name, *want = p->c->params[i].value;
+		int cmode = dpn_devlink_cmode_parse(p->c->params[i].cmode), type, ret;
+		char cur[128];
+		ret = dpn_devlink_param_get(p->bus, p->dev, name, cmode, &type, cur, sizeof(cur));
+		if (ret < 0)
+			return fail(p, err, ret, "devlink param", "%s (%s): %s", name,
+				p->c->params[i].cmode, strerror(-ret));
+		if (!strcmp(cur, want))
+			continue;
+		ret = dpn_devlink_param_set(p->bus, p->dev, name, cmode, type, want);
+		if (ret < 0)
+			return fail(p, err, ret, "devlink param", "%s = %s (%s): %s", name, want,
+				p->c->params[i].cmode, strerror(-ret));
+		done(p, "devlink param %s %s -> %s (%s)", name, cur, want, p->c->params[i].cmode);
+	}
+	return 0;
+}
+
+/* mlx5 takes a flow steering mode only in legacy mode with no VFs. */
+static int steering(struct pf_ctx *p, char **err)
+{
+	char cur[32];
+	int type, ret;
+	long n;
+
+	if (!p->c->flow_steering[0])
+		return 0;
+	ret = dpn_devlink_param_get(p->bus, p->dev, "flow_steering_mode",
+		dpn_devlink_cmode_parse("runtime"), &type, cur, sizeof(cur));
+	if (ret < 0)
+		return fail(p, err, ret, "flow_steering_mode", "%s", strerror(-ret));
+	if (!strcmp(cur, p->c->flow_steering))
+		return 0;
+	if ((ret = eswitch(p, DPN_ESWITCH_LEGACY, err)) < 0)
+		return ret;
+	if (numvfs_now(p, &n) == 0 && n > 0) {
+		if ((ret = wr(p->sysdir, "sriov_numvfs", "0")) < 0)
+			return fail(p, err, ret, "flow_steering_mode", "removing the VFs first: %s",
+				strerror(-ret));
+		done(p, "sriov_numvfs %ld -> 0 (to change the flow steering mode)", n);
+	}
+	ret = dpn_devlink_param_set(p->bus, p->dev, "flow_steering_mode",
+		dpn_devlink_cmode_parse("runtime"), type, p->c->flow_steering);
+	if (ret < 0)
+		return fail(p, err, ret, "flow_steering_mode", "%s: %s", p->c->flow_steering,
+			strerror(-ret));
+	done(p, "flow_steering_mode %s -> %s", cur, p->c->flow_steering);
+	return 0;
+}
+
 static bool differs(const struct dpn_vf_conf *w, const struct dpn_vf_attrs *h)
 {
 	return (w->mac[0] && strcasecmp(w->mac, h->mac)) || (w->vlan >= 0 && w->vlan != h->vlan) ||
@@ -367,8 +420,10 @@ static int apply_pf(const struct dpn_sriov_pf_conf *c, const struct dpn_nic_tabl
 			c->num_vfs, total);
 	if ((ret = numvfs_now(&p, &cur)) < 0)
 		return fail(&p, err, ret, "validate", "no SR-IOV on this device (no sriov_numvfs)");
-	if ((ret = tc_offload(&p, err)) < 0)
+	if ((ret = tc_offload(&p, err)) < 0 || (ret = steering(&p, err)) < 0)
 		return ret;
+	if (numvfs_now(&p, &cur) < 0)
+		cur = 0;
 	/* a VF count changes in legacy mode */
 	if (cur != c->num_vfs) {
 		enum dpn_eswitch_mode m;
@@ -381,7 +436,8 @@ static int apply_pf(const struct dpn_sriov_pf_conf *c, const struct dpn_nic_tabl
 	if (c->num_vfs && (ret = eswitch(&p, c->switchdev ? DPN_ESWITCH_SWITCHDEV
 							  : DPN_ESWITCH_LEGACY, err)) < 0)
 		return ret;
-	if ((ret = bind_vfs(&p, err)) < 0 || (ret = vf_attrs(&p, err)) < 0)
+	if ((ret = params(&p, err)) < 0 || (ret = bind_vfs(&p, err)) < 0 ||
+		(ret = vf_attrs(&p, err)) < 0)
 		return ret;
 	if (p.netdev[0] && (ret = dpn_vfnl_link_up(p.netdev)) < 0)
 		return fail(&p, err, ret, "link up", "%s: %s", p.netdev, strerror(-ret));

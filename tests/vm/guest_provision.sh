@@ -17,6 +17,8 @@ sleep 0.5
 PF=$(ls /sys/bus/netdevsim/devices/netdevsim12/net | head -1)
 cat >/tmp/node.json <<EOT
 {"sriov": {"pfs": [{"pf": "$PF", "num_vfs": 4, "eswitch": "switchdev", "hw_tc_offload": true,
+  "devlink_params": [{"name": "max_macs", "value": 64, "cmode": "driverinit"},
+                     {"name": "test1", "value": false, "cmode": "driverinit"}],
   "vfs": [{"index": 1, "mac": "02:00:00:00:01:01", "vlan": 100, "trust": true, "spoofchk": false},
           {"index": 3, "mac": "02:00:00:00:01:03", "link_state": "disable"}]}]}}
 EOT
@@ -28,6 +30,8 @@ check "apply: switchdev" bash -c "devlink dev eswitch show netdevsim/netdevsim12
 check "apply: hw-tc-offload on (ethtool ioctl)" bash -c "ethtool -k $PF 2>/dev/null | grep -q 'hw-tc-offload: on' || ! command -v ethtool"
 check "apply: VF 1 MAC, VLAN, trust, spoofchk" bash -c "ip link show $PF | grep 'vf 1 ' | grep -q '02:00:00:00:01:01.*vlan 100.*spoof checking off.*trust on'"
 check "apply: VF 3 link-state disable" bash -c "ip link show $PF | grep 'vf 3 ' | grep -q 'link-state disable'"
+check "apply: devlink param max_macs (driverinit)" bash -c "devlink dev param show netdevsim/netdevsim12 name max_macs | grep -q 'cmode driverinit value 64'"
+check "apply: devlink param test1 (bool, driverinit)" bash -c "devlink dev param show netdevsim/netdevsim12 name test1 | grep -q 'cmode driverinit value false'"
 check "apply: PF up" bash -c "ip -o link show $PF | grep -q '<[^>]*UP'"
 j=$("$CTL" vfs --json)
 check_eq "vfs: every VF has its representor" "$(jq '[.pfs[0].vfs[].representor | select(. != null)] | length' <<<"$j")" 4

@@ -194,6 +194,27 @@ static int eswitch(struct pf_ctx *p, enum dpn_eswitch_mode want, char **err)
 	return 0;
 }
 
+/* Drivers let go of the VFs while the e-switch changes mode (mlx5 needs it);
+ * bind_vfs binds them again as configured. */
+static int unbind_vfs(struct pf_ctx *p, char **err)
+{
+	if (strcmp(p->bus, "pci"))
+		return 0;
+	for (int i = 0; i < p->c->num_vfs; i++) {
+		char vf[PATH_MAX + 32], rvf[PATH_MAX], drv[PATH_MAX + 40], rdrv[PATH_MAX];
+		snprintf(vf, sizeof(vf), "%s/virtfn%d", p->sysdir, i);
+		if (!realpath(vf, rvf))
+			continue;
+		snprintf(drv, sizeof(drv), "%s/driver", rvf);
+		if (!realpath(drv, rdrv))
+			continue;
+		if (wr(rvf, "driver/unbind", basename(rvf)) < 0)
+			return fail(p, err, -EIO, "unbind", "VF %d from %s", i, basename(rdrv));
+		done(p, "VF %d unbound from %s", i, basename(rdrv));
+	}
+	return 0;
+}
+
 /* VF drivers through driver_override: vfio-pci, or back to the kernel's. */
 static int bind_vfs(struct pf_ctx *p, char **err)
 {
@@ -433,8 +454,11 @@ static int apply_pf(const struct dpn_sriov_pf_conf *c, const struct dpn_nic_tabl
 	}
 	if ((ret = set_numvfs(&p, err)) < 0)
 		return ret;
-	if (c->num_vfs && (ret = eswitch(&p, c->switchdev ? DPN_ESWITCH_SWITCHDEV
-							  : DPN_ESWITCH_LEGACY, err)) < 0)
+	enum dpn_eswitch_mode want = c->switchdev ? DPN_ESWITCH_SWITCHDEV : DPN_ESWITCH_LEGACY, now;
+	if (c->num_vfs && dpn_devlink_eswitch_get(p.bus, p.dev, &now) == 0 && now != want &&
+		(ret = unbind_vfs(&p, err)) < 0)
+		return ret;
+	if (c->num_vfs && (ret = eswitch(&p, want, err)) < 0)
 		return ret;
 	if ((ret = params(&p, err)) < 0 || (ret = bind_vfs(&p, err)) < 0 ||
 		(ret = vf_attrs(&p, err)) < 0)

@@ -24,8 +24,8 @@ void dpn_cni_seterr(struct dpn_cni_err *e, int code, const char *msg, const char
 	}
 }
 
-static int str(json_t *o, const char *key, char *dst, size_t len, bool required,
-	struct dpn_cni_err *e)
+static int str(
+        json_t *o, const char *key, char *dst, size_t len, bool required, struct dpn_cni_err *e)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -37,7 +37,7 @@ static int str(json_t *o, const char *key, char *dst, size_t len, bool required,
 	}
 	if (!json_is_string(v) || json_string_length(v) >= len) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
-			"%s: expected a string of at most %zu characters", key, len - 1);
+		        "%s: expected a string of at most %zu characters", key, len - 1);
 		return -1;
 	}
 	strcpy(dst, json_string_value(v));
@@ -59,12 +59,12 @@ static int num(json_t *o, const char *key, int min, int max, int *dst, struct dp
 			return 0;
 		}
 	} else if (json_is_integer(v) && json_integer_value(v) >= min &&
-		json_integer_value(v) <= max) {
+	           json_integer_value(v) <= max) {
 		*dst = json_integer_value(v);
 		return 0;
 	}
 	dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
-		"%s: expected an integer from %d to %d", key, min, max);
+	        "%s: expected an integer from %d to %d", key, min, max);
 	return -1;
 }
 
@@ -84,10 +84,12 @@ static void runtime_config(json_t *rc, struct dpn_cni_conf *c)
 
 	if (mac && strlen(mac) < sizeof(c->mac))
 		strcpy(c->mac, mac);
-	json_array_foreach (ips, i, v) {
+	json_array_foreach(ips, i, v)
+	{
 		const char *ip = json_string_value(v);
-		int n = ip ? snprintf(c->ips + off, sizeof(c->ips) - off, "%s%s", off ? "," : "", ip)
-			   : 0;
+		int n = ip ? snprintf(
+		                     c->ips + off, sizeof(c->ips) - off, "%s%s", off ? "," : "", ip)
+		           : 0;
 		if (n < 0 || (size_t)n >= sizeof(c->ips) - off)
 			break;
 		off += n;
@@ -105,35 +107,39 @@ int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_
 	strcpy(c->consumption, "pod");
 	c->queues = 1;
 	if (!o || !json_is_object(o)) {
-		dpn_cni_seterr(e, DPN_CNI_ERR_DECODE, "failed to decode network config",
-			"%s", o ? "expected a JSON object" : jerr.text);
+		dpn_cni_seterr(e, DPN_CNI_ERR_DECODE, "failed to decode network config", "%s",
+		        o ? "expected a JSON object" : jerr.text);
 		json_decref(o);
 		return -1;
 	}
 	if (str(o, "cniVersion", c->cni_version, sizeof(c->cni_version), true, e) < 0 ||
-		str(o, "name", c->name, sizeof(c->name), false, e) < 0 ||
-		str(o, "server_socket", c->server_socket, sizeof(c->server_socket), false, e) < 0 ||
-		str(o, "provider", c->provider, sizeof(c->provider), false, e) < 0 ||
-		str(o, "vhost_user_socket_volume_name", c->volume, sizeof(c->volume), false, e) < 0 ||
-		str(o, "vhost_user_socket_name", c->sock_name, sizeof(c->sock_name), false, e) < 0 ||
-		str(o, "vhost_user_socket_consumption", c->consumption, sizeof(c->consumption), false,
-			e) < 0 ||
-		num(o, "mtu", 68, 9710, &c->mtu, e) < 0 || num(o, "queues", 1, 128, &c->queues, e) < 0)
+	        str(o, "name", c->name, sizeof(c->name), false, e) < 0 ||
+	        str(o, "server_socket", c->server_socket, sizeof(c->server_socket), false, e) < 0 ||
+	        str(o, "provider", c->provider, sizeof(c->provider), false, e) < 0 ||
+	        str(o, "vhost_user_socket_volume_name", c->volume, sizeof(c->volume), false, e) <
+	                0 ||
+	        str(o, "vhost_user_socket_name", c->sock_name, sizeof(c->sock_name), false, e) <
+	                0 ||
+	        str(o, "vhost_user_socket_consumption", c->consumption, sizeof(c->consumption),
+	                false, e) < 0 ||
+	        num(o, "mtu", 68, 9710, &c->mtu, e) < 0 ||
+	        num(o, "queues", 1, 128, &c->queues, e) < 0)
 		goto out;
 	if (!version_ok(c->cni_version)) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_VERSION, "incompatible CNI version",
-			"cniVersion %s; dpnode-cni supports 0.3.1, 0.4.0, 1.0.0, 1.1.0", c->cni_version);
+		        "cniVersion %s; dpnode-cni supports 0.3.1, 0.4.0, 1.0.0, 1.1.0",
+		        c->cni_version);
 		goto out;
 	}
 	if (c->server_socket[0] != '/') {
 		dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
-			"server_socket: \"%s\" is not an absolute path", c->server_socket);
+		        "server_socket: \"%s\" is not an absolute path", c->server_socket);
 		goto out;
 	}
 	if (strcmp(c->consumption, "pod") && strcmp(c->consumption, "kubevirt")) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
-			"vhost_user_socket_consumption: \"%s\" is not \"pod\" or \"kubevirt\"",
-			c->consumption);
+		        "vhost_user_socket_consumption: \"%s\" is not \"pod\" or \"kubevirt\"",
+		        c->consumption);
 		goto out;
 	}
 	runtime_config(json_object_get(o, "runtimeConfig"), c);
@@ -151,11 +157,11 @@ static void cni_args(const char *args, struct dpn_cni_env *env)
 		const char *key;
 		size_t off, len;
 	} keys[] = {
-		{"K8S_POD_NAME", offsetof(struct dpn_cni_env, pod_name), sizeof(env->pod_name)},
-		{"K8S_POD_NAMESPACE", offsetof(struct dpn_cni_env, pod_ns), sizeof(env->pod_ns)},
-		{"K8S_POD_UID", offsetof(struct dpn_cni_env, pod_uid), sizeof(env->pod_uid)},
-		{"MAC", offsetof(struct dpn_cni_env, mac), sizeof(env->mac)},
-		{"IP", offsetof(struct dpn_cni_env, ip), sizeof(env->ip)},
+	        {"K8S_POD_NAME", offsetof(struct dpn_cni_env, pod_name), sizeof(env->pod_name)},
+	        {"K8S_POD_NAMESPACE", offsetof(struct dpn_cni_env, pod_ns), sizeof(env->pod_ns)},
+	        {"K8S_POD_UID", offsetof(struct dpn_cni_env, pod_uid), sizeof(env->pod_uid)},
+	        {"MAC", offsetof(struct dpn_cni_env, mac), sizeof(env->mac)},
+	        {"IP", offsetof(struct dpn_cni_env, ip), sizeof(env->ip)},
 	};
 
 	for (char *kv = strtok_r(dup, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
@@ -170,20 +176,20 @@ static void cni_args(const char *args, struct dpn_cni_env *env)
 	free(dup);
 }
 
-int dpn_cni_parse_env(const char *(*get)(const char *name), struct dpn_cni_env *env,
-	struct dpn_cni_err *e)
+int dpn_cni_parse_env(
+        const char *(*get)(const char *name), struct dpn_cni_env *env, struct dpn_cni_err *e)
 {
 	static const struct {
 		const char *var;
 		size_t off, len;
 		const char *needed_by; /* commands that need it */
 	} vars[] = {
-		{"CNI_COMMAND", offsetof(struct dpn_cni_env, command), sizeof(env->command), "*"},
-		{"CNI_CONTAINERID", offsetof(struct dpn_cni_env, container_id),
-			sizeof(env->container_id), "ADD DEL CHECK"},
-		{"CNI_NETNS", offsetof(struct dpn_cni_env, netns), sizeof(env->netns), "ADD CHECK"},
-		{"CNI_IFNAME", offsetof(struct dpn_cni_env, ifname), sizeof(env->ifname),
-			"ADD DEL CHECK"},
+	        {"CNI_COMMAND", offsetof(struct dpn_cni_env, command), sizeof(env->command), "*"},
+	        {"CNI_CONTAINERID", offsetof(struct dpn_cni_env, container_id),
+	                sizeof(env->container_id), "ADD DEL CHECK"},
+	        {"CNI_NETNS", offsetof(struct dpn_cni_env, netns), sizeof(env->netns), "ADD CHECK"},
+	        {"CNI_IFNAME", offsetof(struct dpn_cni_env, ifname), sizeof(env->ifname),
+	                "ADD DEL CHECK"},
 	};
 	const char *cmd = get("CNI_COMMAND");
 
@@ -191,15 +197,17 @@ int dpn_cni_parse_env(const char *(*get)(const char *name), struct dpn_cni_env *
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
 		const char *v = get(vars[i].var);
 		bool needed = !strcmp(vars[i].needed_by, "*") ||
-			(cmd && *cmd && strstr(vars[i].needed_by, cmd));
+		              (cmd && *cmd && strstr(vars[i].needed_by, cmd));
 		if ((!v || !*v) && needed) {
-			dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
-				"%s is not set", vars[i].var);
+			dpn_cni_seterr(e, DPN_CNI_ERR_ENV,
+			        "invalid necessary environment variables", "%s is not set",
+			        vars[i].var);
 			return -1;
 		}
 		if (v && strlen(v) >= vars[i].len) {
-			dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
-				"%s is longer than %zu characters", vars[i].var, vars[i].len - 1);
+			dpn_cni_seterr(e, DPN_CNI_ERR_ENV,
+			        "invalid necessary environment variables",
+			        "%s is longer than %zu characters", vars[i].var, vars[i].len - 1);
 			return -1;
 		}
 		if (v)
@@ -209,12 +217,12 @@ int dpn_cni_parse_env(const char *(*get)(const char *name), struct dpn_cni_env *
 	bool add = !strcmp(env->command, "ADD"), del = !strcmp(env->command, "DEL");
 	if ((add || del || !strcmp(env->command, "CHECK")) && !env->pod_uid[0]) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
-			"CNI_ARGS has no K8S_POD_UID (dpnode-cni serves Kubernetes pods)");
+		        "CNI_ARGS has no K8S_POD_UID (dpnode-cni serves Kubernetes pods)");
 		return -1;
 	}
 	if (add && (!env->pod_name[0] || !env->pod_ns[0])) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
-			"CNI_ARGS needs K8S_POD_NAME and K8S_POD_NAMESPACE");
+		        "CNI_ARGS needs K8S_POD_NAME and K8S_POD_NAMESPACE");
 		return -1;
 	}
 	return 0;
@@ -223,8 +231,8 @@ int dpn_cni_parse_env(const char *(*get)(const char *name), struct dpn_cni_env *
 json_t *dpn_cni_add_params(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 {
 	json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "pod_uid", env->pod_uid,
-		"namespace", env->pod_ns, "pod", env->pod_name, "ifname", env->ifname, "consumption",
-		c->consumption, "queues", c->queues);
+	        "namespace", env->pod_ns, "pod", env->pod_name, "ifname", env->ifname,
+	        "consumption", c->consumption, "queues", c->queues);
 	/* the volume is required by dpnoded: leaving it out gets its clear error */
 	if (c->volume[0])
 		json_object_set_new(p, "volume", json_string(c->volume));
@@ -243,21 +251,21 @@ json_t *dpn_cni_add_params(const struct dpn_cni_conf *c, const struct dpn_cni_en
 	return p;
 }
 
-json_t *dpn_cni_result(const char *version, const char *ifname, const char *mac,
-	const char *socket_path, int mtu)
+json_t *dpn_cni_result(
+        const char *version, const char *ifname, const char *mac, const char *socket_path, int mtu)
 {
-	json_t *iface = json_pack("{s:s, s:s, s:s}", "name", ifname, "mac", mac, "socketPath",
-		socket_path);
+	json_t *iface =
+	        json_pack("{s:s, s:s, s:s}", "name", ifname, "mac", mac, "socketPath", socket_path);
 	if (mtu)
 		json_object_set_new(iface, "mtu", json_integer(mtu));
 	return json_pack("{s:s, s:[o], s:[], s:{}}", "cniVersion", version, "interfaces", iface,
-		"ips", "dns");
+	        "ips", "dns");
 }
 
 json_t *dpn_cni_error_json(const char *version, const struct dpn_cni_err *e)
 {
-	json_t *j = json_pack("{s:s, s:i, s:s}", "cniVersion", version && *version ? version :
-		"1.1.0", "code", e->code, "msg", e->msg);
+	json_t *j = json_pack("{s:s, s:i, s:s}", "cniVersion",
+	        version && *version ? version : "1.1.0", "code", e->code, "msg", e->msg);
 	if (e->details[0])
 		json_object_set_new(j, "details", json_string(e->details));
 	return j;
@@ -269,5 +277,5 @@ json_t *dpn_cni_version_json(const char *version)
 	for (int i = 0; dpn_cni_versions[i]; i++)
 		json_array_append_new(arr, json_string(dpn_cni_versions[i]));
 	return json_pack("{s:s, s:o}", "cniVersion", version && *version ? version : "1.1.0",
-		"supportedVersions", arr);
+	        "supportedVersions", arr);
 }

@@ -8,12 +8,12 @@
 /* Error codes from the CNI spec; 100+ are dpnode's own. */
 enum {
 	DPN_CNI_ERR_VERSION = 1,      /* incompatible CNI version */
-	DPN_CNI_ERR_FIELD = 2,	      /* unsupported field in network config */
+	DPN_CNI_ERR_FIELD = 2,        /* unsupported field in network config */
 	DPN_CNI_ERR_UNKNOWN = 3,      /* container unknown or does not exist */
-	DPN_CNI_ERR_ENV = 4,	      /* invalid necessary environment variables */
-	DPN_CNI_ERR_IO = 5,	      /* I/O failure */
-	DPN_CNI_ERR_DECODE = 6,	      /* failed to decode content */
-	DPN_CNI_ERR_CONFIG = 7,	      /* invalid network config */
+	DPN_CNI_ERR_ENV = 4,          /* invalid necessary environment variables */
+	DPN_CNI_ERR_IO = 5,           /* I/O failure */
+	DPN_CNI_ERR_DECODE = 6,       /* failed to decode content */
+	DPN_CNI_ERR_CONFIG = 7,       /* invalid network config */
 	DPN_CNI_ERR_TRY_AGAIN = 11,   /* try again later */
 	DPN_CNI_ERR_UNAVAILABLE = 50, /* STATUS: plugin not available */
 	DPN_CNI_ERR_REFUSED = 100,    /* dpnoded refused the request */
@@ -37,7 +37,7 @@ struct dpn_cni_conf {
 	char consumption[16];
 	int mtu;
 	int queues;
-	char mac[18]; /* runtimeConfig.mac */
+	char mac[18];  /* runtimeConfig.mac */
 	char ips[128]; /* runtimeConfig.ips, comma-joined */
 };
 
@@ -58,15 +58,15 @@ extern const char *const dpn_cni_versions[];
 /* Network config from stdin; 0 or -1 with e filled. */
 int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_err *e);
 /* CNI_* variables through getenv-like lookup; what a command needs is checked. */
-int dpn_cni_parse_env(const char *(*get)(const char *name), struct dpn_cni_env *env,
-	struct dpn_cni_err *e);
+int dpn_cni_parse_env(
+        const char *(*get)(const char *name), struct dpn_cni_env *env, struct dpn_cni_err *e);
 /* vhost.add parameters for dpnoded. */
 json_t *dpn_cni_add_params(const struct dpn_cni_conf *c, const struct dpn_cni_env *env);
-json_t *dpn_cni_result(const char *version, const char *ifname, const char *mac,
-	const char *socket_path, int mtu);
+json_t *dpn_cni_result(
+        const char *version, const char *ifname, const char *mac, const char *socket_path, int mtu);
 json_t *dpn_cni_error_json(const char *version, const struct dpn_cni_err *e);
 json_t *dpn_cni_version_json(const char *version);
 void dpn_cni_seterr(struct dpn_cni_err *e, int code, const char *msg, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 
 #endif

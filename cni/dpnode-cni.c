@@ -56,20 +56,20 @@ static int fail(const char *version, const struct dpn_cni_err *e)
 }
 
 /* dpnoded's answer, or the CNI error that says why there is none. */
-static json_t *call(const struct dpn_cni_conf *c, const char *method, json_t *params,
-	struct dpn_cni_err *e)
+static json_t *call(
+        const struct dpn_cni_conf *c, const char *method, json_t *params, struct dpn_cni_err *e)
 {
 	json_t *res;
 	char *msg;
-	int code, ret = dpn_api_call(c->server_socket, method, params, API_TIMEOUT_MS, &res, &code,
-		&msg);
+	int code, ret = dpn_api_call(
+	                  c->server_socket, method, params, API_TIMEOUT_MS, &res, &code, &msg);
 
 	if (ret == -EREMOTEIO)
 		dpn_cni_seterr(e, DPN_CNI_ERR_REFUSED, "dpnoded refused the request", "%s: %s",
-			method, msg);
+		        method, msg);
 	else if (ret < 0)
-		dpn_cni_seterr(e, DPN_CNI_ERR_TRY_AGAIN, "dpnoded is not reachable",
-			"%s: %s", c->server_socket, strerror(-ret));
+		dpn_cni_seterr(e, DPN_CNI_ERR_TRY_AGAIN, "dpnoded is not reachable", "%s: %s",
+		        c->server_socket, strerror(-ret));
 	free(msg);
 	return ret < 0 ? NULL : res;
 }
@@ -106,7 +106,7 @@ static int wait_in_ovs(const struct dpn_cni_conf *c, const char *port, struct dp
 		json_decref(p);
 		if (dpn_now_ms() >= deadline) {
 			dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "vhost-user port not up in OVS",
-				"%s: %s", port, buf);
+			        "%s: %s", port, buf);
 			return -1;
 		}
 		usleep(100000);
@@ -126,8 +126,8 @@ static int cmd_add(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 		return fail(c->cni_version, &e);
 	}
 	emit(dpn_cni_result(c->cni_version, env->ifname,
-		json_string_value(json_object_get(r, "mac")),
-		json_string_value(json_object_get(r, "socket_path")), c->mtu));
+	        json_string_value(json_object_get(r, "mac")),
+	        json_string_value(json_object_get(r, "socket_path")), c->mtu));
 	json_decref(r);
 	return 0;
 }
@@ -135,8 +135,8 @@ static int cmd_add(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 static int cmd_del(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 {
 	struct dpn_cni_err e;
-	json_t *r = call(c, "vhost.del", json_pack("{s:s, s:s}", "pod_uid", env->pod_uid, "ifname",
-		env->ifname), &e);
+	json_t *r = call(c, "vhost.del",
+	        json_pack("{s:s, s:s}", "pod_uid", env->pod_uid, "ifname", env->ifname), &e);
 
 	if (!r)
 		return fail(c->cni_version, &e);
@@ -154,13 +154,13 @@ static int cmd_check(const struct dpn_cni_conf *c, const struct dpn_cni_env *env
 	if (!r)
 		return fail(c->cni_version, &e);
 	port[0] = '\0';
-	json_array_foreach (json_object_get(r, "ports"), i, p)
-		if (!strcmp(json_string_value(json_object_get(p, "ifname")) ?: "", env->ifname))
-			snprintf(port, sizeof(port), "%s", json_string_value(json_object_get(p, "port")));
+	json_array_foreach(json_object_get(r, "ports"), i,
+	        p) if (!strcmp(json_string_value(json_object_get(p, "ifname")) ?: "", env->ifname))
+	        snprintf(port, sizeof(port), "%s", json_string_value(json_object_get(p, "port")));
 	json_decref(r);
 	if (!port[0]) {
 		dpn_cni_seterr(&e, DPN_CNI_ERR_MISMATCH, "vhost-user port missing",
-			"pod %s has no vhost-user port for %s", env->pod_uid, env->ifname);
+		        "pod %s has no vhost-user port for %s", env->pod_uid, env->ifname);
 		return fail(c->cni_version, &e);
 	}
 	if (wait_in_ovs(c, port, &e) < 0) {
@@ -176,14 +176,15 @@ static int cmd_status(const struct dpn_cni_conf *c)
 	json_t *r = call(c, "status", NULL, &e);
 
 	if (!r) {
-		dpn_cni_seterr(&e, DPN_CNI_ERR_UNAVAILABLE, "plugin not available", "%s", e.details);
+		dpn_cni_seterr(
+		        &e, DPN_CNI_ERR_UNAVAILABLE, "plugin not available", "%s", e.details);
 		return fail(c->cni_version, &e);
 	}
 	bool ok = json_is_true(json_object_get(json_object_get(r, "reconcile"), "converged"));
 	json_decref(r);
 	if (!ok) {
 		dpn_cni_seterr(&e, DPN_CNI_ERR_UNAVAILABLE, "plugin not available",
-			"dpnoded's datapath has not converged");
+		        "dpnoded's datapath has not converged");
 		return fail(c->cni_version, &e);
 	}
 	return 0;
@@ -225,6 +226,6 @@ int main(void)
 	if (!strcmp(env.command, "STATUS"))
 		return cmd_status(&c);
 	dpn_cni_seterr(&e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
-		"CNI_COMMAND \"%s\" is not ADD, DEL, CHECK, STATUS or VERSION", env.command);
+	        "CNI_COMMAND \"%s\" is not ADD, DEL, CHECK, STATUS or VERSION", env.command);
 	return fail(c.cni_version, &e);
 }

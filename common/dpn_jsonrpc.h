@@ -35,11 +35,14 @@ int dpn_json_recv_fd(int fd, struct dpn_jsbuf *b, int timeout_ms, json_t **out);
 /* Connects a SOCK_STREAM unix socket; returns the fd or -errno. */
 int dpn_unix_connect(const char *path);
 
+/* Connects, sends req, waits for one JSON value: 0 with *resp, or -errno. */
+int dpn_json_roundtrip(const char *sock, const json_t *req, int timeout_ms, json_t **resp);
+
 /* One request to dpnoded's API (see daemon/dpn_api.h). Returns 0 with
  * *result (new ref); -EREMOTEIO when dpnoded answered with an error, its
  * message in *errmsg (malloc'd) and errno-style code in *code; other
  * -errno when dpnoded could not be reached. params is stolen. */
 int dpn_api_call(const char *sock, const char *method, json_t *params, int timeout_ms,
-	json_t **result, int *code, char **errmsg);
+        json_t **result, int *code, char **errmsg);
 
 #endif

@@ -183,30 +183,37 @@ int dpn_unix_connect(const char *path)
 	return fd;
 }
 
-int dpn_api_call(const char *sock, const char *method, json_t *params, int timeout_ms,
-	json_t **result, int *code, char **errmsg)
+int dpn_json_roundtrip(const char *sock, const json_t *req, int timeout_ms, json_t **resp)
 {
 	struct dpn_jsbuf buf;
-	json_t *req, *resp = NULL, *err;
 	int fd, ret;
+
+	*resp = NULL;
+	fd = dpn_unix_connect(sock);
+	if (fd < 0)
+		return fd;
+	ret = dpn_json_send_fd(fd, req);
+	dpn_jsbuf_init(&buf);
+	if (ret == 0)
+		ret = dpn_json_recv_fd(fd, &buf, timeout_ms, resp);
+	dpn_jsbuf_free(&buf);
+	close(fd);
+	return ret;
+}
+
+int dpn_api_call(const char *sock, const char *method, json_t *params, int timeout_ms,
+        json_t **result, int *code, char **errmsg)
+{
+	json_t *req, *resp = NULL, *err;
+	int ret;
 
 	*result = NULL;
 	*errmsg = NULL;
 	*code = 0;
-	fd = dpn_unix_connect(sock);
-	if (fd < 0) {
-		json_decref(params);
-		return fd;
-	}
 	req = json_pack("{s:i, s:i, s:s, s:o}", "version", 1, "id", 1, "method", method, "params",
-		params ? params : json_object());
-	ret = dpn_json_send_fd(fd, req);
+	        params ? params : json_object());
+	ret = dpn_json_roundtrip(sock, req, timeout_ms, &resp);
 	json_decref(req);
-	dpn_jsbuf_init(&buf);
-	if (ret == 0)
-		ret = dpn_json_recv_fd(fd, &buf, timeout_ms, &resp);
-	dpn_jsbuf_free(&buf);
-	close(fd);
 	if (ret < 0)
 		return ret;
 	err = json_object_get(resp, "error");

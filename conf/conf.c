@@ -526,8 +526,9 @@ static void check_uplink(struct cctx *x, struct dpn_conf *c)
 	if (c->uplink_patch && !u->present)
 		dpn_conf_errorf(x->errs, "integration.uplink_patch: needs an uplink section");
 	if (c->uplink_patch && c->ovn.remote[0])
-		dpn_conf_errorf(x->errs, "integration.uplink_patch: OVN connects br-int to the "
-			"uplink itself (ovn.bridge_mappings); leave it off with ovn.remote");
+		dpn_conf_errorf(x->errs,
+		        "integration.uplink_patch: OVN connects br-int to the "
+		        "uplink itself (ovn.bridge_mappings); leave it off with ovn.remote");
 	if (!u->present)
 		return;
 	if (u->n_ports > 1 && u->bond_mode == DPN_BOND_NONE)
@@ -597,7 +598,7 @@ static void parse_id(struct cctx *x, json_t *o, const char *key, bool group, lon
 		struct passwd *pw = group ? NULL : getpwnam(name);
 		if (group ? !gr : !pw)
 			cerr(x, key, "no %s named \"%s\" on this machine (give a number)",
-				group ? "group" : "user", name);
+			        group ? "group" : "user", name);
 		else
 			*dst = group ? (long)gr->gr_gid : (long)pw->pw_uid;
 	}
@@ -606,7 +607,7 @@ static void parse_id(struct cctx *x, json_t *o, const char *key, bool group, lon
 static void parse_vhost(struct cctx *x, json_t *o, struct dpn_vhost_conf *v)
 {
 	static const char *const keys[] = {"socket_root", "kubelet_dir", "state_file", "owner",
-		"group", "mode", "tx_retries_max", NULL};
+	        "group", "mode", "tx_retries_max", NULL};
 	char mode[8];
 
 	cobj_check(x, o, keys);
@@ -619,17 +620,20 @@ static void parse_vhost(struct cctx *x, json_t *o, struct dpn_vhost_conf *v)
 		char *end;
 		unsigned long m = strtoul(mode, &end, 8);
 		if (*end || end == mode || m > 0777 || (m & 0002))
-			cerr(x, "mode", "\"%s\" is not an octal mode without world-write (e.g. "
-				"\"0770\")", mode);
+			cerr(x, "mode",
+			        "\"%s\" is not an octal mode without world-write (e.g. "
+			        "\"0770\")",
+			        mode);
 		else
 			v->mode = m;
 	}
 	cget_int(x, o, "tx_retries_max", 0, 32, &v->tx_retries_max);
 	/* <root>/<pod uid: 36>/<volume>/<socket> must fit in sun_path (108). */
 	if (strlen(v->socket_root) > 60)
-		cerr(x, "socket_root", "\"%s\" is %zu characters; keep it under 60 so that "
-			"<root>/<pod uid>/<volume>/<socket> fits a unix socket path (108 bytes)",
-			v->socket_root, strlen(v->socket_root));
+		cerr(x, "socket_root",
+		        "\"%s\" is %zu characters; keep it under 60 so that "
+		        "<root>/<pod uid>/<volume>/<socket> fits a unix socket path (108 bytes)",
+		        v->socket_root, strlen(v->socket_root));
 }
 
 static void sec_vhost(struct cctx *x, json_t *o, struct dpn_conf *c)
@@ -682,9 +686,8 @@ static const struct {
 int dpn_conf_load_json(
         json_t *root, const struct dpn_machine *m, struct dpn_conf *c, struct dpn_conf_errors *errs)
 {
-	static const char *const top[] = {
-	        "log_level", "api", "hugepages", "ovs", "uplink", "integration", "ovn", "vhostuser", "sriov",
-	        NULL};
+	static const char *const top[] = {"log_level", "api", "hugepages", "ovs", "uplink",
+	        "integration", "ovn", "vhostuser", "sriov", NULL};
 	static const char *const levels[] = {"err", "warn", "info", "debug", NULL};
 	struct cctx x = {.errs = errs, .m = m};
 	int before = errs->n, lvl;

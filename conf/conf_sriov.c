@@ -10,15 +10,15 @@ static bool mac_ok(const char *m)
 	unsigned b[6];
 	char tail;
 	return strlen(m) == 17 &&
-		sscanf(m, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-			&tail) == 6 &&
-		!(b[0] & 1);
+	       sscanf(m, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+	               &tail) == 6 &&
+	       !(b[0] & 1);
 }
 
 static void parse_vf(struct cctx *x, json_t *o, int num_vfs, struct dpn_vf_conf *v)
 {
-	static const char *const keys[] = {"index", "mac", "vlan", "qos", "trust", "spoofchk",
-		"link_state", NULL};
+	static const char *const keys[] = {
+	        "index", "mac", "vlan", "qos", "trust", "spoofchk", "link_state", NULL};
 	static const char *const states[] = {"auto", "enable", "disable", NULL};
 	long n;
 	bool b;
@@ -60,7 +60,8 @@ static void parse_params(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 		return;
 	}
 	size_t old = cctx_push(x, "devlink_params");
-	json_array_foreach (arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		size_t o2 = cctx_push_idx(x, i);
 		json_t *val = json_object_get(v, "value");
 		if (!json_is_object(v)) {
@@ -78,13 +79,14 @@ static void parse_params(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 		/* numbers and booleans are written as devlink shows them */
 		if (json_is_integer(val))
 			snprintf(p->params[p->n_params].value, sizeof(p->params[0].value), "%lld",
-				(long long)json_integer_value(val));
+			        (long long)json_integer_value(val));
 		else if (json_is_boolean(val))
 			strcpy(p->params[p->n_params].value, json_is_true(val) ? "true" : "false");
 		else if (!json_is_string(val))
 			cerr(x, "value", "expected a string, number or boolean");
 		else
-			cget_str(x, v, "value", p->params[p->n_params].value, sizeof(p->params[0].value));
+			cget_str(x, v, "value", p->params[p->n_params].value,
+			        sizeof(p->params[0].value));
 		p->n_params++;
 		cctx_pop(x, o2);
 	}
@@ -94,7 +96,7 @@ static void parse_params(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 {
 	static const char *const keys[] = {"pf", "num_vfs", "eswitch", "vf_driver", "hw_tc_offload",
-		"flow_steering_mode", "devlink_params", "vfs", NULL};
+	        "flow_steering_mode", "devlink_params", "vfs", NULL};
 	static const char *const steering[] = {"smfs", "dmfs", NULL};
 	static const char *const modes[] = {"legacy", "switchdev", NULL};
 	static const char *const drivers[] = {"kernel", "vfio-pci", NULL};
@@ -109,8 +111,9 @@ static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 	if (!json_object_get(o, "pf"))
 		cerr(x, "pf", "missing (PCI address DDDD:BB:DD.F or netdev name)");
 	if (cget_str(x, o, "pf", p->pf, sizeof(p->pf)) == 1 && !dpn_pci_addr_valid(p->pf) &&
-		!dpn_ifname_valid(p->pf))
-		cerr(x, "pf", "\"%s\" is neither a PCI address (DDDD:BB:DD.F) nor a netdev name", p->pf);
+	        !dpn_ifname_valid(p->pf))
+		cerr(x, "pf", "\"%s\" is neither a PCI address (DDDD:BB:DD.F) nor a netdev name",
+		        p->pf);
 	if (!json_object_get(o, "num_vfs"))
 		cerr(x, "num_vfs", "missing");
 	if (cget_int(x, o, "num_vfs", 0, 4096, &n) == 1)
@@ -130,7 +133,8 @@ static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 		return;
 	}
 	size_t old = cctx_push(x, "vfs");
-	json_array_foreach (vfs, i, v) {
+	json_array_foreach(vfs, i, v)
+	{
 		size_t o2 = cctx_push_idx(x, i);
 		if (!json_is_object(v)) {
 			cerr(x, NULL, "expected an object");
@@ -138,7 +142,8 @@ static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 			parse_vf(x, v, p->num_vfs, &p->vfs[p->n_vfs]);
 			for (int k = 0; k < p->n_vfs; k++)
 				if (p->vfs[k].index == p->vfs[p->n_vfs].index)
-					cerr(x, "index", "VF %d is configured twice", p->vfs[k].index);
+					cerr(x, "index", "VF %d is configured twice",
+					        p->vfs[k].index);
 			p->n_vfs++;
 		}
 		cctx_pop(x, o2);
@@ -159,7 +164,8 @@ void dpn_conf_parse_sriov(struct cctx *x, json_t *o, struct dpn_sriov_conf *s)
 		return;
 	}
 	size_t old = cctx_push(x, "pfs");
-	json_array_foreach (pfs, i, v) {
+	json_array_foreach(pfs, i, v)
+	{
 		size_t o2 = cctx_push_idx(x, i);
 		if (!json_is_object(v))
 			cerr(x, NULL, "expected an object");

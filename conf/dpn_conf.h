@@ -102,14 +102,14 @@ struct dpn_vhost_conf {
 	char socket_root[DPN_PATH_MAX];
 	char kubelet_dir[DPN_PATH_MAX];
 	char state_file[DPN_PATH_MAX];
-	long uid;	     /* owner of socket directories */
-	long gid;	     /* group, e.g. 107 (qemu in virt-launcher) */
-	unsigned mode;	     /* of socket directories; never world-writable */
+	long uid;            /* owner of socket directories */
+	long gid;            /* group, e.g. 107 (qemu in virt-launcher) */
+	unsigned mode;       /* of socket directories; never world-writable */
 	long tx_retries_max; /* -1: OVS default */
 };
 
 #define DPN_MAX_SRIOV_PFS 16
-#define DPN_MAX_VF_CONF	  64
+#define DPN_MAX_VF_CONF   64
 
 struct dpn_vf_conf {
 	int index;
@@ -117,15 +117,15 @@ struct dpn_vf_conf {
 	int vlan;     /* -1 = leave */
 	int qos;
 	int trust, spoofchk; /* -1 = leave, 0/1 */
-	int link_state;	     /* -1 = leave, 0 auto, 1 enable, 2 disable */
+	int link_state;      /* -1 = leave, 0 auto, 1 enable, 2 disable */
 };
 
 struct dpn_sriov_pf_conf {
 	char pf[32]; /* PCI address or netdev name */
 	int num_vfs;
 	bool switchdev;
-	bool vfio;	   /* bind VFs to vfio-pci instead of their kernel driver */
-	int hw_tc_offload; /* -1 = leave, 0/1 */
+	bool vfio;             /* bind VFs to vfio-pci instead of their kernel driver */
+	int hw_tc_offload;     /* -1 = leave, 0/1 */
 	char flow_steering[8]; /* mlx5 "smfs"/"dmfs", "" = leave */
 	int n_params;
 	struct {

@@ -147,7 +147,7 @@ static int load_config(struct daemon *d)
 	if (env && *env) {
 		if (env[0] != '/' || strlen(env) >= sizeof(d->conf.api.socket)) {
 			LOG_ERR("DPNODE_SOCK: \"%s\" is not an absolute path under %zu bytes", env,
-				sizeof(d->conf.api.socket));
+			        sizeof(d->conf.api.socket));
 			return -EINVAL;
 		}
 		strcpy(d->conf.api.socket, env);

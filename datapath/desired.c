@@ -196,11 +196,13 @@ json_t *dpn_desired_from_conf(const struct dpn_conf *c)
 	if (c->uplink_patch) {
 		/* Without OVN nothing else links br-int to the uplink bridge. */
 		json_object_set_new(json_object_get(brint, "ports"), "patch-int-phy",
-			port(NULL, "patch-int-phy", iface("patch", json_pack("{s:s}", "peer",
-				"patch-phy-int"), 0)));
-		json_object_set_new(json_object_get(json_object_get(bridges, c->uplink.bridge),
-			"ports"), "patch-phy-int", port(NULL, "patch-phy-int", iface("patch",
-			json_pack("{s:s}", "peer", "patch-int-phy"), 0)));
+		        port(NULL, "patch-int-phy",
+		                iface("patch", json_pack("{s:s}", "peer", "patch-phy-int"), 0)));
+		json_object_set_new(
+		        json_object_get(json_object_get(bridges, c->uplink.bridge), "ports"),
+		        "patch-phy-int",
+		        port(NULL, "patch-phy-int",
+		                iface("patch", json_pack("{s:s}", "peer", "patch-int-phy"), 0)));
 	}
 	d = json_pack("{s:{s:o, s:o}, s:o}", "ovs", "other_config", other_config(c), "external_ids",
 	        external_ids(c), "bridges", bridges);

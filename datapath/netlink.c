@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include <netlink/netlink.h>
+
+#include "dpn_nlerr.h"
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 
@@ -10,22 +12,6 @@
 #include "dpn_log.h"
 #include "dpn_nl.h"
 
-static int nl_err(int e)
-{
-	switch (-e) {
-	case NLE_OBJ_NOTFOUND:
-	case NLE_NODEV:
-		return -ENODEV;
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_EXIST:
-		return -EEXIST;
-	case NLE_NOMEM:
-		return -ENOMEM;
-	default:
-		return -EIO;
-	}
-}
 
 struct find_arg {
 	int ifindex;
@@ -59,7 +45,7 @@ static int ensure_up(struct nl_sock *sk, struct rtnl_link *link, bool *changed)
 	ret = rtnl_link_change(sk, link, req, 0);
 	rtnl_link_put(req);
 	if (ret < 0)
-		return nl_err(ret);
+		return dpn_nlerr(ret);
 	*changed = true;
 	return 0;
 }
@@ -97,7 +83,7 @@ out:
 	if (cache)
 		nl_cache_free(cache);
 	nl_addr_put(local);
-	return ret < 0 ? nl_err(ret) : 0;
+	return ret < 0 ? dpn_nlerr(ret) : 0;
 }
 
 int dpn_nl_ensure_addr(const char *ifname, const struct dpn_cidr *c, bool *changed)
@@ -112,12 +98,12 @@ int dpn_nl_ensure_addr(const char *ifname, const struct dpn_cidr *c, bool *chang
 		return -ENOMEM;
 	ret = nl_connect(sk, NETLINK_ROUTE);
 	if (ret < 0) {
-		ret = nl_err(ret);
+		ret = dpn_nlerr(ret);
 		goto out;
 	}
 	ret = rtnl_link_get_kernel(sk, 0, ifname, &link);
 	if (ret < 0) {
-		ret = nl_err(ret);
+		ret = dpn_nlerr(ret);
 		goto out;
 	}
 	ret = ensure_addr(sk, rtnl_link_get_ifindex(link), c, changed);

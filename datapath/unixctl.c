@@ -17,26 +17,15 @@ int dpn_unixctl_path(char *buf, size_t len, const char *run_dir, const char *nam
 int dpn_unixctl_call(const char *sock, const char *cmd, int argc, const char *const argv[],
         int timeout_ms, char **out)
 {
-	struct dpn_jsbuf buf;
 	json_t *params = json_array(), *req, *resp = NULL, *err, *res;
-	int fd, ret;
+	int ret;
 
 	*out = NULL;
 	for (int i = 0; i < argc; i++)
 		json_array_append_new(params, json_string(argv[i]));
 	req = json_pack("{s:s, s:o, s:i}", "method", cmd, "params", params, "id", 0);
-	fd = dpn_unix_connect(sock);
-	if (fd < 0) {
-		json_decref(req);
-		return fd;
-	}
-	ret = dpn_json_send_fd(fd, req);
+	ret = dpn_json_roundtrip(sock, req, timeout_ms, &resp);
 	json_decref(req);
-	dpn_jsbuf_init(&buf);
-	if (ret == 0)
-		ret = dpn_json_recv_fd(fd, &buf, timeout_ms, &resp);
-	dpn_jsbuf_free(&buf);
-	close(fd);
 	if (ret < 0)
 		return ret;
 	err = json_object_get(resp, "error");

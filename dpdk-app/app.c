@@ -17,8 +17,8 @@
 
 #define DEVINFO_DIR    "/var/run/k8s.cni.cncf.io/devinfo"
 #define NETSTATUS_FILE "/etc/podnetinfo/annotations"
-#define RX_DESC	       1024
-#define TX_DESC	       1024
+#define RX_DESC        1024
+#define TX_DESC        1024
 
 struct app app;
 volatile bool app_quit;
@@ -34,21 +34,22 @@ struct opts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: dpnode-app [options] [-- extra EAL arguments]\n"
-		"devices (all sources are combined):\n"
-		"  PCIDEVICE_<PREFIX>_<NAME>=BDF,... env   (the SR-IOV device plugin's; --no-env ignores)\n"
-		"  --devinfo-dir DIR      CNI device-info files (default " DEVINFO_DIR ")\n"
-		"  --network-status FILE  downward-API annotations (default " NETSTATUS_FILE ")\n"
-		"  --pci BDF              a PCI device (repeatable)\n"
-		"  --vhost PATH[,server|client][,queues=N]  a vhost-user socket (repeatable)\n"
-		"  --print-eal            print the EAL arguments and exit\n"
-		"engine:\n"
-		"  --engine E[,E...]      io|macswap|mac|l2fwd|rxonly|txonly, per port in order\n"
-		"  --queues N --burst N   queue pairs per port (1), burst size (32)\n"
-		"  --peer-mac MAC         destination for mac/l2fwd/txonly\n"
-		"  --pkt-size N --flows N --rate PPS --tx-packets N   txonly\n"
-		"  --duration S --warmup S --stats-period S --stats-json FILE --quiesce-ms MS\n"
-		"  --lcores LIST --mem MB --file-prefix P\n");
+	        "usage: dpnode-app [options] [-- extra EAL arguments]\n"
+	        "devices (all sources are combined):\n"
+	        "  PCIDEVICE_<PREFIX>_<NAME>=BDF,... env   (the SR-IOV device plugin's; --no-env "
+	        "ignores)\n"
+	        "  --devinfo-dir DIR      CNI device-info files (default " DEVINFO_DIR ")\n"
+	        "  --network-status FILE  downward-API annotations (default " NETSTATUS_FILE ")\n"
+	        "  --pci BDF              a PCI device (repeatable)\n"
+	        "  --vhost PATH[,server|client][,queues=N]  a vhost-user socket (repeatable)\n"
+	        "  --print-eal            print the EAL arguments and exit\n"
+	        "engine:\n"
+	        "  --engine E[,E...]      io|macswap|mac|l2fwd|rxonly|txonly, per port in order\n"
+	        "  --queues N --burst N   queue pairs per port (1), burst size (32)\n"
+	        "  --peer-mac MAC         destination for mac/l2fwd/txonly\n"
+	        "  --pkt-size N --flows N --rate PPS --tx-packets N   txonly\n"
+	        "  --duration S --warmup S --stats-period S --stats-json FILE --quiesce-ms MS\n"
+	        "  --lcores LIST --mem MB --file-prefix P\n");
 }
 
 static void on_signal(int sig)
@@ -65,14 +66,32 @@ static int parse_mac(const char *s, struct rte_ether_addr *m)
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lopts[] = {
-		{"pci", 1, 0, 'p'}, {"vhost", 1, 0, 'v'}, {"devinfo-dir", 1, 0, 'd'},
-		{"network-status", 1, 0, 'n'}, {"no-env", 0, 0, 'N'}, {"print-eal", 0, 0, 'P'},
-		{"engine", 1, 0, 'e'}, {"queues", 1, 0, 'q'}, {"burst", 1, 0, 'b'},
-		{"peer-mac", 1, 0, 'm'}, {"pkt-size", 1, 0, 's'}, {"flows", 1, 0, 'f'},
-		{"rate", 1, 0, 'r'}, {"tx-packets", 1, 0, 't'}, {"duration", 1, 0, 'D'},
-		{"stats-period", 1, 0, 'S'}, {"stats-json", 1, 0, 'j'}, {"quiesce-ms", 1, 0, 'Q'},
-		{"warmup", 1, 0, 'W'}, {"lcores", 1, 0, 'l'}, {"mem", 1, 0, 'M'}, {"file-prefix", 1, 0, 'F'},
-		{"sysfs-root", 1, 0, 'y'}, {"cgroup-root", 1, 0, 'c'}, {"help", 0, 0, 'h'}, {0},
+	        {"pci", 1, 0, 'p'},
+	        {"vhost", 1, 0, 'v'},
+	        {"devinfo-dir", 1, 0, 'd'},
+	        {"network-status", 1, 0, 'n'},
+	        {"no-env", 0, 0, 'N'},
+	        {"print-eal", 0, 0, 'P'},
+	        {"engine", 1, 0, 'e'},
+	        {"queues", 1, 0, 'q'},
+	        {"burst", 1, 0, 'b'},
+	        {"peer-mac", 1, 0, 'm'},
+	        {"pkt-size", 1, 0, 's'},
+	        {"flows", 1, 0, 'f'},
+	        {"rate", 1, 0, 'r'},
+	        {"tx-packets", 1, 0, 't'},
+	        {"duration", 1, 0, 'D'},
+	        {"stats-period", 1, 0, 'S'},
+	        {"stats-json", 1, 0, 'j'},
+	        {"quiesce-ms", 1, 0, 'Q'},
+	        {"warmup", 1, 0, 'W'},
+	        {"lcores", 1, 0, 'l'},
+	        {"mem", 1, 0, 'M'},
+	        {"file-prefix", 1, 0, 'F'},
+	        {"sysfs-root", 1, 0, 'y'},
+	        {"cgroup-root", 1, 0, 'c'},
+	        {"help", 0, 0, 'h'},
+	        {0},
 	};
 	struct dpn_app_err err;
 	int c;
@@ -87,43 +106,92 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (dpn_app_add_vhost(optarg, "--vhost", &o->devs, &err) < 0)
 				goto bad;
 			break;
-		case 'd': o->devinfo_dir = optarg; break;
-		case 'n': o->netstatus = optarg; break;
-		case 'N': o->no_env = true; break;
-		case 'P': o->print_eal = true; break;
-		case 'e': o->engines = optarg; break;
-		case 'q': app.queues = atoi(optarg); break;
-		case 'b': app.burst = atoi(optarg); break;
+		case 'd':
+			o->devinfo_dir = optarg;
+			break;
+		case 'n':
+			o->netstatus = optarg;
+			break;
+		case 'N':
+			o->no_env = true;
+			break;
+		case 'P':
+			o->print_eal = true;
+			break;
+		case 'e':
+			o->engines = optarg;
+			break;
+		case 'q':
+			app.queues = atoi(optarg);
+			break;
+		case 'b':
+			app.burst = atoi(optarg);
+			break;
 		case 'm':
 			if (parse_mac(optarg, &app.peer_mac) < 0) {
-				snprintf(err.msg, sizeof(err.msg), "--peer-mac: \"%s\" is not a MAC", optarg);
+				snprintf(err.msg, sizeof(err.msg),
+				        "--peer-mac: \"%s\" is not a MAC", optarg);
 				goto bad;
 			}
 			app.have_peer_mac = true;
 			break;
-		case 's': app.tmpl.size = atoi(optarg); break;
-		case 'f': app.flows = atoi(optarg); break;
-		case 'r': app.rate_pps = strtoull(optarg, NULL, 10); break;
-		case 't': app.tx_packets = strtoull(optarg, NULL, 10); break;
-		case 'D': app.duration_s = atof(optarg); break;
-		case 'S': app.stats_period_s = atof(optarg); break;
-		case 'j': app.stats_json = optarg; break;
-		case 'Q': app.quiesce_ms = atoi(optarg); break;
-		case 'W': app.warmup_s = atof(optarg); break;
-		case 'l': o->lcores = optarg; break;
-		case 'M': o->mem_mb = atol(optarg); break;
-		case 'F': o->file_prefix = optarg; break;
-		case 'y': o->sysfs = optarg; break;
-		case 'c': o->cgroup = optarg; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -1;
+		case 's':
+			app.tmpl.size = atoi(optarg);
+			break;
+		case 'f':
+			app.flows = atoi(optarg);
+			break;
+		case 'r':
+			app.rate_pps = strtoull(optarg, NULL, 10);
+			break;
+		case 't':
+			app.tx_packets = strtoull(optarg, NULL, 10);
+			break;
+		case 'D':
+			app.duration_s = atof(optarg);
+			break;
+		case 'S':
+			app.stats_period_s = atof(optarg);
+			break;
+		case 'j':
+			app.stats_json = optarg;
+			break;
+		case 'Q':
+			app.quiesce_ms = atoi(optarg);
+			break;
+		case 'W':
+			app.warmup_s = atof(optarg);
+			break;
+		case 'l':
+			o->lcores = optarg;
+			break;
+		case 'M':
+			o->mem_mb = atol(optarg);
+			break;
+		case 'F':
+			o->file_prefix = optarg;
+			break;
+		case 'y':
+			o->sysfs = optarg;
+			break;
+		case 'c':
+			o->cgroup = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
 		}
 	}
 	if (app.queues < 1 || app.queues > APP_MAX_QUEUES || app.burst < 1 || app.burst > 256 ||
-		app.tmpl.size < 60 || app.tmpl.size > 9000 || app.flows < 1 ||
-		app.flows > APP_MAX_FLOWS) {
-		fprintf(stderr, "dpnode-app: --queues 1..%d, --burst 1..256, --pkt-size 60..9000, "
-				"--flows 1..%d\n", APP_MAX_QUEUES, APP_MAX_FLOWS);
+	        app.tmpl.size < 60 || app.tmpl.size > 9000 || app.flows < 1 ||
+	        app.flows > APP_MAX_FLOWS) {
+		fprintf(stderr,
+		        "dpnode-app: --queues 1..%d, --burst 1..256, --pkt-size 60..9000, "
+		        "--flows 1..%d\n",
+		        APP_MAX_QUEUES, APP_MAX_FLOWS);
 		return -1;
 	}
 	return 0;
@@ -157,8 +225,10 @@ bad:
 /* Built arguments, the user's overrides, then anything after "--". */
 static int eal_args(struct opts *o, int extra_argc, char **extra, int *argc, char ***argv)
 {
-	struct dpn_app_env env = {.sysfs = o->sysfs, .cgroup = o->cgroup,
-		.file_prefix = o->file_prefix, .queues = app.queues};
+	struct dpn_app_env env = {.sysfs = o->sysfs,
+	        .cgroup = o->cgroup,
+	        .file_prefix = o->file_prefix,
+	        .queues = app.queues};
 	struct dpn_app_err err;
 
 	if (dpn_app_build_eal(&o->devs, &env, argc, argv, &err) < 0) {
@@ -198,21 +268,22 @@ static int setup_port(uint16_t p)
 	if ((ret = rte_eth_dev_info_get(p, &info)) < 0)
 		goto fail;
 	if (app.queues > info.max_rx_queues || app.queues > info.max_tx_queues) {
-		fprintf(stderr, "dpnode-app: port %u (%s): %u queues asked, it has %u rx / %u tx\n", p,
-			name, app.queues, info.max_rx_queues, info.max_tx_queues);
+		fprintf(stderr, "dpnode-app: port %u (%s): %u queues asked, it has %u rx / %u tx\n",
+		        p, name, app.queues, info.max_rx_queues, info.max_tx_queues);
 		return -1;
 	}
 	if (app.queues > 1 && info.flow_type_rss_offloads) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) &
-			info.flow_type_rss_offloads;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+		        (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
 	}
 	if ((ret = rte_eth_dev_configure(p, app.queues, app.queues, &conf)) < 0)
 		goto fail;
 	for (uint16_t q = 0; q < app.queues; q++) {
-		if ((ret = rte_eth_rx_queue_setup(p, q, RX_DESC, rte_eth_dev_socket_id(p), NULL,
-			     app.pool)) < 0 ||
-			(ret = rte_eth_tx_queue_setup(p, q, TX_DESC, rte_eth_dev_socket_id(p), NULL)) < 0)
+		if ((ret = rte_eth_rx_queue_setup(
+		             p, q, RX_DESC, rte_eth_dev_socket_id(p), NULL, app.pool)) < 0 ||
+		        (ret = rte_eth_tx_queue_setup(
+		                 p, q, TX_DESC, rte_eth_dev_socket_id(p), NULL)) < 0)
 			goto fail;
 	}
 	if ((ret = rte_eth_dev_start(p)) < 0)
@@ -237,8 +308,10 @@ static void wait_links(unsigned timeout_ms)
 			if (rte_eth_link_get_nowait(p, &link) == 0 && link.link_status)
 				break;
 			if (rte_get_timer_cycles() > deadline) {
-				fprintf(stderr, "dpnode-app: port %d: link still down after %u ms, "
-						"starting anyway\n", p, timeout_ms);
+				fprintf(stderr,
+				        "dpnode-app: port %d: link still down after %u ms, "
+				        "starting anyway\n",
+				        p, timeout_ms);
 				break;
 			}
 			rte_delay_us_sleep(10000);
@@ -266,7 +339,8 @@ static int assign_lcores(void)
 		}
 	if (app.tx_packets && n_txq) {
 		/* the budget split over txonly queues, remainder to the first */
-		RTE_LCORE_FOREACH(l) {
+		RTE_LCORE_FOREACH(l)
+		{
 			struct lcore_conf *lc = &app.lc[l];
 			int mine = 0;
 			for (int i = 0; i < lc->n; i++)
@@ -335,8 +409,11 @@ static void main_loop(bool main_works)
 
 int main(int argc, char **argv)
 {
-	struct opts o = {.devinfo_dir = DEVINFO_DIR, .netstatus = NETSTATUS_FILE, .engines = "io",
-		.sysfs = "", .cgroup = "/sys/fs/cgroup"};
+	struct opts o = {.devinfo_dir = DEVINFO_DIR,
+	        .netstatus = NETSTATUS_FILE,
+	        .engines = "io",
+	        .sysfs = "",
+	        .cgroup = "/sys/fs/cgroup"};
 	char prefix[64], **eargv;
 	int eargc, extra_argc = 0;
 	char **extra = NULL;
@@ -375,7 +452,8 @@ int main(int argc, char **argv)
 	}
 	app.n_ports = rte_eth_dev_count_avail();
 	if (app.n_ports == 0 || app.n_ports > APP_MAX_PORTS) {
-		fprintf(stderr, "dpnode-app: %d ports; expected 1 to %d\n", app.n_ports, APP_MAX_PORTS);
+		fprintf(stderr, "dpnode-app: %d ports; expected 1 to %d\n", app.n_ports,
+		        APP_MAX_PORTS);
 		rte_eal_cleanup();
 		return 1;
 	}
@@ -383,8 +461,10 @@ int main(int argc, char **argv)
 	char *list = strdup(o.engines), *save = NULL, *tok = strtok_r(list, ",", &save);
 	for (int p = 0; p < app.n_ports; p++) {
 		if (engine_parse(tok, &app.engine[p]) < 0) {
-			fprintf(stderr, "dpnode-app: --engine: \"%s\" is not one of io, macswap, mac, "
-					"l2fwd, rxonly, txonly\n", tok);
+			fprintf(stderr,
+			        "dpnode-app: --engine: \"%s\" is not one of io, macswap, mac, "
+			        "l2fwd, rxonly, txonly\n",
+			        tok);
 			return 2;
 		}
 		char *next = strtok_r(NULL, ",", &save);
@@ -398,17 +478,19 @@ int main(int argc, char **argv)
 	free(list);
 	for (int p = 0; p < app.n_ports; p++)
 		if (app.engine[p] == ENG_L2FWD && app.n_ports % 2) {
-			fprintf(stderr, "dpnode-app: l2fwd pairs ports; %d ports found\n", app.n_ports);
+			fprintf(stderr, "dpnode-app: l2fwd pairs ports; %d ports found\n",
+			        app.n_ports);
 			return 2;
 		}
 	unsigned nmbuf = app.n_ports * app.queues * (RX_DESC + TX_DESC + 2 * app.burst) +
-		rte_lcore_count() * 512 + 4096;
+	                 rte_lcore_count() * 512 + 4096;
 	app.pool = rte_pktmbuf_pool_create("dpnode-app", nmbuf, 256, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE > app.tmpl.size + 128 ? RTE_MBUF_DEFAULT_BUF_SIZE
-								: app.tmpl.size + 256,
-		rte_socket_id());
+	        RTE_MBUF_DEFAULT_BUF_SIZE > app.tmpl.size + 128 ? RTE_MBUF_DEFAULT_BUF_SIZE
+	                                                        : app.tmpl.size + 256,
+	        rte_socket_id());
 	if (!app.pool) {
-		fprintf(stderr, "dpnode-app: mbuf pool (%u mbufs): %s\n", nmbuf, rte_strerror(rte_errno));
+		fprintf(stderr, "dpnode-app: mbuf pool (%u mbufs): %s\n", nmbuf,
+		        rte_strerror(rte_errno));
 		rte_eal_cleanup();
 		return 1;
 	}
@@ -426,7 +508,8 @@ int main(int argc, char **argv)
 		}
 	memcpy(app.tmpl.src_mac, app.mac[txp].addr_bytes, 6);
 	memcpy(app.tmpl.dst_mac,
-		app.have_peer_mac ? app.peer_mac.addr_bytes : app.mac[port_peer(txp)].addr_bytes, 6);
+	        app.have_peer_mac ? app.peer_mac.addr_bytes : app.mac[port_peer(txp)].addr_bytes,
+	        6);
 	if (!app.have_peer_mac && port_peer(txp) == txp)
 		memset(app.tmpl.dst_mac, 0xff, 6);
 	app.tmpl.src_ip = 0xc6120001; /* 198.18.0.1: the benchmarking range */
@@ -443,12 +526,13 @@ int main(int argc, char **argv)
 	RTE_LCORE_FOREACH(l) engine_lcore_init(&app.lc[l]);
 	RTE_LCORE_FOREACH_WORKER(l) rte_eal_remote_launch(engine_lcore_main, &app.lc[l], l);
 	printf("dpnode-app: %d port(s), %u queue(s) each, %d forwarding lcore(s)\n", app.n_ports,
-		app.queues, nw);
+	        app.queues, nw);
 	fflush(stdout);
 	main_loop(main_works);
 	rte_eal_mp_wait_lcore();
-	RTE_LCORE_FOREACH(l) for (int i = 0; i < app.lc[l].n; i++) if (app.lc[l].tx[i].n_pending)
-		rte_pktmbuf_free_bulk(app.lc[l].tx[i].pending, app.lc[l].tx[i].n_pending);
+	RTE_LCORE_FOREACH(l)
+	for (int i = 0; i < app.lc[l].n; i++) if (app.lc[l].tx[i].n_pending)
+	        rte_pktmbuf_free_bulk(app.lc[l].tx[i].pending, app.lc[l].tx[i].n_pending);
 	for (int p = 0; p < app.n_ports; p++)
 		rte_eth_dev_stop(p);
 	if (app.stats_period_s > 0)

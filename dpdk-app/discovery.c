@@ -12,8 +12,8 @@
 
 #include "dpn_app.h"
 
-static int fail(struct dpn_app_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct dpn_app_err *err, const char *fmt, ...)
+
+int dpn_app_fail(struct dpn_app_err *err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -28,7 +28,7 @@ static bool seen(const struct dpn_app_devs *d, const struct dpn_app_dev *x)
 		if (d->dev[i].type != x->type)
 			continue;
 		if (x->type == DPN_APP_PCI ? !strcasecmp(d->dev[i].pci, x->pci)
-					   : !strcmp(d->dev[i].path, x->path))
+		                           : !strcmp(d->dev[i].path, x->path))
 			return true;
 	}
 	return false;
@@ -39,18 +39,18 @@ static int push(struct dpn_app_devs *d, struct dpn_app_dev *x, struct dpn_app_er
 	if (seen(d, x))
 		return 0;
 	if (d->n >= DPN_APP_MAX_DEVS)
-		return fail(err, "%s: more than %d devices", x->source, DPN_APP_MAX_DEVS);
+		return dpn_app_fail(err, "%s: more than %d devices", x->source, DPN_APP_MAX_DEVS);
 	d->dev[d->n++] = *x;
 	return 1;
 }
 
-int dpn_app_add_pci(const char *bdf, const char *source, struct dpn_app_devs *d,
-	struct dpn_app_err *err)
+int dpn_app_add_pci(
+        const char *bdf, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err)
 {
 	struct dpn_app_dev x = {.type = DPN_APP_PCI};
 
 	if (!dpn_pci_addr_valid(bdf))
-		return fail(err, "%s: \"%s\" is not a PCI address (DDDD:BB:DD.F)", source, bdf);
+		return dpn_app_fail(err, "%s: \"%s\" is not a PCI address (DDDD:BB:DD.F)", source, bdf);
 	snprintf(x.pci, sizeof(x.pci), "%s", bdf);
 	for (char *c = x.pci; *c; c++)
 		*c = tolower((unsigned char)*c);
@@ -59,31 +59,31 @@ int dpn_app_add_pci(const char *bdf, const char *source, struct dpn_app_devs *d,
 }
 
 static int add_vhost(const char *path, bool server, int queues, const char *source,
-	struct dpn_app_devs *d, struct dpn_app_err *err)
+        struct dpn_app_devs *d, struct dpn_app_err *err)
 {
 	struct dpn_app_dev x = {.type = DPN_APP_VHOST, .server = server, .queues = queues};
 
 	if (path[0] != '/' || strlen(path) >= sizeof(x.path))
-		return fail(err, "%s: \"%s\" is not an absolute socket path under %zu bytes", source,
-			path, sizeof(x.path));
+		return dpn_app_fail(err, "%s: \"%s\" is not an absolute socket path under %zu bytes",
+		        source, path, sizeof(x.path));
 	strcpy(x.path, path);
 	snprintf(x.source, sizeof(x.source), "%s", source);
 	return push(d, &x, err);
 }
 
-int dpn_app_add_vhost(const char *spec, const char *source, struct dpn_app_devs *d,
-	struct dpn_app_err *err)
+int dpn_app_add_vhost(
+        const char *spec, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err)
 {
 	char buf[256], *save = NULL, *tok;
 	bool server = true;
 	int queues = 0;
 
 	if (strlen(spec) >= sizeof(buf))
-		return fail(err, "%s: \"%s\" is too long", source, spec);
+		return dpn_app_fail(err, "%s: \"%s\" is too long", source, spec);
 	strcpy(buf, spec);
 	char *path = strtok_r(buf, ",", &save);
 	if (!path)
-		return fail(err, "%s: empty vhost spec (PATH[,server|client][,queues=N])", source);
+		return dpn_app_fail(err, "%s: empty vhost spec (PATH[,server|client][,queues=N])", source);
 	while ((tok = strtok_r(NULL, ",", &save))) {
 		if (!strcmp(tok, "server"))
 			server = true;
@@ -92,8 +92,8 @@ int dpn_app_add_vhost(const char *spec, const char *source, struct dpn_app_devs 
 		else if (!strncmp(tok, "queues=", 7) && atoi(tok + 7) > 0 && atoi(tok + 7) <= 64)
 			queues = atoi(tok + 7);
 		else
-			return fail(err, "%s: \"%s\": expected server, client or queues=1..64", source,
-				tok);
+			return dpn_app_fail(err, "%s: \"%s\": expected server, client or queues=1..64",
+			        source, tok);
 	}
 	return add_vhost(path, server, queues, source, d, err);
 }
@@ -127,18 +127,18 @@ int dpn_app_from_env(char *const envp[], struct dpn_app_devs *d, struct dpn_app_
 }
 
 /* One Device Information Specification object (type pci or vhost-user). */
-static int from_devinfo(json_t *di, const char *source, struct dpn_app_devs *d,
-	struct dpn_app_err *err)
+static int from_devinfo(
+        json_t *di, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err)
 {
 	const char *type = json_string_value(json_object_get(di, "type"));
 
 	if (!type)
-		return fail(err, "%s: device-info without \"type\"", source);
+		return dpn_app_fail(err, "%s: device-info without \"type\"", source);
 	if (!strcmp(type, "pci")) {
-		const char *a = json_string_value(json_object_get(json_object_get(di, "pci"),
-			"pci-address"));
+		const char *a = json_string_value(
+		        json_object_get(json_object_get(di, "pci"), "pci-address"));
 		if (!a)
-			return fail(err, "%s: pci device-info without pci.pci-address", source);
+			return dpn_app_fail(err, "%s: pci device-info without pci.pci-address", source);
 		return dpn_app_add_pci(a, source, d, err);
 	}
 	if (!strcmp(type, "vhost-user")) {
@@ -146,10 +146,11 @@ static int from_devinfo(json_t *di, const char *source, struct dpn_app_devs *d,
 		const char *path = json_string_value(json_object_get(v, "path"));
 		const char *mode = json_string_value(json_object_get(v, "mode"));
 		if (!path)
-			return fail(err, "%s: vhost-user device-info without vhost-user.path", source);
+			return dpn_app_fail(
+			        err, "%s: vhost-user device-info without vhost-user.path", source);
 		if (mode && strcmp(mode, "server") && strcmp(mode, "client"))
-			return fail(err, "%s: vhost-user.mode \"%s\" is not server or client", source,
-				mode);
+			return dpn_app_fail(err, "%s: vhost-user.mode \"%s\" is not server or client",
+			        source, mode);
 		return add_vhost(path, !mode || !strcmp(mode, "server"), 0, source, d, err);
 	}
 	return 0; /* other kinds (vdpa, memif) are not ours to drive */
@@ -161,7 +162,7 @@ int dpn_app_from_devinfo_dir(const char *dir, struct dpn_app_devs *d, struct dpn
 	int n = scandir(dir, &names, NULL, alphasort), added = 0, ret = 0;
 
 	if (n < 0)
-		return errno == ENOENT ? 0 : fail(err, "%s: %s", dir, strerror(errno));
+		return errno == ENOENT ? 0 : dpn_app_fail(err, "%s: %s", dir, strerror(errno));
 	for (int i = 0; i < n; i++) {
 		char path[1024];
 		json_error_t jerr;
@@ -169,7 +170,7 @@ int dpn_app_from_devinfo_dir(const char *dir, struct dpn_app_devs *d, struct dpn
 			snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
 			json_t *j = json_load_file(path, 0, &jerr);
 			if (!j)
-				ret = fail(err, "%s: not JSON: %s", path, jerr.text);
+				ret = dpn_app_fail(err, "%s: not JSON: %s", path, jerr.text);
 			else if ((ret = from_devinfo(j, path, d, err)) > 0)
 				added += ret;
 			json_decref(j);
@@ -196,11 +197,21 @@ static char *unquote(const char *s, const char **end)
 			continue;
 		}
 		switch (*++s) {
-		case 'n': out[o++] = '\n'; break;
-		case 't': out[o++] = '\t'; break;
-		case 'r': out[o++] = '\r'; break;
-		case '"': out[o++] = '"'; break;
-		case '\\': out[o++] = '\\'; break;
+		case 'n':
+			out[o++] = '\n';
+			break;
+		case 't':
+			out[o++] = '\t';
+			break;
+		case 'r':
+			out[o++] = '\r';
+			break;
+		case '"':
+			out[o++] = '"';
+			break;
+		case '\\':
+			out[o++] = '\\';
+			break;
 		case 'u': {
 			unsigned cp;
 			if (sscanf(s + 1, "%4x", &cp) != 1 || cp > 0x7f) {
@@ -225,8 +236,7 @@ static char *unquote(const char *s, const char **end)
 	return out;
 }
 
-int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d,
-	struct dpn_app_err *err)
+int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d, struct dpn_app_err *err)
 {
 	static const char key[] = "k8s.v1.cni.cncf.io/network-status=";
 	char *text = NULL, *line, *save = NULL;
@@ -235,7 +245,7 @@ int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d,
 	int added = 0;
 
 	if (!f)
-		return errno == ENOENT ? 0 : fail(err, "%s: %s", file, strerror(errno));
+		return errno == ENOENT ? 0 : dpn_app_fail(err, "%s: %s", file, strerror(errno));
 	ssize_t r = getdelim(&text, &cap, '\0', f);
 	fclose(f);
 	if (r < 0) {
@@ -254,15 +264,16 @@ int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d,
 		if (!json_is_array(arr)) {
 			json_decref(arr);
 			free(text);
-			return fail(err, "%s: network-status is not a JSON list", file);
+			return dpn_app_fail(err, "%s: network-status is not a JSON list", file);
 		}
 		size_t i;
-		json_array_foreach (arr, i, net) {
+		json_array_foreach(arr, i, net)
+		{
 			json_t *di = json_object_get(net, "device-info");
 			if (!di)
 				continue;
 			snprintf(src, sizeof(src), "%s network %s", file,
-				json_string_value(json_object_get(net, "name")) ?: "?");
+			        json_string_value(json_object_get(net, "name")) ?: "?");
 			int r2 = from_devinfo(di, src, d, err);
 			if (r2 < 0) {
 				json_decref(arr);

@@ -16,9 +16,9 @@ enum dpn_app_dev_type { DPN_APP_PCI, DPN_APP_VHOST };
 
 struct dpn_app_dev {
 	enum dpn_app_dev_type type;
-	char pci[16];	/* DDDD:BB:DD.F */
+	char pci[16];   /* DDDD:BB:DD.F */
 	char path[108]; /* vhost-user socket */
-	bool server;	/* this app creates the socket (virtio_user server=1) */
+	bool server;    /* this app creates the socket (virtio_user server=1) */
 	int queues;
 	char source[96]; /* where it was found, for messages */
 };
@@ -33,17 +33,19 @@ struct dpn_app_err {
 	char msg[512];
 };
 
+/* Fills err; returns -1 (for "return dpn_app_fail(...)"). */
+int dpn_app_fail(struct dpn_app_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Sources; each appends (skipping duplicates) and returns the number added
  * or -1 with err set. */
 int dpn_app_from_env(char *const envp[], struct dpn_app_devs *d, struct dpn_app_err *err);
 int dpn_app_from_devinfo_dir(const char *dir, struct dpn_app_devs *d, struct dpn_app_err *err);
-int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d,
-	struct dpn_app_err *err);
+int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d, struct dpn_app_err *err);
 /* --pci BDF and --vhost PATH[,server|client][,queues=N] */
-int dpn_app_add_pci(const char *bdf, const char *source, struct dpn_app_devs *d,
-	struct dpn_app_err *err);
-int dpn_app_add_vhost(const char *spec, const char *source, struct dpn_app_devs *d,
-	struct dpn_app_err *err);
+int dpn_app_add_pci(
+        const char *bdf, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err);
+int dpn_app_add_vhost(
+        const char *spec, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err);
 
 struct dpn_app_env {
 	const char *sysfs;  /* "" normally; a fixture tree in tests */
@@ -62,7 +64,7 @@ long dpn_app_hugepage_mb(const struct dpn_app_env *e);
  * with a driver, a socket that exists for client mode, a directory for
  * server mode). argv entries are malloc'd; free with dpn_app_eal_free. */
 int dpn_app_build_eal(const struct dpn_app_devs *d, const struct dpn_app_env *e, int *argc,
-	char ***argv, struct dpn_app_err *err);
+        char ***argv, struct dpn_app_err *err);
 void dpn_app_eal_free(int argc, char **argv);
 
 /* Packets: Ethernet + IPv4 + UDP, checksums filled; flow varies the UDP
@@ -73,7 +75,7 @@ struct dpn_pkt_tmpl {
 	uint16_t src_port, dst_port;
 	uint16_t size; /* frame size without FCS, >= 60 */
 };
-#define DPN_PKT_HDR_LEN 42 /* 14 + 20 + 8 */
+#define DPN_PKT_HDR_LEN  42         /* 14 + 20 + 8 */
 #define DPN_PKT_TS_MAGIC 0x64706e74 /* "dpnt" */
 /* Offset of the timestamp (magic u32 + tsc u64) in the UDP payload. */
 #define DPN_PKT_TS_OFF DPN_PKT_HDR_LEN

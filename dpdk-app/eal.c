@@ -13,15 +13,6 @@
 
 #define DEFAULT_MEM_MB 512
 
-static int fail(struct dpn_app_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct dpn_app_err *err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int read_list(const char *path, struct dpn_cpuset *s)
 {
@@ -77,9 +68,9 @@ long dpn_app_hugepage_mb(const struct dpn_app_env *e)
 		const char *v2, *v1, *pool;
 		long page_kb;
 	} sizes[] = {
-		{"hugetlb.2MB.max", "hugetlb/hugetlb.2MB.limit_in_bytes", "hugepages-2048kB", 2048},
-		{"hugetlb.1GB.max", "hugetlb/hugetlb.1GB.limit_in_bytes", "hugepages-1048576kB",
-			1048576},
+	        {"hugetlb.2MB.max", "hugetlb/hugetlb.2MB.limit_in_bytes", "hugepages-2048kB", 2048},
+	        {"hugetlb.1GB.max", "hugetlb/hugetlb.1GB.limit_in_bytes", "hugepages-1048576kB",
+	                1048576},
 	};
 	long total = 0;
 
@@ -87,7 +78,7 @@ long dpn_app_hugepage_mb(const struct dpn_app_env *e)
 		char path[512];
 		long freep = 0;
 		snprintf(path, sizeof(path), "%s/sys/kernel/mm/hugepages/%s/free_hugepages",
-			e->sysfs, sizes[i].pool);
+		        e->sysfs, sizes[i].pool);
 		dpn_read_long(path, &freep);
 		long long free_mb = (long long)freep * sizes[i].page_kb / 1024;
 		snprintf(path, sizeof(path), "%s/%s", e->cgroup, sizes[i].v2);
@@ -102,19 +93,22 @@ long dpn_app_hugepage_mb(const struct dpn_app_env *e)
 	return total;
 }
 
-static int check_pci(const struct dpn_app_env *e, const struct dpn_app_dev *x,
-	struct dpn_app_err *err)
+static int check_pci(
+        const struct dpn_app_env *e, const struct dpn_app_dev *x, struct dpn_app_err *err)
 {
 	char path[512];
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s", e->sysfs, x->pci);
 	if (stat(path, &st) < 0)
-		return fail(err, "%s: PCI device %s does not exist on this node", x->source, x->pci);
+		return dpn_app_fail(
+		        err, "%s: PCI device %s does not exist on this node", x->source, x->pci);
 	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/driver", e->sysfs, x->pci);
 	if (lstat(path, &st) < 0)
-		return fail(err, "%s: PCI device %s has no driver (bind it to vfio-pci or its "
-			"kernel driver)", x->source, x->pci);
+		return dpn_app_fail(err,
+		        "%s: PCI device %s has no driver (bind it to vfio-pci or its "
+		        "kernel driver)",
+		        x->source, x->pci);
 	return 0;
 }
 
@@ -125,14 +119,16 @@ static int check_vhost(const struct dpn_app_dev *x, struct dpn_app_err *err)
 
 	if (!x->server) {
 		if (stat(x->path, &st) < 0 || !S_ISSOCK(st.st_mode))
-			return fail(err, "%s: vhost-user socket %s does not exist (client mode needs "
-				"the peer's socket)", x->source, x->path);
+			return dpn_app_fail(err,
+			        "%s: vhost-user socket %s does not exist (client mode needs "
+			        "the peer's socket)",
+			        x->source, x->path);
 		return 0;
 	}
 	snprintf(dir, sizeof(dir), "%s", x->path);
 	if (stat(dirname(dir), &st) < 0 || !S_ISDIR(st.st_mode))
-		return fail(err, "%s: directory of vhost-user socket %s does not exist", x->source,
-			x->path);
+		return dpn_app_fail(err, "%s: directory of vhost-user socket %s does not exist", x->source,
+		        x->path);
 	return 0;
 }
 
@@ -156,7 +152,7 @@ static int add(int *argc, char ***argv, const char *fmt, ...)
 }
 
 int dpn_app_build_eal(const struct dpn_app_devs *d, const struct dpn_app_env *e, int *argc,
-	char ***argv, struct dpn_app_err *err)
+        char ***argv, struct dpn_app_err *err)
 {
 	struct dpn_cpuset cpus;
 	char list[512];
@@ -165,27 +161,27 @@ int dpn_app_build_eal(const struct dpn_app_devs *d, const struct dpn_app_env *e,
 	*argc = 0;
 	*argv = NULL;
 	if (d->n == 0)
-		return fail(err, "no device: none in PCIDEVICE_* env, device-info files, "
-			"network-status, --pci or --vhost");
+		return dpn_app_fail(err, "no device: none in PCIDEVICE_* env, device-info files, "
+		                 "network-status, --pci or --vhost");
 	for (int i = 0; i < d->n; i++) {
 		const struct dpn_app_dev *x = &d->dev[i];
 		if (x->type == DPN_APP_PCI ? check_pci(e, x, err) : check_vhost(x, err))
 			return -1;
 	}
 	if (dpn_app_cpus(e, &cpus) < 0 || dpn_cpuset_count(&cpus) == 0)
-		return fail(err, "cannot tell which CPUs this pod may use");
+		return dpn_app_fail(err, "cannot tell which CPUs this pod may use");
 	dpn_cpuset_format_list(&cpus, list, sizeof(list));
 	long mb = dpn_app_hugepage_mb(e);
 	if (add(argc, argv, "dpnode-app") || add(argc, argv, "-l") || add(argc, argv, "%s", list) ||
-		add(argc, argv, "--file-prefix=%s", e->file_prefix) ||
-		add(argc, argv, "--single-file-segments"))
+	        add(argc, argv, "--file-prefix=%s", e->file_prefix) ||
+	        add(argc, argv, "--single-file-segments"))
 		goto nomem;
 	if (mb > 0) {
 		if (add(argc, argv, "-m") ||
-			add(argc, argv, "%ld", mb < DEFAULT_MEM_MB ? mb : DEFAULT_MEM_MB))
+		        add(argc, argv, "%ld", mb < DEFAULT_MEM_MB ? mb : DEFAULT_MEM_MB))
 			goto nomem;
 	} else if (add(argc, argv, "--no-huge") || add(argc, argv, "-m") ||
-		add(argc, argv, "%d", DEFAULT_MEM_MB)) {
+	           add(argc, argv, "%d", DEFAULT_MEM_MB)) {
 		goto nomem;
 	}
 	for (int i = 0; i < d->n; i++) {
@@ -196,7 +192,7 @@ int dpn_app_build_eal(const struct dpn_app_devs *d, const struct dpn_app_env *e,
 				goto nomem;
 			n_pci++;
 		} else if (add(argc, argv, "--vdev=virtio_user%d,path=%s,server=%d,queues=%d",
-				   n_vdev++, x->path, x->server, q)) {
+		                   n_vdev++, x->path, x->server, q)) {
 			goto nomem;
 		}
 	}
@@ -205,7 +201,7 @@ int dpn_app_build_eal(const struct dpn_app_devs *d, const struct dpn_app_env *e,
 	return 0;
 nomem:
 	dpn_app_eal_free(*argc, *argv);
-	return fail(err, "out of memory");
+	return dpn_app_fail(err, "out of memory");
 }
 
 void dpn_app_eal_free(int argc, char **argv)

@@ -29,12 +29,13 @@ uint16_t port_peer(uint16_t p)
 void engine_build_templates(void)
 {
 	for (uint32_t f = 0; f < app.flows; f++)
-		dpn_pkt_build(app.templates + (size_t)f * app.tmpl.size, app.tmpl.size, &app.tmpl, f);
+		dpn_pkt_build(
+		        app.templates + (size_t)f * app.tmpl.size, app.tmpl.size, &app.tmpl, f);
 }
 
 /* Sends all of pkts unless told to quit; a budgeted run must not lose any. */
 static inline uint16_t send_all(struct lcore_conf *lc, uint16_t port, uint16_t q,
-	struct rte_mbuf **pkts, uint16_t n, bool must)
+        struct rte_mbuf **pkts, uint16_t n, bool must)
 {
 	uint16_t sent = rte_eth_tx_burst(port, q, pkts, n);
 	while (must && sent < n && !app_quit)
@@ -55,8 +56,8 @@ static inline void swap_macs(struct rte_mbuf *m)
 	eh->src_addr = t;
 }
 
-static inline void set_macs(struct rte_mbuf *m, const struct rte_ether_addr *src,
-	const struct rte_ether_addr *dst)
+static inline void set_macs(
+        struct rte_mbuf *m, const struct rte_ether_addr *src, const struct rte_ether_addr *dst)
 {
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	eh->dst_addr = *dst;
@@ -114,8 +115,8 @@ static void rx_only(struct lcore_conf *lc, uint16_t port, uint16_t q)
 		now = rte_rdtsc();
 		for (uint16_t i = 0; i < n; i++)
 			if (dpn_pkt_stamp_get(rte_pktmbuf_mtod(pkts[i], uint8_t *),
-				    rte_pktmbuf_data_len(pkts[i]), &ts) &&
-				now >= ts)
+			            rte_pktmbuf_data_len(pkts[i]), &ts) &&
+			        now >= ts)
 				lat_add(lc, now - ts);
 	}
 	rte_pktmbuf_free_bulk(pkts, n);
@@ -155,7 +156,7 @@ static void tx_only(struct lcore_conf *lc, struct tx_state *st, uint16_t port, u
 	for (uint16_t i = 0; i < n; i++) {
 		uint8_t *d = rte_pktmbuf_mtod(pkts[i], uint8_t *);
 		rte_memcpy(d, app.templates + (size_t)(st->flow++ % app.flows) * app.tmpl.size,
-			app.tmpl.size);
+		        app.tmpl.size);
 		pkts[i]->data_len = pkts[i]->pkt_len = app.tmpl.size;
 		if (app.stamp)
 			dpn_pkt_stamp(d, now);

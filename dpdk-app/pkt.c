@@ -42,7 +42,7 @@ static void put32(uint8_t *p, uint32_t v)
 static uint16_t udp_csum(const uint8_t *ip, const uint8_t *udp, size_t udp_len)
 {
 	uint32_t sum = sum16(ip + 12, 8, 0); /* source and destination */
-	sum += 17 + udp_len;		     /* protocol, UDP length */
+	sum += 17 + udp_len;                 /* protocol, UDP length */
 	sum = sum16(udp, udp_len, sum);
 	uint16_t c = fold(sum);
 	return c ? c : 0xffff;

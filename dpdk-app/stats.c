@@ -44,7 +44,8 @@ static void raw_totals(uint16_t port, uint64_t *rx, uint64_t *tx, uint64_t *drop
 {
 	unsigned l;
 	*rx = *tx = *drop = 0;
-	RTE_LCORE_FOREACH(l) {
+	RTE_LCORE_FOREACH(l)
+	{
 		*rx += app.lc[l].cnt[port].rx;
 		*tx += app.lc[l].cnt[port].tx;
 		*drop += app.lc[l].cnt[port].tx_drop;
@@ -66,7 +67,8 @@ void stats_restart(void)
 	for (int p = 0; p < app.n_ports; p++)
 		raw_totals(p, &base[p].rx, &base[p].tx, &base[p].tx_drop);
 	/* latency samples of the warm-up go too (a sample racing this is lost) */
-	RTE_LCORE_FOREACH(l) {
+	RTE_LCORE_FOREACH(l)
+	{
 		memset(app.lc[l].lat, 0, sizeof(app.lc[l].lat));
 		app.lc[l].lat_n = app.lc[l].lat_sum = app.lc[l].lat_max = 0;
 	}
@@ -83,9 +85,9 @@ void stats_print(double elapsed_s)
 		totals(p, &rx, &tx, &drop);
 		printf("%7.1fs port %d %-7s rx %12" PRIu64 " (%8.3f Mpps) tx %12" PRIu64
 		       " (%8.3f Mpps) tx-drop %" PRIu64 "\n",
-			elapsed_s, p, engine_names[app.engine[p]], rx,
-			dt > 0 ? (rx - last_rx[p]) / dt / 1e6 : 0, tx,
-			dt > 0 ? (tx - last_tx[p]) / dt / 1e6 : 0, drop);
+		        elapsed_s, p, engine_names[app.engine[p]], rx,
+		        dt > 0 ? (rx - last_rx[p]) / dt / 1e6 : 0, tx,
+		        dt > 0 ? (tx - last_tx[p]) / dt / 1e6 : 0, drop);
 		last_rx[p] = rx;
 		last_tx[p] = tx;
 	}
@@ -99,7 +101,8 @@ static json_t *latency_json(void)
 	double ns = 1e9 / rte_get_tsc_hz();
 	unsigned l;
 
-	RTE_LCORE_FOREACH(l) {
+	RTE_LCORE_FOREACH(l)
+	{
 		struct lcore_conf *lc = &app.lc[l];
 		for (unsigned i = 0; i < LAT_BUCKETS; i++)
 			hist[i] += lc->lat[i];
@@ -117,13 +120,14 @@ static json_t *latency_json(void)
 		double q;
 	} pct[] = {{"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99}, {"p999", 0.999}};
 	json_t *j = json_pack("{s:I, s:f, s:f, s:f}", "samples", (json_int_t)n, "min", min * ns,
-		"mean", (double)sum / n * ns, "max", max * ns);
+	        "mean", (double)sum / n * ns, "max", max * ns);
 	for (size_t k = 0; k < sizeof(pct) / sizeof(pct[0]); k++) {
 		uint64_t want = (uint64_t)ceil(pct[k].q * n), acc = 0;
 		for (unsigned i = 0; i < LAT_BUCKETS; i++) {
 			acc += hist[i];
 			if (acc >= want) {
-				json_object_set_new(j, pct[k].name, json_real(bucket_value(i) * ns));
+				json_object_set_new(
+				        j, pct[k].name, json_real(bucket_value(i) * ns));
 				break;
 			}
 		}
@@ -144,16 +148,18 @@ int stats_write_json(const char *path)
 		memset(&es, 0, sizeof(es));
 		rte_eth_stats_get(p, &es);
 		rte_eth_dev_get_name_by_port(p, name);
-		json_array_append_new(ports, json_pack(
-			"{s:i, s:s, s:s, s:I, s:I, s:f, s:f, s:I, s:I, s:I, s:I}", "port", p, "name",
-			name, "engine", engine_names[app.engine[p]], "rx_packets", (json_int_t)rx,
-			"tx_packets", (json_int_t)tx, "rx_pps", secs > 0 ? rx / secs : 0.0, "tx_pps",
-			secs > 0 ? tx / secs : 0.0, "rx_dropped",
-			(json_int_t)(es.imissed + es.rx_nombuf), "tx_dropped", (json_int_t)drop,
-			"rx_errors", (json_int_t)es.ierrors, "tx_errors", (json_int_t)es.oerrors));
+		json_array_append_new(ports,
+		        json_pack("{s:i, s:s, s:s, s:I, s:I, s:f, s:f, s:I, s:I, s:I, s:I}", "port",
+		                p, "name", name, "engine", engine_names[app.engine[p]],
+		                "rx_packets", (json_int_t)rx, "tx_packets", (json_int_t)tx,
+		                "rx_pps", secs > 0 ? rx / secs : 0.0, "tx_pps",
+		                secs > 0 ? tx / secs : 0.0, "rx_dropped",
+		                (json_int_t)(es.imissed + es.rx_nombuf), "tx_dropped",
+		                (json_int_t)drop, "rx_errors", (json_int_t)es.ierrors, "tx_errors",
+		                (json_int_t)es.oerrors));
 	}
 	json_t *doc = json_pack("{s:f, s:i, s:o, s:o}", "duration_s", secs, "packet_size",
-		app.tmpl.size, "ports", ports, "latency_ns", latency_json());
+	        app.tmpl.size, "ports", ports, "latency_ns", latency_json());
 	int ret = json_dump_file(doc, path, JSON_INDENT(2));
 	json_decref(doc);
 	return ret;

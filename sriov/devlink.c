@@ -8,6 +8,8 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include "dpn_nlerr.h"
+
 #include "dpn_devlink.h"
 
 struct req {
@@ -15,21 +17,6 @@ struct req {
 	struct nl_msg *msg;
 };
 
-static int errno_of(int nlerr)
-{
-	switch (-nlerr) {
-	case 0: return 0;
-	case NLE_OBJ_NOTFOUND: case NLE_NODEV: return -ENODEV;
-	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
-	case NLE_PERM: return -EPERM;
-	case NLE_INVAL: return -EINVAL;
-	case NLE_BUSY: return -EBUSY;
-	case NLE_NOMEM: return -ENOMEM;
-	case NLE_RANGE: return -ERANGE;
-	case NLE_AGAIN: return -EAGAIN;
-	default: return -EIO;
-	}
-}
 
 static int start(struct req *r, uint8_t cmd, int flags, const char *bus, const char *dev)
 {
@@ -45,7 +32,7 @@ static int start(struct req *r, uint8_t cmd, int flags, const char *bus, const c
 	}
 	r->msg = nlmsg_alloc();
 	if (!r->msg || !genlmsg_put(r->msg, NL_AUTO_PORT, NL_AUTO_SEQ, fam, 0, flags, cmd,
-			       DEVLINK_GENL_VERSION)) {
+	                       DEVLINK_GENL_VERSION)) {
 		nlmsg_free(r->msg);
 		nl_socket_free(r->sk);
 		return -ENOMEM;
@@ -69,14 +56,14 @@ static int finish(struct req *r, int (*cb)(struct nl_msg *, void *), void *arg)
 	/* errors the kernel returns (EOPNOTSUPP for a refused mode) come as -errno */
 	nlmsg_free(r->msg);
 	nl_socket_free(r->sk);
-	return ret < 0 ? errno_of(ret) : 0;
+	return ret < 0 ? dpn_nlerr(ret) : 0;
 }
 
 static struct nlattr **parse(struct nl_msg *msg, struct nlattr **tb)
 {
 	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	if (nla_parse(tb, DEVLINK_ATTR_MAX, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0),
-		    NULL) < 0)
+	if (nla_parse(tb, DEVLINK_ATTR_MAX, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), NULL) <
+	        0)
 		return NULL;
 	return tb;
 }
@@ -112,8 +99,8 @@ int dpn_devlink_eswitch_set(const char *bus, const char *dev, enum dpn_eswitch_m
 	if (ret < 0)
 		return ret;
 	nla_put_u16(r.msg, DEVLINK_ATTR_ESWITCH_MODE,
-		mode == DPN_ESWITCH_SWITCHDEV ? DEVLINK_ESWITCH_MODE_SWITCHDEV
-					      : DEVLINK_ESWITCH_MODE_LEGACY);
+	        mode == DPN_ESWITCH_SWITCHDEV ? DEVLINK_ESWITCH_MODE_SWITCHDEV
+	                                      : DEVLINK_ESWITCH_MODE_LEGACY);
 	return finish(&r, NULL, NULL);
 }
 
@@ -130,8 +117,8 @@ static int port_cb(struct nl_msg *msg, void *arg)
 	struct dpn_devlink_port *p;
 
 	if (!parse(msg, tb) || !tb[DEVLINK_ATTR_BUS_NAME] || !tb[DEVLINK_ATTR_DEV_NAME] ||
-		strcmp(nla_get_string(tb[DEVLINK_ATTR_BUS_NAME]), a->bus) ||
-		strcmp(nla_get_string(tb[DEVLINK_ATTR_DEV_NAME]), a->dev))
+	        strcmp(nla_get_string(tb[DEVLINK_ATTR_BUS_NAME]), a->bus) ||
+	        strcmp(nla_get_string(tb[DEVLINK_ATTR_DEV_NAME]), a->dev))
 		return NL_OK;
 	p = realloc(a->ports, sizeof(*p) * (a->n + 1));
 	if (!p)
@@ -142,16 +129,18 @@ static int port_cb(struct nl_msg *msg, void *arg)
 	p->controller = p->pfnum = p->vfnum = -1;
 	if (tb[DEVLINK_ATTR_PORT_INDEX])
 		p->index = nla_get_u32(tb[DEVLINK_ATTR_PORT_INDEX]);
-	p->flavour = tb[DEVLINK_ATTR_PORT_FLAVOUR] ? nla_get_u16(tb[DEVLINK_ATTR_PORT_FLAVOUR]) : -1;
+	p->flavour =
+	        tb[DEVLINK_ATTR_PORT_FLAVOUR] ? nla_get_u16(tb[DEVLINK_ATTR_PORT_FLAVOUR]) : -1;
 	if (tb[DEVLINK_ATTR_PORT_PCI_PF_NUMBER])
 		p->pfnum = nla_get_u16(tb[DEVLINK_ATTR_PORT_PCI_PF_NUMBER]);
 	if (tb[DEVLINK_ATTR_PORT_PCI_VF_NUMBER])
 		p->vfnum = nla_get_u16(tb[DEVLINK_ATTR_PORT_PCI_VF_NUMBER]);
 	p->controller = tb[DEVLINK_ATTR_PORT_CONTROLLER_NUMBER]
-		? (int)nla_get_u32(tb[DEVLINK_ATTR_PORT_CONTROLLER_NUMBER]) : 0;
+	                        ? (int)nla_get_u32(tb[DEVLINK_ATTR_PORT_CONTROLLER_NUMBER])
+	                        : 0;
 	if (tb[DEVLINK_ATTR_PORT_NETDEV_NAME])
 		snprintf(p->netdev, sizeof(p->netdev), "%s",
-			nla_get_string(tb[DEVLINK_ATTR_PORT_NETDEV_NAME]));
+		        nla_get_string(tb[DEVLINK_ATTR_PORT_NETDEV_NAME]));
 	return NL_OK;
 }
 
@@ -200,12 +189,23 @@ struct param_arg {
 static void value_text(int type, struct nlattr *data, char *out, size_t len)
 {
 	switch (type) {
-	case DPN_DEVLINK_PARAM_U8: snprintf(out, len, "%u", data ? nla_get_u8(data) : 0); break;
-	case DPN_DEVLINK_PARAM_U16: snprintf(out, len, "%u", data ? nla_get_u16(data) : 0); break;
-	case DPN_DEVLINK_PARAM_U32: snprintf(out, len, "%u", data ? nla_get_u32(data) : 0); break;
-	case DPN_DEVLINK_PARAM_STRING: snprintf(out, len, "%s", data ? nla_get_string(data) : ""); break;
-	case DPN_DEVLINK_PARAM_BOOL: snprintf(out, len, "%s", data ? "true" : "false"); break;
-	default: snprintf(out, len, "?");
+	case DPN_DEVLINK_PARAM_U8:
+		snprintf(out, len, "%u", data ? nla_get_u8(data) : 0);
+		break;
+	case DPN_DEVLINK_PARAM_U16:
+		snprintf(out, len, "%u", data ? nla_get_u16(data) : 0);
+		break;
+	case DPN_DEVLINK_PARAM_U32:
+		snprintf(out, len, "%u", data ? nla_get_u32(data) : 0);
+		break;
+	case DPN_DEVLINK_PARAM_STRING:
+		snprintf(out, len, "%s", data ? nla_get_string(data) : "");
+		break;
+	case DPN_DEVLINK_PARAM_BOOL:
+		snprintf(out, len, "%s", data ? "true" : "false");
+		break;
+	default:
+		snprintf(out, len, "?");
 	}
 }
 
@@ -216,15 +216,16 @@ static int param_cb(struct nl_msg *msg, void *arg)
 	int rem;
 
 	if (!parse(msg, tb) || !tb[DEVLINK_ATTR_PARAM] ||
-		nla_parse_nested(p, DEVLINK_ATTR_MAX, tb[DEVLINK_ATTR_PARAM], NULL) < 0 ||
-		!p[DEVLINK_ATTR_PARAM_TYPE] || !p[DEVLINK_ATTR_PARAM_VALUES_LIST])
+	        nla_parse_nested(p, DEVLINK_ATTR_MAX, tb[DEVLINK_ATTR_PARAM], NULL) < 0 ||
+	        !p[DEVLINK_ATTR_PARAM_TYPE] || !p[DEVLINK_ATTR_PARAM_VALUES_LIST])
 		return NL_OK;
 	a->type = nla_get_u8(p[DEVLINK_ATTR_PARAM_TYPE]);
-	nla_for_each_nested(v, p[DEVLINK_ATTR_PARAM_VALUES_LIST], rem) {
+	nla_for_each_nested(v, p[DEVLINK_ATTR_PARAM_VALUES_LIST], rem)
+	{
 		struct nlattr *val[DEVLINK_ATTR_MAX + 1];
 		if (nla_parse_nested(val, DEVLINK_ATTR_MAX, v, NULL) < 0 ||
-			!val[DEVLINK_ATTR_PARAM_VALUE_CMODE] ||
-			nla_get_u8(val[DEVLINK_ATTR_PARAM_VALUE_CMODE]) != a->cmode)
+		        !val[DEVLINK_ATTR_PARAM_VALUE_CMODE] ||
+		        nla_get_u8(val[DEVLINK_ATTR_PARAM_VALUE_CMODE]) != a->cmode)
 			continue;
 		value_text(a->type, val[DEVLINK_ATTR_PARAM_VALUE_DATA], a->value, sizeof(a->value));
 		a->found = true;
@@ -232,8 +233,8 @@ static int param_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int dpn_devlink_param_get(const char *bus, const char *dev, const char *name, int cmode,
-	int *type, char *value, size_t len)
+int dpn_devlink_param_get(const char *bus, const char *dev, const char *name, int cmode, int *type,
+        char *value, size_t len)
 {
 	struct param_arg a = {.cmode = cmode, .type = -1};
 	struct req r;
@@ -252,8 +253,8 @@ int dpn_devlink_param_get(const char *bus, const char *dev, const char *name, in
 	return 0;
 }
 
-int dpn_devlink_param_set(const char *bus, const char *dev, const char *name, int cmode, int type,
-	const char *value)
+int dpn_devlink_param_set(
+        const char *bus, const char *dev, const char *name, int cmode, int type, const char *value)
 {
 	struct req r;
 	char *end;
@@ -262,7 +263,8 @@ int dpn_devlink_param_set(const char *bus, const char *dev, const char *name, in
 	int ret;
 
 	if ((type == DPN_DEVLINK_PARAM_U8 || type == DPN_DEVLINK_PARAM_U16 ||
-		    type == DPN_DEVLINK_PARAM_U32) && !numeric)
+	            type == DPN_DEVLINK_PARAM_U32) &&
+	        !numeric)
 		return -EINVAL;
 	if (type == DPN_DEVLINK_PARAM_BOOL && strcmp(value, "true") && strcmp(value, "false"))
 		return -EINVAL;
@@ -273,10 +275,18 @@ int dpn_devlink_param_set(const char *bus, const char *dev, const char *name, in
 	nla_put_u8(r.msg, DEVLINK_ATTR_PARAM_TYPE, type);
 	nla_put_u8(r.msg, DEVLINK_ATTR_PARAM_VALUE_CMODE, cmode);
 	switch (type) {
-	case DPN_DEVLINK_PARAM_U8: nla_put_u8(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, n); break;
-	case DPN_DEVLINK_PARAM_U16: nla_put_u16(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, n); break;
-	case DPN_DEVLINK_PARAM_U32: nla_put_u32(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, n); break;
-	case DPN_DEVLINK_PARAM_STRING: nla_put_string(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, value); break;
+	case DPN_DEVLINK_PARAM_U8:
+		nla_put_u8(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, n);
+		break;
+	case DPN_DEVLINK_PARAM_U16:
+		nla_put_u16(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, n);
+		break;
+	case DPN_DEVLINK_PARAM_U32:
+		nla_put_u32(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, n);
+		break;
+	case DPN_DEVLINK_PARAM_STRING:
+		nla_put_string(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA, value);
+		break;
 	case DPN_DEVLINK_PARAM_BOOL:
 		if (!strcmp(value, "true"))
 			nla_put_flag(r.msg, DEVLINK_ATTR_PARAM_VALUE_DATA);

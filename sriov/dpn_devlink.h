@@ -10,7 +10,7 @@ enum dpn_eswitch_mode { DPN_ESWITCH_LEGACY = 0, DPN_ESWITCH_SWITCHDEV = 1 };
 
 struct dpn_devlink_port {
 	unsigned index;
-	int flavour; /* DEVLINK_PORT_FLAVOUR_* */
+	int flavour;                  /* DEVLINK_PORT_FLAVOUR_* */
 	int controller, pfnum, vfnum; /* -1 when absent */
 	char netdev[16];
 };
@@ -34,9 +34,9 @@ enum {
 /* "runtime", "driverinit", "permanent" -> DEVLINK_PARAM_CMODE_*, or -1. */
 int dpn_devlink_cmode_parse(const char *s);
 /* The value (as text: numbers, "true"/"false", strings) in one cmode. */
-int dpn_devlink_param_get(const char *bus, const char *dev, const char *name, int cmode,
-	int *type, char *value, size_t len);
-int dpn_devlink_param_set(const char *bus, const char *dev, const char *name, int cmode, int type,
-	const char *value);
+int dpn_devlink_param_get(const char *bus, const char *dev, const char *name, int cmode, int *type,
+        char *value, size_t len);
+int dpn_devlink_param_set(
+        const char *bus, const char *dev, const char *name, int cmode, int type, const char *value);
 
 #endif

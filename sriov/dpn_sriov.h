@@ -26,13 +26,13 @@ struct dpn_vf {
 	char vendor_id[8], device_id[8];
 	char driver[32];
 	char netdev[16];
-	int numa;	 /* -1: none */
+	int numa;        /* -1: none */
 	int iommu_group; /* -1: none */
 	char rdma[32];
 	char representor[96]; /* netdev name, or DPDK devargs for DPDK-representor vendors */
 	char rep_kind[8];     /* "netdev", "dpdk" or "" when not found */
 	char rep_devargs[96]; /* DPDK representor devargs, for vendors that have them */
-	bool smartnic;	      /* Yusur: on the smart-NIC path (hw/plat_name) */
+	bool smartnic;        /* Yusur: on the smart-NIC path (hw/plat_name) */
 	bool have_attrs;      /* the PF's netdev reported VF attributes */
 	char mac[18];
 	int vlan, qos, spoofchk, trust, link_state;
@@ -50,7 +50,7 @@ struct dpn_pf {
 	int numvfs, totalvfs;
 	char switch_id[64]; /* phys_switch_id of the PF's netdev */
 	char eswitch[12];   /* "legacy", "switchdev", "" when devlink does not say */
-	int pfnum;	    /* from phys_port_name "pN", else the PCI function */
+	int pfnum;          /* from phys_port_name "pN", else the PCI function */
 	char uplink_rep[16];
 	char rdma[32];
 	int n_vfs;
@@ -75,10 +75,10 @@ int dpn_sriov_parse_port_name(const char *name, int *controller, int *pf, int *v
 /* Provisioning of the config's sriov section (see provision.c). */
 #include "dpn_conf.h"
 struct dpn_sriov_report {
-	int changes;	/* 0 when everything already was as configured */
+	int changes;    /* 0 when everything already was as configured */
 	char log[8192]; /* one line per change made */
 };
 int dpn_sriov_apply(const struct dpn_sriov_conf *c, const struct dpn_nic_table *t,
-	struct dpn_sriov_report *r, char **err);
+        struct dpn_sriov_report *r, char **err);
 
 #endif

@@ -7,10 +7,10 @@
 struct dpn_vf_attrs {
 	int index;
 	char mac[18];
-	int vlan;	/* 0: none */
+	int vlan; /* 0: none */
 	int qos;
-	int spoofchk;	/* 0/1, -1 unknown */
-	int trust;	/* 0/1, -1 unknown */
+	int spoofchk;   /* 0/1, -1 unknown */
+	int trust;      /* 0/1, -1 unknown */
 	int link_state; /* 0 auto, 1 enable, 2 disable, -1 unknown */
 };
 

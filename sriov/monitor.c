@@ -50,7 +50,7 @@ void dpn_sriov_mon_rescan(struct dpn_sriov_mon *m)
 	json_decref(m->inv);
 	m->inv = j;
 	LOG_INFO("inventory changed (generation %lld, %zu PF(s))", (long long)m->generation,
-		json_array_size(json_object_get(j, "pfs")));
+	        json_array_size(json_object_get(j, "pfs")));
 	for (int i = 0; i < m->n_subs; i++)
 		m->subs[i].cb(m->subs[i].arg, m->inv);
 }
@@ -78,7 +78,8 @@ static void uevent_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 
 	while ((d = udev_monitor_receive_device(m->mon))) {
-		LOG_DEBUG("uevent %s %s", udev_device_get_action(d) ?: "?", udev_device_get_syspath(d));
+		LOG_DEBUG("uevent %s %s", udev_device_get_action(d) ?: "?",
+		        udev_device_get_syspath(d));
 		udev_device_unref(d);
 	}
 	if (!evtimer_pending(m->debounce, NULL)) {
@@ -101,11 +102,12 @@ struct dpn_sriov_mon *dpn_sriov_mon_new(struct event_base *base, const struct dp
 	m->mon = m->udev ? udev_monitor_new_from_netlink(m->udev, src) : NULL;
 	if (m->mon) {
 		for (size_t i = 0; i < sizeof(subsystems) / sizeof(subsystems[0]); i++)
-			udev_monitor_filter_add_match_subsystem_devtype(m->mon, subsystems[i], NULL);
+			udev_monitor_filter_add_match_subsystem_devtype(
+			        m->mon, subsystems[i], NULL);
 		udev_monitor_set_receive_buffer_size(m->mon, 4 << 20);
 		if (udev_monitor_enable_receiving(m->mon) == 0) {
 			m->ev = event_new(base, udev_monitor_get_fd(m->mon), EV_READ | EV_PERSIST,
-				uevent_cb, m);
+			        uevent_cb, m);
 			event_add(m->ev, NULL);
 		}
 	}

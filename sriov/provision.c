@@ -28,7 +28,7 @@
 
 struct pf_ctx {
 	const struct dpn_sriov_pf_conf *c;
-	char name[32];	  /* as configured, for messages */
+	char name[32]; /* as configured, for messages */
 	char sysdir[PATH_MAX];
 	char bus[16], dev[32];
 	char netdev[IFNAMSIZ];
@@ -51,7 +51,7 @@ static void done(struct pf_ctx *p, const char *fmt, ...)
 }
 
 static int fail(struct pf_ctx *p, char **err, int ret, const char *step, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+        __attribute__((format(printf, 5, 6)));
 static int fail(struct pf_ctx *p, char **err, int ret, const char *step, const char *fmt, ...)
 {
 	char what[512];
@@ -90,7 +90,7 @@ static int resolve(struct pf_ctx *p, char **err)
 		snprintf(path, sizeof(path), "/sys/class/net/%s/device", p->c->pf);
 	if (!realpath(path, real))
 		return fail(p, err, -ENODEV, "find", "no such %s",
-			dpn_pci_addr_valid(p->c->pf) ? "PCI device" : "netdev with a device");
+		        dpn_pci_addr_valid(p->c->pf) ? "PCI device" : "netdev with a device");
 	snprintf(p->sysdir, sizeof(p->sysdir), "%s", real);
 	snprintf(p->dev, sizeof(p->dev), "%s", basename(real));
 	snprintf(path, sizeof(path), "%s/subsystem", p->sysdir);
@@ -109,7 +109,8 @@ static int resolve(struct pf_ctx *p, char **err)
 		snprintf(f, sizeof(f), "%s/%s/phys_port_name", path, e->d_name);
 		dpn_read_file(f, ppn, sizeof(ppn));
 		ppn[strcspn(ppn, "\n")] = '\0';
-		if (dpn_sriov_parse_port_name(ppn, &c, &pf, &vf) != 1 && strlen(e->d_name) < IFNAMSIZ) {
+		if (dpn_sriov_parse_port_name(ppn, &c, &pf, &vf) != 1 &&
+		        strlen(e->d_name) < IFNAMSIZ) {
 			memcpy(p->netdev, e->d_name, strlen(e->d_name) + 1);
 			break;
 		}
@@ -145,7 +146,8 @@ static int set_numvfs(struct pf_ctx *p, char **err)
 	int ret;
 
 	if ((ret = numvfs_now(p, &cur)) < 0)
-		return fail(p, err, ret, "sriov_numvfs", "the device has no SR-IOV (%s)", strerror(-ret));
+		return fail(p, err, ret, "sriov_numvfs", "the device has no SR-IOV (%s)",
+		        strerror(-ret));
 	if (cur == p->c->num_vfs)
 		return 0;
 	if (cur != 0) { /* the kernel changes the count only through 0 */
@@ -161,13 +163,13 @@ static int set_numvfs(struct pf_ctx *p, char **err)
 		if (back)
 			done(p, "sriov_numvfs restored to %ld", cur);
 		return fail(p, err, ret, "sriov_numvfs", "the kernel refused %d VFs: %s%s",
-			p->c->num_vfs, strerror(-ret), back ? " (previous count restored)" : "");
+		        p->c->num_vfs, strerror(-ret), back ? " (previous count restored)" : "");
 	}
 	uint64_t deadline = dpn_now_ms() + VF_WAIT_MS;
 	while (!vfs_present(p, p->c->num_vfs)) {
 		if (dpn_now_ms() > deadline)
 			return fail(p, err, -ETIMEDOUT, "sriov_numvfs",
-				"%d VFs did not appear within %d ms", p->c->num_vfs, VF_WAIT_MS);
+			        "%d VFs did not appear within %d ms", p->c->num_vfs, VF_WAIT_MS);
 		usleep(50000);
 	}
 	done(p, "sriov_numvfs 0 -> %d", p->c->num_vfs);
@@ -180,15 +182,17 @@ static int eswitch(struct pf_ctx *p, enum dpn_eswitch_mode want, char **err)
 	int ret = dpn_devlink_eswitch_get(p->bus, p->dev, &cur);
 
 	if (ret < 0)
-		return fail(p, err, ret, "eswitch", "devlink %s/%s: %s", p->bus, p->dev, strerror(-ret));
+		return fail(p, err, ret, "eswitch", "devlink %s/%s: %s", p->bus, p->dev,
+		        strerror(-ret));
 	if (cur == want)
 		return 0;
 	ret = dpn_devlink_eswitch_set(p->bus, p->dev, want);
 	if (ret < 0) {
-		const char *needs = json_string_value(json_object_get(json_object_get(p->vendor,
-			"knobs"), "switchdev_needs"));
-		return fail(p, err, ret, "eswitch", "refused %s: %s%s%s", dpn_eswitch_mode_name(want),
-			strerror(-ret), needs ? "; this NIC needs " : "", needs ? needs : "");
+		const char *needs = json_string_value(
+		        json_object_get(json_object_get(p->vendor, "knobs"), "switchdev_needs"));
+		return fail(p, err, ret, "eswitch", "refused %s: %s%s%s",
+		        dpn_eswitch_mode_name(want), strerror(-ret),
+		        needs ? "; this NIC needs " : "", needs ? needs : "");
 	}
 	done(p, "eswitch %s -> %s", dpn_eswitch_mode_name(cur), dpn_eswitch_mode_name(want));
 	return 0;
@@ -234,10 +238,12 @@ static int bind_vfs(struct pf_ctx *p, char **err)
 			return fail(p, err, -EIO, "vf driver", "unbinding VF %d from %s", i, cur);
 		wr(rvf, "driver_override", p->c->vfio ? "vfio-pci" : "\n");
 		if (dpn_write_file("/sys/bus/pci/drivers_probe", basename(rvf)) < 0 && p->c->vfio)
-			return fail(p, err, -EIO, "vf driver", "VF %d (%s): vfio-pci did not bind it "
-				"(is the vfio-pci module loaded?)", i, basename(rvf));
+			return fail(p, err, -EIO, "vf driver",
+			        "VF %d (%s): vfio-pci did not bind it "
+			        "(is the vfio-pci module loaded?)",
+			        i, basename(rvf));
 		done(p, "VF %d %s: driver %s -> %s", i, basename(rvf), *cur ? cur : "none",
-			p->c->vfio ? "vfio-pci" : "kernel");
+		        p->c->vfio ? "vfio-pci" : "kernel");
 	}
 	return 0;
 }
@@ -329,13 +335,13 @@ static int params(struct pf_ctx *p, char **err)
 		ret = dpn_devlink_param_get(p->bus, p->dev, name, cmode, &type, cur, sizeof(cur));
 		if (ret < 0)
 			return fail(p, err, ret, "devlink param", "%s (%s): %s", name,
-				p->c->params[i].cmode, strerror(-ret));
+			        p->c->params[i].cmode, strerror(-ret));
 		if (!strcmp(cur, want))
 			continue;
 		ret = dpn_devlink_param_set(p->bus, p->dev, name, cmode, type, want);
 		if (ret < 0)
 			return fail(p, err, ret, "devlink param", "%s = %s (%s): %s", name, want,
-				p->c->params[i].cmode, strerror(-ret));
+			        p->c->params[i].cmode, strerror(-ret));
 		done(p, "devlink param %s %s -> %s (%s)", name, cur, want, p->c->params[i].cmode);
 	}
 	return 0;
@@ -351,7 +357,7 @@ static int steering(struct pf_ctx *p, char **err)
 	if (!p->c->flow_steering[0])
 		return 0;
 	ret = dpn_devlink_param_get(p->bus, p->dev, "flow_steering_mode",
-		dpn_devlink_cmode_parse("runtime"), &type, cur, sizeof(cur));
+	        dpn_devlink_cmode_parse("runtime"), &type, cur, sizeof(cur));
 	if (ret < 0)
 		return fail(p, err, ret, "flow_steering_mode", "%s", strerror(-ret));
 	if (!strcmp(cur, p->c->flow_steering))
@@ -361,14 +367,14 @@ static int steering(struct pf_ctx *p, char **err)
 	if (numvfs_now(p, &n) == 0 && n > 0) {
 		if ((ret = wr(p->sysdir, "sriov_numvfs", "0")) < 0)
 			return fail(p, err, ret, "flow_steering_mode", "removing the VFs first: %s",
-				strerror(-ret));
+			        strerror(-ret));
 		done(p, "sriov_numvfs %ld -> 0 (to change the flow steering mode)", n);
 	}
 	ret = dpn_devlink_param_set(p->bus, p->dev, "flow_steering_mode",
-		dpn_devlink_cmode_parse("runtime"), type, p->c->flow_steering);
+	        dpn_devlink_cmode_parse("runtime"), type, p->c->flow_steering);
 	if (ret < 0)
 		return fail(p, err, ret, "flow_steering_mode", "%s: %s", p->c->flow_steering,
-			strerror(-ret));
+		        strerror(-ret));
 	done(p, "flow_steering_mode %s -> %s", cur, p->c->flow_steering);
 	return 0;
 }
@@ -376,9 +382,9 @@ static int steering(struct pf_ctx *p, char **err)
 static bool differs(const struct dpn_vf_conf *w, const struct dpn_vf_attrs *h)
 {
 	return (w->mac[0] && strcasecmp(w->mac, h->mac)) || (w->vlan >= 0 && w->vlan != h->vlan) ||
-		(w->vlan >= 0 && w->qos != h->qos) || (w->trust >= 0 && w->trust != h->trust) ||
-		(w->spoofchk >= 0 && w->spoofchk != h->spoofchk) ||
-		(w->link_state >= 0 && w->link_state != h->link_state);
+	       (w->vlan >= 0 && w->qos != h->qos) || (w->trust >= 0 && w->trust != h->trust) ||
+	       (w->spoofchk >= 0 && w->spoofchk != h->spoofchk) ||
+	       (w->link_state >= 0 && w->link_state != h->link_state);
 }
 
 static int vf_attrs(struct pf_ctx *p, char **err)
@@ -389,35 +395,44 @@ static int vf_attrs(struct pf_ctx *p, char **err)
 	if (!p->c->n_vfs)
 		return 0;
 	if (!p->netdev[0])
-		return fail(p, err, -ENODEV, "vf attributes", "the PF has no netdev to set them on");
+		return fail(
+		        p, err, -ENODEV, "vf attributes", "the PF has no netdev to set them on");
 	n = dpn_vfnl_get(p->netdev, &have);
 	if (n < 0)
 		return fail(p, err, n, "vf attributes", "reading %s: %s", p->netdev, strerror(-n));
 	for (int i = 0; i < p->c->n_vfs && ret == 0; i++) {
 		const struct dpn_vf_conf *w = &p->c->vfs[i];
-		struct dpn_vf_attrs cur = {.index = w->index, .spoofchk = -1, .trust = -1,
-			.link_state = -1}, set;
+		struct dpn_vf_attrs cur = {.index = w->index,
+		                            .spoofchk = -1,
+		                            .trust = -1,
+		                            .link_state = -1},
+		                    set;
 		for (int k = 0; k < n; k++)
 			if (have[k].index == w->index)
 				cur = have[k];
 		if (!differs(w, &cur))
 			continue;
-		set = (struct dpn_vf_attrs){.index = w->index, .vlan = w->vlan, .qos = w->qos,
-			.spoofchk = w->spoofchk, .trust = w->trust, .link_state = w->link_state};
+		set = (struct dpn_vf_attrs){.index = w->index,
+		        .vlan = w->vlan,
+		        .qos = w->qos,
+		        .spoofchk = w->spoofchk,
+		        .trust = w->trust,
+		        .link_state = w->link_state};
 		snprintf(set.mac, sizeof(set.mac), "%s", w->mac);
 		ret = dpn_vfnl_set(p->netdev, &set);
 		if (ret < 0)
-			ret = fail(p, err, ret, "vf attributes", "VF %d: %s", w->index, strerror(-ret));
+			ret = fail(p, err, ret, "vf attributes", "VF %d: %s", w->index,
+			        strerror(-ret));
 		else
-			done(p, "VF %d attributes set (mac %s vlan %d trust %d spoofchk %d)", w->index,
-				w->mac[0] ? w->mac : "-", w->vlan, w->trust, w->spoofchk);
+			done(p, "VF %d attributes set (mac %s vlan %d trust %d spoofchk %d)",
+			        w->index, w->mac[0] ? w->mac : "-", w->vlan, w->trust, w->spoofchk);
 	}
 	free(have);
 	return ret;
 }
 
 static int apply_pf(const struct dpn_sriov_pf_conf *c, const struct dpn_nic_table *t,
-	struct dpn_sriov_report *r, char **err)
+        struct dpn_sriov_report *r, char **err)
 {
 	struct pf_ctx p = {.c = c, .r = r};
 	char vendor[16] = "";
@@ -435,10 +450,10 @@ static int apply_pf(const struct dpn_sriov_pf_conf *c, const struct dpn_nic_tabl
 	char dbg[96];
 	snprintf(dbg, sizeof(dbg), "/sys/kernel/debug/netdevsim/%s", p.dev);
 	if ((rd_int(p.sysdir, "sriov_totalvfs", &total) == 0 ||
-		    (!strcmp(p.bus, "netdevsim") && rd_int(dbg, "max_vfs", &total) == 0)) &&
-		c->num_vfs > total)
+	            (!strcmp(p.bus, "netdevsim") && rd_int(dbg, "max_vfs", &total) == 0)) &&
+	        c->num_vfs > total)
 		return fail(&p, err, -ERANGE, "validate", "%d VFs requested, sriov_totalvfs is %ld",
-			c->num_vfs, total);
+		        c->num_vfs, total);
 	if ((ret = numvfs_now(&p, &cur)) < 0)
 		return fail(&p, err, ret, "validate", "no SR-IOV on this device (no sriov_numvfs)");
 	if ((ret = tc_offload(&p, err)) < 0 || (ret = steering(&p, err)) < 0)
@@ -449,19 +464,19 @@ static int apply_pf(const struct dpn_sriov_pf_conf *c, const struct dpn_nic_tabl
 	if (cur != c->num_vfs) {
 		enum dpn_eswitch_mode m;
 		if (dpn_devlink_eswitch_get(p.bus, p.dev, &m) == 0 && m == DPN_ESWITCH_SWITCHDEV &&
-			(ret = eswitch(&p, DPN_ESWITCH_LEGACY, err)) < 0)
+		        (ret = eswitch(&p, DPN_ESWITCH_LEGACY, err)) < 0)
 			return ret;
 	}
 	if ((ret = set_numvfs(&p, err)) < 0)
 		return ret;
 	enum dpn_eswitch_mode want = c->switchdev ? DPN_ESWITCH_SWITCHDEV : DPN_ESWITCH_LEGACY, now;
 	if (c->num_vfs && dpn_devlink_eswitch_get(p.bus, p.dev, &now) == 0 && now != want &&
-		(ret = unbind_vfs(&p, err)) < 0)
+	        (ret = unbind_vfs(&p, err)) < 0)
 		return ret;
 	if (c->num_vfs && (ret = eswitch(&p, want, err)) < 0)
 		return ret;
 	if ((ret = params(&p, err)) < 0 || (ret = bind_vfs(&p, err)) < 0 ||
-		(ret = vf_attrs(&p, err)) < 0)
+	        (ret = vf_attrs(&p, err)) < 0)
 		return ret;
 	if (p.netdev[0] && (ret = dpn_vfnl_link_up(p.netdev)) < 0)
 		return fail(&p, err, ret, "link up", "%s: %s", p.netdev, strerror(-ret));
@@ -469,7 +484,7 @@ static int apply_pf(const struct dpn_sriov_pf_conf *c, const struct dpn_nic_tabl
 }
 
 int dpn_sriov_apply(const struct dpn_sriov_conf *c, const struct dpn_nic_table *t,
-	struct dpn_sriov_report *r, char **err)
+        struct dpn_sriov_report *r, char **err)
 {
 	*err = NULL;
 	memset(r, 0, sizeof(*r));
@@ -479,8 +494,9 @@ int dpn_sriov_apply(const struct dpn_sriov_conf *c, const struct dpn_nic_table *
 			/* what was done is in r->log; say what was not */
 			char *e = *err;
 			if (asprintf(err, "%s (not applied: the rest of %s%s%s)", e ? e : "?",
-				    c->pfs[i].pf, i + 1 < c->n_pfs ? " and PFs after it" : "",
-				    r->changes ? "; done before: see the log" : "; nothing was changed") < 0)
+			            c->pfs[i].pf, i + 1 < c->n_pfs ? " and PFs after it" : "",
+			            r->changes ? "; done before: see the log"
+			                       : "; nothing was changed") < 0)
 				*err = e;
 			else
 				free(e);

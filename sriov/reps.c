@@ -27,7 +27,8 @@ static int collect(struct udev *u, struct netinfo **out)
 	udev_enumerate_scan_devices(e);
 	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
 	{
-		struct udev_device *d = udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
+		struct udev_device *d =
+		        udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
 		struct netinfo *ni;
 		if (!d)
 			continue;
@@ -41,11 +42,13 @@ static int collect(struct udev *u, struct netinfo **out)
 		memset(ni, 0, sizeof(*ni));
 		const char *sid = udev_device_get_sysattr_value(d, "phys_switch_id");
 		const char *ppn = udev_device_get_sysattr_value(d, "phys_port_name");
-		struct udev_device *pci = udev_device_get_parent_with_subsystem_devtype(d, "pci", NULL);
+		struct udev_device *pci =
+		        udev_device_get_parent_with_subsystem_devtype(d, "pci", NULL);
 		snprintf(ni->name, sizeof(ni->name), "%s", udev_device_get_sysname(d));
 		snprintf(ni->switch_id, sizeof(ni->switch_id), "%s", sid ? sid : "");
 		snprintf(ni->ppn, sizeof(ni->ppn), "%s", ppn ? ppn : "");
-		snprintf(ni->parent, sizeof(ni->parent), "%s", pci ? udev_device_get_sysname(pci) : "");
+		snprintf(ni->parent, sizeof(ni->parent), "%s",
+		        pci ? udev_device_get_sysname(pci) : "");
 		udev_device_unref(d);
 	}
 	udev_enumerate_unref(e);
@@ -71,8 +74,8 @@ static int pf0_numvfs(const struct dpn_inventory *inv, const struct dpn_pf *pf)
 	return 0;
 }
 
-static void devargs(const char *tmpl, const struct dpn_pf *pf, int idx, int flat, char *out,
-	size_t len)
+static void devargs(
+        const char *tmpl, const struct dpn_pf *pf, int idx, int flat, char *out, size_t len)
 {
 	size_t o = 0;
 	for (const char *t = tmpl; *t && o + 1 < len; t++) {
@@ -82,11 +85,21 @@ static void devargs(const char *tmpl, const struct dpn_pf *pf, int idx, int flat
 		}
 		int n = 0;
 		switch (*++t) {
-		case 'B': n = snprintf(out + o, len - o, "%s", pf->bdf); break;
-		case 'V': n = snprintf(out + o, len - o, "%d", idx); break;
-		case 'I': n = snprintf(out + o, len - o, "%d", flat); break;
-		case 'P': n = snprintf(out + o, len - o, "%d", pf->pfnum); break;
-		default: out[o++] = *t; break;
+		case 'B':
+			n = snprintf(out + o, len - o, "%s", pf->bdf);
+			break;
+		case 'V':
+			n = snprintf(out + o, len - o, "%d", idx);
+			break;
+		case 'I':
+			n = snprintf(out + o, len - o, "%d", flat);
+			break;
+		case 'P':
+			n = snprintf(out + o, len - o, "%d", pf->pfnum);
+			break;
+		default:
+			out[o++] = *t;
+			break;
 		}
 		o += n > 0 ? (size_t)n : 0;
 	}
@@ -102,7 +115,7 @@ static void map_netdevs(struct dpn_pf *pf, json_t *rep, const struct netinfo *ne
 	for (int i = 0; i < n; i++) {
 		const struct netinfo *ni = &nets[i];
 		bool mine = pf->switch_id[0] ? !strcmp(ni->switch_id, pf->switch_id)
-					     : !strcmp(ni->parent, pf->bdf);
+		                             : !strcmp(ni->parent, pf->bdf);
 		if (!mine) /* the PF's own netdev is the uplink representor (pN) */
 			continue;
 		int ctl, p, v, kind;
@@ -166,14 +179,15 @@ void dpn_sriov_map_reps(struct udev *u, const struct dpn_nic_table *t, struct dp
 		const char *tmpl = json_string_value(json_object_get(rep, "devargs"));
 		const char *idx = json_string_value(json_object_get(rep, "index"));
 		bool second = idx && !strcmp(idx, "vf_plus_pf0_numvfs_on_second_pf") &&
-			pf->bdf[strlen(pf->bdf) - 1] != '0';
+		              pf->bdf[strlen(pf->bdf) - 1] != '0';
 		int offset = second ? pf0_numvfs(inv, pf) : 0;
 		for (int k = 0; tmpl && k < pf->n_vfs; k++) {
 			struct dpn_vf *vf = &pf->vfs[k];
 			devargs(tmpl, pf, vf->index, vf->index + offset, vf->rep_devargs,
-				sizeof(vf->rep_devargs));
+			        sizeof(vf->rep_devargs));
 			if (!vf->representor[0]) {
-				snprintf(vf->representor, sizeof(vf->representor), "%s", vf->rep_devargs);
+				snprintf(vf->representor, sizeof(vf->representor), "%s",
+				        vf->rep_devargs);
 				strcpy(vf->rep_kind, "dpdk");
 			}
 		}

@@ -61,12 +61,12 @@ static int iommu_group(struct udev_device *d)
 {
 	char g[32];
 	return link_base(udev_device_get_syspath(d), "iommu_group", g, sizeof(g)) == 0 ? atoi(g)
-											  : -1;
+	                                                                               : -1;
 }
 
 /* Child devices of a PCI device in one subsystem (net, infiniband). */
 static int children(struct udev *u, struct udev_device *parent, const char *subsystem,
-	void (*fn)(struct udev_device *child, void *arg), void *arg)
+        void (*fn)(struct udev_device *child, void *arg), void *arg)
 {
 	struct udev_enumerate *e = udev_enumerate_new(u);
 	struct udev_list_entry *l;
@@ -77,7 +77,8 @@ static int children(struct udev *u, struct udev_device *parent, const char *subs
 	udev_enumerate_scan_devices(e);
 	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
 	{
-		struct udev_device *c = udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
+		struct udev_device *c =
+		        udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
 		if (!c)
 			continue;
 		if (fn)
@@ -109,7 +110,7 @@ static void pick_first(struct udev_device *c, void *arg)
 }
 
 static void child_name(struct udev *u, struct udev_device *d, const char *subsystem, bool pf,
-	char *out, size_t len)
+        char *out, size_t len)
 {
 	struct pick p = {.out = out, .len = len, .skip_reps = pf};
 	out[0] = '\0';
@@ -117,7 +118,7 @@ static void child_name(struct udev *u, struct udev_device *d, const char *subsys
 }
 
 static void fill_common(struct udev *u, struct udev_device *d, char *vendor, char *device,
-	char *driver, size_t dlen, int *numa, int *group)
+        char *driver, size_t dlen, int *numa, int *group)
 {
 	const char *drv = udev_device_get_driver(d);
 	hexid(udev_device_get_sysattr_value(d, "vendor"), vendor);
@@ -129,7 +130,7 @@ static void fill_common(struct udev *u, struct udev_device *d, char *vendor, cha
 }
 
 static int add_pf(struct udev *u, const struct dpn_nic_table *t, struct udev_device *d,
-	struct dpn_inventory *inv)
+        struct dpn_inventory *inv)
 {
 	struct dpn_pf *pfs = realloc(inv->pfs, sizeof(*pfs) * (inv->n_pfs + 1)), *p;
 
@@ -141,12 +142,14 @@ static int add_pf(struct udev *u, const struct dpn_nic_table *t, struct udev_dev
 	snprintf(p->bus, sizeof(p->bus), "%s", udev_device_get_subsystem(d));
 	snprintf(p->bdf, sizeof(p->bdf), "%s", udev_device_get_sysname(d));
 	fill_common(u, d, p->vendor_id, p->device_id, p->driver, sizeof(p->driver), &p->numa,
-		&p->iommu_group);
+	        &p->iommu_group);
 	p->numvfs = attr_int(d, "sriov_numvfs", 0);
 	p->totalvfs = attr_int(d, "sriov_totalvfs", 0);
 	json_t *v = dpn_nic_vendor(t, p->vendor_id), *m = dpn_nic_model(v, p->device_id, false);
-	snprintf(p->vendor, sizeof(p->vendor), "%s", v ? json_string_value(json_object_get(v, "name")) : "");
-	snprintf(p->model, sizeof(p->model), "%s", m ? json_string_value(json_object_get(m, "model")) : "");
+	snprintf(p->vendor, sizeof(p->vendor), "%s",
+	        v ? json_string_value(json_object_get(v, "name")) : "");
+	snprintf(p->model, sizeof(p->model), "%s",
+	        m ? json_string_value(json_object_get(m, "model")) : "");
 	child_name(u, d, "net", true, p->netdev, sizeof(p->netdev));
 	child_name(u, d, "infiniband", false, p->rdma, sizeof(p->rdma));
 	p->pfnum = strcmp(p->bus, "pci") ? 0 : p->bdf[strlen(p->bdf) - 1] - '0';
@@ -195,7 +198,7 @@ static int vf_index(struct udev *u, const struct dpn_pf *pf, const char *vf_bdf)
 	for (int i = 0; d && i < pf->totalvfs && i < 4096; i++) {
 		snprintf(name, sizeof(name), "virtfn%d", i);
 		if (link_base(udev_device_get_syspath(d), name, bdf, sizeof(bdf)) == 0 &&
-			!strcmp(bdf, vf_bdf)) {
+		        !strcmp(bdf, vf_bdf)) {
 			idx = i;
 			break;
 		}
@@ -212,7 +215,7 @@ static int add_vf(struct udev *u, struct udev_device *d, struct dpn_inventory *i
 	struct dpn_vf *vf;
 
 	if (link_base(udev_device_get_syspath(d), "physfn", pf_bdf, sizeof(pf_bdf)) < 0 ||
-		!(pf = find_pf(inv, pf_bdf)))
+	        !(pf = find_pf(inv, pf_bdf)))
 		return 0;
 	vf = realloc(pf->vfs, sizeof(*vf) * (pf->n_vfs + 1));
 	if (!vf)
@@ -222,7 +225,7 @@ static int add_vf(struct udev *u, struct udev_device *d, struct dpn_inventory *i
 	memset(vf, 0, sizeof(*vf));
 	snprintf(vf->bdf, sizeof(vf->bdf), "%s", udev_device_get_sysname(d));
 	fill_common(u, d, vf->vendor_id, vf->device_id, vf->driver, sizeof(vf->driver), &vf->numa,
-		&vf->iommu_group);
+	        &vf->iommu_group);
 	vf->index = vf_index(u, pf, vf->bdf);
 	child_name(u, d, "net", false, vf->netdev, sizeof(vf->netdev));
 	child_name(u, d, "infiniband", false, vf->rdma, sizeof(vf->rdma));
@@ -231,7 +234,6 @@ static int add_vf(struct udev *u, struct udev_device *d, struct dpn_inventory *i
 	vf->smartnic = plat && pl >= 9 && !strncmp(plat + pl - 9, "smart-nic", 9);
 	return 0;
 }
-
 
 /* MAC, VLAN, trust... as the PF's netdev reports them (rtnetlink). */
 static void read_vf_attrs(struct dpn_inventory *inv)
@@ -278,7 +280,8 @@ int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, cha
 	udev_enumerate_scan_devices(e);
 	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
 	{
-		struct udev_device *d = udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
+		struct udev_device *d =
+		        udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
 		if (d && udev_device_get_sysattr_value(d, "sriov_numvfs") && ret == 0)
 			ret = add_pf(u, t, d, inv);
 		if (d)
@@ -292,11 +295,12 @@ int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, cha
 		udev_enumerate_scan_devices(e);
 		udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
 		{
-			struct udev_device *d = udev_device_new_from_syspath(u,
-				udev_list_entry_get_name(l));
+			struct udev_device *d =
+			        udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
 			const char *cls = d ? udev_device_get_sysattr_value(d, "class") : NULL;
 			if (cls && !strncmp(cls, "0x02", 4)) {
-				bool is_pf = udev_device_get_sysattr_value(d, "sriov_totalvfs") != NULL;
+				bool is_pf =
+				        udev_device_get_sysattr_value(d, "sriov_totalvfs") != NULL;
 				if (pass == 0 && is_pf)
 					ret = add_pf(u, t, d, inv);
 				else if (pass == 1 && !is_pf)
@@ -355,36 +359,45 @@ json_t *dpn_inventory_json(const struct dpn_inventory *inv)
 		qsort(p->vfs, p->n_vfs, sizeof(*p->vfs), by_index);
 		for (int k = 0; k < p->n_vfs; k++) {
 			const struct dpn_vf *v = &p->vfs[k];
-			json_t *vj = json_pack(
-				"{s:o, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
-				"pci", str_or_null(v->bdf), "pf", p->bdf, "index", v->index, "vendor_id", v->vendor_id,
-				"device_id", v->device_id, "driver", str_or_null(v->driver), "netdev",
-				str_or_null(v->netdev), "representor", str_or_null(v->representor),
-				"representor_kind", str_or_null(v->rep_kind), "representor_devargs",
-				str_or_null(v->rep_devargs), "numa_node",
-				int_or_null(v->numa), "iommu_group", int_or_null(v->iommu_group), "rdma",
-				str_or_null(v->rdma), "smartnic", v->smartnic);
+			json_t *vj = json_pack("{s:o, s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o, "
+			                       "s:o, s:o, s:o, s:b}",
+			        "pci", str_or_null(v->bdf), "pf", p->bdf, "index", v->index,
+			        "vendor_id", v->vendor_id, "device_id", v->device_id, "driver",
+			        str_or_null(v->driver), "netdev", str_or_null(v->netdev),
+			        "representor", str_or_null(v->representor), "representor_kind",
+			        str_or_null(v->rep_kind), "representor_devargs",
+			        str_or_null(v->rep_devargs), "numa_node", int_or_null(v->numa),
+			        "iommu_group", int_or_null(v->iommu_group), "rdma",
+			        str_or_null(v->rdma), "smartnic", v->smartnic);
 			static const char *const ls[] = {"auto", "enable", "disable"};
-			json_object_set_new(vj, "mac", v->have_attrs ? str_or_null(v->mac) : json_null());
-			json_object_set_new(vj, "vlan", v->have_attrs ? json_integer(v->vlan) : json_null());
-			json_object_set_new(vj, "trust", v->have_attrs && v->trust >= 0 ?
-				json_boolean(v->trust) : json_null());
-			json_object_set_new(vj, "spoofchk", v->have_attrs && v->spoofchk >= 0 ?
-				json_boolean(v->spoofchk) : json_null());
-			json_object_set_new(vj, "link_state", v->have_attrs && v->link_state >= 0 &&
-				v->link_state <= 2 ? json_string(ls[v->link_state]) : json_null());
+			json_object_set_new(
+			        vj, "mac", v->have_attrs ? str_or_null(v->mac) : json_null());
+			json_object_set_new(
+			        vj, "vlan", v->have_attrs ? json_integer(v->vlan) : json_null());
+			json_object_set_new(vj, "trust",
+			        v->have_attrs && v->trust >= 0 ? json_boolean(v->trust)
+			                                       : json_null());
+			json_object_set_new(vj, "spoofchk",
+			        v->have_attrs && v->spoofchk >= 0 ? json_boolean(v->spoofchk)
+			                                          : json_null());
+			json_object_set_new(vj, "link_state",
+			        v->have_attrs && v->link_state >= 0 && v->link_state <= 2
+			                ? json_string(ls[v->link_state])
+			                : json_null());
 			json_array_append_new(vfs, vj);
 		}
-		json_array_append_new(pfs, json_pack(
-			"{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:o, s:o, s:i, s:o, s:o, s:o}",
-			"bus", p->bus, "pci", p->bdf, "vendor_id", p->vendor_id, "device_id", p->device_id, "vendor",
-			str_or_null(p->vendor), "model", str_or_null(p->model), "driver",
-			str_or_null(p->driver), "netdev", str_or_null(p->netdev), "numa_node",
-			int_or_null(p->numa), "iommu_group", int_or_null(p->iommu_group), "numvfs",
-			p->numvfs, "totalvfs", p->totalvfs, "eswitch_mode", str_or_null(p->eswitch),
-			"switch_id", str_or_null(p->switch_id),
-			"pfnum", p->pfnum, "uplink_representor", str_or_null(p->uplink_rep), "rdma",
-			str_or_null(p->rdma), "vfs", vfs));
+		json_array_append_new(pfs,
+		        json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i, "
+		                  "s:o, s:o, s:i, s:o, s:o, s:o}",
+		                "bus", p->bus, "pci", p->bdf, "vendor_id", p->vendor_id,
+		                "device_id", p->device_id, "vendor", str_or_null(p->vendor),
+		                "model", str_or_null(p->model), "driver", str_or_null(p->driver),
+		                "netdev", str_or_null(p->netdev), "numa_node", int_or_null(p->numa),
+		                "iommu_group", int_or_null(p->iommu_group), "numvfs", p->numvfs,
+		                "totalvfs", p->totalvfs, "eswitch_mode", str_or_null(p->eswitch),
+		                "switch_id", str_or_null(p->switch_id), "pfnum", p->pfnum,
+		                "uplink_representor", str_or_null(p->uplink_rep), "rdma",
+		                str_or_null(p->rdma), "vfs", vfs));
 	}
 	return json_pack("{s:o}", "pfs", pfs);
 }

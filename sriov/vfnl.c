@@ -6,24 +6,13 @@
 
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
+
+#include "dpn_nlerr.h"
 #include <netlink/route/link.h>
 #include <netlink/route/link/sriov.h>
 
 #include "dpn_vfnl.h"
 
-static int nlerr(int e)
-{
-	switch (-e) {
-	case 0: return 0;
-	case NLE_OBJ_NOTFOUND: case NLE_NODEV: return -ENODEV;
-	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
-	case NLE_PERM: return -EPERM;
-	case NLE_INVAL: return -EINVAL;
-	case NLE_RANGE: return -ERANGE;
-	case NLE_BUSY: return -EBUSY;
-	default: return -EIO;
-	}
-}
 
 static struct nl_sock *connect_route(void)
 {
@@ -107,7 +96,7 @@ int dpn_vfnl_get(const char *pf_netdev, struct dpn_vf_attrs **out)
 	nl_socket_free(sk);
 	if (ret < 0) {
 		free(a.vfs);
-		return nlerr(ret);
+		return dpn_nlerr(ret);
 	}
 	*out = a.vfs;
 	return a.n;
@@ -166,7 +155,7 @@ out:
 	if (orig)
 		rtnl_link_put(orig);
 	nl_socket_free(sk);
-	return nlerr(ret);
+	return dpn_nlerr(ret);
 }
 
 int dpn_vfnl_link_up(const char *netdev)
@@ -187,5 +176,5 @@ int dpn_vfnl_link_up(const char *netdev)
 	if (orig)
 		rtnl_link_put(orig);
 	nl_socket_free(sk);
-	return nlerr(ret);
+	return dpn_nlerr(ret);
 }

@@ -33,23 +33,26 @@ static void print_human(json_t *inv)
 	json_t *pf, *vf;
 	size_t i, j;
 
-	json_array_foreach (json_object_get(inv, "pfs"), i, pf) {
-		printf("PF %s %s %s (%s:%s) driver %s netdev %s numa %lld vfs %lld/%lld uplink %s%s%s\n",
-			s(pf, "pci"), s(pf, "vendor"), s(pf, "model"), s(pf, "vendor_id"),
-			s(pf, "device_id"), s(pf, "driver"), s(pf, "netdev"),
-			json_integer_value(json_object_get(pf, "numa_node")),
-			json_integer_value(json_object_get(pf, "numvfs")),
-			json_integer_value(json_object_get(pf, "totalvfs")), s(pf, "uplink_representor"),
-			json_is_string(json_object_get(pf, "rdma")) ? " rdma " : "",
-			json_is_string(json_object_get(pf, "rdma")) ? s(pf, "rdma") : "");
-		printf("  %-5s %-13s %-12s %-14s %-30s %4s %5s %s\n", "INDEX", "VF", "DRIVER", "NETDEV",
-			"REPRESENTOR", "NUMA", "IOMMU", "RDMA");
-		json_array_foreach (json_object_get(pf, "vfs"), j, vf)
-			printf("  %-5lld %-13s %-12s %-14s %-30s %4lld %5lld %s\n",
-				json_integer_value(json_object_get(vf, "index")), s(vf, "pci"),
-				s(vf, "driver"), s(vf, "netdev"), s(vf, "representor"),
-				json_integer_value(json_object_get(vf, "numa_node")),
-				json_integer_value(json_object_get(vf, "iommu_group")), s(vf, "rdma"));
+	json_array_foreach(json_object_get(inv, "pfs"), i, pf)
+	{
+		printf("PF %s %s %s (%s:%s) driver %s netdev %s numa %lld vfs %lld/%lld uplink "
+		       "%s%s%s\n",
+		        s(pf, "pci"), s(pf, "vendor"), s(pf, "model"), s(pf, "vendor_id"),
+		        s(pf, "device_id"), s(pf, "driver"), s(pf, "netdev"),
+		        json_integer_value(json_object_get(pf, "numa_node")),
+		        json_integer_value(json_object_get(pf, "numvfs")),
+		        json_integer_value(json_object_get(pf, "totalvfs")),
+		        s(pf, "uplink_representor"),
+		        json_is_string(json_object_get(pf, "rdma")) ? " rdma " : "",
+		        json_is_string(json_object_get(pf, "rdma")) ? s(pf, "rdma") : "");
+		printf("  %-5s %-13s %-12s %-14s %-30s %4s %5s %s\n", "INDEX", "VF", "DRIVER",
+		        "NETDEV", "REPRESENTOR", "NUMA", "IOMMU", "RDMA");
+		json_array_foreach(json_object_get(pf, "vfs"), j, vf) printf(
+		        "  %-5lld %-13s %-12s %-14s %-30s %4lld %5lld %s\n",
+		        json_integer_value(json_object_get(vf, "index")), s(vf, "pci"),
+		        s(vf, "driver"), s(vf, "netdev"), s(vf, "representor"),
+		        json_integer_value(json_object_get(vf, "numa_node")),
+		        json_integer_value(json_object_get(vf, "iommu_group")), s(vf, "rdma"));
 	}
 }
 

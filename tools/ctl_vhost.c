@@ -10,24 +10,33 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: dpnodectl vhost add --pod-uid UID --namespace NS --pod NAME --ifname IF\n"
-		"                           --volume VOL [--socket-name S] [--consumption pod|kubevirt]\n"
-		"                           [--mac MAC] [--mtu N] [--queues N] [--provider P]\n"
-		"                           [--iface-id ID] [--ip IPS]\n"
-		"       dpnodectl vhost del (--pod-uid UID --ifname IF | --port PORT)\n"
-		"       dpnodectl vhost list [--pod-uid UID] [--json]\n");
+	        "usage: dpnodectl vhost add --pod-uid UID --namespace NS --pod NAME --ifname IF\n"
+	        "                           --volume VOL [--socket-name S] [--consumption "
+	        "pod|kubevirt]\n"
+	        "                           [--mac MAC] [--mtu N] [--queues N] [--provider P]\n"
+	        "                           [--iface-id ID] [--ip IPS]\n"
+	        "       dpnodectl vhost del (--pod-uid UID --ifname IF | --port PORT)\n"
+	        "       dpnodectl vhost list [--pod-uid UID] [--json]\n");
 }
 
 static const struct {
 	const char *opt, *key;
 	bool integer;
 } fields[] = {
-	{"pod-uid", "pod_uid", false}, {"namespace", "namespace", false}, {"pod", "pod", false},
-	{"ifname", "ifname", false}, {"volume", "volume", false},
-	{"socket-name", "socket_name", false}, {"consumption", "consumption", false},
-	{"mac", "mac", false}, {"mtu", "mtu", true}, {"queues", "queues", true},
-	{"provider", "provider", false}, {"iface-id", "iface_id", false}, {"ip", "ip", false},
-	{"port", "port", false},
+        {"pod-uid", "pod_uid", false},
+        {"namespace", "namespace", false},
+        {"pod", "pod", false},
+        {"ifname", "ifname", false},
+        {"volume", "volume", false},
+        {"socket-name", "socket_name", false},
+        {"consumption", "consumption", false},
+        {"mac", "mac", false},
+        {"mtu", "mtu", true},
+        {"queues", "queues", true},
+        {"provider", "provider", false},
+        {"iface-id", "iface_id", false},
+        {"ip", "ip", false},
+        {"port", "port", false},
 };
 
 /* --flag VALUE pairs into API params; --json is noted apart. */
@@ -47,7 +56,7 @@ static json_t *parse_args(int argc, char **argv, bool *as_json)
 				break;
 		if (f == sizeof(fields) / sizeof(fields[0]) || i + 1 >= argc) {
 			fprintf(stderr, "dpnodectl vhost: %s: unknown option or missing value\n",
-				argv[i]);
+			        argv[i]);
 			json_decref(p);
 			return NULL;
 		}
@@ -57,7 +66,7 @@ static json_t *parse_args(int argc, char **argv, bool *as_json)
 			long n = strtol(val, &end, 10);
 			if (*end || end == val) {
 				fprintf(stderr, "dpnodectl vhost: --%s: \"%s\" is not a number\n",
-					fields[f].opt, val);
+				        fields[f].opt, val);
 				json_decref(p);
 				return NULL;
 			}
@@ -73,13 +82,14 @@ static void print_port(json_t *e)
 {
 	json_t *ovs = json_object_get(e, "ovs");
 	const char *s;
-	printf("%-16s %-38s %-6s %-9s %-17s %-6s %s\n", json_string_value(json_object_get(e, "port")),
-		json_string_value(json_object_get(e, "pod_uid")),
-		json_string_value(json_object_get(e, "ifname")),
-		json_string_value(json_object_get(e, "consumption")),
-		json_string_value(json_object_get(e, "mac")),
-		ovs && (s = json_string_value(json_object_get(ovs, "link_state"))) ? s : "-",
-		json_string_value(json_object_get(e, "socket_path")));
+	printf("%-16s %-38s %-6s %-9s %-17s %-6s %s\n",
+	        json_string_value(json_object_get(e, "port")),
+	        json_string_value(json_object_get(e, "pod_uid")),
+	        json_string_value(json_object_get(e, "ifname")),
+	        json_string_value(json_object_get(e, "consumption")),
+	        json_string_value(json_object_get(e, "mac")),
+	        ovs && (s = json_string_value(json_object_get(ovs, "link_state"))) ? s : "-",
+	        json_string_value(json_object_get(e, "socket_path")));
 }
 
 int ctl_vhost(int argc, char **argv)
@@ -116,10 +126,9 @@ int ctl_vhost(int argc, char **argv)
 	} else {
 		json_t *e;
 		size_t i;
-		printf("%-16s %-38s %-6s %-9s %-17s %-6s %s\n", "PORT", "POD_UID", "IF", "FOR", "MAC",
-			"LINK", "SOCKET");
-		json_array_foreach (json_object_get(r, "ports"), i, e)
-			print_port(e);
+		printf("%-16s %-38s %-6s %-9s %-17s %-6s %s\n", "PORT", "POD_UID", "IF", "FOR",
+		        "MAC", "LINK", "SOCKET");
+		json_array_foreach(json_object_get(r, "ports"), i, e) print_port(e);
 	}
 	json_decref(r);
 	return 0;

@@ -23,7 +23,8 @@ static void usage(FILE *f)
 	        "  config check FILE             validate a node config (exit 2 when invalid)\n"
 	        "  config import-kubeovn DIR     convert Kube-OVN's ovs-dpdk-config (+config.cfg)\n"
 	        "  vhost add|del|list ...        vhost-user ports (dpnodectl vhost for options)\n"
-	        "  vfs [--json]                  SR-IOV PFs and VFs of this node, with representors\n"
+	        "  vfs [--json]                  SR-IOV PFs and VFs of this node, with "
+	        "representors\n"
 	        "  sriov apply FILE              provision the config's sriov section now\n"
 	        "  reconcile                     ask dpnoded to reconcile now\n"
 	        "  call METHOD [PARAMS_JSON]     any API method (e.g. sriov.inventory)\n"
@@ -43,7 +44,7 @@ json_t *ctl_call(const char *method, json_t *params)
 		fprintf(stderr, "dpnodectl: %s: %s\n", method, msg);
 	else if (ret < 0)
 		fprintf(stderr, "dpnodectl: cannot reach dpnoded at %s: %s\n", sock_path,
-			strerror(-ret));
+		        strerror(-ret));
 	free(msg);
 	return ret < 0 ? NULL : res;
 }
@@ -106,7 +107,7 @@ static int cmd_call(const char *method, const char *params)
 
 	if (params && !json_is_object(p)) {
 		fprintf(stderr, "dpnodectl call: params must be a JSON object%s%s\n", p ? "" : ": ",
-			p ? "" : jerr.text);
+		        p ? "" : jerr.text);
 		json_decref(p);
 		return CTL_EXIT_USAGE;
 	}

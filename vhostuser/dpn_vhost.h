@@ -37,7 +37,7 @@ json_t *dpn_vhost_req_json(const struct dpn_vhost_req *r);
 /* <root>/<uid>/<volume> and the socket in it; -ENAMETOOLONG with *err
  * saying by how many bytes the socket path is over. */
 int dpn_vhost_paths(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r, char *dir,
-	size_t dlen, char *sock, size_t slen, char **err);
+        size_t dlen, char *sock, size_t slen, char **err);
 /* A path component from a pod: no '/', no "..", no NUL, printable, bounded. */
 bool dpn_vhost_component_ok(const char *s, size_t max);
 /* OVS port name from pod UID and interface: "vh" + 13 hex digits (15 chars). */
@@ -45,15 +45,15 @@ void dpn_vhost_port_name(const char *pod_uid, const char *ifname, char out[16]);
 /* Locally administered unicast MAC derived from pod UID and interface. */
 void dpn_vhost_default_mac(const char *pod_uid, const char *ifname, char out[18]);
 /* The desired OVS port (see dpn_desired.h) for a request. */
-json_t *dpn_vhost_port_spec(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r,
-	const char *sock_path);
+json_t *dpn_vhost_port_spec(
+        const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r, const char *sock_path);
 
 /* The manager inside dpnoded. */
 struct dpn_vhost;
 struct dpn_ovs;
 struct dpn_api;
-struct dpn_vhost *dpn_vhost_new(const struct dpn_vhost_conf *c, const char *bridge,
-	struct dpn_ovs *ovs);
+struct dpn_vhost *dpn_vhost_new(
+        const struct dpn_vhost_conf *c, const char *bridge, struct dpn_ovs *ovs);
 /* Loads the state file and puts its ports in the desired state. */
 int dpn_vhost_load(struct dpn_vhost *v);
 void dpn_vhost_register_api(struct dpn_vhost *v, struct dpn_api *api);

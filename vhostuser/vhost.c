@@ -55,16 +55,16 @@ static int dir_users(struct dpn_vhost *v, const char *dir)
 	const char *k;
 	json_t *e;
 	int n = 0;
-	json_object_foreach (v->ports, k, e)
-		n += !strcmp(json_string_value(json_object_get(e, "dir")), dir);
+	json_object_foreach(v->ports, k, e) n +=
+	        !strcmp(json_string_value(json_object_get(e, "dir")), dir);
 	return n;
 }
 
-static void put_desired(struct dpn_vhost *v, const char *port, const struct dpn_vhost_req *r,
-	const char *sock)
+static void put_desired(
+        struct dpn_vhost *v, const char *port, const struct dpn_vhost_req *r, const char *sock)
 {
-	dpn_desired_set_port(dpn_ovs_desired(v->ovs), v->bridge, port,
-		dpn_vhost_port_spec(v->conf, r, sock));
+	dpn_desired_set_port(
+	        dpn_ovs_desired(v->ovs), v->bridge, port, dpn_vhost_port_spec(v->conf, r, sock));
 }
 
 /* A field that differs between what exists and what is asked, for errors. */
@@ -73,7 +73,8 @@ static const char *first_diff(json_t *have, json_t *want, char *buf, size_t len)
 	const char *k;
 	json_t *a, *b;
 
-	json_object_foreach (want, k, b) {
+	json_object_foreach(want, k, b)
+	{
 		a = json_object_get(have, k);
 		if (!a || !json_equal(a, b)) {
 			char *sa = a ? json_dumps(a, JSON_ENCODE_ANY) : strdup("(none)");
@@ -84,11 +85,11 @@ static const char *first_diff(json_t *have, json_t *want, char *buf, size_t len)
 			return buf;
 		}
 	}
-	json_object_foreach (have, k, a)
-		if (!json_object_get(want, k)) {
-			snprintf(buf, len, "%s (has it, asked without)", k);
-			return buf;
-		}
+	json_object_foreach(have, k, a) if (!json_object_get(want, k))
+	{
+		snprintf(buf, len, "%s (has it, asked without)", k);
+		return buf;
+	}
 	return NULL;
 }
 
@@ -96,29 +97,31 @@ static json_t *result(struct dpn_vhost *v, const char *port, json_t *e, bool cre
 {
 	json_t *req = json_object_get(e, "req");
 	json_t *j = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:b, s:b}", "port", port,
-		"pod_uid", json_object_get(req, "pod_uid"), "ifname", json_object_get(req, "ifname"),
-		"socket_path", json_object_get(e, "socket"), "socket_dir", json_object_get(e, "dir"),
-		"mac", json_object_get(req, "mac"), "iface_id", json_object_get(req, "iface_id"),
-		"consumption", json_object_get(req, "consumption"), "created", created, "mounted",
-		dpn_vhost_fs_is_mountpoint(json_string_value(json_object_get(e, "dir"))));
+	        "pod_uid", json_object_get(req, "pod_uid"), "ifname",
+	        json_object_get(req, "ifname"), "socket_path", json_object_get(e, "socket"),
+	        "socket_dir", json_object_get(e, "dir"), "mac", json_object_get(req, "mac"),
+	        "iface_id", json_object_get(req, "iface_id"), "consumption",
+	        json_object_get(req, "consumption"), "created", created, "mounted",
+	        dpn_vhost_fs_is_mountpoint(json_string_value(json_object_get(e, "dir"))));
 	json_t *st = dpn_ovs_iface_status(v->ovs, port, port);
 	json_object_set_new(j, "ovs", st ? st : json_null());
 	return j;
 }
 
 static const char *conflicting_port(struct dpn_vhost *v, const char *port, json_t *want,
-	const char *sock, char *why, size_t len)
+        const char *sock, char *why, size_t len)
 {
 	const char *k;
 	json_t *e;
 
-	json_object_foreach (v->ports, k, e) {
+	json_object_foreach(v->ports, k, e)
+	{
 		json_t *req = json_object_get(e, "req");
 		if (!strcmp(k, port))
 			continue;
 		if (json_equal(json_object_get(req, "iface_id"), json_object_get(want, "iface_id")))
-			snprintf(why, len, "iface_id %s", json_string_value(json_object_get(want,
-				"iface_id")));
+			snprintf(why, len, "iface_id %s",
+			        json_string_value(json_object_get(want, "iface_id")));
 		else if (!strcmp(json_string_value(json_object_get(e, "socket")), sock))
 			snprintf(why, len, "socket %s", sock);
 		else
@@ -149,17 +152,17 @@ static json_t *api_add(void *ctx, json_t *params, int *code, char **msg)
 		if (!d) /* identical: nothing to do */
 			return result(v, port, e, false);
 		if (asprintf(&err, "vhost port %s for pod %s interface %s exists with different %s",
-			    port, r.pod_uid, r.ifname, d) < 0)
+		            port, r.pod_uid, r.ifname, d) < 0)
 			err = NULL;
 		return err_out(code, msg, -EEXIST, err);
 	}
 	const char *other = conflicting_port(v, port, want, sock, why, sizeof(why));
 	if (other) {
 		json_t *oreq = json_object_get(json_object_get(v->ports, other), "req");
-		if (asprintf(&err, "%s is already used by vhost port %s (pod %s/%s interface %s)", why,
-			    other, json_string_value(json_object_get(oreq, "namespace")),
-			    json_string_value(json_object_get(oreq, "pod")),
-			    json_string_value(json_object_get(oreq, "ifname"))) < 0)
+		if (asprintf(&err, "%s is already used by vhost port %s (pod %s/%s interface %s)",
+		            why, other, json_string_value(json_object_get(oreq, "namespace")),
+		            json_string_value(json_object_get(oreq, "pod")),
+		            json_string_value(json_object_get(oreq, "ifname"))) < 0)
 			err = NULL;
 		json_decref(want);
 		return err_out(code, msg, -EEXIST, err);
@@ -167,7 +170,7 @@ static json_t *api_add(void *ctx, json_t *params, int *code, char **msg)
 	if ((ret = dpn_vhost_fs_ensure(v->conf, &r, dir, &mounted)) < 0) {
 		json_decref(want);
 		if (asprintf(&err, "%s: cannot prepare the socket directory: %s", dir,
-			    strerror(-ret)) < 0)
+		            strerror(-ret)) < 0)
 			err = NULL;
 		return err_out(code, msg, ret, err);
 	}
@@ -180,7 +183,7 @@ static json_t *api_add(void *ctx, json_t *params, int *code, char **msg)
 		if (dir_users(v, dir) == 0)
 			dpn_vhost_fs_release(v->conf, &r, dir, sock, true);
 		if (asprintf(&err, "%s: cannot write state: %s", v->conf->state_file,
-			    strerror(-ret)) < 0)
+		            strerror(-ret)) < 0)
 			err = NULL;
 		return err_out(code, msg, ret, err);
 	}
@@ -234,7 +237,7 @@ static json_t *api_del(void *ctx, json_t *params, int *code, char **msg)
 		json_decref(next);
 		json_decref(e);
 		if (asprintf(&err, "%s: cannot write state: %s", v->conf->state_file,
-			    strerror(-ret)) < 0)
+		            strerror(-ret)) < 0)
 			err = NULL;
 		return err_out(code, msg, ret, err);
 	}
@@ -244,8 +247,8 @@ static json_t *api_del(void *ctx, json_t *params, int *code, char **msg)
 	dpn_ovs_kick(v->ovs);
 	if (dpn_vhost_req_parse(json_object_get(e, "req"), &r, &err) == 0) {
 		const char *dir = json_string_value(json_object_get(e, "dir"));
-		dpn_vhost_fs_release(v->conf, &r, dir, json_string_value(json_object_get(e, "socket")),
-			dir_users(v, dir) == 0);
+		dpn_vhost_fs_release(v->conf, &r, dir,
+		        json_string_value(json_object_get(e, "socket")), dir_users(v, dir) == 0);
 	}
 	free(err);
 	LOG_INFO("deleted %s", port);
@@ -263,7 +266,8 @@ static json_t *api_list(void *ctx, json_t *params, int *code, char **msg)
 	(void)code;
 	(void)msg;
 
-	json_object_foreach (v->ports, k, e) {
+	json_object_foreach(v->ports, k, e)
+	{
 		json_t *req = json_object_get(e, "req");
 		if (uid && strcmp(uid, json_string_value(json_object_get(req, "pod_uid"))))
 			continue;
@@ -288,25 +292,29 @@ int dpn_vhost_load(struct dpn_vhost *v)
 		return 0;
 	doc = json_load_file(v->conf->state_file, 0, &jerr);
 	if (!doc || !json_is_object(json_object_get(doc, "ports"))) {
-		LOG_ERR("%s: unreadable state (%s); vhost ports not restored",
-			v->conf->state_file, doc ? "no \"ports\"" : jerr.text);
+		LOG_ERR("%s: unreadable state (%s); vhost ports not restored", v->conf->state_file,
+		        doc ? "no \"ports\"" : jerr.text);
 		json_decref(doc);
 		return -EINVAL;
 	}
-	json_object_foreach (json_object_get(doc, "ports"), port, e) {
+	json_object_foreach(json_object_get(doc, "ports"), port, e)
+	{
 		struct dpn_vhost_req r;
 		char dir[DPN_PATH_MAX + 160], sock[DPN_PATH_MAX + 240], *err = NULL;
 		bool mounted;
 		if (dpn_vhost_req_parse(json_object_get(e, "req"), &r, &err) < 0 ||
-			dpn_vhost_paths(v->conf, &r, dir, sizeof(dir), sock, sizeof(sock), &err) < 0) {
-			LOG_ERR("%s: port %s: %s: dropped", v->conf->state_file, port, err ? err : "?");
+		        dpn_vhost_paths(v->conf, &r, dir, sizeof(dir), sock, sizeof(sock), &err) <
+		                0) {
+			LOG_ERR("%s: port %s: %s: dropped", v->conf->state_file, port,
+			        err ? err : "?");
 			free(err);
 			continue;
 		}
 		/* Mounts do not survive a node reboot or a new mount namespace. */
 		dpn_vhost_fs_ensure(v->conf, &r, dir, &mounted);
-		json_object_set_new(v->ports, port, json_pack("{s:o, s:s, s:s}", "req",
-			dpn_vhost_req_json(&r), "dir", dir, "socket", sock));
+		json_object_set_new(v->ports, port,
+		        json_pack("{s:o, s:s, s:s}", "req", dpn_vhost_req_json(&r), "dir", dir,
+		                "socket", sock));
 		put_desired(v, port, &r, sock);
 		n++;
 	}
@@ -315,8 +323,8 @@ int dpn_vhost_load(struct dpn_vhost *v)
 	return n;
 }
 
-struct dpn_vhost *dpn_vhost_new(const struct dpn_vhost_conf *c, const char *bridge,
-	struct dpn_ovs *ovs)
+struct dpn_vhost *dpn_vhost_new(
+        const struct dpn_vhost_conf *c, const char *bridge, struct dpn_ovs *ovs)
 {
 	struct dpn_vhost *v = calloc(1, sizeof(*v));
 	if (!v)

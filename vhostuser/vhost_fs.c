@@ -28,14 +28,14 @@ static int set_owner(const struct dpn_vhost_conf *c, const char *dir)
 {
 	if (chown(dir, c->uid, c->gid) < 0 || chmod(dir, c->mode) < 0) {
 		LOG_ERR("%s: setting owner %ld:%ld mode %04o: %s", dir, c->uid, c->gid, c->mode,
-			strerror(errno));
+		        strerror(errno));
 		return -errno;
 	}
 	return 0;
 }
 
 int dpn_vhost_fs_ensure(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r,
-	const char *dir, bool *mounted)
+        const char *dir, bool *mounted)
 {
 	char poddir[DPN_PATH_MAX + 80], src[DPN_PATH_MAX * 2];
 	struct stat st;
@@ -54,7 +54,7 @@ int dpn_vhost_fs_ensure(const struct dpn_vhost_conf *c, const struct dpn_vhost_r
 		return -ENOTDIR;
 	}
 	snprintf(src, sizeof(src), "%s/pods/%s/volumes/kubernetes.io~empty-dir/%s", c->kubelet_dir,
-		r->pod_uid, r->volume);
+	        r->pod_uid, r->volume);
 	if (dpn_vhost_fs_is_mountpoint(dir)) {
 		*mounted = true;
 	} else if (lstat(src, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -69,7 +69,7 @@ int dpn_vhost_fs_ensure(const struct dpn_vhost_conf *c, const struct dpn_vhost_r
 }
 
 int dpn_vhost_fs_release(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r,
-	const char *dir, const char *sock, bool last_user)
+        const char *dir, const char *sock, bool last_user)
 {
 	char poddir[DPN_PATH_MAX + 80];
 	struct stat st;

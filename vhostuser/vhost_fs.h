@@ -10,12 +10,12 @@
 /* Creates <root>/<uid>/<volume> with the configured owner and mode, and binds
  * the pod's emptyDir onto it when kubelet has made one. *mounted tells. */
 int dpn_vhost_fs_ensure(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r,
-	const char *dir, bool *mounted);
+        const char *dir, bool *mounted);
 /* Undoes ensure for the last port using dir: unmount, remove the directory
  * (KubeVirt: only when empty) and the pod's directory when empty. For a pod,
  * the stale socket goes first. */
 int dpn_vhost_fs_release(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r,
-	const char *dir, const char *sock, bool last_user);
+        const char *dir, const char *sock, bool last_user);
 bool dpn_vhost_fs_is_mountpoint(const char *dir);
 
 #endif

@@ -67,7 +67,7 @@ static bool mac_ok(const char *m)
 	unsigned b[6];
 	char tail;
 	if (strlen(m) != 17 || sscanf(m, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-				       &b[4], &b[5], &tail) != 6)
+	                               &b[4], &b[5], &tail) != 6)
 		return false;
 	for (int i = 0; i < 17; i++)
 		if (i % 3 == 2 ? m[i] != ':' : !isxdigit((unsigned char)m[i]))
@@ -83,7 +83,7 @@ static bool k8s_name_ok(const char *s)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-' ||
-			    s[i] == '.'))
+		            s[i] == '.'))
 			return false;
 	return isalnum((unsigned char)s[0]) && isalnum((unsigned char)s[n - 1]);
 }
@@ -91,8 +91,8 @@ static bool k8s_name_ok(const char *s)
 int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, char **err)
 {
 	static const char *const keys[] = {"pod_uid", "namespace", "pod", "ifname", "provider",
-		"volume", "socket_name", "consumption", "mac", "mtu", "queues", "iface_id", "ip",
-		NULL};
+	        "volume", "socket_name", "consumption", "mac", "mtu", "queues", "iface_id", "ip",
+	        NULL};
 	char cons[16] = "pod";
 	const char *k;
 	json_t *v;
@@ -103,7 +103,8 @@ int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, char **err)
 	r->queues = 1;
 	if (!json_is_object(p))
 		return fail(err, "params: expected an object");
-	json_object_foreach (p, k, v) {
+	json_object_foreach(p, k, v)
+	{
 		size_t i;
 		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
 			;
@@ -111,18 +112,18 @@ int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, char **err)
 			return fail(err, "%s: unknown field", k);
 	}
 	if ((ret = get(p, "pod_uid", r->pod_uid, sizeof(r->pod_uid), true, err)) ||
-		(ret = get(p, "namespace", r->ns, sizeof(r->ns), true, err)) ||
-		(ret = get(p, "pod", r->pod, sizeof(r->pod), true, err)) ||
-		(ret = get(p, "ifname", r->ifname, sizeof(r->ifname), true, err)) ||
-		(ret = get(p, "provider", r->provider, sizeof(r->provider), false, err)) ||
-		(ret = get(p, "volume", r->volume, sizeof(r->volume), true, err)) ||
-		(ret = get(p, "socket_name", r->sock_name, sizeof(r->sock_name), false, err)) ||
-		(ret = get(p, "consumption", cons, sizeof(cons), false, err)) ||
-		(ret = get(p, "mac", r->mac, sizeof(r->mac), false, err)) ||
-		(ret = get(p, "iface_id", r->iface_id, sizeof(r->iface_id), false, err)) ||
-		(ret = get(p, "ip", r->ip, sizeof(r->ip), false, err)) ||
-		(ret = get_int(p, "mtu", 68, 9710, &r->mtu, err)) ||
-		(ret = get_int(p, "queues", 1, 128, &r->queues, err)))
+	        (ret = get(p, "namespace", r->ns, sizeof(r->ns), true, err)) ||
+	        (ret = get(p, "pod", r->pod, sizeof(r->pod), true, err)) ||
+	        (ret = get(p, "ifname", r->ifname, sizeof(r->ifname), true, err)) ||
+	        (ret = get(p, "provider", r->provider, sizeof(r->provider), false, err)) ||
+	        (ret = get(p, "volume", r->volume, sizeof(r->volume), true, err)) ||
+	        (ret = get(p, "socket_name", r->sock_name, sizeof(r->sock_name), false, err)) ||
+	        (ret = get(p, "consumption", cons, sizeof(cons), false, err)) ||
+	        (ret = get(p, "mac", r->mac, sizeof(r->mac), false, err)) ||
+	        (ret = get(p, "iface_id", r->iface_id, sizeof(r->iface_id), false, err)) ||
+	        (ret = get(p, "ip", r->ip, sizeof(r->ip), false, err)) ||
+	        (ret = get_int(p, "mtu", 68, 9710, &r->mtu, err)) ||
+	        (ret = get_int(p, "queues", 1, 128, &r->queues, err)))
 		return ret;
 	if (!strcmp(cons, "pod"))
 		r->consumption = DPN_VHOST_POD;
@@ -133,23 +134,27 @@ int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, char **err)
 	/* Components of a filesystem path the pod chooses: no traversal. */
 	if (!dpn_vhost_component_ok(r->pod_uid, 63))
 		return fail(err, "pod_uid: \"%s\" is not a path component (no '/', '..', spaces)",
-			r->pod_uid);
+		        r->pod_uid);
 	if (!dpn_vhost_component_ok(r->volume, 63))
 		return fail(err, "volume: \"%s\" is not a path component (no '/', '..', spaces)",
-			r->volume);
+		        r->volume);
 	if (!dpn_ifname_valid(r->ifname) || !dpn_vhost_component_ok(r->ifname, 15))
-		return fail(err, "ifname: \"%s\" is not an interface name (1-15 characters, no '/')",
-			r->ifname);
+		return fail(err,
+		        "ifname: \"%s\" is not an interface name (1-15 characters, no '/')",
+		        r->ifname);
 	if (!k8s_name_ok(r->ns) || !k8s_name_ok(r->pod))
-		return fail(err, "%s: \"%s\" is not a Kubernetes name", k8s_name_ok(r->ns) ? "pod" :
-			"namespace", k8s_name_ok(r->ns) ? r->pod : r->ns);
+		return fail(err, "%s: \"%s\" is not a Kubernetes name",
+		        k8s_name_ok(r->ns) ? "pod" : "namespace",
+		        k8s_name_ok(r->ns) ? r->pod : r->ns);
 	if (r->consumption == DPN_VHOST_KUBEVIRT)
 		strcpy(r->sock_name, r->ifname); /* KubeVirt names the socket after the interface */
 	else if (!r->sock_name[0])
-		return fail(err, "socket_name: missing (the socket file the pod's DPDK app creates)");
+		return fail(
+		        err, "socket_name: missing (the socket file the pod's DPDK app creates)");
 	if (!dpn_vhost_component_ok(r->sock_name, 63))
-		return fail(err, "socket_name: \"%s\" is not a path component (no '/', '..', spaces)",
-			r->sock_name);
+		return fail(err,
+		        "socket_name: \"%s\" is not a path component (no '/', '..', spaces)",
+		        r->sock_name);
 	if (r->mac[0] && !mac_ok(r->mac))
 		return fail(err, "mac: \"%s\" is not a unicast MAC (xx:xx:xx:xx:xx:xx)", r->mac);
 	if (!r->mac[0])
@@ -159,11 +164,12 @@ int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, char **err)
 	if (!r->iface_id[0]) {
 		/* Kube-OVN's logical switch port names */
 		int n = r->provider[0] ? snprintf(r->iface_id, sizeof(r->iface_id), "%s.%s.%s",
-						 r->pod, r->ns, r->provider)
-				       : snprintf(r->iface_id, sizeof(r->iface_id), "%s.%s", r->pod,
-						 r->ns);
+		                                 r->pod, r->ns, r->provider)
+		                       : snprintf(r->iface_id, sizeof(r->iface_id), "%s.%s", r->pod,
+		                                 r->ns);
 		if (n < 0 || (size_t)n >= sizeof(r->iface_id))
-			return fail(err, "iface_id: the default <pod>.<namespace>[.<provider>] is too long");
+			return fail(err,
+			        "iface_id: the default <pod>.<namespace>[.<provider>] is too long");
 	}
 	return 0;
 }
@@ -171,10 +177,10 @@ int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, char **err)
 json_t *dpn_vhost_req_json(const struct dpn_vhost_req *r)
 {
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "pod_uid",
-		r->pod_uid, "namespace", r->ns, "pod", r->pod, "ifname", r->ifname, "volume",
-		r->volume, "socket_name", r->sock_name, "consumption",
-		r->consumption == DPN_VHOST_KUBEVIRT ? "kubevirt" : "pod", "mac", r->mac, "queues",
-		r->queues, "iface_id", r->iface_id);
+	        r->pod_uid, "namespace", r->ns, "pod", r->pod, "ifname", r->ifname, "volume",
+	        r->volume, "socket_name", r->sock_name, "consumption",
+	        r->consumption == DPN_VHOST_KUBEVIRT ? "kubevirt" : "pod", "mac", r->mac, "queues",
+	        r->queues, "iface_id", r->iface_id);
 	if (r->provider[0])
 		json_object_set_new(j, "provider", json_string(r->provider));
 	if (r->mtu)
@@ -185,7 +191,7 @@ json_t *dpn_vhost_req_json(const struct dpn_vhost_req *r)
 }
 
 int dpn_vhost_paths(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r, char *dir,
-	size_t dlen, char *sock, size_t slen, char **err)
+        size_t dlen, char *sock, size_t slen, char **err)
 {
 	int n;
 
@@ -194,9 +200,11 @@ int dpn_vhost_paths(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *
 		return -ENAMETOOLONG;
 	n = snprintf(sock, slen, "%s/%s", dir, r->sock_name);
 	if (n < 0 || (size_t)n >= slen || n >= DPN_SUN_PATH_MAX) {
-		if (asprintf(err, "socket path %s/%s is %d bytes, %d over the %d a unix socket "
-				  "path can hold", dir, r->sock_name, n, n - (DPN_SUN_PATH_MAX - 1),
-			    DPN_SUN_PATH_MAX - 1) < 0)
+		if (asprintf(err,
+		            "socket path %s/%s is %d bytes, %d over the %d a unix socket "
+		            "path can hold",
+		            dir, r->sock_name, n, n - (DPN_SUN_PATH_MAX - 1),
+		            DPN_SUN_PATH_MAX - 1) < 0)
 			*err = NULL;
 		return -ENAMETOOLONG;
 	}
@@ -217,7 +225,7 @@ static uint64_t fnv1a(const char *a, const char *b)
 void dpn_vhost_port_name(const char *pod_uid, const char *ifname, char out[16])
 {
 	snprintf(out, 16, "vh%013llx",
-		(unsigned long long)(fnv1a(pod_uid, ifname) & 0xfffffffffffffULL));
+	        (unsigned long long)(fnv1a(pod_uid, ifname) & 0xfffffffffffffULL));
 }
 
 void dpn_vhost_default_mac(const char *pod_uid, const char *ifname, char out[18])
@@ -225,12 +233,12 @@ void dpn_vhost_default_mac(const char *pod_uid, const char *ifname, char out[18]
 	uint64_t h = fnv1a(ifname, pod_uid);
 	/* 0x0a: locally administered, unicast (as Kube-OVN's 0a:58 prefix does) */
 	snprintf(out, 18, "0a:%02x:%02x:%02x:%02x:%02x", (unsigned)(h >> 32) & 0xff,
-		(unsigned)(h >> 24) & 0xff, (unsigned)(h >> 16) & 0xff, (unsigned)(h >> 8) & 0xff,
-		(unsigned)h & 0xff);
+	        (unsigned)(h >> 24) & 0xff, (unsigned)(h >> 16) & 0xff, (unsigned)(h >> 8) & 0xff,
+	        (unsigned)h & 0xff);
 }
 
-json_t *dpn_vhost_port_spec(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r,
-	const char *sock_path)
+json_t *dpn_vhost_port_spec(
+        const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r, const char *sock_path)
 {
 	char port[16];
 	json_t *ids, *opts, *cols;
@@ -238,8 +246,8 @@ json_t *dpn_vhost_port_spec(const struct dpn_vhost_conf *c, const struct dpn_vho
 	dpn_vhost_port_name(r->pod_uid, r->ifname, port);
 	/* What ovn-controller and Kube-OVN read on the Interface. */
 	ids = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "iface-id", r->iface_id, "pod_name",
-		r->pod, "pod_namespace", r->ns, "attached-mac", r->mac, "dpnode-pod-uid", r->pod_uid,
-		"dpnode-ifname", r->ifname);
+	        r->pod, "pod_namespace", r->ns, "attached-mac", r->mac, "dpnode-pod-uid",
+	        r->pod_uid, "dpnode-ifname", r->ifname);
 	json_object_set_new(ids, "ip", r->ip[0] ? json_string(r->ip) : json_null());
 	/* OVS is the client: QEMU or the pod's app owns the socket, and OVS
 	 * reconnects after either side restarts. n_rxq is not set: OVS takes
@@ -248,8 +256,8 @@ json_t *dpn_vhost_port_spec(const struct dpn_vhost_conf *c, const struct dpn_vho
 	if (c->tx_retries_max >= 0)
 		json_object_set_new(opts, "tx-retries-max", json_sprintf("%ld", c->tx_retries_max));
 	cols = json_pack("{s:s, s:o, s:o, s:o}", "type", "dpdkvhostuserclient", "options", opts,
-		"mtu_request", r->mtu ? json_integer(r->mtu) : json_null(), "external_ids", ids);
+	        "mtu_request", r->mtu ? json_integer(r->mtu) : json_null(), "external_ids", ids);
 	return json_pack("{s:{s:{s:s, s:s}}, s:{s:{s:o}}}", "cols", "external_ids",
-		"dpnode-pod-uid", r->pod_uid, "dpnode-ifname", r->ifname, "ifaces", port, "cols",
-		cols);
+	        "dpnode-pod-uid", r->pod_uid, "dpnode-ifname", r->ifname, "ifaces", port, "cols",
+	        cols);
 }

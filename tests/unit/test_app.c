@@ -13,9 +13,10 @@
 
 static void from_env(void **state)
 {
-	char *env[] = {"PATH=/bin", "PCIDEVICE_MELLANOX_COM_CX5_SRIOV_SWITCHDEV=0000:3b:02.0,0000:3B:02.1",
-		"PCIDEVICE_MELLANOX_COM_CX5_SRIOV_SWITCHDEV_INFO={\"0000:3b:02.0\":{}}",
-		"PCIDEVICE_INTEL_COM_X=0000:3b:02.0", NULL};
+	char *env[] = {"PATH=/bin",
+	        "PCIDEVICE_MELLANOX_COM_CX5_SRIOV_SWITCHDEV=0000:3b:02.0,0000:3B:02.1",
+	        "PCIDEVICE_MELLANOX_COM_CX5_SRIOV_SWITCHDEV_INFO={\"0000:3b:02.0\":{}}",
+	        "PCIDEVICE_INTEL_COM_X=0000:3b:02.0", NULL};
 	char *bad[] = {"PCIDEVICE_X=0000:3b:02.0,nonsense", NULL};
 	struct dpn_app_devs d = {0};
 	struct dpn_app_err e;
@@ -27,7 +28,8 @@ static void from_env(void **state)
 	assert_string_equal(d.dev[0].source, "env PCIDEVICE_MELLANOX_COM_CX5_SRIOV_SWITCHDEV");
 	d.n = 0;
 	assert_int_equal(dpn_app_from_env(bad, &d, &e), -1);
-	assert_string_equal(e.msg, "env PCIDEVICE_X: \"nonsense\" is not a PCI address (DDDD:BB:DD.F)");
+	assert_string_equal(
+	        e.msg, "env PCIDEVICE_X: \"nonsense\" is not a PCI address (DDDD:BB:DD.F)");
 }
 
 static void from_devinfo(void **state)
@@ -103,8 +105,10 @@ static char *joined(int argc, char **argv)
 
 static void eal_arguments(void **state)
 {
-	struct dpn_app_env env = {.sysfs = FIX "/sysfs", .cgroup = FIX "/cgroup",
-		.file_prefix = "dpnode-app-7", .queues = 2};
+	struct dpn_app_env env = {.sysfs = FIX "/sysfs",
+	        .cgroup = FIX "/cgroup",
+	        .file_prefix = "dpnode-app-7",
+	        .queues = 2};
 	struct dpn_app_devs d = {0};
 	struct dpn_app_err e;
 	char dir[] = "/tmp/dpn-app-XXXXXX", sock[64];
@@ -125,9 +129,10 @@ static void eal_arguments(void **state)
 	char want[1024];
 	/* CPUs from the cgroup (0) within our affinity; 256 MB from hugetlb.2MB.max */
 	snprintf(want, sizeof(want),
-		"dpnode-app -l 0 --file-prefix=dpnode-app-7 --single-file-segments -m 256 "
-		"-a 0000:3b:02.0 --vdev=virtio_user0,path=%s,server=0,queues=2 "
-		"--vdev=virtio_user1,path=%s/mine.sock,server=1,queues=4", sock, dir);
+	        "dpnode-app -l 0 --file-prefix=dpnode-app-7 --single-file-segments -m 256 "
+	        "-a 0000:3b:02.0 --vdev=virtio_user0,path=%s,server=0,queues=2 "
+	        "--vdev=virtio_user1,path=%s/mine.sock,server=1,queues=4",
+	        sock, dir);
 	assert_string_equal(joined(argc, argv), want);
 	dpn_app_eal_free(argc, argv);
 
@@ -143,8 +148,8 @@ static void eal_arguments(void **state)
 
 static void eal_refuses_unusable(void **state)
 {
-	struct dpn_app_env env = {.sysfs = FIX "/sysfs", .cgroup = FIX "/cgroup",
-		.file_prefix = "p"};
+	struct dpn_app_env env = {
+	        .sysfs = FIX "/sysfs", .cgroup = FIX "/cgroup", .file_prefix = "p"};
 	struct dpn_app_err e;
 	char **argv;
 	int argc;
@@ -154,7 +159,7 @@ static void eal_refuses_unusable(void **state)
 	dpn_app_add_pci("0000:3b:02.1", "env PCIDEVICE_X", &a, &e);
 	assert_int_equal(dpn_app_build_eal(&a, &env, &argc, &argv, &e), -1);
 	assert_string_equal(e.msg, "env PCIDEVICE_X: PCI device 0000:3b:02.1 has no driver (bind "
-				   "it to vfio-pci or its kernel driver)");
+	                           "it to vfio-pci or its kernel driver)");
 	struct dpn_app_devs b = {0};
 	dpn_app_add_pci("0000:3b:07.0", "--pci", &b, &e);
 	assert_int_equal(dpn_app_build_eal(&b, &env, &argc, &argv, &e), -1);
@@ -163,20 +168,24 @@ static void eal_refuses_unusable(void **state)
 	dpn_app_add_vhost("/nonexistent/dir/peer.sock,client", "--vhost", &c, &e);
 	assert_int_equal(dpn_app_build_eal(&c, &env, &argc, &argv, &e), -1);
 	assert_string_equal(e.msg, "--vhost: vhost-user socket /nonexistent/dir/peer.sock does not "
-				   "exist (client mode needs the peer's socket)");
+	                           "exist (client mode needs the peer's socket)");
 	struct dpn_app_devs s = {0};
 	dpn_app_add_vhost("/nonexistent/dir/mine.sock,server", "--vhost", &s, &e);
 	assert_int_equal(dpn_app_build_eal(&s, &env, &argc, &argv, &e), -1);
 	assert_string_equal(e.msg, "--vhost: directory of vhost-user socket "
-				   "/nonexistent/dir/mine.sock does not exist");
+	                           "/nonexistent/dir/mine.sock does not exist");
 	struct dpn_app_devs none = {0};
 	assert_int_equal(dpn_app_build_eal(&none, &env, &argc, &argv, &e), -1);
 }
 
 static void packets(void **state)
 {
-	struct dpn_pkt_tmpl t = {.dst_mac = {2, 0, 0, 0, 0, 2}, .src_mac = {2, 0, 0, 0, 0, 1},
-		.src_ip = 0xc6120001, .dst_ip = 0xc6130001, .src_port = 1024, .dst_port = 5789};
+	struct dpn_pkt_tmpl t = {.dst_mac = {2, 0, 0, 0, 0, 2},
+	        .src_mac = {2, 0, 0, 0, 0, 1},
+	        .src_ip = 0xc6120001,
+	        .dst_ip = 0xc6130001,
+	        .src_port = 1024,
+	        .dst_port = 5789};
 	uint8_t buf[2048];
 	uint64_t ts;
 	(void)state;
@@ -191,14 +200,15 @@ static void packets(void **state)
 			assert_int_equal((buf[34] << 8) | buf[35], 1024 + flow);
 			assert_int_equal(buf[29], (1 + flow) & 0xff);
 			dpn_pkt_stamp(buf, 0x0123456789abcdefULL + flow);
-			assert_true(dpn_pkt_csum_ok(buf, sizes[i])); /* incremental update is right */
+			assert_true(
+			        dpn_pkt_csum_ok(buf, sizes[i])); /* incremental update is right */
 			assert_true(dpn_pkt_stamp_get(buf, sizes[i], &ts));
 			assert_true(ts == 0x0123456789abcdefULL + flow);
 		}
 	}
 	/* a known IPv4 header checksum (RFC 1071 example header) */
 	static const uint8_t hdr[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-		0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
+	        0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
 	assert_int_equal(dpn_ip_csum(hdr, 20), 0xb861);
 	t.size = 64;
 	dpn_pkt_build(buf, sizeof(buf), &t, 0);
@@ -224,14 +234,14 @@ static void cpus_and_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(from_env),
-		cmocka_unit_test(from_devinfo),
-		cmocka_unit_test(from_network_status),
-		cmocka_unit_test(from_options),
-		cmocka_unit_test(eal_arguments),
-		cmocka_unit_test(eal_refuses_unusable),
-		cmocka_unit_test(packets),
-		cmocka_unit_test(cpus_and_memory),
+	        cmocka_unit_test(from_env),
+	        cmocka_unit_test(from_devinfo),
+	        cmocka_unit_test(from_network_status),
+	        cmocka_unit_test(from_options),
+	        cmocka_unit_test(eal_arguments),
+	        cmocka_unit_test(eal_refuses_unusable),
+	        cmocka_unit_test(packets),
+	        cmocka_unit_test(cpus_and_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,11 +16,11 @@ static const char *fake_get(const char *name)
 }
 
 static const char *nad =
-	"{\"cniVersion\": \"1.0.0\", \"name\": \"ovn-dpdk\", \"type\": \"dpnode-cni\","
-	" \"server_socket\": \"/run/dpnode/dpnoded.sock\", \"provider\": \"ovn-dpdk.default.ovn\","
-	" \"vhost_user_socket_volume_name\": \"vhostuser-sockets\","
-	" \"vhost_user_socket_name\": \"sock\", \"mtu\": \"1500\", \"queues\": 2,"
-	" \"runtimeConfig\": {\"mac\": \"02:00:00:00:00:01\", \"ips\": [\"10.0.0.5/24\"]}}";
+        "{\"cniVersion\": \"1.0.0\", \"name\": \"ovn-dpdk\", \"type\": \"dpnode-cni\","
+        " \"server_socket\": \"/run/dpnode/dpnoded.sock\", \"provider\": \"ovn-dpdk.default.ovn\","
+        " \"vhost_user_socket_volume_name\": \"vhostuser-sockets\","
+        " \"vhost_user_socket_name\": \"sock\", \"mtu\": \"1500\", \"queues\": 2,"
+        " \"runtimeConfig\": {\"mac\": \"02:00:00:00:00:01\", \"ips\": [\"10.0.0.5/24\"]}}";
 
 static void kube_ovn_nad_keys(void **state)
 {
@@ -48,15 +48,16 @@ static void bad_configs(void **state)
 		int code;
 		const char *details;
 	} cases[] = {
-		{"not json", 6, NULL},
-		{"{\"name\": \"x\"}", 7, "cniVersion: missing"},
-		{"{\"cniVersion\": \"0.2.0\"}", 1,
-			"cniVersion 0.2.0; dpnode-cni supports 0.3.1, 0.4.0, 1.0.0, 1.1.0"},
-		{"{\"cniVersion\": \"1.0.0\", \"mtu\": 20}", 7, "mtu: expected an integer from 68 to 9710"},
-		{"{\"cniVersion\": \"1.0.0\", \"server_socket\": \"dpnoded.sock\"}", 7,
-			"server_socket: \"dpnoded.sock\" is not an absolute path"},
-		{"{\"cniVersion\": \"1.0.0\", \"vhost_user_socket_consumption\": \"vm\"}", 7,
-			"vhost_user_socket_consumption: \"vm\" is not \"pod\" or \"kubevirt\""},
+	        {"not json", 6, NULL},
+	        {"{\"name\": \"x\"}", 7, "cniVersion: missing"},
+	        {"{\"cniVersion\": \"0.2.0\"}", 1,
+	                "cniVersion 0.2.0; dpnode-cni supports 0.3.1, 0.4.0, 1.0.0, 1.1.0"},
+	        {"{\"cniVersion\": \"1.0.0\", \"mtu\": 20}", 7,
+	                "mtu: expected an integer from 68 to 9710"},
+	        {"{\"cniVersion\": \"1.0.0\", \"server_socket\": \"dpnoded.sock\"}", 7,
+	                "server_socket: \"dpnoded.sock\" is not an absolute path"},
+	        {"{\"cniVersion\": \"1.0.0\", \"vhost_user_socket_consumption\": \"vm\"}", 7,
+	                "vhost_user_socket_consumption: \"vm\" is not \"pod\" or \"kubevirt\""},
 	};
 	(void)state;
 
@@ -71,16 +72,16 @@ static void bad_configs(void **state)
 static void environment(void **state)
 {
 	static const char *const add[] = {"CNI_COMMAND=ADD", "CNI_CONTAINERID=abc",
-		"CNI_NETNS=/var/run/netns/x", "CNI_IFNAME=net1", "CNI_PATH=/opt/cni/bin",
-		"CNI_ARGS=IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=dpdk-a;"
-		"K8S_POD_INFRA_CONTAINER_ID=abc;K8S_POD_UID=0b7c1f0e-1111",
-		NULL};
+	        "CNI_NETNS=/var/run/netns/x", "CNI_IFNAME=net1", "CNI_PATH=/opt/cni/bin",
+	        "CNI_ARGS=IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=dpdk-a;"
+	        "K8S_POD_INFRA_CONTAINER_ID=abc;K8S_POD_UID=0b7c1f0e-1111",
+	        NULL};
 	static const char *const no_ifname[] = {"CNI_COMMAND=ADD", "CNI_CONTAINERID=abc",
-		"CNI_NETNS=/x", "CNI_ARGS=K8S_POD_UID=u;K8S_POD_NAME=a;K8S_POD_NAMESPACE=b", NULL};
-	static const char *const no_uid[] = {"CNI_COMMAND=DEL", "CNI_CONTAINERID=abc",
-		"CNI_IFNAME=net1", NULL};
+	        "CNI_NETNS=/x", "CNI_ARGS=K8S_POD_UID=u;K8S_POD_NAME=a;K8S_POD_NAMESPACE=b", NULL};
+	static const char *const no_uid[] = {
+	        "CNI_COMMAND=DEL", "CNI_CONTAINERID=abc", "CNI_IFNAME=net1", NULL};
 	static const char *const del_no_netns[] = {"CNI_COMMAND=DEL", "CNI_CONTAINERID=abc",
-		"CNI_IFNAME=net1", "CNI_ARGS=K8S_POD_UID=u", NULL};
+	        "CNI_IFNAME=net1", "CNI_ARGS=K8S_POD_UID=u", NULL};
 	struct dpn_cni_env env;
 	struct dpn_cni_err e;
 	(void)state;
@@ -108,8 +109,8 @@ static void environment(void **state)
 static void add_params(void **state)
 {
 	static const char *const add[] = {"CNI_COMMAND=ADD", "CNI_CONTAINERID=abc", "CNI_NETNS=/x",
-		"CNI_IFNAME=net1", "CNI_ARGS=K8S_POD_NAMESPACE=default;K8S_POD_NAME=dpdk-a;K8S_POD_UID=u1",
-		NULL};
+	        "CNI_IFNAME=net1",
+	        "CNI_ARGS=K8S_POD_NAMESPACE=default;K8S_POD_NAME=dpdk-a;K8S_POD_UID=u1", NULL};
 	struct dpn_cni_conf c;
 	struct dpn_cni_env env;
 	struct dpn_cni_err e;
@@ -119,11 +120,12 @@ static void add_params(void **state)
 	assert_int_equal(dpn_cni_parse_conf(nad, &c, &e), 0);
 	assert_int_equal(dpn_cni_parse_env(fake_get, &env, &e), 0);
 	json_t *p = dpn_cni_add_params(&c, &env);
-	json_t *want = tjson("{\"pod_uid\": \"u1\", \"namespace\": \"default\", \"pod\": \"dpdk-a\","
-			     " \"ifname\": \"net1\", \"consumption\": \"pod\", \"queues\": 2,"
-			     " \"volume\": \"vhostuser-sockets\", \"socket_name\": \"sock\","
-			     " \"provider\": \"ovn-dpdk.default.ovn\", \"mtu\": 1500,"
-			     " \"mac\": \"02:00:00:00:00:01\", \"ip\": \"10.0.0.5/24\"}");
+	json_t *want =
+	        tjson("{\"pod_uid\": \"u1\", \"namespace\": \"default\", \"pod\": \"dpdk-a\","
+	              " \"ifname\": \"net1\", \"consumption\": \"pod\", \"queues\": 2,"
+	              " \"volume\": \"vhostuser-sockets\", \"socket_name\": \"sock\","
+	              " \"provider\": \"ovn-dpdk.default.ovn\", \"mtu\": 1500,"
+	              " \"mac\": \"02:00:00:00:00:01\", \"ip\": \"10.0.0.5/24\"}");
 	assert_true(json_equal(p, want));
 	json_decref(p);
 	json_decref(want);
@@ -136,8 +138,8 @@ static void result_and_error_json(void **state)
 
 	json_t *r = dpn_cni_result("1.0.0", "net1", "02:00:00:00:00:01", "/run/x/sock", 1500);
 	json_t *want = tjson("{\"cniVersion\": \"1.0.0\", \"interfaces\": [{\"name\": \"net1\","
-			     " \"mac\": \"02:00:00:00:00:01\", \"socketPath\": \"/run/x/sock\","
-			     " \"mtu\": 1500}], \"ips\": [], \"dns\": {}}");
+	                     " \"mac\": \"02:00:00:00:00:01\", \"socketPath\": \"/run/x/sock\","
+	                     " \"mtu\": 1500}], \"ips\": [], \"dns\": {}}");
 	assert_true(json_equal(r, want));
 	json_decref(r);
 	json_decref(want);
@@ -145,14 +147,14 @@ static void result_and_error_json(void **state)
 	dpn_cni_seterr(&e, 11, "dpnoded is not reachable", "%s: %s", "/run/d.sock", "refused");
 	json_t *err = dpn_cni_error_json("1.0.0", &e);
 	want = tjson("{\"cniVersion\": \"1.0.0\", \"code\": 11, \"msg\": \"dpnoded is not "
-		     "reachable\", \"details\": \"/run/d.sock: refused\"}");
+	             "reachable\", \"details\": \"/run/d.sock: refused\"}");
 	assert_true(json_equal(err, want));
 	json_decref(err);
 	json_decref(want);
 
 	json_t *v = dpn_cni_version_json("1.0.0");
 	want = tjson("{\"cniVersion\": \"1.0.0\", \"supportedVersions\": [\"0.3.1\", \"0.4.0\","
-		     " \"1.0.0\", \"1.1.0\"]}");
+	             " \"1.0.0\", \"1.1.0\"]}");
 	assert_true(json_equal(v, want));
 	json_decref(v);
 	json_decref(want);
@@ -161,11 +163,11 @@ static void result_and_error_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(kube_ovn_nad_keys),
-		cmocka_unit_test(bad_configs),
-		cmocka_unit_test(environment),
-		cmocka_unit_test(add_params),
-		cmocka_unit_test(result_and_error_json),
+	        cmocka_unit_test(kube_ovn_nad_keys),
+	        cmocka_unit_test(bad_configs),
+	        cmocka_unit_test(environment),
+	        cmocka_unit_test(add_params),
+	        cmocka_unit_test(result_and_error_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

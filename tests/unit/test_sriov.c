@@ -34,17 +34,17 @@ static void nic_table(void **state)
 	assert_int_equal(dpn_nic_table_load(DPN_SRCDIR "/conf/nics.json", &t, &err), 0);
 	json_t *mlx = dpn_nic_vendor(&t, "15b3");
 	assert_string_equal(json_string_value(json_object_get(mlx, "default_resource")),
-		"mellanox.com/cx5_sriov_switchdev");
-	assert_string_equal(json_string_value(json_object_get(dpn_nic_model(mlx, "101d", false),
-				    "model")),
-		"ConnectX-6 Dx");
+	        "mellanox.com/cx5_sriov_switchdev");
+	assert_string_equal(
+	        json_string_value(json_object_get(dpn_nic_model(mlx, "101d", false), "model")),
+	        "ConnectX-6 Dx");
 	/* 101e is the VF of several models: the first is fine for naming */
 	assert_non_null(dpn_nic_model(mlx, "101e", true));
 	assert_null(dpn_nic_model(mlx, "101e", false));
 	assert_non_null(dpn_nic_vendor(&t, "19EE"));
-	assert_string_equal(json_string_value(json_object_get(dpn_nic_vendor(&t, "1f47"),
-				    "default_resource")),
-		"yusur.tech/sriov_dpu");
+	assert_string_equal(
+	        json_string_value(json_object_get(dpn_nic_vendor(&t, "1f47"), "default_resource")),
+	        "yusur.tech/sriov_dpu");
 	assert_null(dpn_nic_vendor(&t, "8086"));
 	dpn_nic_table_free(&t);
 	assert_int_equal(dpn_nic_table_load("/nonexistent.json", &t, &err), -EINVAL);
@@ -55,8 +55,8 @@ static void nic_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(port_names),
-		cmocka_unit_test(nic_table),
+	        cmocka_unit_test(port_names),
+	        cmocka_unit_test(nic_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

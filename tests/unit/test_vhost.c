@@ -6,9 +6,9 @@
 #include "dpn_vhost.h"
 
 static const char *base =
-	"{\"pod_uid\": \"0b7c1f0e-1111-2222-3333-444455556666\", \"namespace\": \"default\","
-	" \"pod\": \"dpdk-a\", \"ifname\": \"net1\", \"volume\": \"vhostuser-sockets\","
-	" \"socket_name\": \"sock\"}";
+        "{\"pod_uid\": \"0b7c1f0e-1111-2222-3333-444455556666\", \"namespace\": \"default\","
+        " \"pod\": \"dpdk-a\", \"ifname\": \"net1\", \"volume\": \"vhostuser-sockets\","
+        " \"socket_name\": \"sock\"}";
 
 /* base with one field set (or removed with null) */
 static int parse_with(const char *key, json_t *val, struct dpn_vhost_req *r, char **err)
@@ -62,34 +62,35 @@ static void traversal_and_odd_names(void **state)
 {
 	(void)state;
 	expect_err("volume", json_string(".."),
-		"volume: \"..\" is not a path component (no '/', '..', spaces)");
+	        "volume: \"..\" is not a path component (no '/', '..', spaces)");
 	expect_err("volume", json_string("a/../../etc"),
-		"volume: \"a/../../etc\" is not a path component (no '/', '..', spaces)");
+	        "volume: \"a/../../etc\" is not a path component (no '/', '..', spaces)");
 	expect_err("socket_name", json_string("../../run/x.sock"),
-		"socket_name: \"../../run/x.sock\" is not a path component (no '/', '..', spaces)");
+	        "socket_name: \"../../run/x.sock\" is not a path component (no '/', '..', spaces)");
 	expect_err("pod_uid", json_string("../etc"),
-		"pod_uid: \"../etc\" is not a path component (no '/', '..', spaces)");
+	        "pod_uid: \"../etc\" is not a path component (no '/', '..', spaces)");
 	expect_err("socket_name", json_string("a b"),
-		"socket_name: \"a b\" is not a path component (no '/', '..', spaces)");
+	        "socket_name: \"a b\" is not a path component (no '/', '..', spaces)");
 	expect_err("socket_name", json_string("tab\there"),
-		"socket_name: \"tab\there\" is not a path component (no '/', '..', spaces)");
+	        "socket_name: \"tab\there\" is not a path component (no '/', '..', spaces)");
 	expect_err("socket_name", json_stringn("a\0b", 3), "socket_name: contains a NUL character");
 	expect_err("ifname", json_string("eth0/1"),
-		"ifname: \"eth0/1\" is not an interface name (1-15 characters, no '/')");
-	expect_err("ifname", json_string("sixteen-chars-xx"),
-		"ifname: longer than 15 characters");
-	expect_err("volume", json_string(
-		"0123456789012345678901234567890123456789012345678901234567890123456789"),
-		"volume: longer than 63 characters");
-	expect_err("namespace", json_string("Default"), "namespace: \"Default\" is not a Kubernetes name");
+	        "ifname: \"eth0/1\" is not an interface name (1-15 characters, no '/')");
+	expect_err("ifname", json_string("sixteen-chars-xx"), "ifname: longer than 15 characters");
+	expect_err("volume",
+	        json_string(
+	                "0123456789012345678901234567890123456789012345678901234567890123456789"),
+	        "volume: longer than 63 characters");
+	expect_err("namespace", json_string("Default"),
+	        "namespace: \"Default\" is not a Kubernetes name");
 	expect_err("consumption", json_string("vm"),
-		"consumption: \"vm\" is not \"pod\" or \"kubevirt\"");
+	        "consumption: \"vm\" is not \"pod\" or \"kubevirt\"");
 	expect_err("mac", json_string("01:00:5e:00:00:01"),
-		"mac: \"01:00:5e:00:00:01\" is not a unicast MAC (xx:xx:xx:xx:xx:xx)");
+	        "mac: \"01:00:5e:00:00:01\" is not a unicast MAC (xx:xx:xx:xx:xx:xx)");
 	expect_err("mtu", json_integer(20), "mtu: expected an integer from 68 to 9710");
 	expect_err("queues", json_string("2"), "queues: expected an integer from 1 to 128");
 	expect_err("socket_name", json_null(),
-		"socket_name: missing (the socket file the pod's DPDK app creates)");
+	        "socket_name: missing (the socket file the pod's DPDK app creates)");
 	expect_err("color", json_string("blue"), "color: unknown field");
 	expect_err("pod_uid", json_null(), "pod_uid: missing");
 }
@@ -104,15 +105,16 @@ static void socket_path_limit(void **state)
 	assert_int_equal(parse_with(NULL, NULL, &r, &err), 0);
 	assert_int_equal(dpn_vhost_paths(&c, &r, dir, sizeof(dir), sock, sizeof(sock), &err), 0);
 	assert_string_equal(sock, "/run/openvswitch/vhost_sockets/0b7c1f0e-1111-2222-3333-"
-				  "444455556666/vhostuser-sockets/sock");
+	                          "444455556666/vhostuser-sockets/sock");
 	/* 107 characters fit, 108 do not: by how much it is over */
-	assert_int_equal(parse_with("socket_name", json_string("s123456789012345678901234"), &r,
-				 &err), 0);
-	assert_int_equal(dpn_vhost_paths(&c, &r, dir, sizeof(dir), sock, sizeof(sock), &err),
-		-ENAMETOOLONG);
+	assert_int_equal(
+	        parse_with("socket_name", json_string("s123456789012345678901234"), &r, &err), 0);
+	assert_int_equal(
+	        dpn_vhost_paths(&c, &r, dir, sizeof(dir), sock, sizeof(sock), &err), -ENAMETOOLONG);
 	assert_non_null(strstr(err, "is 111 bytes, 4 over the 107 a unix socket path can hold"));
 	free(err);
-	assert_int_equal(parse_with("socket_name", json_string("s12345678901234567890"), &r, &err), 0);
+	assert_int_equal(
+	        parse_with("socket_name", json_string("s12345678901234567890"), &r, &err), 0);
 	assert_int_equal(dpn_vhost_paths(&c, &r, dir, sizeof(dir), sock, sizeof(sock), &err), 0);
 	assert_int_equal(strlen(sock), 107);
 }
@@ -143,14 +145,16 @@ static void ovs_port_spec(void **state)
 	strcpy(r.ip, "10.16.0.5");
 	json_t *spec = dpn_vhost_port_spec(&c, &r, "/run/x/u/v/sock");
 	const char *port = json_object_iter_key(json_object_iter(json_object_get(spec, "ifaces")));
-	json_t *cols = json_object_get(json_object_get(json_object_get(spec, "ifaces"), port), "cols");
-	json_t *want = tjson("{\"type\": \"dpdkvhostuserclient\","
-			     " \"options\": {\"vhost-server-path\": \"/run/x/u/v/sock\", "
-			     "\"tx-retries-max\": \"4\"}, \"mtu_request\": 9000,"
-			     " \"external_ids\": {\"iface-id\": \"dpdk-a.default\", \"pod_name\": "
-			     "\"dpdk-a\", \"pod_namespace\": \"default\", \"attached-mac\": "
-			     "\"0a:06:ee:f4:9f:bc\", \"ip\": \"10.16.0.5\", \"dpnode-pod-uid\": "
-			     "\"0b7c1f0e-1111-2222-3333-444455556666\", \"dpnode-ifname\": \"net1\"}}");
+	json_t *cols =
+	        json_object_get(json_object_get(json_object_get(spec, "ifaces"), port), "cols");
+	json_t *want =
+	        tjson("{\"type\": \"dpdkvhostuserclient\","
+	              " \"options\": {\"vhost-server-path\": \"/run/x/u/v/sock\", "
+	              "\"tx-retries-max\": \"4\"}, \"mtu_request\": 9000,"
+	              " \"external_ids\": {\"iface-id\": \"dpdk-a.default\", \"pod_name\": "
+	              "\"dpdk-a\", \"pod_namespace\": \"default\", \"attached-mac\": "
+	              "\"0a:06:ee:f4:9f:bc\", \"ip\": \"10.16.0.5\", \"dpnode-pod-uid\": "
+	              "\"0b7c1f0e-1111-2222-3333-444455556666\", \"dpnode-ifname\": \"net1\"}}");
 	if (!json_equal(cols, want))
 		fail_msg("spec: %s", json_dumps(cols, JSON_SORT_KEYS));
 	json_decref(want);
@@ -160,12 +164,12 @@ static void ovs_port_spec(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(defaults),
-		cmocka_unit_test(kubevirt_socket_is_the_interface),
-		cmocka_unit_test(traversal_and_odd_names),
-		cmocka_unit_test(socket_path_limit),
-		cmocka_unit_test(port_names),
-		cmocka_unit_test(ovs_port_spec),
+	        cmocka_unit_test(defaults),
+	        cmocka_unit_test(kubevirt_socket_is_the_interface),
+	        cmocka_unit_test(traversal_and_odd_names),
+	        cmocka_unit_test(socket_path_limit),
+	        cmocka_unit_test(port_names),
+	        cmocka_unit_test(ovs_port_spec),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

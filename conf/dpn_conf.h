@@ -142,6 +142,41 @@ struct dpn_sriov_conf {
 	struct dpn_sriov_pf_conf pfs[DPN_MAX_SRIOV_PFS];
 };
 
+struct dpn_conf_errors;
+
+#define DPN_DP_MAX_POOLS 64
+
+struct dpn_dp_pool {
+	char prefix[128]; /* resourcePrefix, e.g. "mellanox.com" */
+	char name[128];	  /* resourceName */
+	bool exclude_topology;
+	bool need_vhost_net;
+	json_t *selectors; /* array of selector objects, validated */
+};
+
+struct dpn_dp_pools {
+	int n;
+	struct dpn_dp_pool pool[DPN_DP_MAX_POOLS];
+};
+
+/* pfNames entry "enp2s0f0#0-3,5": PF name and whether VF idx is in the range. */
+int dpn_dp_pfname_match(const char *entry, const char *pf, int idx, bool *match);
+/* A resourceList (array) -> pools; -EINVAL with every problem in errs,
+ * each naming where it is ("resourceList[1].selectors.pfNames[0]: ..."). */
+int dpn_dp_pools_parse(json_t *resource_list, const char *where, struct dpn_dp_pools *p,
+	struct dpn_conf_errors *errs);
+/* sriovdp's own config.json ({"resourceList": [...]}), unchanged. */
+int dpn_dp_pools_load_sriovdp(const char *path, struct dpn_dp_pools *p,
+	struct dpn_conf_errors *errs);
+struct dpn_dp_conf {
+	char plugin_dir[DPN_PATH_MAX];
+	char devinfo_dir[DPN_PATH_MAX];
+	char state_file[DPN_PATH_MAX];
+	char sriovdp_config[DPN_PATH_MAX];
+	bool has_resources; /* else: sriovdp_config, else the NIC table defaults */
+	struct dpn_dp_pools pools;
+};
+
 struct dpn_conf {
 	char log_level[8];
 	struct dpn_api_conf api;
@@ -153,6 +188,7 @@ struct dpn_conf {
 	struct dpn_ovn_conf ovn;
 	struct dpn_vhost_conf vhost;
 	struct dpn_sriov_conf sriov;
+	struct dpn_dp_conf dp;
 };
 
 /* What validation checks against: CPUs and NUMA nodes of this machine. */

@@ -34,6 +34,7 @@ struct dpn_vf {
 	char rep_devargs[96]; /* DPDK representor devargs, for vendors that have them */
 	bool smartnic;        /* Yusur: on the smart-NIC path (hw/plat_name) */
 	bool have_attrs;      /* the PF's netdev reported VF attributes */
+	char link_type[12];   /* "ether", "infiniband", "" without a netdev */
 	char mac[18];
 	int vlan, qos, spoofchk, trust, link_state;
 };
@@ -53,6 +54,7 @@ struct dpn_pf {
 	int pfnum;          /* from phys_port_name "pN", else the PCI function */
 	char uplink_rep[16];
 	char rdma[32];
+	char link_type[12];
 	int n_vfs;
 	struct dpn_vf *vfs;
 };

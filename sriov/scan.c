@@ -51,6 +51,17 @@ static int link_base(const char *dir, const char *link, char *out, size_t len)
 	return 0;
 }
 
+/* ARPHRD of a netdev as sriovdp names it */
+static void link_type(struct udev *u, const char *netdev, char *out, size_t len)
+{
+	struct udev_device *n = netdev[0] ? udev_device_new_from_subsystem_sysname(u, "net", netdev)
+					  : NULL;
+	const char *t = n ? udev_device_get_sysattr_value(n, "type") : NULL;
+	snprintf(out, len, "%s", !t ? "" : atoi(t) == 32 ? "infiniband" : atoi(t) == 1 ? "ether" : t);
+	if (n)
+		udev_device_unref(n);
+}
+
 static int attr_int(struct udev_device *d, const char *name, int dflt)
 {
 	const char *v = udev_device_get_sysattr_value(d, name);
@@ -151,6 +162,7 @@ static int add_pf(struct udev *u, const struct dpn_nic_table *t, struct udev_dev
 	snprintf(p->model, sizeof(p->model), "%s",
 	        m ? json_string_value(json_object_get(m, "model")) : "");
 	child_name(u, d, "net", true, p->netdev, sizeof(p->netdev));
+	link_type(u, p->netdev, p->link_type, sizeof(p->link_type));
 	child_name(u, d, "infiniband", false, p->rdma, sizeof(p->rdma));
 	p->pfnum = strcmp(p->bus, "pci") ? 0 : p->bdf[strlen(p->bdf) - 1] - '0';
 	enum dpn_eswitch_mode mode;
@@ -228,6 +240,7 @@ static int add_vf(struct udev *u, struct udev_device *d, struct dpn_inventory *i
 	        &vf->iommu_group);
 	vf->index = vf_index(u, pf, vf->bdf);
 	child_name(u, d, "net", false, vf->netdev, sizeof(vf->netdev));
+	link_type(u, vf->netdev, vf->link_type, sizeof(vf->link_type));
 	child_name(u, d, "infiniband", false, vf->rdma, sizeof(vf->rdma));
 	const char *plat = udev_device_get_sysattr_value(d, "hw/plat_name");
 	size_t pl = plat ? strcspn(plat, "\n") : 0;

@@ -168,6 +168,8 @@ int dpn_dp_pools_parse(json_t *resource_list, const char *where, struct dpn_dp_p
 /* sriovdp's own config.json ({"resourceList": [...]}), unchanged. */
 int dpn_dp_pools_load_sriovdp(const char *path, struct dpn_dp_pools *p,
 	struct dpn_conf_errors *errs);
+void dpn_dp_pools_free(struct dpn_dp_pools *p);
+
 struct dpn_dp_conf {
 	char plugin_dir[DPN_PATH_MAX];
 	char devinfo_dir[DPN_PATH_MAX];

@@ -13,7 +13,6 @@
  * default resource, selecting that PF's VFs. */
 int dpn_dp_pools_defaults(const struct dpn_inventory *inv, const struct dpn_nic_table *t,
 	struct dpn_dp_pools *p);
-void dpn_dp_pools_free(struct dpn_dp_pools *p);
 
 /* The first pool selecting a VF, or -1. link_type: "ether"/"infiniband"/"". */
 int dpn_dp_pool_of(const struct dpn_dp_pools *p, const struct dpn_pf *pf,

@@ -140,7 +140,7 @@ static void unknown_keys(void **state)
 	        "uplink.ports[0].speed: unknown key (expected one of: name, pci, devargs, n_rxq)");
 	expect_error("{\"extra\": 1}",
 	        "extra: unknown key (expected one of: log_level, api, hugepages, ovs, uplink, "
-	        "integration, ovn, vhostuser, sriov)");
+	        "integration, ovn, vhostuser, sriov, device_plugin)");
 }
 
 static void wrong_types(void **state)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dpn_dp.h"
 #include "dpn_sriov.h"
 #include "dpnodectl.h"
 
@@ -54,6 +55,49 @@ static void print_human(json_t *inv)
 		        json_integer_value(json_object_get(vf, "numa_node")),
 		        json_integer_value(json_object_get(vf, "iommu_group")), s(vf, "rdma"));
 	}
+}
+
+/* dpnodectl resources FILE: which VF of this node lands in which device
+ * plugin resource under that config (its pools, else the NIC table's). */
+int ctl_resources(int argc, char **argv)
+{
+	struct dpn_conf_errors errs = {0};
+	struct dpn_nic_table t;
+	struct dpn_inventory inv;
+	struct dpn_dp_pools defaults, *pools;
+	struct dpn_conf c;
+	char *err = NULL;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: dpnodectl resources FILE\n");
+		return CTL_EXIT_USAGE;
+	}
+	if (dpn_conf_load_file(argv[1], NULL, &c, &errs) < 0) {
+		dpn_conf_errors_print(&errs, stderr);
+		dpn_conf_errors_free(&errs);
+		return CTL_EXIT_USAGE;
+	}
+	if (dpn_nic_table_load(table_path(), &t, &err) < 0 || dpn_sriov_scan(&t, &inv, &err) < 0) {
+		fprintf(stderr, "dpnodectl: %s\n", err ? err : "?");
+		free(err);
+		dpn_conf_free(&c);
+		return CTL_EXIT_FAIL;
+	}
+	memset(&defaults, 0, sizeof(defaults));
+	pools = &c.dp.pools;
+	if (!c.dp.has_resources) {
+		dpn_dp_pools_defaults(&inv, &t, &defaults);
+		pools = &defaults;
+	}
+	json_t *j = dpn_dp_assign(pools, &inv);
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	fputc('\n', stdout);
+	json_decref(j);
+	dpn_dp_pools_free(&defaults);
+	dpn_inventory_free(&inv);
+	dpn_nic_table_free(&t);
+	dpn_conf_free(&c);
+	return 0;
 }
 
 /* dpnodectl sriov apply FILE: the config's sriov section, now. */

@@ -26,6 +26,7 @@ static void usage(FILE *f)
 	        "  vfs [--json]                  SR-IOV PFs and VFs of this node, with "
 	        "representors\n"
 	        "  sriov apply FILE              provision the config's sriov section now\n"
+	        "  resources FILE                VFs of this node per device-plugin resource\n"
 	        "  reconcile                     ask dpnoded to reconcile now\n"
 	        "  call METHOD [PARAMS_JSON]     any API method (e.g. sriov.inventory)\n"
 	        "  ping                          check that dpnoded answers\n"
@@ -168,6 +169,8 @@ int main(int argc, char **argv)
 		return ctl_vfs(argc, argv);
 	if (!strcmp(argv[0], "sriov"))
 		return ctl_sriov(argc, argv);
+	if (!strcmp(argv[0], "resources"))
+		return ctl_resources(argc, argv);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "check"))
 		return cmd_config_check(argv[2]);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "import-kubeovn"))

@@ -15,5 +15,6 @@ int ctl_status(int argc, char **argv);
 int ctl_vhost(int argc, char **argv);
 int ctl_vfs(int argc, char **argv);
 int ctl_sriov(int argc, char **argv);
+int ctl_resources(int argc, char **argv);
 
 #endif

@@ -45,3 +45,22 @@ j=$(vfs generic)
 check_eq "unknown vendor: still listed (legacy SR-IOV), no representors" \
 	"$(q "$j" '[.pfs[] | [.vendor, .numvfs, ([.vfs[].representor] | unique)]]')" '[[null,2,[null]],[null,3,[null]]]'
 check "human output lists every VF" bash -c "umockdev-run --device '$FIX/mellanox.umockdev' -- '$CTL' vfs | grep -c '0000:3b:0' | grep -qx 7"
+
+# Device plugin resources on the mellanox testbed: sriovdp's config.json
+# unchanged, and the NIC-table defaults when nothing is configured.
+T=$(mktemp -d /tmp/dpnit.XXXXXX)
+echo "{\"device_plugin\": {\"sriovdp_config\": \"$ROOT/tests/fixtures/dp/config.json\"}}" >"$T/dp.json"
+echo '{}' >"$T/none.json"
+res() { umockdev-run --device "$FIX/mellanox.umockdev" -- "$CTL" resources "$1"; }
+check_eq "resources: sriovdp config.json, first pool wins, RDMA and pfNames ranges" \
+	"$(res "$T/dp.json" | jq -c .)" \
+	'{"intel.com/intel_sriov_netdevice":[],"mellanox.com/cx5_sriov_switchdev":["0000:3b:02.0","0000:3b:0a.1"],"mellanox.com/cx5_vfio":["0000:3b:02.1","0000:3b:0a.0","0000:3b:0a.2"]}'
+check_eq "resources: NIC-table default resource without config" \
+	"$(res "$T/none.json" | jq -c .)" \
+	'{"mellanox.com/cx5_sriov_switchdev":["0000:3b:02.0","0000:3b:02.1","0000:3b:0a.0","0000:3b:0a.1","0000:3b:0a.2"]}'
+echo '{"device_plugin": {"resources": [{"resourceName": "x", "selectors": {"pfNames": ["ens3f0np0#2-"]}}]}}' >"$T/bad.json"
+out=$("$CTL" config check "$T/bad.json")
+check_eq "resources: a malformed range is a config error" "$?" 2
+check_eq "resources: naming it" "$out" \
+	'device_plugin.resources[0].selectors.pfNames[0]: "ens3f0np0#2-" is not NAME or NAME#RANGE (e.g. enp2s0f0#0-3,5)'
+rm -rf "$T"

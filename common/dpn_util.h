@@ -50,6 +50,9 @@ int dpn_read_long(const char *path, long *val);
 int dpn_write_file(const char *path, const char *data);
 int dpn_mkdir_p(const char *path, unsigned mode);
 
+/* xx:xx:xx:xx:xx:xx, any case, and unicast (the group bit clear). */
+bool dpn_mac_valid_unicast(const char *s);
+
 /* Interface name as the kernel and OVS accept it (1..15 chars, no '/', no spaces). */
 bool dpn_ifname_valid(const char *s);
 

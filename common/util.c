@@ -301,6 +301,18 @@ int dpn_mkdir_p(const char *path, unsigned mode)
 	return 0;
 }
 
+bool dpn_mac_valid_unicast(const char *m)
+{
+	unsigned b0;
+
+	if (strlen(m) != 17)
+		return false;
+	for (int i = 0; i < 17; i++)
+		if (i % 3 == 2 ? m[i] != ':' : !isxdigit((unsigned char)m[i]))
+			return false;
+	return sscanf(m, "%2x", &b0) == 1 && !(b0 & 1);
+}
+
 bool dpn_ifname_valid(const char *s)
 {
 	size_t n = strlen(s);

@@ -5,15 +5,6 @@
 
 #include "conf_ctx.h"
 
-static bool mac_ok(const char *m)
-{
-	unsigned b[6];
-	char tail;
-	return strlen(m) == 17 &&
-	       sscanf(m, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-	               &tail) == 6 &&
-	       !(b[0] & 1);
-}
 
 static void parse_vf(struct cctx *x, json_t *o, int num_vfs, struct dpn_vf_conf *v)
 {
@@ -33,7 +24,7 @@ static void parse_vf(struct cctx *x, json_t *o, int num_vfs, struct dpn_vf_conf 
 		if (n >= num_vfs)
 			cerr(x, "index", "VF %ld does not exist with num_vfs %d", n, num_vfs);
 	}
-	if (cget_str(x, o, "mac", v->mac, sizeof(v->mac)) == 1 && !mac_ok(v->mac))
+	if (cget_str(x, o, "mac", v->mac, sizeof(v->mac)) == 1 && !dpn_mac_valid_unicast(v->mac))
 		cerr(x, "mac", "\"%s\" is not a unicast MAC (xx:xx:xx:xx:xx:xx)", v->mac);
 	if (cget_int(x, o, "vlan", 0, 4094, &n) == 1)
 		v->vlan = n;

@@ -62,18 +62,6 @@ static int get_int(json_t *p, const char *key, int min, int max, int *dst, char 
 	return 0;
 }
 
-static bool mac_ok(const char *m)
-{
-	unsigned b[6];
-	char tail;
-	if (strlen(m) != 17 || sscanf(m, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-	                               &b[4], &b[5], &tail) != 6)
-		return false;
-	for (int i = 0; i < 17; i++)
-		if (i % 3 == 2 ? m[i] != ':' : !isxdigit((unsigned char)m[i]))
-			return false;
-	return !(b[0] & 1); /* unicast */
-}
 
 static bool k8s_name_ok(const char *s)
 {
@@ -155,7 +143,7 @@ int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, char **err)
 		return fail(err,
 		        "socket_name: \"%s\" is not a path component (no '/', '..', spaces)",
 		        r->sock_name);
-	if (r->mac[0] && !mac_ok(r->mac))
+	if (r->mac[0] && !dpn_mac_valid_unicast(r->mac))
 		return fail(err, "mac: \"%s\" is not a unicast MAC (xx:xx:xx:xx:xx:xx)", r->mac);
 	if (!r->mac[0])
 		dpn_vhost_default_mac(r->pod_uid, r->ifname, r->mac);

@@ -82,6 +82,16 @@ static void cidrs(void **state)
 	assert_int_equal(dpn_cidr_parse("10.0.0.1/2x", false, &c), -EINVAL);
 }
 
+static void macs(void **state)
+{
+	(void)state;
+	assert_true(dpn_mac_valid_unicast("02:00:00:aa:BB:cc"));
+	assert_false(dpn_mac_valid_unicast("01:00:5e:00:00:01")); /* multicast */
+	assert_false(dpn_mac_valid_unicast("02:00:00:aa:bb"));
+	assert_false(dpn_mac_valid_unicast("02-00-00-aa-bb-cc"));
+	assert_false(dpn_mac_valid_unicast("02:00:00:aa:bb:cg"));
+}
+
 static void ifnames(void **state)
 {
 	(void)state;
@@ -102,6 +112,7 @@ int main(void)
 	        cmocka_unit_test(pci_addresses),
 	        cmocka_unit_test(cidrs),
 	        cmocka_unit_test(ifnames),
+	        cmocka_unit_test(macs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

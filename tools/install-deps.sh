@@ -19,6 +19,13 @@ umockdev
 libumockdev-dev
 libsystemd-dev
 libcmocka-dev
+protobuf-c-compiler
+libprotobuf-c-dev
+protobuf-compiler
+protobuf-compiler-grpc
+libgrpc-dev
+python3-grpcio
+python3-protobuf
 libdpdk-dev
 dpdk
 dpdk-dev

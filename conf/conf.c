@@ -647,8 +647,8 @@ static void sec_vhost(struct cctx *x, json_t *o, struct dpn_conf *c)
 
 static void sec_dp(struct cctx *x, json_t *o, struct dpn_conf *c)
 {
-	static const char *const keys[] = {"plugin_dir", "devinfo_dir", "state_file", "resources",
-		"sriovdp_config", NULL};
+	static const char *const keys[] = {
+	        "plugin_dir", "devinfo_dir", "state_file", "resources", "sriovdp_config", NULL};
 	json_t *res = json_object_get(o, "resources");
 
 	cobj_check(x, o, keys);
@@ -664,8 +664,8 @@ static void sec_dp(struct cctx *x, json_t *o, struct dpn_conf *c)
 		c->dp.has_resources = dpn_dp_pools_parse(res, where, &c->dp.pools, x->errs) == 0;
 	} else if (c->dp.sriovdp_config[0]) {
 		/* the file is read now, so its problems are config errors too */
-		c->dp.has_resources = dpn_dp_pools_load_sriovdp(c->dp.sriovdp_config, &c->dp.pools,
-			x->errs) == 0;
+		c->dp.has_resources =
+		        dpn_dp_pools_load_sriovdp(c->dp.sriovdp_config, &c->dp.pools, x->errs) == 0;
 	}
 }
 

@@ -8,8 +8,8 @@
 
 #include "conf_ctx.h"
 
-static const char *const list_keys[] = {"vendors", "devices", "drivers", "pciAddresses",
-	"pfNames", "rootDevices", "linkTypes", NULL};
+static const char *const list_keys[] = {"vendors", "devices", "drivers", "pciAddresses", "pfNames",
+        "rootDevices", "linkTypes", NULL};
 
 /* "0-3,5" -> checks syntax; with idx >= 0 says whether idx is in it. */
 static int range_has(const char *r, int idx, bool *in)
@@ -61,19 +61,20 @@ int dpn_dp_pfname_match(const char *entry, const char *pf, int idx, bool *match)
 	return 0;
 }
 
-static void err_at(struct dpn_conf_errors *e, const char *where, size_t i, const char *what,
-	const char *msg)
+static void err_at(
+        struct dpn_conf_errors *e, const char *where, size_t i, const char *what, const char *msg)
 {
 	dpn_conf_errorf(e, "%s[%zu]%s%s: %s", where, i, what[0] ? "." : "", what, msg);
 }
 
-static void check_selector(json_t *s, const char *where, size_t i, const char *sel,
-	struct dpn_conf_errors *e)
+static void check_selector(
+        json_t *s, const char *where, size_t i, const char *sel, struct dpn_conf_errors *e)
 {
 	const char *k;
 	json_t *v;
 
-	json_object_foreach (s, k, v) {
+	json_object_foreach(s, k, v)
+	{
 		char at[160];
 		snprintf(at, sizeof(at), "%s.%s", sel, k);
 		if (!strcmp(k, "isRdma") || !strcmp(k, "needVhostNet")) {
@@ -85,8 +86,10 @@ static void check_selector(json_t *s, const char *where, size_t i, const char *s
 		for (j = 0; list_keys[j] && strcmp(list_keys[j], k); j++)
 			;
 		if (!list_keys[j]) {
-			err_at(e, where, i, at, "unknown selector (vendors, devices, drivers, "
-				"pciAddresses, pfNames, rootDevices, linkTypes, isRdma, needVhostNet)");
+			err_at(e, where, i, at,
+			        "unknown selector (vendors, devices, drivers, "
+			        "pciAddresses, pfNames, rootDevices, linkTypes, isRdma, "
+			        "needVhostNet)");
 			continue;
 		}
 		if (!json_is_array(v)) {
@@ -95,20 +98,25 @@ static void check_selector(json_t *s, const char *where, size_t i, const char *s
 		}
 		size_t n;
 		json_t *x;
-		json_array_foreach (v, n, x) {
+		json_array_foreach(v, n, x)
+		{
 			char at2[200], msg[160];
 			const char *s2 = json_string_value(x);
 			snprintf(at2, sizeof(at2), "%s[%zu]", at, n);
 			bool in;
 			if (!s2)
 				err_at(e, where, i, at2, "expected a string");
-			else if (!strcmp(k, "pfNames") && dpn_dp_pfname_match(s2, NULL, -1, &in) < 0) {
-				snprintf(msg, sizeof(msg), "\"%s\" is not NAME or NAME#RANGE (e.g. "
-					"enp2s0f0#0-3,5)", s2);
+			else if (!strcmp(k, "pfNames") &&
+			         dpn_dp_pfname_match(s2, NULL, -1, &in) < 0) {
+				snprintf(msg, sizeof(msg),
+				        "\"%s\" is not NAME or NAME#RANGE (e.g. "
+				        "enp2s0f0#0-3,5)",
+				        s2);
 				err_at(e, where, i, at2, msg);
 			} else if ((!strcmp(k, "pciAddresses") || !strcmp(k, "rootDevices")) &&
-				!dpn_pci_addr_valid(s2)) {
-				snprintf(msg, sizeof(msg), "\"%s\" is not a PCI address (DDDD:BB:DD.F)", s2);
+			           !dpn_pci_addr_valid(s2)) {
+				snprintf(msg, sizeof(msg),
+				        "\"%s\" is not a PCI address (DDDD:BB:DD.F)", s2);
 				err_at(e, where, i, at2, msg);
 			}
 		}
@@ -125,8 +133,8 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-int dpn_dp_pools_parse(json_t *list, const char *where, struct dpn_dp_pools *p,
-	struct dpn_conf_errors *errs)
+int dpn_dp_pools_parse(
+        json_t *list, const char *where, struct dpn_dp_pools *p, struct dpn_conf_errors *errs)
 {
 	int before = errs->n;
 	json_t *r;
@@ -137,9 +145,10 @@ int dpn_dp_pools_parse(json_t *list, const char *where, struct dpn_dp_pools *p,
 		dpn_conf_errorf(errs, "%s: expected a list of resources", where);
 		return -EINVAL;
 	}
-	json_array_foreach (list, i, r) {
+	json_array_foreach(list, i, r)
+	{
 		static const char *const keys[] = {"resourceName", "resourcePrefix", "deviceType",
-			"selectors", "excludeTopology", "additionalInfo", NULL};
+		        "selectors", "excludeTopology", "additionalInfo", NULL};
 		const char *k, *name = json_string_value(json_object_get(r, "resourceName"));
 		const char *prefix = json_string_value(json_object_get(r, "resourcePrefix"));
 		const char *type = json_string_value(json_object_get(r, "deviceType"));
@@ -148,7 +157,8 @@ int dpn_dp_pools_parse(json_t *list, const char *where, struct dpn_dp_pools *p,
 			err_at(errs, where, i, "", "expected an object");
 			continue;
 		}
-		json_object_foreach (r, k, v) {
+		json_object_foreach(r, k, v)
+		{
 			size_t j;
 			for (j = 0; keys[j] && strcmp(keys[j], k); j++)
 				;
@@ -156,8 +166,9 @@ int dpn_dp_pools_parse(json_t *list, const char *where, struct dpn_dp_pools *p,
 				err_at(errs, where, i, k, "unknown key");
 		}
 		if (!name || !name_ok(name))
-			err_at(errs, where, i, "resourceName", "missing or not a resource name "
-				"(letters, digits, '_', '-', '.')");
+			err_at(errs, where, i, "resourceName",
+			        "missing or not a resource name "
+			        "(letters, digits, '_', '-', '.')");
 		if (prefix && !name_ok(prefix))
 			err_at(errs, where, i, "resourcePrefix", "not a DNS-style prefix");
 		if (type && strcmp(type, "netDevice"))
@@ -168,17 +179,21 @@ int dpn_dp_pools_parse(json_t *list, const char *where, struct dpn_dp_pools *p,
 		}
 		struct dpn_dp_pool *pool = &p->pool[p->n];
 		/* one selector object or a list of them (any one may select) */
-		json_t *sels = json_is_object(sel) ? json_pack("[O]", sel)
-						   : json_is_array(sel) ? json_incref(sel) : NULL;
+		json_t *sels = json_is_object(sel)  ? json_pack("[O]", sel)
+		               : json_is_array(sel) ? json_incref(sel)
+		                                    : NULL;
 		if (!sels) {
-			err_at(errs, where, i, "selectors", "expected an object or a list of objects");
+			err_at(errs, where, i, "selectors",
+			        "expected an object or a list of objects");
 			continue;
 		}
 		size_t si;
 		json_t *s;
-		json_array_foreach (sels, si, s) {
+		json_array_foreach(sels, si, s)
+		{
 			char at[32];
-			snprintf(at, sizeof(at), json_is_array(sel) ? "selectors[%zu]" : "selectors", si);
+			snprintf(at, sizeof(at),
+			        json_is_array(sel) ? "selectors[%zu]" : "selectors", si);
 			if (!json_is_object(s))
 				err_at(errs, where, i, at, "expected an object");
 			else
@@ -199,8 +214,8 @@ int dpn_dp_pools_parse(json_t *list, const char *where, struct dpn_dp_pools *p,
 	return 0;
 }
 
-int dpn_dp_pools_load_sriovdp(const char *path, struct dpn_dp_pools *p,
-	struct dpn_conf_errors *errs)
+int dpn_dp_pools_load_sriovdp(
+        const char *path, struct dpn_dp_pools *p, struct dpn_conf_errors *errs)
 {
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr);
@@ -224,4 +239,3 @@ void dpn_dp_pools_free(struct dpn_dp_pools *p)
 		json_decref(p->pool[i].selectors);
 	p->n = 0;
 }
-

@@ -5,7 +5,6 @@
 
 #include "conf_ctx.h"
 
-
 static void parse_vf(struct cctx *x, json_t *o, int num_vfs, struct dpn_vf_conf *v)
 {
 	static const char *const keys[] = {

@@ -148,7 +148,7 @@ struct dpn_conf_errors;
 
 struct dpn_dp_pool {
 	char prefix[128]; /* resourcePrefix, e.g. "mellanox.com" */
-	char name[128];	  /* resourceName */
+	char name[128];   /* resourceName */
 	bool exclude_topology;
 	bool need_vhost_net;
 	json_t *selectors; /* array of selector objects, validated */
@@ -164,10 +164,10 @@ int dpn_dp_pfname_match(const char *entry, const char *pf, int idx, bool *match)
 /* A resourceList (array) -> pools; -EINVAL with every problem in errs,
  * each naming where it is ("resourceList[1].selectors.pfNames[0]: ..."). */
 int dpn_dp_pools_parse(json_t *resource_list, const char *where, struct dpn_dp_pools *p,
-	struct dpn_conf_errors *errs);
+        struct dpn_conf_errors *errs);
 /* sriovdp's own config.json ({"resourceList": [...]}), unchanged. */
-int dpn_dp_pools_load_sriovdp(const char *path, struct dpn_dp_pools *p,
-	struct dpn_conf_errors *errs);
+int dpn_dp_pools_load_sriovdp(
+        const char *path, struct dpn_dp_pools *p, struct dpn_conf_errors *errs);
 void dpn_dp_pools_free(struct dpn_dp_pools *p);
 
 struct dpn_dp_conf {

@@ -12,7 +12,6 @@
 #include "dpn_log.h"
 #include "dpn_nl.h"
 
-
 struct find_arg {
 	int ifindex;
 	struct nl_addr *want;

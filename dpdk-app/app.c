@@ -531,8 +531,9 @@ int main(int argc, char **argv)
 	main_loop(main_works);
 	rte_eal_mp_wait_lcore();
 	RTE_LCORE_FOREACH(l)
-	for (int i = 0; i < app.lc[l].n; i++) if (app.lc[l].tx[i].n_pending)
-	        rte_pktmbuf_free_bulk(app.lc[l].tx[i].pending, app.lc[l].tx[i].n_pending);
+	for (int i = 0; i < app.lc[l].n; i++)
+		if (app.lc[l].tx[i].n_pending)
+			rte_pktmbuf_free_bulk(app.lc[l].tx[i].pending, app.lc[l].tx[i].n_pending);
 	for (int p = 0; p < app.n_ports; p++)
 		rte_eth_dev_stop(p);
 	if (app.stats_period_s > 0)

@@ -12,7 +12,6 @@
 
 #include "dpn_app.h"
 
-
 int dpn_app_fail(struct dpn_app_err *err, const char *fmt, ...)
 {
 	va_list ap;
@@ -50,7 +49,8 @@ int dpn_app_add_pci(
 	struct dpn_app_dev x = {.type = DPN_APP_PCI};
 
 	if (!dpn_pci_addr_valid(bdf))
-		return dpn_app_fail(err, "%s: \"%s\" is not a PCI address (DDDD:BB:DD.F)", source, bdf);
+		return dpn_app_fail(
+		        err, "%s: \"%s\" is not a PCI address (DDDD:BB:DD.F)", source, bdf);
 	snprintf(x.pci, sizeof(x.pci), "%s", bdf);
 	for (char *c = x.pci; *c; c++)
 		*c = tolower((unsigned char)*c);
@@ -64,8 +64,9 @@ static int add_vhost(const char *path, bool server, int queues, const char *sour
 	struct dpn_app_dev x = {.type = DPN_APP_VHOST, .server = server, .queues = queues};
 
 	if (path[0] != '/' || strlen(path) >= sizeof(x.path))
-		return dpn_app_fail(err, "%s: \"%s\" is not an absolute socket path under %zu bytes",
-		        source, path, sizeof(x.path));
+		return dpn_app_fail(err,
+		        "%s: \"%s\" is not an absolute socket path under %zu bytes", source, path,
+		        sizeof(x.path));
 	strcpy(x.path, path);
 	snprintf(x.source, sizeof(x.source), "%s", source);
 	return push(d, &x, err);
@@ -83,7 +84,8 @@ int dpn_app_add_vhost(
 	strcpy(buf, spec);
 	char *path = strtok_r(buf, ",", &save);
 	if (!path)
-		return dpn_app_fail(err, "%s: empty vhost spec (PATH[,server|client][,queues=N])", source);
+		return dpn_app_fail(
+		        err, "%s: empty vhost spec (PATH[,server|client][,queues=N])", source);
 	while ((tok = strtok_r(NULL, ",", &save))) {
 		if (!strcmp(tok, "server"))
 			server = true;
@@ -92,8 +94,8 @@ int dpn_app_add_vhost(
 		else if (!strncmp(tok, "queues=", 7) && atoi(tok + 7) > 0 && atoi(tok + 7) <= 64)
 			queues = atoi(tok + 7);
 		else
-			return dpn_app_fail(err, "%s: \"%s\": expected server, client or queues=1..64",
-			        source, tok);
+			return dpn_app_fail(err,
+			        "%s: \"%s\": expected server, client or queues=1..64", source, tok);
 	}
 	return add_vhost(path, server, queues, source, d, err);
 }
@@ -138,7 +140,8 @@ static int from_devinfo(
 		const char *a = json_string_value(
 		        json_object_get(json_object_get(di, "pci"), "pci-address"));
 		if (!a)
-			return dpn_app_fail(err, "%s: pci device-info without pci.pci-address", source);
+			return dpn_app_fail(
+			        err, "%s: pci device-info without pci.pci-address", source);
 		return dpn_app_add_pci(a, source, d, err);
 	}
 	if (!strcmp(type, "vhost-user")) {
@@ -149,8 +152,8 @@ static int from_devinfo(
 			return dpn_app_fail(
 			        err, "%s: vhost-user device-info without vhost-user.path", source);
 		if (mode && strcmp(mode, "server") && strcmp(mode, "client"))
-			return dpn_app_fail(err, "%s: vhost-user.mode \"%s\" is not server or client",
-			        source, mode);
+			return dpn_app_fail(err,
+			        "%s: vhost-user.mode \"%s\" is not server or client", source, mode);
 		return add_vhost(path, !mode || !strcmp(mode, "server"), 0, source, d, err);
 	}
 	return 0; /* other kinds (vdpa, memif) are not ours to drive */

@@ -34,7 +34,8 @@ struct dpn_app_err {
 };
 
 /* Fills err; returns -1 (for "return dpn_app_fail(...)"). */
-int dpn_app_fail(struct dpn_app_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int dpn_app_fail(struct dpn_app_err *err, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 /* Sources; each appends (skipping duplicates) and returns the number added
  * or -1 with err set. */

@@ -13,7 +13,6 @@
 
 #define DEFAULT_MEM_MB 512
 
-
 static int read_list(const char *path, struct dpn_cpuset *s)
 {
 	char buf[1024];
@@ -127,8 +126,8 @@ static int check_vhost(const struct dpn_app_dev *x, struct dpn_app_err *err)
 	}
 	snprintf(dir, sizeof(dir), "%s", x->path);
 	if (stat(dirname(dir), &st) < 0 || !S_ISDIR(st.st_mode))
-		return dpn_app_fail(err, "%s: directory of vhost-user socket %s does not exist", x->source,
-		        x->path);
+		return dpn_app_fail(err, "%s: directory of vhost-user socket %s does not exist",
+		        x->source, x->path);
 	return 0;
 }
 
@@ -162,7 +161,7 @@ int dpn_app_build_eal(const struct dpn_app_devs *d, const struct dpn_app_env *e,
 	*argv = NULL;
 	if (d->n == 0)
 		return dpn_app_fail(err, "no device: none in PCIDEVICE_* env, device-info files, "
-		                 "network-status, --pci or --vhost");
+		                         "network-status, --pci or --vhost");
 	for (int i = 0; i < d->n; i++) {
 		const struct dpn_app_dev *x = &d->dev[i];
 		if (x->type == DPN_APP_PCI ? check_pci(e, x, err) : check_vhost(x, err))

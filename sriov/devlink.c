@@ -17,7 +17,6 @@ struct req {
 	struct nl_msg *msg;
 };
 
-
 static int start(struct req *r, uint8_t cmd, int flags, const char *bus, const char *dev)
 {
 	int fam;

@@ -7,14 +7,14 @@
 
 #include "dpn_dp.h"
 
-int dpn_dp_pools_defaults(const struct dpn_inventory *inv, const struct dpn_nic_table *t,
-	struct dpn_dp_pools *p)
+int dpn_dp_pools_defaults(
+        const struct dpn_inventory *inv, const struct dpn_nic_table *t, struct dpn_dp_pools *p)
 {
 	memset(p, 0, sizeof(*p));
 	for (int i = 0; i < inv->n_pfs && p->n < DPN_DP_MAX_POOLS; i++) {
 		const struct dpn_pf *pf = &inv->pfs[i];
-		const char *res = json_string_value(json_object_get(dpn_nic_vendor(t, pf->vendor_id),
-			"default_resource"));
+		const char *res = json_string_value(
+		        json_object_get(dpn_nic_vendor(t, pf->vendor_id), "default_resource"));
 		const char *slash = res ? strchr(res, '/') : NULL;
 		if (!slash || !pf->numvfs)
 			continue;
@@ -22,17 +22,18 @@ int dpn_dp_pools_defaults(const struct dpn_inventory *inv, const struct dpn_nic_
 		int k;
 		for (k = 0; k < p->n; k++)
 			if (!strncmp(p->pool[k].prefix, res, slash - res) &&
-				!strcmp(p->pool[k].name, slash + 1))
+			        !strcmp(p->pool[k].name, slash + 1))
 				break;
 		if (k == p->n) {
 			snprintf(p->pool[k].prefix, sizeof(p->pool[k].prefix), "%.*s",
-				(int)(slash - res), res);
+			        (int)(slash - res), res);
 			snprintf(p->pool[k].name, sizeof(p->pool[k].name), "%s", slash + 1);
 			p->pool[k].selectors = json_pack("[{s:[]}]", "rootDevices");
 			p->n++;
 		}
-		json_array_append_new(json_object_get(json_array_get(p->pool[k].selectors, 0),
-			"rootDevices"), json_string(pf->bdf));
+		json_array_append_new(
+		        json_object_get(json_array_get(p->pool[k].selectors, 0), "rootDevices"),
+		        json_string(pf->bdf));
 	}
 	return 0;
 }
@@ -43,14 +44,13 @@ static bool in_list(json_t *list, const char *v, bool ci)
 	size_t i;
 	if (!v || !*v)
 		return false;
-	json_array_foreach (list, i, x)
-		if (ci ? !strcasecmp(json_string_value(x), v) : !strcmp(json_string_value(x), v))
-			return true;
+	json_array_foreach(list, i, x) if (ci ? !strcasecmp(json_string_value(x), v)
+	                                      : !strcmp(json_string_value(x), v)) return true;
 	return false;
 }
 
-static bool selects(json_t *s, const struct dpn_pf *pf, const struct dpn_vf *vf,
-	const char *link_type)
+static bool selects(
+        json_t *s, const struct dpn_pf *pf, const struct dpn_vf *vf, const char *link_type)
 {
 	json_t *v;
 
@@ -72,24 +72,23 @@ static bool selects(json_t *s, const struct dpn_pf *pf, const struct dpn_vf *vf,
 		json_t *x;
 		size_t i;
 		bool any = false, m;
-		json_array_foreach (v, i, x)
-			if (dpn_dp_pfname_match(json_string_value(x), pf->netdev, vf->index, &m) == 0 && m)
-				any = true;
+		json_array_foreach(v, i, x) if (dpn_dp_pfname_match(json_string_value(x),
+		                                        pf->netdev, vf->index, &m) == 0 &&
+		                                m) any = true;
 		if (!any)
 			return false;
 	}
 	return true;
 }
 
-int dpn_dp_pool_of(const struct dpn_dp_pools *p, const struct dpn_pf *pf,
-	const struct dpn_vf *vf, const char *link_type)
+int dpn_dp_pool_of(const struct dpn_dp_pools *p, const struct dpn_pf *pf, const struct dpn_vf *vf,
+        const char *link_type)
 {
 	for (int i = 0; i < p->n; i++) {
 		json_t *s;
 		size_t k;
-		json_array_foreach (p->pool[i].selectors, k, s)
-			if (selects(s, pf, vf, link_type))
-				return i;
+		json_array_foreach(
+		        p->pool[i].selectors, k, s) if (selects(s, pf, vf, link_type)) return i;
 	}
 	return -1;
 }
@@ -108,9 +107,10 @@ json_t *dpn_dp_assign(const struct dpn_dp_pools *p, const struct dpn_inventory *
 		for (int k = 0; k < pf->n_vfs; k++) {
 			const struct dpn_vf *vf = &pf->vfs[k];
 			/* sriovdp takes a VF's link type from its netdev, else its PF's */
-			int pi = vf->bdf[0] ? dpn_dp_pool_of(p, pf, vf, vf->link_type[0] ? vf->link_type
-										   : pf->link_type)
-					    : -1;
+			int pi = vf->bdf[0]
+			                 ? dpn_dp_pool_of(p, pf, vf,
+			                           vf->link_type[0] ? vf->link_type : pf->link_type)
+			                 : -1;
 			if (pi < 0)
 				continue;
 			snprintf(key, sizeof(key), "%s/%s", p->pool[pi].prefix, p->pool[pi].name);

@@ -54,10 +54,14 @@ static int link_base(const char *dir, const char *link, char *out, size_t len)
 /* ARPHRD of a netdev as sriovdp names it */
 static void link_type(struct udev *u, const char *netdev, char *out, size_t len)
 {
-	struct udev_device *n = netdev[0] ? udev_device_new_from_subsystem_sysname(u, "net", netdev)
-					  : NULL;
+	struct udev_device *n =
+	        netdev[0] ? udev_device_new_from_subsystem_sysname(u, "net", netdev) : NULL;
 	const char *t = n ? udev_device_get_sysattr_value(n, "type") : NULL;
-	snprintf(out, len, "%s", !t ? "" : atoi(t) == 32 ? "infiniband" : atoi(t) == 1 ? "ether" : t);
+	snprintf(out, len, "%s",
+	        !t              ? ""
+	        : atoi(t) == 32 ? "infiniband"
+	        : atoi(t) == 1  ? "ether"
+	                        : t);
 	if (n)
 		udev_device_unref(n);
 }

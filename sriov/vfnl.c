@@ -13,7 +13,6 @@
 
 #include "dpn_vfnl.h"
 
-
 static struct nl_sock *connect_route(void)
 {
 	struct nl_sock *sk = nl_socket_alloc();

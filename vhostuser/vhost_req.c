@@ -62,7 +62,6 @@ static int get_int(json_t *p, const char *key, int min, int max, int *dst, char 
 	return 0;
 }
 
-
 static bool k8s_name_ok(const char *s)
 {
 	/* DNS-1123 subdomain: what Kubernetes allows for pod names and namespaces */

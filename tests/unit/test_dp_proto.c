@@ -24,9 +24,9 @@ static void device_on_the_wire(void **state)
 	size_t n = v1beta1__list_and_watch_response__pack(&resp, buf);
 	/* devices=1 (LEN 29) { ID=1 "0000:3b:02.0", health=2 "Healthy",
 	 *                   topology=3 { nodes=1 { ID=1 varint 1 } } } */
-	static const uint8_t want[] = {0x0a, 0x1d, 0x0a, 0x0c, '0', '0', '0', '0', ':', '3', 'b', ':',
-		'0', '2', '.', '0', 0x12, 0x07, 'H', 'e', 'a', 'l', 't', 'h', 'y', 0x1a, 0x04, 0x0a,
-		0x02, 0x08, 0x01};
+	static const uint8_t want[] = {0x0a, 0x1d, 0x0a, 0x0c, '0', '0', '0', '0', ':', '3', 'b',
+	        ':', '0', '2', '.', '0', 0x12, 0x07, 'H', 'e', 'a', 'l', 't', 'h', 'y', 0x1a, 0x04,
+	        0x0a, 0x02, 0x08, 0x01};
 	assert_int_equal(n, sizeof(want));
 	assert_memory_equal(buf, want, n);
 }
@@ -57,11 +57,12 @@ static void register_request(void **state)
 
 static void allocate_roundtrip(void **state)
 {
-	V1beta1__ContainerAllocateResponse__EnvsEntry env =
-		V1BETA1__CONTAINER_ALLOCATE_RESPONSE__ENVS_ENTRY__INIT, *envs[] = {&env};
+	V1beta1__ContainerAllocateResponse__EnvsEntry
+	        env = V1BETA1__CONTAINER_ALLOCATE_RESPONSE__ENVS_ENTRY__INIT,
+	        *envs[] = {&env};
 	V1beta1__DeviceSpec spec = V1BETA1__DEVICE_SPEC__INIT, *specs[] = {&spec};
 	V1beta1__ContainerAllocateResponse car = V1BETA1__CONTAINER_ALLOCATE_RESPONSE__INIT,
-					   *cars[] = {&car};
+	                                   *cars[] = {&car};
 	V1beta1__AllocateResponse resp = V1BETA1__ALLOCATE_RESPONSE__INIT;
 	uint8_t buf[512];
 	(void)state;
@@ -84,7 +85,8 @@ static void allocate_roundtrip(void **state)
 	V1beta1__AllocateResponse *back = v1beta1__allocate_response__unpack(NULL, n, buf);
 	assert_non_null(back);
 	assert_int_equal(back->n_container_responses, 1);
-	assert_string_equal(back->container_responses[0]->envs[0]->key, "PCIDEVICE_MELLANOX_COM_CX5");
+	assert_string_equal(
+	        back->container_responses[0]->envs[0]->key, "PCIDEVICE_MELLANOX_COM_CX5");
 	assert_string_equal(back->container_responses[0]->devices[0]->permissions, "rw");
 	v1beta1__allocate_response__free_unpacked(back, NULL);
 }
@@ -92,9 +94,9 @@ static void allocate_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(device_on_the_wire),
-		cmocka_unit_test(register_request),
-		cmocka_unit_test(allocate_roundtrip),
+	        cmocka_unit_test(device_on_the_wire),
+	        cmocka_unit_test(register_request),
+	        cmocka_unit_test(allocate_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

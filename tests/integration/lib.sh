@@ -156,6 +156,10 @@ it_cleanup() {
 	ip netns del "$NS" 2>/dev/null
 	ip link del br-phy 2>/dev/null
 	ip link del br-int 2>/dev/null
+	# an interrupted vhost test can leave pods' bind mounts behind
+	for m in $(awk -v t="$T/" 'index($2, t) == 1 {print $2}' /proc/mounts 2>/dev/null); do
+		umount -l "$m"
+	done
 	if [ "$N_FAIL" -gt 0 ] && [ -d "$T" ]; then
 		echo "# --- dpnoded.log (tail) ---"
 		tail -40 "$T/dpnoded.log" 2>/dev/null | sed 's/^/# /'

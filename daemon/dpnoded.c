@@ -236,7 +236,7 @@ int main(int argc, char **argv)
 	if (!d.api)
 		return 1;
 	/* VFs, switchdev and representors exist before OVS is asked to use them */
-	const char *tp = getenv("DPNODE_NIC_TABLE") ?: DPN_NIC_TABLE_PATH;
+	const char *tp = dpn_nic_table_path();
 	char *err = NULL;
 	if (dpn_nic_table_load(tp, &d.nics, &err) < 0) {
 		LOG_WARN("NIC table %s: %s; NICs are handled generically", tp, err ? err : "?");

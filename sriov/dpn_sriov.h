@@ -13,6 +13,9 @@ struct dpn_nic_table {
 	json_t *root;
 };
 
+/* $DPNODE_NIC_TABLE, else the installed table, else the source tree's (a
+ * build run in place). */
+const char *dpn_nic_table_path(void);
 int dpn_nic_table_load(const char *path, struct dpn_nic_table *t, char **err);
 void dpn_nic_table_free(struct dpn_nic_table *t);
 /* The vendor entry for a PCI vendor ID ("15b3"), or NULL. */

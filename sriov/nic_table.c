@@ -2,8 +2,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dpn_sriov.h"
+
+#ifndef DPN_SOURCE_NIC_TABLE
+#define DPN_SOURCE_NIC_TABLE ""
+#endif
+
+const char *dpn_nic_table_path(void)
+{
+	const char *env = getenv("DPNODE_NIC_TABLE");
+	if (env && *env)
+		return env;
+	if (access(DPN_NIC_TABLE_PATH, R_OK) == 0 || !DPN_SOURCE_NIC_TABLE[0])
+		return DPN_NIC_TABLE_PATH;
+	return DPN_SOURCE_NIC_TABLE;
+}
 
 int dpn_nic_table_load(const char *path, struct dpn_nic_table *t, char **err)
 {

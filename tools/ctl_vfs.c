@@ -8,21 +8,6 @@
 #include "dpn_sriov.h"
 #include "dpnodectl.h"
 
-#ifndef DPN_SOURCE_NIC_TABLE
-#define DPN_SOURCE_NIC_TABLE ""
-#endif
-
-/* $DPNODE_NIC_TABLE, the installed table, then the source tree's. */
-static const char *table_path(void)
-{
-	const char *env = getenv("DPNODE_NIC_TABLE");
-	if (env && *env)
-		return env;
-	if (access(DPN_NIC_TABLE_PATH, R_OK) == 0)
-		return DPN_NIC_TABLE_PATH;
-	return DPN_SOURCE_NIC_TABLE;
-}
-
 static const char *s(json_t *o, const char *k)
 {
 	const char *v = json_string_value(json_object_get(o, k));
@@ -77,7 +62,7 @@ int ctl_resources(int argc, char **argv)
 		dpn_conf_errors_free(&errs);
 		return CTL_EXIT_USAGE;
 	}
-	if (dpn_nic_table_load(table_path(), &t, &err) < 0 || dpn_sriov_scan(&t, &inv, &err) < 0) {
+	if (dpn_nic_table_load(dpn_nic_table_path(), &t, &err) < 0 || dpn_sriov_scan(&t, &inv, &err) < 0) {
 		fprintf(stderr, "dpnodectl: %s\n", err ? err : "?");
 		free(err);
 		dpn_conf_free(&c);
@@ -120,7 +105,7 @@ int ctl_sriov(int argc, char **argv)
 		dpn_conf_errors_free(&errs);
 		return CTL_EXIT_USAGE;
 	}
-	if (dpn_nic_table_load(table_path(), &t, &err) < 0) {
+	if (dpn_nic_table_load(dpn_nic_table_path(), &t, &err) < 0) {
 		fprintf(stderr, "dpnodectl: NIC table: %s\n", err ? err : "?");
 		free(err);
 		dpn_conf_free(&c);
@@ -149,7 +134,7 @@ int ctl_vfs(int argc, char **argv)
 		fprintf(stderr, "usage: dpnodectl vfs [--json]\n");
 		return CTL_EXIT_USAGE;
 	}
-	if (dpn_nic_table_load(table_path(), &t, &err) < 0) {
+	if (dpn_nic_table_load(dpn_nic_table_path(), &t, &err) < 0) {
 		fprintf(stderr, "dpnodectl: NIC table: %s\n", err ? err : "?");
 		free(err);
 		return CTL_EXIT_FAIL;

@@ -79,25 +79,24 @@ static int iommu_group(struct udev_device *d)
 	                                                                               : -1;
 }
 
-/* Child devices of a PCI device in one subsystem (net, infiniband). */
-static int children(struct udev *u, struct udev_device *parent, const char *subsystem,
-        void (*fn)(struct udev_device *child, void *arg), void *arg)
+/* Devices of one subsystem, children of parent when given. */
+static int each_dev(struct udev *u, struct udev_device *parent, const char *subsystem,
+        void (*fn)(struct udev_device *d, void *arg), void *arg)
 {
 	struct udev_enumerate *e = udev_enumerate_new(u);
 	struct udev_list_entry *l;
 	int n = 0;
 
-	udev_enumerate_add_match_parent(e, parent);
+	if (parent)
+		udev_enumerate_add_match_parent(e, parent);
 	udev_enumerate_add_match_subsystem(e, subsystem);
 	udev_enumerate_scan_devices(e);
 	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
 	{
-		struct udev_device *c =
-		        udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
+		struct udev_device *c = udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
 		if (!c)
 			continue;
-		if (fn)
-			fn(c, arg);
+		fn(c, arg);
 		udev_device_unref(c);
 		n++;
 	}
@@ -129,7 +128,7 @@ static void child_name(struct udev *u, struct udev_device *d, const char *subsys
 {
 	struct pick p = {.out = out, .len = len, .skip_reps = pf};
 	out[0] = '\0';
-	children(u, d, subsystem, pick_first, &p);
+	each_dev(u, d, subsystem, pick_first, &p);
 }
 
 static void fill_common(struct udev *u, struct udev_device *d, char *vendor, char *device,
@@ -278,11 +277,36 @@ static void read_vf_attrs(struct dpn_inventory *inv)
 	}
 }
 
+struct scan_arg {
+	struct udev *u;
+	const struct dpn_nic_table *t;
+	struct dpn_inventory *inv;
+	int pass; /* 0 netdevsim, 1 PCI PFs, 2 PCI VFs */
+	int ret;
+};
+
+static void scan_cb(struct udev_device *d, void *arg)
+{
+	struct scan_arg *a = arg;
+	const char *cls = udev_device_get_sysattr_value(d, "class");
+	bool sriov_pf = udev_device_get_sysattr_value(d, "sriov_totalvfs") != NULL;
+
+	if (a->ret < 0)
+		return;
+	if (a->pass == 0) {
+		if (udev_device_get_sysattr_value(d, "sriov_numvfs"))
+			a->ret = add_pf(a->u, a->t, d, a->inv);
+	} else if (cls && !strncmp(cls, "0x02", 4)) {
+		if (a->pass == 1 && sriov_pf)
+			a->ret = add_pf(a->u, a->t, d, a->inv);
+		else if (a->pass == 2 && !sriov_pf)
+			a->ret = add_vf(a->u, d, a->inv);
+	}
+}
+
 int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, char **err)
 {
 	struct udev *u = udev_new();
-	struct udev_enumerate *e;
-	struct udev_list_entry *l;
 	int ret = 0;
 
 	*err = NULL;
@@ -291,45 +315,13 @@ int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, cha
 		*err = strdup("libudev: cannot create a context");
 		return -ENOMEM;
 	}
-	/* netdevsim (the test rig's NIC): every device with SR-IOV is a PF */
-	e = udev_enumerate_new(u);
-	udev_enumerate_add_match_subsystem(e, "netdevsim");
-	udev_enumerate_scan_devices(e);
-	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
-	{
-		struct udev_device *d =
-		        udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
-		if (d && udev_device_get_sysattr_value(d, "sriov_numvfs") && ret == 0)
-			ret = add_pf(u, t, d, inv);
-		if (d)
-			udev_device_unref(d);
-	}
-	udev_enumerate_unref(e);
-	/* PFs first, so that VFs find theirs whatever the order */
-	for (int pass = 0; pass < 2 && ret == 0; pass++) {
-		e = udev_enumerate_new(u);
-		udev_enumerate_add_match_subsystem(e, "pci");
-		udev_enumerate_scan_devices(e);
-		udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
-		{
-			struct udev_device *d =
-			        udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
-			const char *cls = d ? udev_device_get_sysattr_value(d, "class") : NULL;
-			if (cls && !strncmp(cls, "0x02", 4)) {
-				bool is_pf =
-				        udev_device_get_sysattr_value(d, "sriov_totalvfs") != NULL;
-				if (pass == 0 && is_pf)
-					ret = add_pf(u, t, d, inv);
-				else if (pass == 1 && !is_pf)
-					ret = add_vf(u, d, inv);
-			}
-			if (d)
-				udev_device_unref(d);
-			if (ret < 0)
-				break;
-		}
-		udev_enumerate_unref(e);
-	}
+	/* netdevsim (the test rig's NIC) first: any device with SR-IOV is a PF;
+	 * then PCI PFs before VFs, so that VFs find theirs whatever the order */
+	struct scan_arg a = {.u = u, .t = t, .inv = inv};
+	each_dev(u, NULL, "netdevsim", scan_cb, &a);
+	for (a.pass = 1; a.pass <= 2 && a.ret == 0; a.pass++)
+		each_dev(u, NULL, "pci", scan_cb, &a);
+	ret = a.ret;
 	if (ret == 0) {
 		dpn_sriov_map_reps(u, t, inv);
 		read_vf_attrs(inv);

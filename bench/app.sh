@@ -5,16 +5,7 @@
 # packets coming back from the guest), in alternating rounds. Target ratio >= 1.05.
 . "$(dirname "$0")/lib.sh"
 
-BDIR=$(mktemp -d /tmp/dpnbench.XXXXXX)
-GUEST=
-cleanup() {
-	[ -n "$GUEST" ] && kill -KILL "$GUEST" 2>/dev/null
-	fw_stop
-	rm -f /dev/hugepages/dpnbenchg$$* 2>/dev/null
-	rm -rf "$BDIR"
-}
-trap cleanup EXIT
-bench_hugepages 1024
+bench_begin 1024
 
 fw_start "$BDIR" --vdev="net_null0,size=$SIZE" --vdev="net_vhost0,iface=$BDIR/vh.sock,queues=1"
 for _ in $(seq 1 50); do [ -S "$BDIR/vh.sock" ] && break; sleep 0.2; done

@@ -129,3 +129,18 @@ app_run() { # out-json args...
 		--stats-json "$out" "$@" >>"$BDIR/app.out" 2>&1
 	rm -f /dev/hugepages/dpnbenchg$$* 2>/dev/null
 }
+
+# A bench's temp dir, hugepages, and everything it starts stopped on exit.
+GUEST=
+bench_begin() { # hugepages (2 MB pages)
+	BDIR=$(mktemp -d /tmp/dpnbench.XXXXXX)
+	trap bench_end EXIT
+	bench_hugepages "$1"
+}
+bench_end() {
+	[ -n "$GUEST" ] && kill -KILL "$GUEST" 2>/dev/null
+	fw_stop
+	node_stop
+	rm -f /dev/hugepages/dpnbenchg$$* 2>/dev/null
+	rm -rf "$BDIR"
+}

@@ -5,15 +5,7 @@
 # same run is the same app with a testpmd io-fwd loop in OVS's place.
 . "$(dirname "$0")/lib.sh"
 
-BDIR=$(mktemp -d /tmp/dpnbench.XXXXXX)
-cleanup() {
-	fw_stop
-	node_stop
-	rm -f /dev/hugepages/dpnbenchg$$* 2>/dev/null
-	rm -rf "$BDIR"
-}
-trap cleanup EXIT
-bench_hugepages 1280
+bench_begin 1280
 DPNODE_DPDK='{"socket_mem": [512], "socket_limit": [1024], "lcore": "0", "pmd_cores": "1", "extra_args": ["--no-pci"]}'
 
 through_ovs() {

@@ -9,15 +9,7 @@
 # Target: dpnode / ceiling >= 0.90.
 . "$(dirname "$0")/lib.sh"
 
-BDIR=$(mktemp -d /tmp/dpnbench.XXXXXX)
-cleanup() {
-	fw_stop
-	node_stop
-	rm -f /dev/hugepages/dpnbenchg$$* 2>/dev/null
-	rm -rf "$BDIR"
-}
-trap cleanup EXIT
-bench_hugepages 1280
+bench_begin 1280
 mpps() { jq '.ports[0].tx_pps / 1e6 * 1000 | round / 1000' "$1"; }
 
 ceiling() {

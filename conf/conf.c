@@ -262,7 +262,7 @@ static void parse_ovs(struct cctx *x, json_t *o, struct dpn_ovs_conf *ovs)
 	static const char *const keys[] = {"mode", "run_dir", "db_socket", "db_file", "log_dir",
 	        "vswitchd_bin", "ovsdb_server_bin", "ovsdb_tool_bin", "schema", "vhost_sock_dir",
 	        "dpdk", "hw_offload", "tc_policy", "other_config", "stop_on_exit", NULL};
-	static const char *const modes[] = {"managed", "attach", NULL};
+	static const char *const modes[] = {"managed", "attach", "none", NULL};
 	static const char *const policies[] = {"none", "skip_sw", "skip_hw", NULL};
 	int mode, pol;
 	json_t *d;
@@ -651,6 +651,7 @@ static void sec_dp(struct cctx *x, json_t *o, struct dpn_conf *c)
 	        "plugin_dir", "devinfo_dir", "state_file", "resources", "sriovdp_config", NULL};
 	json_t *res = json_object_get(o, "resources");
 
+	c->dp.enabled = true;
 	cobj_check(x, o, keys);
 	check_abs_path(x, o, "plugin_dir", c->dp.plugin_dir, sizeof(c->dp.plugin_dir));
 	check_abs_path(x, o, "devinfo_dir", c->dp.devinfo_dir, sizeof(c->dp.devinfo_dir));

@@ -13,7 +13,7 @@
 #define DPN_MAX_UPLINK_PORTS  8
 #define DPN_PATH_MAX          256
 
-enum dpn_ovs_mode { DPN_OVS_MANAGED, DPN_OVS_ATTACH };
+enum dpn_ovs_mode { DPN_OVS_MANAGED, DPN_OVS_ATTACH, DPN_OVS_NONE };
 enum dpn_bond_mode {
 	DPN_BOND_NONE,
 	DPN_BOND_ACTIVE_BACKUP,
@@ -171,6 +171,7 @@ int dpn_dp_pools_load_sriovdp(
 void dpn_dp_pools_free(struct dpn_dp_pools *p);
 
 struct dpn_dp_conf {
+	bool enabled; /* the config has a device_plugin section */
 	char plugin_dir[DPN_PATH_MAX];
 	char devinfo_dir[DPN_PATH_MAX];
 	char state_file[DPN_PATH_MAX];

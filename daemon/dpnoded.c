@@ -19,6 +19,7 @@
 #include "dpn_log.h"
 #include "dpn_ovs.h"
 #include "dpn_sriov.h"
+#include "dpn_dplugin.h"
 #include "dpn_sriov_mon.h"
 #include "dpn_vhost.h"
 
@@ -35,6 +36,7 @@ struct daemon {
 	struct dpn_vhost *vhost;
 	struct dpn_nic_table nics;
 	struct dpn_sriov_mon *sriov;
+	struct dpn_dplugin *dplugin;
 	time_t started;
 	bool notified;
 	int hp_result;
@@ -73,7 +75,7 @@ static json_t *api_ping(void *ctx, json_t *params, int *code, char **msg)
 static json_t *api_status(void *ctx, json_t *params, int *code, char **msg)
 {
 	struct daemon *d = ctx;
-	json_t *st = dpn_ovs_status(d->ovs);
+	json_t *st = d->ovs ? dpn_ovs_status(d->ovs) : json_pack("{s:s}", "ovs_mode", "none");
 	(void)params;
 	(void)code;
 	(void)msg;
@@ -91,8 +93,11 @@ static json_t *api_reconcile(void *ctx, json_t *params, int *code, char **msg)
 {
 	struct daemon *d = ctx;
 	(void)params;
-	(void)code;
-	(void)msg;
+	if (!d->ovs) {
+		*code = ENOENT;
+		*msg = strdup("ovs.mode is none: there is nothing to reconcile");
+		return NULL;
+	}
 	dpn_ovs_kick(d->ovs);
 	return json_pack("{s:b}", "converged", dpn_ovs_converged(d->ovs));
 }
@@ -104,6 +109,18 @@ static json_t *api_sriov_inventory(void *ctx, json_t *params, int *code, char **
 	(void)code;
 	(void)msg;
 	return json_incref(dpn_sriov_mon_inventory(d->sriov));
+}
+
+static json_t *api_dp_status(void *ctx, json_t *params, int *code, char **msg)
+{
+	struct daemon *d = ctx;
+	(void)params;
+	if (!d->dplugin) {
+		*code = ENOENT;
+		*msg = strdup("the device plugin is not enabled (no device_plugin section)");
+		return NULL;
+	}
+	return dpn_dplugin_status(d->dplugin);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -255,7 +272,8 @@ int main(int argc, char **argv)
 	d.hp_result = dpn_hp_apply(&d.conf.hugepages);
 	if (d.hp_result < 0 && d.hp_result != -ENOMEM)
 		LOG_WARN("hugepages not applied: %s", strerror(-d.hp_result));
-	d.ovs = dpn_ovs_new(d.base, &d.conf, on_converged, &d);
+	bool ovs = d.conf.ovs.mode != DPN_OVS_NONE;
+	d.ovs = ovs ? dpn_ovs_new(d.base, &d.conf, on_converged, &d) : NULL;
 	dpn_api_register(d.api, "ping", api_ping, &d);
 	dpn_api_register(d.api, "status", api_status, &d);
 	dpn_api_register(d.api, "reconcile", api_reconcile, &d);
@@ -263,19 +281,29 @@ int main(int argc, char **argv)
 	 * otherwise they would look like stale ports of ours. An unreadable
 	 * state file stops here rather than deleting pods' ports. */
 	d.vhost = d.ovs ? dpn_vhost_new(&d.conf.vhost, d.conf.int_bridge, d.ovs) : NULL;
-	if (!d.vhost || dpn_vhost_load(d.vhost) < 0) {
+	if (ovs && (!d.vhost || dpn_vhost_load(d.vhost) < 0)) {
 		LOG_ERR("cannot restore vhost-user ports from %s", d.conf.vhost.state_file);
 		dpn_api_free(d.api);
 		return 1;
 	}
-	dpn_vhost_register_api(d.vhost, d.api);
+	if (d.vhost)
+		dpn_vhost_register_api(d.vhost, d.api);
 	d.sriov = dpn_sriov_mon_new(d.base, &d.nics);
 	dpn_api_register(d.api, "sriov.inventory", api_sriov_inventory, &d);
-	if (!d.ovs || (ret = dpn_ovs_start(d.ovs)) < 0) {
+	dpn_api_register(d.api, "deviceplugin.status", api_dp_status, &d);
+	if (d.conf.dp.enabled &&
+	        !(d.dplugin = dpn_dplugin_new(d.base, &d.conf.dp, &d.nics, d.sriov))) {
+		LOG_ERR("cannot start the device plugin");
+		dpn_api_free(d.api);
+		return 1;
+	}
+	if (ovs && (!d.ovs || (ret = dpn_ovs_start(d.ovs)) < 0)) {
 		LOG_ERR("cannot start the OVS datapath");
 		dpn_api_free(d.api);
 		return 1;
 	}
+	if (!ovs)
+		on_converged(&d);
 	sigs[0] = evsignal_new(d.base, SIGTERM, on_signal, &d);
 	sigs[1] = evsignal_new(d.base, SIGINT, on_signal, &d);
 	sigs[2] = evsignal_new(d.base, SIGHUP, on_signal, &d);
@@ -284,12 +312,16 @@ int main(int argc, char **argv)
 
 	event_base_dispatch(d.base);
 
-	dpn_ovs_shutdown(d.ovs);
+	if (d.ovs)
+		dpn_ovs_shutdown(d.ovs);
 	dpn_api_free(d.api);
-	dpn_vhost_free(d.vhost);
+	dpn_dplugin_free(d.dplugin);
+	if (d.vhost)
+		dpn_vhost_free(d.vhost);
 	dpn_sriov_mon_free(d.sriov);
 	dpn_nic_table_free(&d.nics);
-	dpn_ovs_free(d.ovs);
+	if (d.ovs)
+		dpn_ovs_free(d.ovs);
 	for (int i = 0; i < 3; i++)
 		event_free(sigs[i]);
 	event_base_free(d.base);

@@ -49,6 +49,7 @@ struct dpn_pf {
 	char vendor[48], model[48]; /* from the NIC table; "" when unknown */
 	char driver[32];
 	char netdev[16];
+	char operstate[12]; /* the PF netdev's: "up", "down"... "" without one */
 	int numa;
 	int iommu_group;
 	int numvfs, totalvfs;

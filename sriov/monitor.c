@@ -21,6 +21,7 @@ struct dpn_sriov_mon {
 	struct udev_monitor *mon;
 	struct event *ev, *debounce, *period;
 	json_t *inv;
+	struct dpn_inventory cur;
 	json_int_t generation;
 	int n_subs;
 	struct {
@@ -40,19 +41,21 @@ void dpn_sriov_mon_rescan(struct dpn_sriov_mon *m)
 		return;
 	}
 	json_t *j = dpn_inventory_json(&inv);
-	dpn_inventory_free(&inv);
 	json_t *old = json_object_get(m->inv, "pfs");
 	if (old && json_equal(old, json_object_get(j, "pfs"))) {
+		dpn_inventory_free(&inv);
 		json_decref(j);
 		return;
 	}
 	json_object_set_new(j, "generation", json_integer(++m->generation));
 	json_decref(m->inv);
 	m->inv = j;
+	dpn_inventory_free(&m->cur);
+	m->cur = inv;
 	LOG_INFO("inventory changed (generation %lld, %zu PF(s))", (long long)m->generation,
 	        json_array_size(json_object_get(j, "pfs")));
 	for (int i = 0; i < m->n_subs; i++)
-		m->subs[i].cb(m->subs[i].arg, m->inv);
+		m->subs[i].cb(m->subs[i].arg, &m->cur, m->inv);
 }
 
 static void rescan_cb(evutil_socket_t fd, short what, void *arg)
@@ -135,6 +138,7 @@ void dpn_sriov_mon_free(struct dpn_sriov_mon *m)
 	if (m->udev)
 		udev_unref(m->udev);
 	json_decref(m->inv);
+	dpn_inventory_free(&m->cur);
 	free(m);
 }
 
@@ -151,4 +155,9 @@ int dpn_sriov_mon_subscribe(struct dpn_sriov_mon *m, dpn_sriov_mon_cb cb, void *
 json_t *dpn_sriov_mon_inventory(struct dpn_sriov_mon *m)
 {
 	return m->inv;
+}
+
+const struct dpn_inventory *dpn_sriov_mon_current(struct dpn_sriov_mon *m)
+{
+	return &m->cur;
 }

@@ -93,7 +93,8 @@ static int each_dev(struct udev *u, struct udev_device *parent, const char *subs
 	udev_enumerate_scan_devices(e);
 	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
 	{
-		struct udev_device *c = udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
+		struct udev_device *c =
+		        udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
 		if (!c)
 			continue;
 		fn(c, arg);
@@ -186,7 +187,9 @@ static int add_pf(struct udev *u, const struct dpn_nic_table *t, struct udev_dev
 		struct udev_device *n = udev_device_new_from_subsystem_sysname(u, "net", p->netdev);
 		const char *sid = n ? udev_device_get_sysattr_value(n, "phys_switch_id") : NULL;
 		const char *ppn = n ? udev_device_get_sysattr_value(n, "phys_port_name") : NULL;
+		const char *op = n ? udev_device_get_sysattr_value(n, "operstate") : NULL;
 		int ctl, pf, vf;
+		snprintf(p->operstate, sizeof(p->operstate), "%s", op ? op : "");
 		snprintf(p->switch_id, sizeof(p->switch_id), "%s", sid ? sid : "");
 		if (ppn && dpn_sriov_parse_port_name(ppn, &ctl, &pf, &vf) == 2)
 			p->pfnum = pf;
@@ -396,12 +399,14 @@ json_t *dpn_inventory_json(const struct dpn_inventory *inv)
 			json_array_append_new(vfs, vj);
 		}
 		json_array_append_new(pfs,
-		        json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i, "
-		                  "s:o, s:o, s:i, s:o, s:o, s:o}",
+		        json_pack(
+		                "{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i, "
+		                "s:o, s:o, s:i, s:o, s:o, s:o}",
 		                "bus", p->bus, "pci", p->bdf, "vendor_id", p->vendor_id,
 		                "device_id", p->device_id, "vendor", str_or_null(p->vendor),
 		                "model", str_or_null(p->model), "driver", str_or_null(p->driver),
-		                "netdev", str_or_null(p->netdev), "numa_node", int_or_null(p->numa),
+		                "netdev", str_or_null(p->netdev), "operstate",
+		                str_or_null(p->operstate), "numa_node", int_or_null(p->numa),
 		                "iommu_group", int_or_null(p->iommu_group), "numvfs", p->numvfs,
 		                "totalvfs", p->totalvfs, "eswitch_mode", str_or_null(p->eswitch),
 		                "switch_id", str_or_null(p->switch_id), "pfnum", p->pfnum,

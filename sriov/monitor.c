@@ -11,7 +11,7 @@
 #include "dpn_log.h"
 #include "dpn_sriov_mon.h"
 
-#define DEBOUNCE_MS 50
+#define DEBOUNCE_MS 20
 #define PERIOD_S    10
 #define MAX_SUBS    8
 

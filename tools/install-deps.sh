@@ -26,6 +26,8 @@ protobuf-compiler-grpc
 libgrpc-dev
 python3-grpcio
 python3-protobuf
+python3-gi
+gir1.2-umockdev-1.0
 libdpdk-dev
 dpdk
 dpdk-dev

@@ -61,5 +61,6 @@ int dpn_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((for
 
 /* Monotonic clock in milliseconds. */
 uint64_t dpn_now_ms(void);
+uint64_t dpn_now_us(void);
 
 #endif

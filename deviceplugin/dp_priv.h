@@ -40,7 +40,8 @@ struct dpn_dplugin {
 	struct dpn_dpslot *slot[DPN_DP_MAX_POOLS];
 	json_t *state; /* {"allocations": {"<pci>": {"resource", "time"}}} */
 	int ino_fd, ino_wd;
-	struct event *ino_ev, *retry;
+	struct event *ino_ev, *retry, *save_ev;
+	bool state_dirty;
 	bool stopping;
 	char root[256]; /* "" (tests may point /dev and /sys elsewhere) */
 };

@@ -21,6 +21,7 @@
 
 #define RETRY_MIN_MS 100
 #define RETRY_MAX_MS 5000
+#define SAVE_MS      50
 
 static void register_slot(struct dpn_dplugin *pl, struct dpn_dpslot *s);
 
@@ -267,24 +268,57 @@ static int write_atomic(const char *path, json_t *j)
 	return 0;
 }
 
+/* kubelet allocates a device again on every container restart: an
+ * unchanged file is not rewritten. */
+static int write_if_changed(const char *path, json_t *j)
+{
+	json_t *old = json_load_file(path, 0, NULL);
+	bool same = old && json_equal(old, j);
+	json_decref(old);
+	return same ? 0 : write_atomic(path, j);
+}
+
+static void save_state(struct dpn_dplugin *pl)
+{
+	if (pl->state_dirty && pl->conf->state_file[0] &&
+	        write_atomic(pl->conf->state_file, pl->state) == 0)
+		pl->state_dirty = false;
+}
+
+static void save_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	save_state(arg);
+}
+
 int dpn_dplugin_record(struct dpn_dplugin *pl, struct dpn_dpslot *s, json_t *devinfo)
 {
 	json_t *allocs = json_object_get(pl->state, "allocations"), *info;
 	const char *id;
 	char path[DPN_PATH_MAX + 600], name[512];
 
+	/* the device-info files before the reply: the CNI reads them next */
 	json_object_foreach(devinfo, id, info)
 	{
 		dpn_dpres_devinfo_name(&s->res, id, name, sizeof(name));
 		snprintf(path, sizeof(path), "%s/%s", pl->conf->devinfo_dir, name);
-		if (write_atomic(path, info) < 0)
+		if (write_if_changed(path, info) < 0)
 			return -EIO;
-		/* one entry per device: a repeated Allocate replaces it */
-		json_object_set_new(allocs, id,
-		        json_pack("{s:s, s:I}", "resource", s->res.resource, "time",
-		                (json_int_t)time(NULL)));
 	}
-	return pl->conf->state_file[0] ? write_atomic(pl->conf->state_file, pl->state) : 0;
+	/* one entry per device: a repeated Allocate replaces it */
+	json_object_foreach(devinfo, id, info) json_object_set_new(allocs, id,
+	        json_pack(
+	                "{s:s, s:I}", "resource", s->res.resource, "time", (json_int_t)time(NULL)));
+	/* the state file after the reply, at most every SAVE_MS: on ext4 a
+	 * rename over a file waits for its data, and kubelet's checkpoint, not
+	 * this file, is what a crash in between would fall back on */
+	pl->state_dirty = true;
+	if (!evtimer_pending(pl->save_ev, NULL)) {
+		struct timeval tv = {0, SAVE_MS * 1000};
+		evtimer_add(pl->save_ev, &tv);
+	}
+	return 0;
 }
 
 static void load_state(struct dpn_dplugin *pl)
@@ -345,6 +379,7 @@ struct dpn_dplugin *dpn_dplugin_new(struct event_base *base, const struct dpn_dp
 		if (add_slot(pl, i) < 0)
 			goto fail;
 	pl->retry = evtimer_new(base, retry_cb, pl);
+	pl->save_ev = evtimer_new(base, save_cb, pl);
 	pl->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (pl->ino_fd < 0 || watch_dir(pl) < 0)
 		goto fail;
@@ -375,6 +410,7 @@ void dpn_dplugin_free(struct dpn_dplugin *pl)
 		if (pl->slot[i]->ep)
 			dpn_dpep_stop(pl->slot[i]->ep, stopped, NULL);
 	dpn_gcore_fini(); /* runs the completions left: calls, shutdowns, Register */
+	save_state(pl);
 	for (int i = 0; i < pl->n_slot; i++) {
 		dpn_dpres_fini(&pl->slot[i]->res);
 		free(pl->slot[i]);
@@ -383,6 +419,8 @@ void dpn_dplugin_free(struct dpn_dplugin *pl)
 		event_free(pl->ino_ev);
 	if (pl->retry)
 		event_free(pl->retry);
+	if (pl->save_ev)
+		event_free(pl->save_ev);
 	if (pl->ino_fd >= 0)
 		close(pl->ino_fd);
 	dpn_dp_pools_free(&pl->pools);

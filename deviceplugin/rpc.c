@@ -12,6 +12,8 @@
 #include "api.pb-c.h"
 #include "dp_priv.h"
 #include "dpn_log.h"
+#include "dpn_util.h"
+#include "dpn_util.h"
 
 #define REGISTER_TIMEOUT_MS 5000
 
@@ -237,7 +239,10 @@ grpc_byte_buffer *dpn_dprpc_unary(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 		if (!(bb = preferred(s, in, msg)))
 			*st = GRPC_STATUS_INVALID_ARGUMENT;
 	} else if (!strcmp(m, "Allocate")) {
+		uint64_t t0 = dpn_now_us();
 		bb = allocate(pl, s, in, st, msg);
+		LOG_DEBUG("%s: Allocate in %llu us", s->res.resource,
+		        (unsigned long long)(dpn_now_us() - t0));
 		if (!bb && *st == GRPC_STATUS_OK)
 			*st = GRPC_STATUS_INVALID_ARGUMENT;
 	} else if (!strcmp(m, "PreStartContainer")) {

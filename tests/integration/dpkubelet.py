@@ -211,7 +211,7 @@ class Node:
             dp["resources"] = resources
         self.conf = os.path.join(self.tmp, "dpnode.json")
         with open(self.conf, "w") as f:
-            json.dump({"api": {"socket": self.sock}, "ovs": {"mode": "none"},
+            json.dump({"log_level": os.environ.get("DPN_LOG_LEVEL", "info"), "api": {"socket": self.sock}, "ovs": {"mode": "none"},
                        "device_plugin": dp}, f)
         self.proc = None
         self.log = os.path.join(self.tmp, "dpnoded.log")

@@ -84,8 +84,7 @@ static void runtime_config(json_t *rc, struct dpn_cni_conf *c)
 
 	if (mac && strlen(mac) < sizeof(c->mac))
 		strcpy(c->mac, mac);
-	json_array_foreach(ips, i, v)
-	{
+	json_array_foreach (ips, i, v) {
 		const char *ip = json_string_value(v);
 		int n = ip ? snprintf(
 		                     c->ips + off, sizeof(c->ips) - off, "%s%s", off ? "," : "", ip)

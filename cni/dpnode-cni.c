@@ -154,9 +154,10 @@ static int cmd_check(const struct dpn_cni_conf *c, const struct dpn_cni_env *env
 	if (!r)
 		return fail(c->cni_version, &e);
 	port[0] = '\0';
-	json_array_foreach(json_object_get(r, "ports"), i,
-	        p) if (!strcmp(json_string_value(json_object_get(p, "ifname")) ?: "", env->ifname))
-	        snprintf(port, sizeof(port), "%s", json_string_value(json_object_get(p, "port")));
+	json_array_foreach (json_object_get(r, "ports"), i, p)
+		if (!strcmp(json_string_value(json_object_get(p, "ifname")) ?: "", env->ifname))
+			snprintf(port, sizeof(port), "%s",
+			        json_string_value(json_object_get(p, "port")));
 	json_decref(r);
 	if (!port[0]) {
 		dpn_cni_seterr(&e, DPN_CNI_ERR_MISMATCH, "vhost-user port missing",

@@ -120,8 +120,7 @@ static int parse_mb_list(struct cctx *x, json_t *o, const char *key, long *dst, 
 		return -1;
 	}
 	size_t old = cctx_push(x, key);
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach (arr, i, v) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		        json_integer_value(v) > 16 * 1024 * 1024) {
 			char *s = cval(v);
@@ -208,8 +207,7 @@ static void parse_dpdk(struct cctx *x, json_t *o, struct dpn_dpdk_conf *d)
 	if (!arr)
 		return;
 	size_t old = cctx_push(x, "extra_args");
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach (arr, i, v) {
 		const char *s = json_string_value(v);
 		if (!s || !*s || strpbrk(s, " \t\n\"'")) {
 			char *val = cval(v);
@@ -242,8 +240,7 @@ static void parse_other_config(struct cctx *x, json_t *o, struct dpn_ovs_conf *o
 	if (!oc)
 		return;
 	size_t old = cctx_push(x, "other_config");
-	json_object_foreach(oc, k, v)
-	{
+	json_object_foreach (oc, k, v) {
 		if (!json_is_string(v)) {
 			cerr(x, k,
 			        "expected a string value (OVSDB other_config is string to string)");
@@ -360,8 +357,7 @@ static void parse_uplink(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
 		        DPN_MAX_UPLINK_PORTS);
 	} else {
 		size_t old = cctx_push(x, "ports");
-		json_array_foreach(ports, i, v)
-		{
+		json_array_foreach (ports, i, v) {
 			size_t o2 = cctx_push_idx(x, i);
 			if (!json_is_object(v))
 				cerr(x, NULL, "expected an object");

@@ -106,8 +106,7 @@ void cobj_check(struct cctx *x, json_t *obj, const char *const keys[])
 	const char *k;
 	json_t *v;
 
-	json_object_foreach(obj, k, v)
-	{
+	json_object_foreach (obj, k, v) {
 		size_t i;
 		for (i = 0; keys[i]; i++)
 			if (strcmp(keys[i], k) == 0)

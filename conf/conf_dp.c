@@ -73,8 +73,7 @@ static void check_selector(
 	const char *k;
 	json_t *v;
 
-	json_object_foreach(s, k, v)
-	{
+	json_object_foreach (s, k, v) {
 		char at[160];
 		snprintf(at, sizeof(at), "%s.%s", sel, k);
 		if (!strcmp(k, "isRdma") || !strcmp(k, "needVhostNet")) {
@@ -98,8 +97,7 @@ static void check_selector(
 		}
 		size_t n;
 		json_t *x;
-		json_array_foreach(v, n, x)
-		{
+		json_array_foreach (v, n, x) {
 			char at2[200], msg[160];
 			const char *s2 = json_string_value(x);
 			snprintf(at2, sizeof(at2), "%s[%zu]", at, n);
@@ -145,8 +143,7 @@ int dpn_dp_pools_parse(
 		dpn_conf_errorf(errs, "%s: expected a list of resources", where);
 		return -EINVAL;
 	}
-	json_array_foreach(list, i, r)
-	{
+	json_array_foreach (list, i, r) {
 		static const char *const keys[] = {"resourceName", "resourcePrefix", "deviceType",
 		        "selectors", "excludeTopology", "additionalInfo", NULL};
 		const char *k, *name = json_string_value(json_object_get(r, "resourceName"));
@@ -157,8 +154,7 @@ int dpn_dp_pools_parse(
 			err_at(errs, where, i, "", "expected an object");
 			continue;
 		}
-		json_object_foreach(r, k, v)
-		{
+		json_object_foreach (r, k, v) {
 			size_t j;
 			for (j = 0; keys[j] && strcmp(keys[j], k); j++)
 				;
@@ -189,8 +185,7 @@ int dpn_dp_pools_parse(
 		}
 		size_t si;
 		json_t *s;
-		json_array_foreach(sels, si, s)
-		{
+		json_array_foreach (sels, si, s) {
 			char at[32];
 			snprintf(at, sizeof(at),
 			        json_is_array(sel) ? "selectors[%zu]" : "selectors", si);

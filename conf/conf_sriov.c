@@ -50,8 +50,7 @@ static void parse_params(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 		return;
 	}
 	size_t old = cctx_push(x, "devlink_params");
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach (arr, i, v) {
 		size_t o2 = cctx_push_idx(x, i);
 		json_t *val = json_object_get(v, "value");
 		if (!json_is_object(v)) {
@@ -123,8 +122,7 @@ static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 		return;
 	}
 	size_t old = cctx_push(x, "vfs");
-	json_array_foreach(vfs, i, v)
-	{
+	json_array_foreach (vfs, i, v) {
 		size_t o2 = cctx_push_idx(x, i);
 		if (!json_is_object(v)) {
 			cerr(x, NULL, "expected an object");
@@ -154,8 +152,7 @@ void dpn_conf_parse_sriov(struct cctx *x, json_t *o, struct dpn_sriov_conf *s)
 		return;
 	}
 	size_t old = cctx_push(x, "pfs");
-	json_array_foreach(pfs, i, v)
-	{
+	json_array_foreach (pfs, i, v) {
 		size_t o2 = cctx_push_idx(x, i);
 		if (!json_is_object(v))
 			cerr(x, NULL, "expected an object");

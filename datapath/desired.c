@@ -66,7 +66,8 @@ static json_t *other_config(const struct dpn_conf *c)
 	put(oc, "hw-offload", o->hw_offload ? json_string("true") : json_null(), m);
 	put(oc, "tc-policy", strcmp(o->tc_policy, "none") ? json_string(o->tc_policy) : json_null(),
 	        m);
-	json_object_foreach(o->other_config, k, v) json_object_set(oc, k, v);
+	json_object_foreach (o->other_config, k, v)
+		json_object_set(oc, k, v);
 	return oc;
 }
 
@@ -82,7 +83,9 @@ static json_t *passthrough_record(const struct dpn_conf *c)
 	/* jansson keeps insertion order: sort for a stable value */
 	const char *keys[128];
 	size_t n = 0;
-	json_object_foreach(c->ovs.other_config, k, v) if (n < DPN_ARRAY_SIZE(keys)) keys[n++] = k;
+	json_object_foreach (c->ovs.other_config, k, v)
+		if (n < DPN_ARRAY_SIZE(keys))
+			keys[n++] = k;
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
 			const char *t = keys[j];

@@ -40,7 +40,8 @@ static json_t *ovs_row(struct dpn_ovs *o)
 {
 	const char *u;
 	json_t *row;
-	json_object_foreach(dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row) return row;
+	json_object_foreach (dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row)
+		return row;
 	return NULL;
 }
 
@@ -242,8 +243,7 @@ static bool startup_config_applied(struct dpn_ovs *o)
 
 	if (!ovs_row(o))
 		return false;
-	json_object_foreach(want, k, v)
-	{
+	json_object_foreach (want, k, v) {
 		if (!dpn_desired_is_startup_key(k))
 			continue;
 		const char *h = dpn_ovsdb_map_get(have, k);
@@ -299,8 +299,7 @@ static void add_cfg_bump(struct dpn_ovs *o, json_t *ops)
 	const char *u;
 	json_t *row;
 
-	json_object_foreach(dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row)
-	{
+	json_object_foreach (dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row) {
 		json_array_append_new(
 		        ops, json_pack("{s:s, s:s, s:o, s:[[s, s, i]]}", "op", "mutate", "table",
 		                     "Open_vSwitch", "where", dpn_ovsdb_where_uuid(u), "mutations",
@@ -325,12 +324,9 @@ static bool ifaces_ok(struct dpn_ovs *o)
 	json_t *bspec, *pspec, *ispec;
 	const char *bname, *pname, *iname;
 
-	json_object_foreach(json_object_get(o->desired, "bridges"), bname, bspec)
-	{
-		json_object_foreach(json_object_get(bspec, "ports"), pname, pspec)
-		{
-			json_object_foreach(json_object_get(pspec, "ifaces"), iname, ispec)
-			{
+	json_object_foreach (json_object_get(o->desired, "bridges"), bname, bspec) {
+		json_object_foreach (json_object_get(bspec, "ports"), pname, pspec) {
+			json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
 				json_t *row = dpn_ovsdb_find(o->db, "Interface", iname, NULL);
 				json_t *err = dpn_ovsdb_plain(json_object_get(row, "error"));
 				json_t *ofp = dpn_ovsdb_plain(json_object_get(row, "ofport"));

@@ -105,8 +105,7 @@ static json_t *bridges_status(struct dpn_ovs *o)
 	json_t *out = json_array(), *row;
 	const char *uuid;
 
-	json_object_foreach(dpn_ovsdb_table(o->db, "Bridge"), uuid, row)
-	{
+	json_object_foreach (dpn_ovsdb_table(o->db, "Bridge"), uuid, row) {
 		struct walk w = {.o = o, .out = json_array()};
 		dpn_ovsdb_uuids(json_object_get(row, "ports"), port_cb, &w);
 		json_array_append_new(out,
@@ -170,7 +169,8 @@ json_t *dpn_ovs_status(struct dpn_ovs *o)
 		dpn_proc_adopt(o->dbproc);
 		dpn_proc_adopt(o->vsproc);
 	}
-	json_object_foreach(dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row) break;
+	json_object_foreach (dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row)
+		break;
 	/* The db keeps a dead vswitchd's last word: trust it only while one runs. */
 	bool alive = dpn_proc_pid(o->vsproc) != 0;
 	st = json_pack("{s:b, s:b, s:o, s:o}", "dpdk_initialized",

@@ -341,8 +341,7 @@ json_t *dpn_ovsdb_find(
 	const char *u;
 	json_t *row;
 
-	json_object_foreach(json_object_get(c->replica, table), u, row)
-	{
+	json_object_foreach (json_object_get(c->replica, table), u, row) {
 		if (!strcmp(json_string_value(json_object_get(row, "name")) ?: "", name)) {
 			if (uuid)
 				*uuid = u;

@@ -28,8 +28,7 @@ int dpn_ovsdb_apply_update(json_t *replica, json_t *updates)
 
 	if (!json_is_object(updates))
 		return -EPROTO;
-	json_object_foreach(updates, tname, tu)
-	{
+	json_object_foreach (updates, tname, tu) {
 		json_t *table = json_object_get(replica, tname);
 		if (!table) {
 			table = json_object();
@@ -37,8 +36,7 @@ int dpn_ovsdb_apply_update(json_t *replica, json_t *updates)
 		}
 		if (!json_is_object(tu))
 			return -EPROTO;
-		json_object_foreach(tu, uuid, ru)
-		{
+		json_object_foreach (tu, uuid, ru) {
 			json_t *new = json_object_get(ru, "new");
 			/* monitor v1: "new" carries every monitored column. */
 			if (new)
@@ -64,8 +62,7 @@ char *dpn_ovsdb_txn_error(json_t *reply)
 		return s;
 	}
 	res = json_object_get(reply, "result");
-	json_array_foreach(res, i, op)
-	{
+	json_array_foreach (res, i, op) {
 		json_t *e = json_object_get(op, "error");
 		if (!json_is_string(e))
 			continue;
@@ -98,13 +95,13 @@ json_t *dpn_ovsdb_plain(json_t *d)
 		if (json_array_size(v) == 1)
 			return dpn_ovsdb_plain(json_array_get(v, 0));
 		out = json_array();
-		json_array_foreach(v, i, pair) json_array_append_new(out, dpn_ovsdb_plain(pair));
+		json_array_foreach (v, i, pair)
+			json_array_append_new(out, dpn_ovsdb_plain(pair));
 		return out;
 	}
 	if (!strcmp(tag, "map")) {
 		out = json_object();
-		json_array_foreach(v, i, pair)
-		{
+		json_array_foreach (v, i, pair) {
 			const char *k = json_string_value(json_array_get(pair, 0));
 			if (k)
 				json_object_set_new(
@@ -124,8 +121,8 @@ json_t *dpn_ovsdb_datum(json_t *plain)
 		return json_pack("[s, []]", "set");
 	if (json_is_object(plain)) {
 		pairs = json_array();
-		json_object_foreach(plain, k, v)
-		        json_array_append_new(pairs, json_pack("[s, O]", k, v));
+		json_object_foreach (plain, k, v)
+			json_array_append_new(pairs, json_pack("[s, O]", k, v));
 		return json_pack("[s, o]", "map", pairs);
 	}
 	return json_incref(plain);
@@ -138,8 +135,7 @@ const char *dpn_ovsdb_map_get(json_t *d, const char *key)
 
 	if (!json_is_array(d) || strcmp(json_string_value(json_array_get(d, 0)) ?: "", "map"))
 		return NULL;
-	json_array_foreach(json_array_get(d, 1), i, pair)
-	{
+	json_array_foreach (json_array_get(d, 1), i, pair) {
 		if (!strcmp(json_string_value(json_array_get(pair, 0)) ?: "", key))
 			return json_string_value(json_array_get(pair, 1));
 	}
@@ -160,8 +156,7 @@ void dpn_ovsdb_uuids(json_t *d, void (*fn)(const char *uuid, void *arg), void *a
 	}
 	if (strcmp(tag, "set"))
 		return;
-	json_array_foreach(json_array_get(d, 1), i, v)
-	{
+	json_array_foreach (json_array_get(d, 1), i, v) {
 		const char *u = json_string_value(json_array_get(v, 1));
 		if (u)
 			fn(u, arg);

@@ -54,8 +54,7 @@ static void diff_col(const char *table, const char *col, json_t *want, json_t *h
 	}
 	json_t *del = json_array(), *ins = json_array(), *v;
 	const char *k;
-	json_object_foreach(want, k, v)
-	{
+	json_object_foreach (want, k, v) {
 		json_t *h = json_object_get(have, k);
 		if (json_is_null(v)) {
 			if (h)
@@ -101,8 +100,8 @@ static void update_row(
 	json_t *row = json_object(), *mut = json_array(), *v;
 	const char *col;
 
-	json_object_foreach(cols, col, v)
-	        diff_col(table, col, v, json_object_get(have, col), row, mut);
+	json_object_foreach (cols, col, v)
+		diff_col(table, col, v, json_object_get(have, col), row, mut);
 	if (json_object_size(row))
 		add_op(x, json_pack("{s:s, s:s, s:o, s:O}", "op", "update", "table", table, "where",
 		                  dpn_ovsdb_where_uuid(uuid), "row", row));
@@ -124,16 +123,16 @@ static json_t *insert_row(
 	new_name(x, nm, sizeof(nm));
 	if (name)
 		json_object_set_new(row, "name", json_string(name));
-	json_object_foreach(cols, col, v)
-	{
+	json_object_foreach (cols, col, v) {
 		if (json_is_null(v))
 			continue;
 		if (json_is_object(v)) {
 			/* Drop null keys: they mean "absent". */
 			json_t *m = json_object(), *mv;
 			const char *k;
-			json_object_foreach(v, k, mv) if (!json_is_null(mv))
-			        json_object_set(m, k, mv);
+			json_object_foreach (v, k, mv)
+				if (!json_is_null(mv))
+					json_object_set(m, k, mv);
 			json_object_set_new(row, col, dpn_ovsdb_datum(m));
 			json_decref(m);
 		} else {
@@ -157,8 +156,7 @@ static json_t *insert_port(struct rctx *x, const char *pname, json_t *pspec)
 	json_t *ifaces = json_array(), *ispec, *cols, *named;
 	const char *iname;
 
-	json_object_foreach(json_object_get(pspec, "ifaces"), iname, ispec)
-	{
+	json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
 		cols = want_cols(ispec, true);
 		json_array_append_new(ifaces, insert_row(x, "Interface", iname, cols, NULL));
 		json_decref(cols);
@@ -205,9 +203,9 @@ static const char *find_anywhere(struct rctx *x, const char *table, const char *
 	const char *uuid;
 	json_t *row;
 
-	json_object_foreach(json_object_get(x->replica, table), uuid,
-	        row) if (!strcmp(json_string_value(json_object_get(row, "name")) ?: "",
-	                         name)) return uuid;
+	json_object_foreach (json_object_get(x->replica, table), uuid, row)
+		if (!strcmp(json_string_value(json_object_get(row, "name")) ?: "", name))
+			return uuid;
 	return NULL;
 }
 
@@ -216,10 +214,9 @@ static const char *bridge_of_port(struct rctx *x, const char *puuid)
 	const char *uuid;
 	json_t *row;
 
-	json_object_foreach(json_object_get(x->replica, "Bridge"), uuid,
-	        row) if (dpn_ovsdb_set_has_uuid(json_object_get(row, "ports"),
-	                         puuid)) return json_string_value(json_object_get(row, "name"))
-	        ?: "?";
+	json_object_foreach (json_object_get(x->replica, "Bridge"), uuid, row)
+		if (dpn_ovsdb_set_has_uuid(json_object_get(row, "ports"), puuid))
+			return json_string_value(json_object_get(row, "name")) ?: "?";
 	return "(none)";
 }
 
@@ -231,8 +228,7 @@ static void sync_port(struct rctx *x, const char *puuid, json_t *prow, json_t *p
 	const char *iname;
 	size_t n_have = 0;
 
-	json_object_foreach(json_object_get(pspec, "ifaces"), iname, ispec)
-	{
+	json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
 		const char *iu = find_in(x, have_ifs, "Interface", iname);
 		cols = want_cols(ispec, true);
 		if (iu) {
@@ -289,8 +285,7 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 	cols = want_cols(bspec, true);
 	update_row(x, "Bridge", buuid, brow, cols);
 	json_decref(cols);
-	json_object_foreach(wanted, pname, pspec)
-	{
+	json_object_foreach (wanted, pname, pspec) {
 		const char *pu = find_in(x, ports, "Port", pname);
 		const char *elsewhere = NULL;
 		if (pu) {
@@ -331,8 +326,8 @@ static json_t *insert_bridge(struct rctx *x, const char *bname, json_t *bspec)
 	json_t *ports = json_array(), *pspec, *cols, *named, *extra;
 	const char *pname;
 
-	json_object_foreach(json_object_get(bspec, "ports"), pname, pspec)
-	        json_array_append_new(ports, insert_port(x, pname, pspec));
+	json_object_foreach (json_object_get(bspec, "ports"), pname, pspec)
+		json_array_append_new(ports, insert_port(x, pname, pspec));
 	cols = want_cols(bspec, true);
 	extra = json_pack("{s:o}", "ports", uuid_set(ports));
 	named = insert_row(x, "Bridge", bname, cols, extra);
@@ -367,10 +362,10 @@ json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, char **err)
 	const char *ovs_uuid = NULL, *bname;
 
 	*err = NULL;
-	json_object_foreach(ovs_tab, ovs_uuid, ovs_row) break;
+	json_object_foreach (ovs_tab, ovs_uuid, ovs_row)
+		break;
 	json_t *br_refs = ovs_row ? json_object_get(ovs_row, "bridges") : NULL;
-	json_object_foreach(bridges, bname, bspec)
-	{
+	json_object_foreach (bridges, bname, bspec) {
 		const char *bu = br_refs ? find_in(&x, br_refs, "Bridge", bname) : NULL;
 		if (bu)
 			sync_bridge(&x, bu, row_of(&x, "Bridge", bu), bspec);

@@ -66,13 +66,12 @@ static void expected_drivers(
 	size_t i, k;
 	out[0] = '\0';
 	*named = false;
-	json_array_foreach(pl->selectors, i, s)
-	        json_array_foreach(json_object_get(s, "drivers"), k, d)
-	{
-		size_t n = strlen(out);
-		snprintf(out + n, len - n, "%s%s", n ? ", " : "", json_string_value(d));
-		*named |= !strcmp(json_string_value(d), drv);
-	}
+	json_array_foreach (pl->selectors, i, s)
+		json_array_foreach (json_object_get(s, "drivers"), k, d) {
+			size_t n = strlen(out);
+			snprintf(out + n, len - n, "%s%s", n ? ", " : "", json_string_value(d));
+			*named |= !strcmp(json_string_value(d), drv);
+		}
 }
 
 static void health(struct dpn_dpdev *d, const struct dpn_dp_pools *p, int pool,
@@ -165,8 +164,7 @@ static json_t *info_of(const char *id, json_t *specs)
 	json_t *info = json_pack("{s:{s:s}}", "generic", "deviceID", id), *s;
 	size_t i;
 
-	json_array_foreach(specs, i, s)
-	{
+	json_array_foreach (specs, i, s) {
 		const char *c = json_string_value(json_object_get(s, "container_path"));
 		const char *base = strrchr(c, '/') + 1;
 		json_t *o;
@@ -195,7 +193,9 @@ static bool has_spec(json_t *all, json_t *s)
 {
 	json_t *x;
 	size_t i;
-	json_array_foreach(all, i, x) if (json_equal(x, s)) return true;
+	json_array_foreach (all, i, x)
+		if (json_equal(x, s))
+			return true;
 	return false;
 }
 
@@ -229,8 +229,9 @@ json_t *dpn_dpres_allocate(const struct dpn_dpres *r, const struct dpn_inventory
 				fail(err, "device %s of %s is gone", ids[i], r->resource);
 			return NULL;
 		}
-		json_array_foreach(specs, k, s) if (!has_spec(json_object_get(out, "devices"), s))
-		        json_array_append(json_object_get(out, "devices"), s);
+		json_array_foreach (specs, k, s)
+			if (!has_spec(json_object_get(out, "devices"), s))
+				json_array_append(json_object_get(out, "devices"), s);
 		json_object_set_new(infos, ids[i], info_of(ids[i], specs));
 		json_object_set_new(
 		        json_object_get(out, "devinfo"), ids[i], dpn_dp_devinfo(pf, vf));

@@ -299,17 +299,17 @@ int dpn_dplugin_record(struct dpn_dplugin *pl, struct dpn_dpslot *s, json_t *dev
 	char path[DPN_PATH_MAX + 600], name[512];
 
 	/* the device-info files before the reply: the CNI reads them next */
-	json_object_foreach(devinfo, id, info)
-	{
+	json_object_foreach (devinfo, id, info) {
 		dpn_dpres_devinfo_name(&s->res, id, name, sizeof(name));
 		snprintf(path, sizeof(path), "%s/%s", pl->conf->devinfo_dir, name);
 		if (write_if_changed(path, info) < 0)
 			return -EIO;
 	}
 	/* one entry per device: a repeated Allocate replaces it */
-	json_object_foreach(devinfo, id, info) json_object_set_new(allocs, id,
-	        json_pack(
-	                "{s:s, s:I}", "resource", s->res.resource, "time", (json_int_t)time(NULL)));
+	json_object_foreach (devinfo, id, info)
+		json_object_set_new(allocs, id,
+		        json_pack("{s:s, s:I}", "resource", s->res.resource, "time",
+		                (json_int_t)time(NULL)));
 	/* the state file after the reply, at most every SAVE_MS: on ext4 a
 	 * rename over a file waits for its data, and kubelet's checkpoint, not
 	 * this file, is what a crash in between would fall back on */

@@ -150,8 +150,7 @@ static V1beta1__ContainerAllocateResponse *container_resp(struct arena *a, json_
 
 	v1beta1__container_allocate_response__init(cr);
 	cr->envs = az(a, json_object_size(envs) * sizeof(void *));
-	json_object_foreach(envs, k, v)
-	{
+	json_object_foreach (envs, k, v) {
 		V1beta1__ContainerAllocateResponse__EnvsEntry *e = az(a, sizeof(*e));
 		v1beta1__container_allocate_response__envs_entry__init(e);
 		e->key = astr(a, k);
@@ -159,8 +158,7 @@ static V1beta1__ContainerAllocateResponse *container_resp(struct arena *a, json_
 		cr->envs[cr->n_envs++] = e;
 	}
 	cr->devices = az(a, json_array_size(devs) * sizeof(void *));
-	json_array_foreach(devs, i, v)
-	{
+	json_array_foreach (devs, i, v) {
 		V1beta1__DeviceSpec *d = az(a, sizeof(*d));
 		v1beta1__device_spec__init(d);
 		d->container_path =
@@ -199,17 +197,17 @@ static grpc_byte_buffer *allocate(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 	}
 	json_t *one;
 	size_t i;
-	json_array_foreach(
-	        allocs, i, one) if (dpn_dplugin_record(pl, s, json_object_get(one, "devinfo")) < 0)
-	{
-		*st = GRPC_STATUS_INTERNAL;
-		*msg = errf("%s: cannot write device-info files or the allocation state",
-		        s->res.resource);
-		goto out;
-	}
+	json_array_foreach (allocs, i, one)
+		if (dpn_dplugin_record(pl, s, json_object_get(one, "devinfo")) < 0) {
+			*st = GRPC_STATUS_INTERNAL;
+			*msg = errf("%s: cannot write device-info files or the allocation state",
+			        s->res.resource);
+			goto out;
+		}
 	resp.n_container_responses = json_array_size(allocs);
 	resp.container_responses = az(&a, resp.n_container_responses * sizeof(void *));
-	json_array_foreach(allocs, i, one) resp.container_responses[i] = container_resp(&a, one);
+	json_array_foreach (allocs, i, one)
+		resp.container_responses[i] = container_resp(&a, one);
 	bb = dpn_gcore_pack(&resp.base);
 	s->allocs++;
 out:

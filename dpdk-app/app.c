@@ -325,7 +325,8 @@ static int assign_lcores(void)
 {
 	unsigned workers[RTE_MAX_LCORE], nw = 0, l;
 
-	RTE_LCORE_FOREACH_WORKER(l) workers[nw++] = l;
+	RTE_LCORE_FOREACH_WORKER (l)
+		workers[nw++] = l;
 	if (!nw)
 		workers[nw++] = rte_get_main_lcore();
 	int k = 0, n_txq = 0;
@@ -524,7 +525,8 @@ int main(int argc, char **argv)
 	bool main_works = app.lc[rte_get_main_lcore()].n > 0;
 	unsigned l;
 	RTE_LCORE_FOREACH(l) engine_lcore_init(&app.lc[l]);
-	RTE_LCORE_FOREACH_WORKER(l) rte_eal_remote_launch(engine_lcore_main, &app.lc[l], l);
+	RTE_LCORE_FOREACH_WORKER (l)
+		rte_eal_remote_launch(engine_lcore_main, &app.lc[l], l);
 	printf("dpnode-app: %d port(s), %u queue(s) each, %d forwarding lcore(s)\n", app.n_ports,
 	        app.queues, nw);
 	fflush(stdout);

@@ -270,8 +270,7 @@ int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d, struct
 			return dpn_app_fail(err, "%s: network-status is not a JSON list", file);
 		}
 		size_t i;
-		json_array_foreach(arr, i, net)
-		{
+		json_array_foreach (arr, i, net) {
 			json_t *di = json_object_get(net, "device-info");
 			if (!di)
 				continue;

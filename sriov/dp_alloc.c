@@ -12,8 +12,9 @@ void dpn_dp_env_name(const char *prefix, const char *name, char *out, size_t len
 {
 	size_t o = snprintf(out, len, "PCIDEVICE_%s_%s", prefix, name);
 	for (size_t i = 0; i < o && i < len; i++)
-		out[i] = (out[i] == '.' || out[i] == '/' || out[i] == '-') ? '_'
-									 : toupper((unsigned char)out[i]);
+		out[i] = (out[i] == '.' || out[i] == '/' || out[i] == '-')
+		                 ? '_'
+		                 : toupper((unsigned char)out[i]);
 }
 
 json_t *dpn_dp_devinfo(const struct dpn_pf *pf, const struct dpn_vf *vf)
@@ -29,7 +30,7 @@ json_t *dpn_dp_devinfo(const struct dpn_pf *pf, const struct dpn_vf *vf)
 static void spec(json_t *specs, const char *container, const char *host)
 {
 	json_array_append_new(specs, json_pack("{s:s, s:s, s:s}", "container_path", container,
-		"host_path", host, "permissions", "rw"));
+	                                     "host_path", host, "permissions", "rw"));
 }
 
 /* The char devices of an RDMA device: uverbsN under infiniband_verbs, umadN
@@ -41,13 +42,14 @@ static int rdma_specs(const char *root, const char *rdma, json_t *specs, char **
 
 	for (size_t i = 0; i < 2; i++) {
 		char path[1024];
-		snprintf(path, sizeof(path), "%s/sys/class/infiniband/%s/device/%s", root, rdma, dirs[i]);
+		snprintf(path, sizeof(path), "%s/sys/class/infiniband/%s/device/%s", root, rdma,
+		        dirs[i]);
 		DIR *d = opendir(path);
 		struct dirent *e;
 		while (d && (e = readdir(d))) {
 			char dev[300];
 			if (strncmp(e->d_name, "uverbs", 6) && strncmp(e->d_name, "umad", 4) &&
-				strncmp(e->d_name, "issm", 4))
+			        strncmp(e->d_name, "issm", 4))
 				continue;
 			snprintf(dev, sizeof(dev), "/dev/infiniband/%s", e->d_name);
 			spec(specs, dev, dev);
@@ -65,8 +67,8 @@ static int rdma_specs(const char *root, const char *rdma, json_t *specs, char **
 	return 0;
 }
 
-int dpn_dp_device_specs(const char *root, const struct dpn_vf *vf, bool vhost_net, json_t *specs,
-	char **err)
+int dpn_dp_device_specs(
+        const char *root, const struct dpn_vf *vf, bool vhost_net, json_t *specs, char **err)
 {
 	char host[512], cont[64];
 	struct stat st;
@@ -74,7 +76,8 @@ int dpn_dp_device_specs(const char *root, const struct dpn_vf *vf, bool vhost_ne
 	*err = NULL;
 	if (!strcmp(vf->driver, "vfio-pci")) {
 		if (vf->iommu_group < 0) {
-			if (asprintf(err, "%s is bound to vfio-pci but has no IOMMU group", vf->bdf) < 0)
+			if (asprintf(err, "%s is bound to vfio-pci but has no IOMMU group",
+			            vf->bdf) < 0)
 				*err = NULL;
 			return -1;
 		}
@@ -112,7 +115,7 @@ static int count(const struct dpn_dp_cand *a, int n, json_t *out, int numa, cons
 	int c = 0;
 	for (int i = 0; i < n; i++)
 		if (!taken(out, a[i].id) && (numa == -2 || a[i].numa == numa) &&
-			(!pf || !strcmp(a[i].pf, pf)))
+		        (!pf || !strcmp(a[i].pf, pf)))
 			c++;
 	return c;
 }
@@ -136,13 +139,13 @@ static void fill(const struct dpn_dp_cand *a, int n, json_t *out, int numa, int 
 			return;
 		for (int i = 0; i < n && (int)json_array_size(out) < size; i++)
 			if (!taken(out, a[i].id) && !strcmp(a[i].pf, best) &&
-				(numa == -2 || a[i].numa == numa))
+			        (numa == -2 || a[i].numa == numa))
 				json_array_append_new(out, json_string(a[i].id));
 	}
 }
 
-json_t *dpn_dp_preferred(const struct dpn_dp_cand *a, int n, const char *const *must, int n_must,
-	int size)
+json_t *dpn_dp_preferred(
+        const struct dpn_dp_cand *a, int n, const char *const *must, int n_must, int size)
 {
 	json_t *out = json_array();
 	int numa = -2;

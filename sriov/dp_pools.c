@@ -44,8 +44,9 @@ static bool in_list(json_t *list, const char *v, bool ci)
 	size_t i;
 	if (!v || !*v)
 		return false;
-	json_array_foreach(list, i, x) if (ci ? !strcasecmp(json_string_value(x), v)
-	                                      : !strcmp(json_string_value(x), v)) return true;
+	json_array_foreach (list, i, x)
+		if (ci ? !strcasecmp(json_string_value(x), v) : !strcmp(json_string_value(x), v))
+			return true;
 	return false;
 }
 
@@ -72,9 +73,11 @@ static bool selects(
 		json_t *x;
 		size_t i;
 		bool any = false, m;
-		json_array_foreach(v, i, x) if (dpn_dp_pfname_match(json_string_value(x),
-		                                        pf->netdev, vf->index, &m) == 0 &&
-		                                m) any = true;
+		json_array_foreach (v, i, x)
+			if (dpn_dp_pfname_match(json_string_value(x), pf->netdev, vf->index, &m) ==
+			                0 &&
+			        m)
+				any = true;
 		if (!any)
 			return false;
 	}
@@ -87,8 +90,9 @@ int dpn_dp_pool_of(const struct dpn_dp_pools *p, const struct dpn_pf *pf, const 
 	for (int i = 0; i < p->n; i++) {
 		json_t *s;
 		size_t k;
-		json_array_foreach(
-		        p->pool[i].selectors, k, s) if (selects(s, pf, vf, link_type)) return i;
+		json_array_foreach (p->pool[i].selectors, k, s)
+			if (selects(s, pf, vf, link_type))
+				return i;
 	}
 	return -1;
 }

@@ -33,8 +33,7 @@ int dpn_nic_table_load(const char *path, struct dpn_nic_table *t, char **err)
 			*err = NULL;
 		return -EINVAL;
 	}
-	json_array_foreach(json_object_get(t->root, "vendors"), i, v)
-	{
+	json_array_foreach (json_object_get(t->root, "vendors"), i, v) {
 		if (!json_is_string(json_object_get(v, "vendor_id")) ||
 		        !json_is_array(json_object_get(v, "devices"))) {
 			if (asprintf(err, "%s: vendors[%zu]: needs vendor_id and devices", path,
@@ -58,9 +57,9 @@ json_t *dpn_nic_vendor(const struct dpn_nic_table *t, const char *vendor_id)
 {
 	json_t *v;
 	size_t i;
-	json_array_foreach(json_object_get(t->root, "vendors"), i,
-	        v) if (!strcasecmp(json_string_value(json_object_get(v, "vendor_id")),
-	                       vendor_id)) return v;
+	json_array_foreach (json_object_get(t->root, "vendors"), i, v)
+		if (!strcasecmp(json_string_value(json_object_get(v, "vendor_id")), vendor_id))
+			return v;
 	return NULL;
 }
 
@@ -68,8 +67,7 @@ json_t *dpn_nic_model(json_t *vendor, const char *device_id, bool vf)
 {
 	json_t *d;
 	size_t i;
-	json_array_foreach(json_object_get(vendor, "devices"), i, d)
-	{
+	json_array_foreach (json_object_get(vendor, "devices"), i, d) {
 		const char *id = json_string_value(json_object_get(d, vf ? "vf" : "pf"));
 		if (id && !strcasecmp(id, device_id))
 			return d;

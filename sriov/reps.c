@@ -25,8 +25,7 @@ static int collect(struct udev *u, struct netinfo **out)
 	*out = NULL;
 	udev_enumerate_add_match_subsystem(e, "net");
 	udev_enumerate_scan_devices(e);
-	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
-	{
+	udev_list_entry_foreach (l, udev_enumerate_get_list_entry(e)) {
 		struct udev_device *d =
 		        udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
 		struct netinfo *ni;

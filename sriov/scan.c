@@ -91,8 +91,7 @@ static int each_dev(struct udev *u, struct udev_device *parent, const char *subs
 		udev_enumerate_add_match_parent(e, parent);
 	udev_enumerate_add_match_subsystem(e, subsystem);
 	udev_enumerate_scan_devices(e);
-	udev_list_entry_foreach(l, udev_enumerate_get_list_entry(e))
-	{
+	udev_list_entry_foreach (l, udev_enumerate_get_list_entry(e)) {
 		struct udev_device *c =
 		        udev_device_new_from_syspath(u, udev_list_entry_get_name(l));
 		if (!c)

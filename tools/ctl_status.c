@@ -38,27 +38,25 @@ static void print_human(json_t *st)
 	print_proc("ovsdb-server", json_object_get(ovs, "ovsdb_server"));
 	print_proc("ovs-vswitchd", json_object_get(ovs, "vswitchd"));
 	printf("hugepages:\n");
-	json_array_foreach(json_object_get(st, "hugepages"), i, v)
-	        printf("  node %lld %6lldkB  total %lld free %lld requested %lld\n", num(v, "numa"),
-	                num(v, "size_kb"), num(v, "total"), num(v, "free"), num(v, "requested"));
+	json_array_foreach (json_object_get(st, "hugepages"), i, v)
+		printf("  node %lld %6lldkB  total %lld free %lld requested %lld\n", num(v, "numa"),
+		        num(v, "size_kb"), num(v, "total"), num(v, "free"), num(v, "requested"));
 	printf("pmd_cores:        ");
-	json_array_foreach(json_object_get(st, "pmd_cores"), i, v)
-	        printf("%s%lld", i ? "," : "", (long long)json_integer_value(v));
+	json_array_foreach (json_object_get(st, "pmd_cores"), i, v)
+		printf("%s%lld", i ? "," : "", (long long)json_integer_value(v));
 	printf("\n");
 	json_t *rc = json_object_get(st, "reconcile");
 	printf("reconcile:        %s%s%s\n",
 	        json_is_true(json_object_get(rc, "converged")) ? "converged" : "pending",
 	        json_is_string(json_object_get(rc, "last_error")) ? ", last error: " : "",
 	        json_is_string(json_object_get(rc, "last_error")) ? str(rc, "last_error") : "");
-	json_array_foreach(json_object_get(st, "bridges"), i, b)
-	{
+	json_array_foreach (json_object_get(st, "bridges"), i, b) {
 		printf("bridge %s (%s, fail-mode %s%s)\n", str(b, "name"), str(b, "datapath_type"),
 		        str(b, "fail_mode"),
 		        json_is_true(json_object_get(b, "owned")) ? ", dpnode" : "");
 		printf("  %-16s %-12s %6s %-5s %-5s %12s %12s %s\n", "PORT", "TYPE", "OFPORT",
 		        "ADMIN", "LINK", "RX_PKTS", "TX_PKTS", "ERROR");
-		json_array_foreach(json_object_get(b, "ports"), j, p)
-		{
+		json_array_foreach (json_object_get(b, "ports"), j, p) {
 			char name[40];
 			if (strcmp(str(p, "name"), str(p, "port")))
 				snprintf(name, sizeof(name), "%s/%s", str(p, "port"),

@@ -19,8 +19,7 @@ static void print_human(json_t *inv)
 	json_t *pf, *vf;
 	size_t i, j;
 
-	json_array_foreach(json_object_get(inv, "pfs"), i, pf)
-	{
+	json_array_foreach (json_object_get(inv, "pfs"), i, pf) {
 		printf("PF %s %s %s (%s:%s) driver %s netdev %s numa %lld vfs %lld/%lld uplink "
 		       "%s%s%s\n",
 		        s(pf, "pci"), s(pf, "vendor"), s(pf, "model"), s(pf, "vendor_id"),
@@ -33,12 +32,13 @@ static void print_human(json_t *inv)
 		        json_is_string(json_object_get(pf, "rdma")) ? s(pf, "rdma") : "");
 		printf("  %-5s %-13s %-12s %-14s %-30s %4s %5s %s\n", "INDEX", "VF", "DRIVER",
 		        "NETDEV", "REPRESENTOR", "NUMA", "IOMMU", "RDMA");
-		json_array_foreach(json_object_get(pf, "vfs"), j, vf) printf(
-		        "  %-5lld %-13s %-12s %-14s %-30s %4lld %5lld %s\n",
-		        json_integer_value(json_object_get(vf, "index")), s(vf, "pci"),
-		        s(vf, "driver"), s(vf, "netdev"), s(vf, "representor"),
-		        json_integer_value(json_object_get(vf, "numa_node")),
-		        json_integer_value(json_object_get(vf, "iommu_group")), s(vf, "rdma"));
+		json_array_foreach (json_object_get(pf, "vfs"), j, vf)
+			printf("  %-5lld %-13s %-12s %-14s %-30s %4lld %5lld %s\n",
+			        json_integer_value(json_object_get(vf, "index")), s(vf, "pci"),
+			        s(vf, "driver"), s(vf, "netdev"), s(vf, "representor"),
+			        json_integer_value(json_object_get(vf, "numa_node")),
+			        json_integer_value(json_object_get(vf, "iommu_group")),
+			        s(vf, "rdma"));
 	}
 }
 
@@ -62,7 +62,8 @@ int ctl_resources(int argc, char **argv)
 		dpn_conf_errors_free(&errs);
 		return CTL_EXIT_USAGE;
 	}
-	if (dpn_nic_table_load(dpn_nic_table_path(), &t, &err) < 0 || dpn_sriov_scan(&t, &inv, &err) < 0) {
+	if (dpn_nic_table_load(dpn_nic_table_path(), &t, &err) < 0 ||
+	        dpn_sriov_scan(&t, &inv, &err) < 0) {
 		fprintf(stderr, "dpnodectl: %s\n", err ? err : "?");
 		free(err);
 		dpn_conf_free(&c);

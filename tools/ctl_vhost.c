@@ -128,7 +128,8 @@ int ctl_vhost(int argc, char **argv)
 		size_t i;
 		printf("%-16s %-38s %-6s %-9s %-17s %-6s %s\n", "PORT", "POD_UID", "IF", "FOR",
 		        "MAC", "LINK", "SOCKET");
-		json_array_foreach(json_object_get(r, "ports"), i, e) print_port(e);
+		json_array_foreach (json_object_get(r, "ports"), i, e)
+			print_port(e);
 	}
 	json_decref(r);
 	return 0;

@@ -55,8 +55,8 @@ static int dir_users(struct dpn_vhost *v, const char *dir)
 	const char *k;
 	json_t *e;
 	int n = 0;
-	json_object_foreach(v->ports, k, e) n +=
-	        !strcmp(json_string_value(json_object_get(e, "dir")), dir);
+	json_object_foreach (v->ports, k, e)
+		n += !strcmp(json_string_value(json_object_get(e, "dir")), dir);
 	return n;
 }
 
@@ -73,8 +73,7 @@ static const char *first_diff(json_t *have, json_t *want, char *buf, size_t len)
 	const char *k;
 	json_t *a, *b;
 
-	json_object_foreach(want, k, b)
-	{
+	json_object_foreach (want, k, b) {
 		a = json_object_get(have, k);
 		if (!a || !json_equal(a, b)) {
 			char *sa = a ? json_dumps(a, JSON_ENCODE_ANY) : strdup("(none)");
@@ -85,11 +84,11 @@ static const char *first_diff(json_t *have, json_t *want, char *buf, size_t len)
 			return buf;
 		}
 	}
-	json_object_foreach(have, k, a) if (!json_object_get(want, k))
-	{
-		snprintf(buf, len, "%s (has it, asked without)", k);
-		return buf;
-	}
+	json_object_foreach (have, k, a)
+		if (!json_object_get(want, k)) {
+			snprintf(buf, len, "%s (has it, asked without)", k);
+			return buf;
+		}
 	return NULL;
 }
 
@@ -114,8 +113,7 @@ static const char *conflicting_port(struct dpn_vhost *v, const char *port, json_
 	const char *k;
 	json_t *e;
 
-	json_object_foreach(v->ports, k, e)
-	{
+	json_object_foreach (v->ports, k, e) {
 		json_t *req = json_object_get(e, "req");
 		if (!strcmp(k, port))
 			continue;
@@ -266,8 +264,7 @@ static json_t *api_list(void *ctx, json_t *params, int *code, char **msg)
 	(void)code;
 	(void)msg;
 
-	json_object_foreach(v->ports, k, e)
-	{
+	json_object_foreach (v->ports, k, e) {
 		json_t *req = json_object_get(e, "req");
 		if (uid && strcmp(uid, json_string_value(json_object_get(req, "pod_uid"))))
 			continue;
@@ -297,8 +294,7 @@ int dpn_vhost_load(struct dpn_vhost *v)
 		json_decref(doc);
 		return -EINVAL;
 	}
-	json_object_foreach(json_object_get(doc, "ports"), port, e)
-	{
+	json_object_foreach (json_object_get(doc, "ports"), port, e) {
 		struct dpn_vhost_req r;
 		char dir[DPN_PATH_MAX + 160], sock[DPN_PATH_MAX + 240], *err = NULL;
 		bool mounted;

@@ -90,8 +90,7 @@ int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, char **err)
 	r->queues = 1;
 	if (!json_is_object(p))
 		return fail(err, "params: expected an object");
-	json_object_foreach(p, k, v)
-	{
+	json_object_foreach (p, k, v) {
 		size_t i;
 		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
 			;

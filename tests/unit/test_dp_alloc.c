@@ -62,9 +62,10 @@ static void devinfo_spec_1_1(void **state)
 	strcpy(vf.representor, "ens3f0r0");
 	strcpy(vf.rep_kind, "netdev");
 	json_t *got = dpn_dp_devinfo(&pf, &vf);
-	json_t *want = tjson("{\"type\": \"pci\", \"version\": \"1.1.0\", \"pci\": {\"pci-address\": "
-			     "\"0000:3b:02.0\", \"pf-pci-address\": \"0000:3b:00.0\", "
-			     "\"representor-device\": \"ens3f0r0\", \"rdma-device\": \"mlx5_2\"}}");
+	json_t *want =
+	        tjson("{\"type\": \"pci\", \"version\": \"1.1.0\", \"pci\": {\"pci-address\": "
+	              "\"0000:3b:02.0\", \"pf-pci-address\": \"0000:3b:00.0\", "
+	              "\"representor-device\": \"ens3f0r0\", \"rdma-device\": \"mlx5_2\"}}");
 	assert_true(json_equal(got, want));
 	json_decref(got);
 	json_decref(want);
@@ -85,9 +86,10 @@ static void device_specs(void **state)
 	(void)state;
 
 	json_t *s = specs_for(mkvf("0000:3b:02.1", "vfio-pci", 22, ""), false, &ret);
-	json_t *want = tjson("[{\"container_path\": \"/dev/vfio/vfio\", \"host_path\": \"/dev/vfio/vfio\","
-			     " \"permissions\": \"rw\"}, {\"container_path\": \"/dev/vfio/22\","
-			     " \"host_path\": \"/dev/vfio/22\", \"permissions\": \"rw\"}]");
+	json_t *want =
+	        tjson("[{\"container_path\": \"/dev/vfio/vfio\", \"host_path\": \"/dev/vfio/vfio\","
+	              " \"permissions\": \"rw\"}, {\"container_path\": \"/dev/vfio/22\","
+	              " \"host_path\": \"/dev/vfio/22\", \"permissions\": \"rw\"}]");
 	assert_int_equal(ret, 0);
 	assert_true(json_equal(s, want));
 	json_decref(s);
@@ -96,10 +98,10 @@ static void device_specs(void **state)
 	/* no-IOMMU group: the host node is noiommu-40, the container's 40 */
 	s = specs_for(mkvf("0000:3b:0a.0", "vfio-pci", 40, ""), false, &ret);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(s, 1), "host_path")),
-		"/dev/vfio/noiommu-40");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(s, 1),
-				    "container_path")),
-		"/dev/vfio/40");
+	        "/dev/vfio/noiommu-40");
+	assert_string_equal(
+	        json_string_value(json_object_get(json_array_get(s, 1), "container_path")),
+	        "/dev/vfio/40");
 	json_decref(s);
 
 	/* RDMA: its uverbs, umad, issm and rdma_cm; plus vhost-net when asked */
@@ -107,7 +109,8 @@ static void device_specs(void **state)
 	assert_int_equal(ret, 0);
 	char *d = json_dumps(s, 0);
 	static const char *const want_devs[] = {"/dev/infiniband/uverbs2", "/dev/infiniband/umad2",
-		"/dev/infiniband/issm2", "/dev/infiniband/rdma_cm", "/dev/vhost-net", "/dev/net/tun"};
+	        "/dev/infiniband/issm2", "/dev/infiniband/rdma_cm", "/dev/vhost-net",
+	        "/dev/net/tun"};
 	for (size_t k = 0; k < sizeof(want_devs) / sizeof(want_devs[0]); k++)
 		assert_non_null(strstr(d, want_devs[k]));
 	assert_null(strstr(d, "/dev/vfio")); /* a kernel-driver VF needs no vfio */
@@ -125,9 +128,12 @@ static void device_specs(void **state)
 }
 
 static const struct dpn_dp_cand avail[] = {
-	{"0000:3b:02.0", 0, "0000:3b:00.0"}, {"0000:3b:02.1", 0, "0000:3b:00.0"},
-	{"0000:5e:02.0", 1, "0000:5e:00.0"}, {"0000:5e:02.1", 1, "0000:5e:00.0"},
-	{"0000:5e:02.2", 1, "0000:5e:00.0"}, {"0000:5e:0a.0", 1, "0000:5e:00.1"},
+        {"0000:3b:02.0", 0, "0000:3b:00.0"},
+        {"0000:3b:02.1", 0, "0000:3b:00.0"},
+        {"0000:5e:02.0", 1, "0000:5e:00.0"},
+        {"0000:5e:02.1", 1, "0000:5e:00.0"},
+        {"0000:5e:02.2", 1, "0000:5e:00.0"},
+        {"0000:5e:0a.0", 1, "0000:5e:00.1"},
 };
 
 static char *pick(const char *const *must, int n_must, int size)
@@ -152,7 +158,8 @@ static void preferred_allocation(void **state)
 	free(s);
 	/* NUMA 1 has 4: three on one PF, then the other PF */
 	s = pick(NULL, 0, 4);
-	assert_string_equal(s, "[\"0000:5e:02.0\",\"0000:5e:02.1\",\"0000:5e:02.2\",\"0000:5e:0a.0\"]");
+	assert_string_equal(
+	        s, "[\"0000:5e:02.0\",\"0000:5e:02.1\",\"0000:5e:02.2\",\"0000:5e:0a.0\"]");
 	free(s);
 	/* more than one NUMA node has: spill over */
 	s = pick(NULL, 0, 5);
@@ -165,10 +172,10 @@ static void preferred_allocation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(env_names),
-		cmocka_unit_test(devinfo_spec_1_1),
-		cmocka_unit_test_setup_teardown(device_specs, setup, teardown),
-		cmocka_unit_test(preferred_allocation),
+	        cmocka_unit_test(env_names),
+	        cmocka_unit_test(devinfo_spec_1_1),
+	        cmocka_unit_test_setup_teardown(device_specs, setup, teardown),
+	        cmocka_unit_test(preferred_allocation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

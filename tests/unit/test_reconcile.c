@@ -24,13 +24,15 @@ static json_t *resolve(json_t *v, json_t *named)
 	if (json_is_array(v)) {
 		json_t *out = json_array(), *e;
 		size_t i;
-		json_array_foreach(v, i, e) json_array_append_new(out, resolve(e, named));
+		json_array_foreach (v, i, e)
+			json_array_append_new(out, resolve(e, named));
 		return out;
 	}
 	if (json_is_object(v)) {
 		json_t *out = json_object(), *e;
 		const char *k;
-		json_object_foreach(v, k, e) json_object_set_new(out, k, resolve(e, named));
+		json_object_foreach (v, k, e)
+			json_object_set_new(out, k, resolve(e, named));
 		return out;
 	}
 	return json_incref(v);
@@ -65,13 +67,16 @@ static void mutate(json_t *row, json_t *m)
 		const char *k;
 		size_t i;
 		if (!strcmp(op, "insert")) {
-			json_object_foreach(a, k, v) if (!json_object_get(plain, k))
-			        json_object_set(plain, k, v);
+			json_object_foreach (a, k, v)
+				if (!json_object_get(plain, k))
+					json_object_set(plain, k, v);
 		} else if (json_is_object(a)) {
-			json_object_foreach(a, k, v) json_object_del(plain, k);
+			json_object_foreach (a, k, v)
+				json_object_del(plain, k);
 		} else {
 			json_t *keys = elems(arg);
-			json_array_foreach(keys, i, v) json_object_del(plain, json_string_value(v));
+			json_array_foreach (keys, i, v)
+				json_object_del(plain, json_string_value(v));
 			json_decref(keys);
 		}
 		json_object_set_new(row, col, dpn_ovsdb_datum(plain));
@@ -81,8 +86,7 @@ static void mutate(json_t *row, json_t *m)
 	}
 	json_t *have = elems(cur), *chg = elems(arg), *out = json_array(), *e;
 	size_t i, j;
-	json_array_foreach(have, i, e)
-	{
+	json_array_foreach (have, i, e) {
 		bool drop = false;
 		json_t *h = e;
 		if (!strcmp(op, "delete"))
@@ -104,8 +108,7 @@ static void apply(json_t *rep, json_t *ops)
 	json_t *named = json_object(), *op;
 	size_t i;
 
-	json_array_foreach(ops, i, op)
-	{
+	json_array_foreach (ops, i, op) {
 		const char *kind = json_string_value(json_object_get(op, "op"));
 		const char *table = json_string_value(json_object_get(op, "table"));
 		json_t *tab = table ? json_object_get(rep, table) : NULL;
@@ -121,8 +124,7 @@ static void apply(json_t *rep, json_t *ops)
 			        json_string(u));
 		}
 	}
-	json_array_foreach(ops, i, op)
-	{
+	json_array_foreach (ops, i, op) {
 		const char *kind = json_string_value(json_object_get(op, "op"));
 		const char *table = json_string_value(json_object_get(op, "table"));
 		json_t *tab = table ? json_object_get(rep, table) : NULL;
@@ -145,7 +147,8 @@ static void apply(json_t *rep, json_t *ops)
 		} else {
 			json_t *ms = resolve(json_object_get(op, "mutations"), named), *m;
 			size_t j;
-			json_array_foreach(ms, j, m) mutate(row, m);
+			json_array_foreach (ms, j, m)
+				mutate(row, m);
 			json_decref(ms);
 		}
 	}
@@ -193,8 +196,7 @@ static json_t *row_named(json_t *rep, const char *table, const char *name, const
 {
 	const char *u;
 	json_t *row;
-	json_object_foreach(json_object_get(rep, table), u, row)
-	{
+	json_object_foreach (json_object_get(rep, table), u, row) {
 		if (!strcmp(json_string_value(json_object_get(row, "name")) ?: "", name)) {
 			if (uuid)
 				*uuid = u;
@@ -362,8 +364,7 @@ static void adopts_matching_unowned_bridge(void **state)
 	size_t i;
 	/* Only marks of ownership: nothing inserted, deleted or reconfigured. */
 	assert_int_equal(json_array_size(ops), 3);
-	json_array_foreach(ops, i, op)
-	{
+	json_array_foreach (ops, i, op) {
 		assert_string_equal(json_string_value(json_object_get(op, "op")), "mutate");
 		char *s = json_dumps(op, 0);
 		assert_non_null(strstr(s, "dpnode-owner"));

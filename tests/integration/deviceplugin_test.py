@@ -2,6 +2,7 @@
 """dpnoded's device plugin against a fake kubelet (python3-grpcio) on the
 Mellanox and Corigine umockdev testbeds. Prints TAP lines."""
 import json
+import shutil
 import os
 import sys
 import tempfile
@@ -233,3 +234,5 @@ try:
 finally:
     kubelet.stop()
     node.cleanup(t.failed)
+
+shutil.rmtree(tmp, ignore_errors=True)

@@ -256,4 +256,5 @@ class Node:
         if show_log and os.path.exists(self.log):
             for line in open(self.log).read().splitlines()[-40:]:
                 print("# " + line)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        if not os.environ.get("DPN_KEEP"):  # keep logs for a look
+            shutil.rmtree(self.tmp, ignore_errors=True)

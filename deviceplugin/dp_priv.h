@@ -62,6 +62,9 @@ grpc_byte_buffer *dpn_dprpc_devices(const struct dpn_dpres *r);
 int dpn_dprpc_register(struct dpn_dplugin *pl, struct dpn_dpslot *s,
         void (*done)(struct dpn_dplugin *pl, struct dpn_dpslot *s, bool ok, const char *msg));
 
+/* Stops a Register in flight (its done still runs, not ok). */
+void dpn_dprpc_register_cancel(struct dpn_dpreg *r);
+
 /* plugin.c */
 int dpn_dplugin_record(struct dpn_dplugin *pl, struct dpn_dpslot *s, json_t *devinfo);
 

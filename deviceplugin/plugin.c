@@ -406,9 +406,13 @@ void dpn_dplugin_free(struct dpn_dplugin *pl)
 	if (!pl)
 		return;
 	pl->stopping = true;
-	for (int i = 0; i < pl->n_slot; i++)
+	for (int i = 0; i < pl->n_slot; i++) {
 		if (pl->slot[i]->ep)
 			dpn_dpep_stop(pl->slot[i]->ep, stopped, NULL);
+		/* a kubelet that does not answer must not hold up the exit */
+		if (pl->slot[i]->reg)
+			dpn_dprpc_register_cancel(pl->slot[i]->reg);
+	}
 	dpn_gcore_fini(); /* runs the completions left: calls, shutdowns, Register */
 	save_state(pl);
 	for (int i = 0; i < pl->n_slot; i++) {

@@ -346,3 +346,8 @@ int dpn_dprpc_register(struct dpn_dplugin *pl, struct dpn_dpslot *s,
 	s->reg = r;
 	return 0;
 }
+
+void dpn_dprpc_register_cancel(struct dpn_dpreg *r)
+{
+	grpc_call_cancel(r->call, NULL);
+}

@@ -21,7 +21,7 @@ if [ -f "$R/p2p-latest.json" ]; then
 	row "pod-pod: testpmd loop" "$(jq .testpmd_loop_mpps "$R/p2p-latest.json")"
 fi
 [ -s "$DATA" ] || { echo "plot: no results in $R (run bench/*.sh first)" >&2; exit 1; }
-SIZE=$(jq -s 'map(.packet_size) | unique | map(tostring) | join(",")' "$R"/*-latest.json)
+SIZE=$(cat "$R"/{app,pvp,p2p}-latest.json 2>/dev/null | jq -s 'map(.packet_size) | unique | map(tostring) | join(",")')
 gnuplot <<EOT
 set terminal pngcairo size 1000,520 font ",10"
 set output "$OUT"

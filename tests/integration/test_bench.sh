@@ -19,6 +19,10 @@ out=$(bash "$ROOT/bench/p2p.sh" 2>&1)
 check "bench p2p: summary line" grep -qE '^p2p: OVS br-int [0-9.]+ Mpps' <<<"$out"
 check "bench p2p: throughput and latency percentiles" \
 	jq -e '.ovs_mpps > 0 and .testpmd_loop_mpps > 0 and .ovs_latency_ns.p99 >= .ovs_latency_ns.p50' "$R/p2p-latest.json"
+out=$(CALLS=200 HOTPLUG=2 bash "$ROOT/bench/deviceplugin.sh" 2>&1)
+check "bench deviceplugin: summary line" grep -qE '^deviceplugin: Allocate p50 [0-9.]+ us' <<<"$out"
+check "bench deviceplugin: Allocate, no-op and hotplug latencies" \
+	jq -e '.calls == 200 and .allocate_us.p99 >= .allocate_us.p50 and .noop_rpc_us.p50 > 0 and .hotplug_events == 4' "$R/deviceplugin-latest.json"
 out=$(bash "$ROOT/bench/plot.sh" "$R/plot.png" 2>&1 && cd "$R" && ls)
 check "bench plot: PNG drawn" bash -c "file '$R/plot.png' | grep -q PNG"
 check "no dpnode bench processes left" bash -c "! pgrep -f 'file-prefix=[d]pnbench' >/dev/null"

@@ -447,6 +447,12 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* EAL permutes argv and stores argv[0] in a second slot: free the
+	 * strings through a copy of the array as built */
+	char **owned = malloc(sizeof(char *) * (eargc + 1));
+	if (!owned)
+		return 1;
+	memcpy(owned, eargv, sizeof(char *) * (eargc + 1));
 	if (rte_eal_init(eargc, eargv) < 0) {
 		fprintf(stderr, "dpnode-app: EAL init failed: %s\n", rte_strerror(rte_errno));
 		return 1;
@@ -548,6 +554,7 @@ int main(int argc, char **argv)
 	for (int p = 0; p < app.n_ports; p++)
 		rte_eth_dev_close(p);
 	rte_eal_cleanup();
-	dpn_app_eal_free(eargc, eargv);
+	free(eargv);
+	dpn_app_eal_free(eargc, owned);
 	return ret;
 }

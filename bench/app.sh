@@ -3,6 +3,9 @@
 #   net_null (uplink) <-> testpmd io-fwd (CPU 1) <-> vhost-user <-> guest (CPU 0)
 # Both guests are measured by the same instrument (the forwarder's counters of
 # packets coming back from the guest), in alternating rounds. Target ratio >= 1.05.
+# The loop is bound by the forwarder's core (the guests idle between bursts),
+# so each guest's own cost is reported too: TSC cycles per packet of its polls
+# that got packets (testpmd --record-core-cycles; dpnode-app's stats JSON).
 . "$(dirname "$0")/lib.sh"
 
 bench_begin 1024
@@ -15,17 +18,18 @@ guest() { # dpnode-app|testpmd
 	if [ "$1" = dpnode-app ]; then
 		taskset -c 0 "$APP" --no-env --devinfo-dir /nonexistent --network-status /nonexistent \
 			--file-prefix dpnbenchg$$ --mem 256 --vhost "$BDIR/vh.sock,client" --engine macswap ${APP_ARGS:-} \
-			--stats-period 0 >"$BDIR/guest.out" 2>&1 &
+			--stats-period 0 --stats-json "$BDIR/guest.json" >"$BDIR/guest.out" 2>&1 &
 	else
 		taskset -c 0 dpdk-testpmd --lcores 0@0,1@0 --no-pci --file-prefix=dpnbenchg$$ \
 			--single-file-segments -m 256 --vdev="virtio_user0,path=$BDIR/vh.sock,server=0,queues=1" \
-			-- --forward-mode=macswap --auto-start --stats-period 60 --total-num-mbufs=16384 \
+			-- --forward-mode=macswap --auto-start --stats-period 60 --total-num-mbufs=16384 --record-core-cycles \
 			>"$BDIR/guest.out" 2>&1 </dev/null &
 	fi
 	GUEST=$!
 }
 
-measure() { # guest -> Mpps returned by the guest
+measure() { # guest -> "Mpps-returned-by-the-guest cycles-per-packet"
+	rm -f "$BDIR/guest.json"
 	guest "$1"
 	sleep 3 # connect and warm up
 	local a b
@@ -38,24 +42,43 @@ measure() { # guest -> Mpps returned by the guest
 	wait "$GUEST" 2>/dev/null
 	GUEST=
 	rm -f /dev/hugepages/dpnbenchg$$* 2>/dev/null
-	awk -v a="$a" -v b="$b" -v s="$SECS" 'BEGIN {printf "%.3f", (b - a) / s / 1e6}'
+	local cpp
+	if [ "$1" = dpnode-app ]; then
+		cpp=$(jq '.cycles_per_packet // 0' "$BDIR/guest.json" 2>/dev/null)
+	else
+		cpp=$(grep -o 'CPU cycles/packet=[0-9.]*' "$BDIR/guest.out" | tail -1 | cut -d= -f2)
+	fi
+	awk -v a="$a" -v b="$b" -v s="$SECS" -v c="${cpp:-0}" 'BEGIN {printf "%.3f %.1f", (b - a) / s / 1e6, c}'
 }
 
 app=()
 tpmd=()
+app_c=()
+tpmd_c=()
 for r in $(seq 1 "$ROUNDS"); do
-	app+=("$(measure dpnode-app)")
-	tpmd+=("$(measure testpmd)")
-	echo "round $r: dpnode-app ${app[-1]} Mpps, testpmd ${tpmd[-1]} Mpps" >&2
+	read -r m c <<<"$(measure dpnode-app)"
+	app+=("$m")
+	app_c+=("$c")
+	read -r m c <<<"$(measure testpmd)"
+	tpmd+=("$m")
+	tpmd_c+=("$c")
+	echo "round $r: dpnode-app ${app[-1]} Mpps (${app_c[-1]} cycles/pkt), testpmd ${tpmd[-1]} Mpps (${tpmd_c[-1]} cycles/pkt)" >&2
 done
 ma=$(median "${app[@]}")
 mt=$(median "${tpmd[@]}")
 r=$(ratio "$ma" "$mt")
+mac=$(median "${app_c[@]}")
+mtc=$(median "${tpmd_c[@]}")
+rc=$(ratio "$mtc" "$mac") # > 1: dpnode-app spends fewer cycles per packet
 json=$(jq -n --argjson size "$SIZE" --argjson secs "$SECS" --argjson a "$(printf '%s\n' "${app[@]}" | jq -s .)" \
 	--argjson t "$(printf '%s\n' "${tpmd[@]}" | jq -s .)" --argjson ma "$ma" --argjson mt "$mt" \
 	--argjson r "$r" --argjson m "$(machine_json)" \
+	--argjson ac "$(printf '%s\n' "${app_c[@]}" | jq -s .)" --argjson tc "$(printf '%s\n' "${tpmd_c[@]}" | jq -s .)" \
+	--argjson mac "$mac" --argjson mtc "$mtc" --argjson rc "$rc" \
 	'{bench: "app", packet_size: $size, window_s: $secs, dpnode_app_mpps: $a, testpmd_mpps: $t,
-	  dpnode_app_mpps_median: $ma, testpmd_mpps_median: $mt, ratio: $r, target: 1.05, machine: $m}')
+	  dpnode_app_mpps_median: $ma, testpmd_mpps_median: $mt, ratio: $r, target: 1.05,
+	  dpnode_app_cycles_per_packet: $ac, testpmd_cycles_per_packet: $tc,
+	  dpnode_app_cycles_median: $mac, testpmd_cycles_median: $mtc, cycles_ratio: $rc, machine: $m}')
 echo "$json"
 save_result app "$json"
-echo "app: dpnode-app $ma Mpps, testpmd $mt Mpps, ratio=$r (target >= 1.05, ${SIZE}B)"
+echo "app: dpnode-app $ma Mpps, testpmd $mt Mpps, ratio=$r (target >= 1.05, ${SIZE}B); cycles/packet dpnode-app $mac, testpmd $mtc, testpmd/dpnode-app=$rc"

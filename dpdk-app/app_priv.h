@@ -43,6 +43,9 @@ struct lcore_conf {
 	struct port_counters cnt[APP_MAX_PORTS];
 	uint64_t lat[LAT_BUCKETS];
 	uint64_t lat_n, lat_min, lat_max, lat_sum; /* in TSC cycles */
+	/* forwarding engines: TSC cycles of polls that got packets, and those
+	 * packets (as testpmd's --record-core-cycles counts) */
+	uint64_t busy_cycles, busy_pkts;
 } __rte_cache_aligned;
 
 struct app {

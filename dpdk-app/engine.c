@@ -64,14 +64,14 @@ static inline void set_macs(
 	eh->src_addr = *src;
 }
 
-static void rx_forward(struct lcore_conf *lc, uint16_t port, uint16_t q, enum engine e)
+static uint16_t rx_forward(struct lcore_conf *lc, uint16_t port, uint16_t q, enum engine e)
 {
 	struct rte_mbuf *pkts[256];
 	uint16_t n = rte_eth_rx_burst(port, q, pkts, app.burst), out = port;
 	struct rte_ether_addr dst;
 
 	if (!n)
-		return;
+		return 0;
 	lc->cnt[port].rx += n;
 	switch (e) {
 	case ENG_MACSWAP:
@@ -100,6 +100,7 @@ static void rx_forward(struct lcore_conf *lc, uint16_t port, uint16_t q, enum en
 		break;
 	}
 	send_all(lc, out, q, pkts, n, false);
+	return n;
 }
 
 static void rx_only(struct lcore_conf *lc, uint16_t port, uint16_t q)
@@ -209,8 +210,14 @@ void engine_poll(struct lcore_conf *lc)
 		case ENG_RXONLY:
 			rx_only(lc, p, q);
 			break;
-		default:
-			rx_forward(lc, p, q, app.engine[p]);
+		default: {
+			uint64_t t0 = rte_rdtsc();
+			uint16_t n = rx_forward(lc, p, q, app.engine[p]);
+			if (n) {
+				lc->busy_cycles += rte_rdtsc() - t0;
+				lc->busy_pkts += n;
+			}
+		}
 		}
 	}
 }

@@ -71,6 +71,7 @@ void stats_restart(void)
 	{
 		memset(app.lc[l].lat, 0, sizeof(app.lc[l].lat));
 		app.lc[l].lat_n = app.lc[l].lat_sum = app.lc[l].lat_max = 0;
+		app.lc[l].busy_cycles = app.lc[l].busy_pkts = 0;
 	}
 }
 
@@ -158,8 +159,16 @@ int stats_write_json(const char *path)
 		                (json_int_t)drop, "rx_errors", (json_int_t)es.ierrors, "tx_errors",
 		                (json_int_t)es.oerrors));
 	}
-	json_t *doc = json_pack("{s:f, s:i, s:o, s:o}", "duration_s", secs, "packet_size",
-	        app.tmpl.size, "ports", ports, "latency_ns", latency_json());
+	uint64_t busy = 0, pkts = 0;
+	unsigned l;
+	RTE_LCORE_FOREACH(l)
+	{
+		busy += app.lc[l].busy_cycles;
+		pkts += app.lc[l].busy_pkts;
+	}
+	json_t *doc = json_pack("{s:f, s:i, s:o, s:o, s:o}", "duration_s", secs, "packet_size",
+	        app.tmpl.size, "ports", ports, "latency_ns", latency_json(), "cycles_per_packet",
+	        pkts ? json_real((double)busy / pkts) : json_null());
 	int ret = json_dump_file(doc, path, JSON_INDENT(2));
 	json_decref(doc);
 	return ret;

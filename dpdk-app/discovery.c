@@ -76,8 +76,8 @@ int dpn_app_add_vhost(
         const char *spec, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err)
 {
 	char buf[256], *save = NULL, *tok;
-	bool server = true;
-	int queues = 0;
+	bool server = true, split = false;
+	int queues = 0, ret;
 
 	if (strlen(spec) >= sizeof(buf))
 		return dpn_app_fail(err, "%s: \"%s\" is too long", source, spec);
@@ -85,7 +85,7 @@ int dpn_app_add_vhost(
 	char *path = strtok_r(buf, ",", &save);
 	if (!path)
 		return dpn_app_fail(
-		        err, "%s: empty vhost spec (PATH[,server|client][,queues=N])", source);
+		        err, "%s: empty vhost spec (PATH[,server|client][,queues=N][,split])", source);
 	while ((tok = strtok_r(NULL, ",", &save))) {
 		if (!strcmp(tok, "server"))
 			server = true;
@@ -93,11 +93,16 @@ int dpn_app_add_vhost(
 			server = false;
 		else if (!strncmp(tok, "queues=", 7) && atoi(tok + 7) > 0 && atoi(tok + 7) <= 64)
 			queues = atoi(tok + 7);
+		else if (!strcmp(tok, "split") || !strcmp(tok, "packed"))
+			split = tok[0] == 's';
 		else
 			return dpn_app_fail(err,
-			        "%s: \"%s\": expected server, client or queues=1..64", source, tok);
+			        "%s: \"%s\": expected server, client, queues=1..64, split or packed",
+			        source, tok);
 	}
-	return add_vhost(path, server, queues, source, d, err);
+	if ((ret = add_vhost(path, server, queues, source, d, err)) > 0)
+		d->dev[d->n - 1].split = split;
+	return ret;
 }
 
 int dpn_app_from_env(char *const envp[], struct dpn_app_devs *d, struct dpn_app_err *err)

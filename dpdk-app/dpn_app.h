@@ -20,6 +20,7 @@ struct dpn_app_dev {
 	char path[108]; /* vhost-user socket */
 	bool server;    /* this app creates the socket (virtio_user server=1) */
 	int queues;
+	bool split; /* a split virtqueue; default packed (virtio 1.1), see eal.c */
 	char source[96]; /* where it was found, for messages */
 };
 
@@ -42,7 +43,7 @@ int dpn_app_fail(struct dpn_app_err *err, const char *fmt, ...)
 int dpn_app_from_env(char *const envp[], struct dpn_app_devs *d, struct dpn_app_err *err);
 int dpn_app_from_devinfo_dir(const char *dir, struct dpn_app_devs *d, struct dpn_app_err *err);
 int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d, struct dpn_app_err *err);
-/* --pci BDF and --vhost PATH[,server|client][,queues=N] */
+/* --pci BDF and --vhost PATH[,server|client][,queues=N][,split|packed] */
 int dpn_app_add_pci(
         const char *bdf, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err);
 int dpn_app_add_vhost(

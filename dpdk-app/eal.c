@@ -190,8 +190,11 @@ int dpn_app_build_eal(const struct dpn_app_devs *d, const struct dpn_app_env *e,
 			if (add(argc, argv, "-a") || add(argc, argv, "%s", x->pci))
 				goto nomem;
 			n_pci++;
-		} else if (add(argc, argv, "--vdev=virtio_user%d,path=%s,server=%d,queues=%d",
-		                   n_vdev++, x->path, x->server, q)) {
+		} else if (add(argc, argv, "--vdev=virtio_user%d,path=%s,server=%d,queues=%d%s",
+		                   n_vdev++, x->path, x->server, q,
+		                   /* offered, used only if the backend has it: vhost's
+		                    * packed-ring paths cost it far fewer cycles */
+		                   x->split ? "" : ",packed_vq=1")) {
 			goto nomem;
 		}
 	}

@@ -63,7 +63,7 @@ out=$(env PCIDEVICE_MELLANOX_COM_CX5_SRIOV_SWITCHDEV=0000:3b:02.0 "$APP" --print
 	--network-status /nonexistent --file-prefix pod1 --vhost "$T/vh/sock,server,queues=2")
 check_eq "--print-eal: exit 0" "$?" 0
 check_eq "--print-eal: PCI + vhost mix" "$out" \
-	"dpnode-app -l 0 --file-prefix=pod1 --single-file-segments -m 256 --vdev=virtio_user0,path=$T/vh/sock,server=1,queues=2 -a 0000:3b:02.0"
+	"dpnode-app -l 0 --file-prefix=pod1 --single-file-segments -m 256 --vdev=virtio_user0,path=$T/vh/sock,server=1,queues=2,packed_vq=1 -a 0000:3b:02.0"
 
 # Errors name what is wrong and exit non-zero before touching anything.
 out=$("$APP" --print-eal --no-env --sysfs-root "$FIX/sysfs" --cgroup-root "$FIX/cgroup" \

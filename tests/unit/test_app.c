@@ -78,7 +78,11 @@ static void from_options(void **state)
 	assert_int_equal(dpn_app_add_vhost("/run/b.sock", "--vhost", &d, &e), 1);
 	assert_true(d.dev[1].server);
 	assert_int_equal(dpn_app_add_vhost("/run/c.sock,serverr", "--vhost", &d, &e), -1);
-	assert_string_equal(e.msg, "--vhost: \"serverr\": expected server, client or queues=1..64");
+	assert_string_equal(
+	        e.msg, "--vhost: \"serverr\": expected server, client, queues=1..64, split or packed");
+	assert_false(d.dev[1].split); /* packed unless asked */
+	assert_int_equal(dpn_app_add_vhost("/run/d.sock,split", "--vhost", &d, &e), 1);
+	assert_true(d.dev[2].split);
 	assert_int_equal(dpn_app_add_vhost("relative.sock", "--vhost", &d, &e), -1);
 	assert_int_equal(dpn_app_add_pci("3b:02.0", "--pci", &d, &e), -1);
 }
@@ -123,14 +127,14 @@ static void eal_arguments(void **state)
 	char spec[128];
 	snprintf(spec, sizeof(spec), "%s,client", sock);
 	dpn_app_add_vhost(spec, "--vhost", &d, &e);
-	snprintf(spec, sizeof(spec), "%s/mine.sock,queues=4", dir);
+	snprintf(spec, sizeof(spec), "%s/mine.sock,queues=4,split", dir);
 	dpn_app_add_vhost(spec, "--vhost", &d, &e);
 	assert_int_equal(dpn_app_build_eal(&d, &env, &argc, &argv, &e), 0);
 	char want[1024];
 	/* CPUs from the cgroup (0) within our affinity; 256 MB from hugetlb.2MB.max */
 	snprintf(want, sizeof(want),
 	        "dpnode-app -l 0 --file-prefix=dpnode-app-7 --single-file-segments -m 256 "
-	        "-a 0000:3b:02.0 --vdev=virtio_user0,path=%s,server=0,queues=2 "
+	        "-a 0000:3b:02.0 --vdev=virtio_user0,path=%s,server=0,queues=2,packed_vq=1 "
 	        "--vdev=virtio_user1,path=%s/mine.sock,server=1,queues=4",
 	        sock, dir);
 	assert_string_equal(joined(argc, argv), want);

@@ -75,7 +75,8 @@ static json_t *api_ping(void *ctx, json_t *params, int *code, char **msg)
 static json_t *api_status(void *ctx, json_t *params, int *code, char **msg)
 {
 	struct daemon *d = ctx;
-	json_t *st = d->ovs ? dpn_ovs_status(d->ovs) : json_pack("{s:s}", "ovs_mode", "none");
+	json_t *st =
+	        d->ovs ? dpn_ovs_status(d->ovs) : json_pack("{s:{s:s}}", "ovs", "mode", "none");
 	(void)params;
 	(void)code;
 	(void)msg;
@@ -86,6 +87,14 @@ static json_t *api_status(void *ctx, json_t *params, int *code, char **msg)
 	json_object_set_new(st, "uptime_s", json_integer(time(NULL) - d->started));
 	json_object_set_new(st, "hugepages", dpn_hp_status(&d->conf.hugepages));
 	json_object_set_new(st, "hugepages_ok", json_boolean(d->hp_result == 0));
+	if (d->dplugin) {
+		/* the summary; deviceplugin.status has the devices */
+		json_t *dp = dpn_dplugin_status(d->dplugin), *r;
+		size_t i;
+		json_array_foreach (json_object_get(dp, "resources"), i, r)
+			json_object_del(r, "devices");
+		json_object_set_new(st, "device_plugin", dp);
+	}
 	return st;
 }
 

@@ -25,11 +25,43 @@ static void print_proc(const char *name, json_t *p)
 		        num(p, "uptime_s"), num(p, "restarts"));
 }
 
+static void print_hugepages(json_t *st)
+{
+	json_t *v;
+	size_t i;
+	printf("hugepages:\n");
+	json_array_foreach (json_object_get(st, "hugepages"), i, v)
+		printf("  node %lld %6lldkB  total %lld free %lld requested %lld\n", num(v, "numa"),
+		        num(v, "size_kb"), num(v, "total"), num(v, "free"), num(v, "requested"));
+}
+
+static void print_dplugin(json_t *st)
+{
+	json_t *dp = json_object_get(st, "device_plugin"), *r;
+	size_t i;
+	if (!dp)
+		return;
+	printf("device plugin:    %s, kubelet %s\n", str(dp, "plugin_dir"),
+	        json_is_true(json_object_get(dp, "kubelet")) ? "up" : "not seen");
+	json_array_foreach (json_object_get(dp, "resources"), i, r)
+		printf("  %-40s %-14s devices %lld, healthy %lld, allocated %lld, streams %lld\n",
+		        str(r, "resource"),
+		        json_is_true(json_object_get(r, "registered")) ? "registered"
+		                                                       : "NOT registered",
+		        num(r, "total"), num(r, "healthy"), num(r, "allocated"), num(r, "streams"));
+}
+
 static void print_human(json_t *st)
 {
 	json_t *ovs = json_object_get(st, "ovs"), *v, *b, *p;
 	size_t i, j;
 
+	if (!strcmp(str(ovs, "mode"), "none")) {
+		printf("ovs:              none (an SR-IOV-only node)\n");
+		print_hugepages(st);
+		print_dplugin(st);
+		return;
+	}
 	printf("dpdk_initialized: %s\n",
 	        json_is_true(json_object_get(st, "dpdk_initialized")) ? "true" : "false");
 	printf("dpdk_version:     %s\n", str(st, "dpdk_version"));
@@ -37,10 +69,7 @@ static void print_human(json_t *st)
 	        json_is_true(json_object_get(ovs, "db_connected")) ? "connected" : "NOT connected");
 	print_proc("ovsdb-server", json_object_get(ovs, "ovsdb_server"));
 	print_proc("ovs-vswitchd", json_object_get(ovs, "vswitchd"));
-	printf("hugepages:\n");
-	json_array_foreach (json_object_get(st, "hugepages"), i, v)
-		printf("  node %lld %6lldkB  total %lld free %lld requested %lld\n", num(v, "numa"),
-		        num(v, "size_kb"), num(v, "total"), num(v, "free"), num(v, "requested"));
+	print_hugepages(st);
 	printf("pmd_cores:        ");
 	json_array_foreach (json_object_get(st, "pmd_cores"), i, v)
 		printf("%s%lld", i ? "," : "", (long long)json_integer_value(v));
@@ -71,6 +100,7 @@ static void print_human(json_t *st)
 			        json_is_string(json_object_get(p, "error")) ? str(p, "error") : "");
 		}
 	}
+	print_dplugin(st);
 }
 
 int ctl_status(int argc, char **argv)

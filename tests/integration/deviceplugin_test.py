@@ -59,6 +59,12 @@ try:
               r.options.pre_start_required),
              ("v1beta1", "mellanox.com_cx5_vfio.sock", True, False))
 
+    rc, out = node.ctl("status")
+    lines = [x.split() for x in out.splitlines()]
+    t.check("dpnodectl status: ovs none, every resource registered with its device count",
+            rc == 0 and "none" in out and
+            ["mellanox.com/cx5_vfio", "registered", "devices", "3,"] in [x[:4] for x in lines]
+            and ["intel.com/empty", "registered", "devices", "0,"] in [x[:4] for x in lines])
     vfio = node.endpoint(pb, pbg, "mellanox.com/cx5_vfio")
     rdma = node.endpoint(pb, pbg, "mellanox.com/cx5_rdma")
     empty = node.endpoint(pb, pbg, "intel.com/empty")

@@ -248,6 +248,12 @@ class Node:
                            capture_output=True, text=True)
         return json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else None
 
+    def ctl(self, *args):
+        r = subprocess.run([os.path.join(BUILD, "tools", "dpnodectl")] + list(args),
+                           env=dict(os.environ, DPNODE_SOCK=self.sock),
+                           capture_output=True, text=True)
+        return r.returncode, r.stdout
+
     def endpoint(self, pb, pbg, resource):
         return Plugin(pb, pbg, os.path.join(self.plugin_dir, resource.replace("/", "_") + ".sock"))
 

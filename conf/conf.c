@@ -516,6 +516,20 @@ static void check_machine(struct cctx *x, struct dpn_conf *c)
 	}
 }
 
+/* ovs.mode none: sections only OVS serves would be silently ignored */
+static void check_no_ovs(struct cctx *x, json_t *root, const struct dpn_conf *c)
+{
+	static const char *const need_ovs[] = {"uplink", "integration", "ovn", "vhostuser"};
+	if (c->ovs.mode != DPN_OVS_NONE)
+		return;
+	for (size_t i = 0; i < DPN_ARRAY_SIZE(need_ovs); i++)
+		if (json_object_get(root, need_ovs[i]))
+			dpn_conf_errorf(x->errs,
+			        "%s: needs OVS, but ovs.mode is none (remove it, or use managed or "
+			        "attach)",
+			        need_ovs[i]);
+}
+
 static void check_uplink(struct cctx *x, struct dpn_conf *c)
 {
 	struct dpn_uplink_conf *u = &c->uplink;
@@ -737,6 +751,7 @@ int dpn_conf_load_json(
 	derive_paths(&x, c);
 	check_machine(&x, c);
 	check_uplink(&x, c);
+	check_no_ovs(&x, root, c);
 	if (errs->n > before) {
 		dpn_conf_free(c);
 		dpn_conf_init(c);

@@ -171,6 +171,8 @@ static void bad_values(void **state)
 	        "uplink.vlan: 4095 is out of range (0..4094)");
 	expect_error("{\"ovs\": {\"mode\": \"standalone\"}}",
 	        "ovs.mode: \"standalone\" is not one of: managed, attach, none");
+	expect_error("{\"ovs\": {\"mode\": \"none\"}, \"vhostuser\": {}}",
+	        "vhostuser: needs OVS, but ovs.mode is none (remove it, or use managed or attach)");
 	expect_error("{\"hugepages\": {\"page_size\": \"4M\", \"mb_per_numa\": [1024]}}",
 	        "hugepages.page_size: \"4M\" is not a huge page size (\"2M\" or \"1G\")");
 	expect_error("{\"hugepages\": {\"page_size\": \"1G\", \"mb_per_numa\": [1500]}}",

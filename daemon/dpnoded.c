@@ -87,14 +87,8 @@ static json_t *api_status(void *ctx, json_t *params, int *code, char **msg)
 	json_object_set_new(st, "uptime_s", json_integer(time(NULL) - d->started));
 	json_object_set_new(st, "hugepages", dpn_hp_status(&d->conf.hugepages));
 	json_object_set_new(st, "hugepages_ok", json_boolean(d->hp_result == 0));
-	if (d->dplugin) {
-		/* the summary; deviceplugin.status has the devices */
-		json_t *dp = dpn_dplugin_status(d->dplugin), *r;
-		size_t i;
-		json_array_foreach (json_object_get(dp, "resources"), i, r)
-			json_object_del(r, "devices");
-		json_object_set_new(st, "device_plugin", dp);
-	}
+	if (d->dplugin) /* the summary; deviceplugin.status has the devices */
+		json_object_set_new(st, "device_plugin", dpn_dplugin_status(d->dplugin, false));
 	return st;
 }
 
@@ -129,7 +123,7 @@ static json_t *api_dp_status(void *ctx, json_t *params, int *code, char **msg)
 		*msg = strdup("the device plugin is not enabled (no device_plugin section)");
 		return NULL;
 	}
-	return dpn_dplugin_status(d->dplugin);
+	return dpn_dplugin_status(d->dplugin, true);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)

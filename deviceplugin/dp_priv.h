@@ -29,7 +29,6 @@ struct dpn_dpslot {
 };
 
 struct dpn_dplugin {
-	struct event_base *base;
 	const struct dpn_dp_conf *conf;
 	const struct dpn_nic_table *nics;
 	struct dpn_sriov_mon *mon;
@@ -43,7 +42,6 @@ struct dpn_dplugin {
 	struct event *ino_ev, *retry, *save_ev;
 	bool state_dirty;
 	bool stopping;
-	char root[256]; /* "" (tests may point /dev and /sys elsewhere) */
 };
 
 /* endpoint.c: one resource's gRPC server on its socket. */

@@ -17,8 +17,8 @@ struct dpn_dplugin *dpn_dplugin_new(struct event_base *base, const struct dpn_dp
         const struct dpn_nic_table *nics, struct dpn_sriov_mon *mon);
 /* Stops every endpoint (their sockets go away) and waits for the calls. */
 void dpn_dplugin_free(struct dpn_dplugin *pl);
-/* {"resources": [{"resource", "endpoint", "registered", "streams",
- *  "devices": [{"id", "health", "numa", "pf", "why", "allocated"}]}]} */
-json_t *dpn_dplugin_status(struct dpn_dplugin *pl);
+/* {"resources": [{"resource", "endpoint", "registered", "streams", counts,
+ *  with devices: "devices": [{"id", "health", "numa", "pf", "why", "allocated"}]}]} */
+json_t *dpn_dplugin_status(struct dpn_dplugin *pl, bool devices);
 
 #endif

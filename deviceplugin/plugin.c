@@ -358,7 +358,6 @@ struct dpn_dplugin *dpn_dplugin_new(struct event_base *base, const struct dpn_dp
 	struct dpn_dplugin *pl = calloc(1, sizeof(*pl));
 	if (!pl)
 		return NULL;
-	pl->base = base;
 	pl->conf = conf;
 	pl->nics = nics;
 	pl->mon = mon;
@@ -396,11 +395,6 @@ fail:
 	return NULL;
 }
 
-static void stopped(void *arg)
-{
-	(void)arg;
-}
-
 void dpn_dplugin_free(struct dpn_dplugin *pl)
 {
 	if (!pl)
@@ -408,7 +402,7 @@ void dpn_dplugin_free(struct dpn_dplugin *pl)
 	pl->stopping = true;
 	for (int i = 0; i < pl->n_slot; i++) {
 		if (pl->slot[i]->ep)
-			dpn_dpep_stop(pl->slot[i]->ep, stopped, NULL);
+			dpn_dpep_stop(pl->slot[i]->ep, NULL, NULL);
 		/* a kubelet that does not answer must not hold up the exit */
 		if (pl->slot[i]->reg)
 			dpn_dprpc_register_cancel(pl->slot[i]->reg);
@@ -432,13 +426,13 @@ void dpn_dplugin_free(struct dpn_dplugin *pl)
 	free(pl);
 }
 
-json_t *dpn_dplugin_status(struct dpn_dplugin *pl)
+json_t *dpn_dplugin_status(struct dpn_dplugin *pl, bool devices)
 {
 	json_t *res = json_array(), *allocs = json_object_get(pl->state, "allocations");
 
 	for (int i = 0; i < pl->n_slot; i++) {
 		struct dpn_dpslot *s = pl->slot[i];
-		json_t *devs = json_array();
+		json_t *devs = devices ? json_array() : NULL;
 		int healthy = 0, allocated = 0;
 		for (int k = 0; k < s->res.n_dev; k++) {
 			const struct dpn_dpdev *d = &s->res.dev[k];
@@ -448,19 +442,24 @@ json_t *dpn_dplugin_status(struct dpn_dplugin *pl)
 			                    s->res.resource);
 			healthy += d->healthy;
 			allocated += mine;
-			json_array_append_new(devs,
-			        json_pack("{s:s, s:s, s:o, s:s, s:o, s:b}", "id", d->id, "health",
-			                d->healthy ? "Healthy" : "Unhealthy", "numa",
-			                d->numa >= 0 ? json_integer(d->numa) : json_null(), "pf",
-			                d->pf, "why", d->why[0] ? json_string(d->why) : json_null(),
-			                "allocated", mine));
+			if (devs)
+				json_array_append_new(devs,
+				        json_pack("{s:s, s:s, s:o, s:s, s:o, s:b}", "id", d->id,
+				                "health", d->healthy ? "Healthy" : "Unhealthy",
+				                "numa",
+				                d->numa >= 0 ? json_integer(d->numa) : json_null(),
+				                "pf", d->pf, "why",
+				                d->why[0] ? json_string(d->why) : json_null(),
+				                "allocated", mine));
 		}
-		json_array_append_new(res,
-		        json_pack("{s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:I, s:o}", "resource",
-		                s->res.resource, "endpoint", s->res.endpoint, "registered",
-		                s->registered, "streams", s->ep ? dpn_dpep_n_streams(s->ep) : 0,
-		                "total", s->res.n_dev, "healthy", healthy, "allocated", allocated,
-		                "allocate_calls", (json_int_t)s->allocs, "devices", devs));
+		json_t *r = json_pack("{s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:I}", "resource",
+		        s->res.resource, "endpoint", s->res.endpoint, "registered", s->registered,
+		        "streams", s->ep ? dpn_dpep_n_streams(s->ep) : 0, "total", s->res.n_dev,
+		        "healthy", healthy, "allocated", allocated, "allocate_calls",
+		        (json_int_t)s->allocs);
+		if (devs)
+			json_object_set_new(r, "devices", devs);
+		json_array_append_new(res, r);
 	}
 	return json_pack("{s:s, s:b, s:o}", "plugin_dir", pl->conf->plugin_dir, "kubelet",
 	        kubelet_up(pl), "resources", res);

@@ -187,7 +187,7 @@ static grpc_byte_buffer *allocate(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 	/* every container is checked before anything is recorded or written */
 	for (size_t i = 0; i < req->n_container_requests; i++) {
 		V1beta1__ContainerAllocateRequest *c = req->container_requests[i];
-		json_t *one = dpn_dpres_allocate(&s->res, pl->inv, pl->root,
+		json_t *one = dpn_dpres_allocate(&s->res, pl->inv, "",
 		        (const char *const *)c->devices_ids, c->n_devices_ids, msg);
 		if (!one) {
 			*st = GRPC_STATUS_INVALID_ARGUMENT;

@@ -121,17 +121,6 @@ static int cmd_call(const char *method, const char *params)
 	return 0;
 }
 
-static int cmd_simple(const char *method)
-{
-	json_t *r = ctl_call(method, NULL);
-	if (!r)
-		return CTL_EXIT_FAIL;
-	json_dumpf(r, stdout, JSON_INDENT(2));
-	fputc('\n', stdout);
-	json_decref(r);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -176,7 +165,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "import-kubeovn"))
 		return cmd_import_kubeovn(argv[2]);
 	if ((!strcmp(argv[0], "reconcile") || !strcmp(argv[0], "ping")) && argc == 1)
-		return cmd_simple(argv[0]);
+		return cmd_call(argv[0], NULL);
 	if (!strcmp(argv[0], "call") && (argc == 2 || argc == 3))
 		return cmd_call(argv[1], argc == 3 ? argv[2] : NULL);
 	usage(stderr);

@@ -63,4 +63,7 @@ int dpn_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((for
 uint64_t dpn_now_ms(void);
 uint64_t dpn_now_us(void);
 
+/* printf into a new string (the caller frees it); NULL when out of memory. */
+char *dpn_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

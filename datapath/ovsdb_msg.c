@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dpn_ovsdb.h"
+#include "dpn_util.h"
 
 json_t *dpn_ovsdb_req(const char *method, json_t *params, json_int_t id)
 {
@@ -56,8 +57,7 @@ char *dpn_ovsdb_txn_error(json_t *reply)
 
 	if (err && !json_is_null(err)) {
 		char *e = json_dumps(err, JSON_ENCODE_ANY | JSON_COMPACT);
-		if (asprintf(&s, "transaction rejected: %s", e ? e : "?") < 0)
-			s = NULL;
+		s = dpn_strf("transaction rejected: %s", e ? e : "?");
 		free(e);
 		return s;
 	}
@@ -67,9 +67,8 @@ char *dpn_ovsdb_txn_error(json_t *reply)
 		if (!json_is_string(e))
 			continue;
 		const char *det = json_string_value(json_object_get(op, "details"));
-		if (asprintf(&s, "op %zu: %s%s%s", i, json_string_value(e), det ? ": " : "",
-		            det ? det : "") < 0)
-			s = NULL;
+		s = dpn_strf(
+		        "op %zu: %s%s%s", i, json_string_value(e), det ? ": " : "", det ? det : "");
 		return s;
 	}
 	return NULL;

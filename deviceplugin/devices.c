@@ -7,6 +7,7 @@
 #include "dpn_dp.h"
 #include "dpn_dp_alloc.h"
 #include "dpn_dpres.h"
+#include "dpn_util.h"
 
 int dpn_dpres_init(struct dpn_dpres *r, const struct dpn_dp_pools *p, int pool)
 {
@@ -151,13 +152,6 @@ bool dpn_dpres_update(
 	return changed;
 }
 
-static json_t *fail(char **err, const char *fmt, const char *a, const char *b)
-{
-	if (asprintf(err, fmt, a, b) < 0)
-		*err = NULL;
-	return NULL;
-}
-
 /* sriovdp's _INFO entry for a device, from the specs it got. */
 static json_t *info_of(const char *id, json_t *specs)
 {
@@ -205,12 +199,14 @@ json_t *dpn_dpres_allocate(const struct dpn_dpres *r, const struct dpn_inventory
 	*err = NULL;
 	for (int i = 0; i < n; i++) {
 		const struct dpn_dpdev *d = dpn_dpres_find(r, ids[i]);
-		if (!d)
-			return fail(err, "device %s is not a device of %s", ids[i], r->resource);
+		if (!d) {
+			*err = dpn_strf("device %s is not a device of %s", ids[i], r->resource);
+			return NULL;
+		}
 		if (!d->healthy) {
-			char why[400];
-			snprintf(why, sizeof(why), "%s (%s)", r->resource, d->why);
-			return fail(err, "device %s of %s is unhealthy", ids[i], why);
+			*err = dpn_strf(
+			        "device %s of %s (%s) is unhealthy", ids[i], r->resource, d->why);
+			return NULL;
 		}
 	}
 	json_t *out = json_pack("{s:{}, s:[], s:{}}", "envs", "devices", "devinfo");
@@ -226,7 +222,7 @@ json_t *dpn_dpres_allocate(const struct dpn_dpres *r, const struct dpn_inventory
 			json_decref(infos);
 			json_decref(out);
 			if (!*err)
-				fail(err, "device %s of %s is gone", ids[i], r->resource);
+				*err = dpn_strf("device %s of %s is gone", ids[i], r->resource);
 			return NULL;
 		}
 		json_array_foreach (specs, k, s)

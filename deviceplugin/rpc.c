@@ -51,18 +51,6 @@ static void afree(struct arena *a)
 	free(a->p);
 }
 
-static char *errf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *errf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
-
 grpc_byte_buffer *dpn_dprpc_devices(const struct dpn_dpres *r)
 {
 	struct arena a = {0};
@@ -108,7 +96,7 @@ static grpc_byte_buffer *preferred(struct dpn_dpslot *s, grpc_slice in, char **m
 	grpc_byte_buffer *bb = NULL;
 
 	if (!req) {
-		*msg = errf("%s: GetPreferredAllocation: malformed request", s->res.resource);
+		*msg = dpn_strf("%s: GetPreferredAllocation: malformed request", s->res.resource);
 		return NULL;
 	}
 	resp.n_container_responses = req->n_container_requests;
@@ -120,8 +108,8 @@ static grpc_byte_buffer *preferred(struct dpn_dpslot *s, grpc_slice in, char **m
 		        (const char *const *)c->must_include_deviceids, c->n_must_include_deviceids,
 		        c->allocation_size);
 		if (!ids) {
-			*msg = errf("%s: cannot pick %d of %zu available devices", s->res.resource,
-			        c->allocation_size, c->n_available_deviceids);
+			*msg = dpn_strf("%s: cannot pick %d of %zu available devices",
+			        s->res.resource, c->allocation_size, c->n_available_deviceids);
 			goto out;
 		}
 		V1beta1__ContainerPreferredAllocationResponse *cr = az(&a, sizeof(*cr));
@@ -181,7 +169,7 @@ static grpc_byte_buffer *allocate(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 	json_t *allocs = json_array();
 
 	if (!req) {
-		*msg = errf("%s: Allocate: malformed request", s->res.resource);
+		*msg = dpn_strf("%s: Allocate: malformed request", s->res.resource);
 		goto out;
 	}
 	/* every container is checked before anything is recorded or written */
@@ -200,7 +188,8 @@ static grpc_byte_buffer *allocate(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 	json_array_foreach (allocs, i, one)
 		if (dpn_dplugin_record(pl, s, json_object_get(one, "devinfo")) < 0) {
 			*st = GRPC_STATUS_INTERNAL;
-			*msg = errf("%s: cannot write device-info files or the allocation state",
+			*msg = dpn_strf(
+			        "%s: cannot write device-info files or the allocation state",
 			        s->res.resource);
 			goto out;
 		}
@@ -228,7 +217,7 @@ grpc_byte_buffer *dpn_dprpc_unary(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 	m = m ? m + 1 : method;
 	if (strncmp(method, "/v1beta1.DevicePlugin/", 22)) {
 		*st = GRPC_STATUS_UNIMPLEMENTED;
-		*msg = errf("unknown method %s", method);
+		*msg = dpn_strf("unknown method %s", method);
 		return NULL;
 	}
 	if (!strcmp(m, "GetDevicePluginOptions"))
@@ -248,7 +237,7 @@ grpc_byte_buffer *dpn_dprpc_unary(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 		bb = dpn_gcore_pack(&r.base);
 	} else {
 		*st = GRPC_STATUS_UNIMPLEMENTED;
-		*msg = errf("unknown method %s", method);
+		*msg = dpn_strf("unknown method %s", method);
 	}
 	if (*st != GRPC_STATUS_OK)
 		LOG_WARN("%s: %s: %s", s->res.resource, m, *msg ? *msg : "failed");

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "dpn_dp_alloc.h"
+#include "dpn_util.h"
 
 void dpn_dp_env_name(const char *prefix, const char *name, char *out, size_t len)
 {
@@ -59,8 +60,7 @@ static int rdma_specs(const char *root, const char *rdma, json_t *specs, char **
 			closedir(d);
 	}
 	if (!found) {
-		if (asprintf(err, "RDMA device %s has no uverbs/umad character devices", rdma) < 0)
-			*err = NULL;
+		*err = dpn_strf("RDMA device %s has no uverbs/umad character devices", rdma);
 		return -1;
 	}
 	spec(specs, "/dev/infiniband/rdma_cm", "/dev/infiniband/rdma_cm");
@@ -76,9 +76,7 @@ int dpn_dp_device_specs(
 	*err = NULL;
 	if (!strcmp(vf->driver, "vfio-pci")) {
 		if (vf->iommu_group < 0) {
-			if (asprintf(err, "%s is bound to vfio-pci but has no IOMMU group",
-			            vf->bdf) < 0)
-				*err = NULL;
+			*err = dpn_strf("%s is bound to vfio-pci but has no IOMMU group", vf->bdf);
 			return -1;
 		}
 		spec(specs, "/dev/vfio/vfio", "/dev/vfio/vfio");

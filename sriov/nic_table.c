@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "dpn_sriov.h"
+#include "dpn_util.h"
 
 #ifndef DPN_SOURCE_NIC_TABLE
 #define DPN_SOURCE_NIC_TABLE ""
@@ -29,16 +30,13 @@ int dpn_nic_table_load(const char *path, struct dpn_nic_table *t, char **err)
 	*err = NULL;
 	t->root = json_load_file(path, 0, &jerr);
 	if (!t->root) {
-		if (asprintf(err, "%s:%d: %s", path, jerr.line, jerr.text) < 0)
-			*err = NULL;
+		*err = dpn_strf("%s:%d: %s", path, jerr.line, jerr.text);
 		return -EINVAL;
 	}
 	json_array_foreach (json_object_get(t->root, "vendors"), i, v) {
 		if (!json_is_string(json_object_get(v, "vendor_id")) ||
 		        !json_is_array(json_object_get(v, "devices"))) {
-			if (asprintf(err, "%s: vendors[%zu]: needs vendor_id and devices", path,
-			            i) < 0)
-				*err = NULL;
+			*err = dpn_strf("%s: vendors[%zu]: needs vendor_id and devices", path, i);
 			json_decref(t->root);
 			t->root = NULL;
 			return -EINVAL;

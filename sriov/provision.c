@@ -59,8 +59,7 @@ static int fail(struct pf_ctx *p, char **err, int ret, const char *step, const c
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (asprintf(err, "%s: %s: %s", p->name, step, what) < 0)
-		*err = NULL;
+	*err = dpn_strf("%s: %s: %s", p->name, step, what);
 	LOG_ERR("%s: %s: %s", p->name, step, what);
 	return ret < 0 ? ret : -EINVAL;
 }

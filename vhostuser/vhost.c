@@ -14,6 +14,7 @@
 #include "dpn_ovs.h"
 #include "dpn_vhost.h"
 #include "vhost_fs.h"
+#include "dpn_util.h"
 
 struct dpn_vhost {
 	const struct dpn_vhost_conf *conf;
@@ -149,27 +150,23 @@ static json_t *api_add(void *ctx, json_t *params, int *code, char **msg)
 		json_decref(want);
 		if (!d) /* identical: nothing to do */
 			return result(v, port, e, false);
-		if (asprintf(&err, "vhost port %s for pod %s interface %s exists with different %s",
-		            port, r.pod_uid, r.ifname, d) < 0)
-			err = NULL;
+		err = dpn_strf("vhost port %s for pod %s interface %s exists with different %s",
+		        port, r.pod_uid, r.ifname, d);
 		return err_out(code, msg, -EEXIST, err);
 	}
 	const char *other = conflicting_port(v, port, want, sock, why, sizeof(why));
 	if (other) {
 		json_t *oreq = json_object_get(json_object_get(v->ports, other), "req");
-		if (asprintf(&err, "%s is already used by vhost port %s (pod %s/%s interface %s)",
-		            why, other, json_string_value(json_object_get(oreq, "namespace")),
-		            json_string_value(json_object_get(oreq, "pod")),
-		            json_string_value(json_object_get(oreq, "ifname"))) < 0)
-			err = NULL;
+		err = dpn_strf("%s is already used by vhost port %s (pod %s/%s interface %s)", why,
+		        other, json_string_value(json_object_get(oreq, "namespace")),
+		        json_string_value(json_object_get(oreq, "pod")),
+		        json_string_value(json_object_get(oreq, "ifname")));
 		json_decref(want);
 		return err_out(code, msg, -EEXIST, err);
 	}
 	if ((ret = dpn_vhost_fs_ensure(v->conf, &r, dir, &mounted)) < 0) {
 		json_decref(want);
-		if (asprintf(&err, "%s: cannot prepare the socket directory: %s", dir,
-		            strerror(-ret)) < 0)
-			err = NULL;
+		err = dpn_strf("%s: cannot prepare the socket directory: %s", dir, strerror(-ret));
 		return err_out(code, msg, ret, err);
 	}
 	e = json_pack("{s:o, s:s, s:s}", "req", want, "dir", dir, "socket", sock);
@@ -180,9 +177,7 @@ static json_t *api_add(void *ctx, json_t *params, int *code, char **msg)
 		json_decref(e);
 		if (dir_users(v, dir) == 0)
 			dpn_vhost_fs_release(v->conf, &r, dir, sock, true);
-		if (asprintf(&err, "%s: cannot write state: %s", v->conf->state_file,
-		            strerror(-ret)) < 0)
-			err = NULL;
+		err = dpn_strf("%s: cannot write state: %s", v->conf->state_file, strerror(-ret));
 		return err_out(code, msg, ret, err);
 	}
 	json_decref(v->ports);
@@ -234,9 +229,7 @@ static json_t *api_del(void *ctx, json_t *params, int *code, char **msg)
 	if ((ret = save(v, next)) < 0) {
 		json_decref(next);
 		json_decref(e);
-		if (asprintf(&err, "%s: cannot write state: %s", v->conf->state_file,
-		            strerror(-ret)) < 0)
-			err = NULL;
+		err = dpn_strf("%s: cannot write state: %s", v->conf->state_file, strerror(-ret));
 		return err_out(code, msg, ret, err);
 	}
 	json_decref(v->ports);

@@ -8,6 +8,7 @@
 #include "dpn_desired.h"
 #include "dpn_ovsdb.h"
 #include "dpn_reconcile.h"
+#include "dpn_util.h"
 
 struct rctx {
 	json_t *replica;
@@ -293,13 +294,10 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 			continue;
 		}
 		if ((elsewhere = find_anywhere(x, "Port", pname))) {
-			if (!x->err &&
-			        asprintf(&x->err,
-			                "port %s already exists on bridge %s, not "
-			                "on %s",
-			                pname, bridge_of_port(x, elsewhere),
-			                json_string_value(json_object_get(brow, "name"))) < 0)
-				x->err = NULL;
+			if (!x->err)
+				x->err = dpn_strf("port %s already exists on bridge %s, not on %s",
+				        pname, bridge_of_port(x, elsewhere),
+				        json_string_value(json_object_get(brow, "name")));
 			continue;
 		}
 		json_array_append_new(ins, insert_port(x, pname, pspec));

@@ -492,13 +492,14 @@ int dpn_sriov_apply(const struct dpn_sriov_conf *c, const struct dpn_nic_table *
 		if (ret < 0) {
 			/* what was done is in r->log; say what was not */
 			char *e = *err;
-			if (asprintf(err, "%s (not applied: the rest of %s%s%s)", e ? e : "?",
-			            c->pfs[i].pf, i + 1 < c->n_pfs ? " and PFs after it" : "",
-			            r->changes ? "; done before: see the log"
-			                       : "; nothing was changed") < 0)
-				*err = e;
-			else
+			*err = dpn_strf("%s (not applied: the rest of %s%s%s)", e ? e : "?",
+			        c->pfs[i].pf, i + 1 < c->n_pfs ? " and PFs after it" : "",
+			        r->changes ? "; done before: see the log"
+			                   : "; nothing was changed");
+			if (*err)
 				free(e);
+			else
+				*err = e;
 			return ret;
 		}
 	}

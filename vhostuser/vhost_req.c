@@ -186,12 +186,9 @@ int dpn_vhost_paths(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *
 		return -ENAMETOOLONG;
 	n = snprintf(sock, slen, "%s/%s", dir, r->sock_name);
 	if (n < 0 || (size_t)n >= slen || n >= DPN_SUN_PATH_MAX) {
-		if (asprintf(err,
-		            "socket path %s/%s is %d bytes, %d over the %d a unix socket "
-		            "path can hold",
-		            dir, r->sock_name, n, n - (DPN_SUN_PATH_MAX - 1),
-		            DPN_SUN_PATH_MAX - 1) < 0)
-			*err = NULL;
+		*err = dpn_strf("socket path %s/%s is %d bytes, %d over the %d a unix socket path "
+		                "can hold",
+		        dir, r->sock_name, n, n - (DPN_SUN_PATH_MAX - 1), DPN_SUN_PATH_MAX - 1);
 		return -ENAMETOOLONG;
 	}
 	return 0;

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #define DPN_MAX_CPUS      1024
 #define DPN_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -62,6 +64,10 @@ int dpn_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((for
 /* Monotonic clock in milliseconds. */
 uint64_t dpn_now_ms(void);
 uint64_t dpn_now_us(void);
+
+/* Writes j to path through path.tmp and a rename, so a crash leaves the old
+ * file or the new one, never half of one. 0 or -errno. */
+int dpn_json_save(const char *path, json_t *j);
 
 /* printf into a new string (the caller frees it); NULL when out of memory. */
 char *dpn_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

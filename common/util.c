@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,4 +366,20 @@ char *dpn_strf(const char *fmt, ...)
 		s = NULL;
 	va_end(ap);
 	return s;
+}
+
+int dpn_json_save(const char *path, json_t *j)
+{
+	char tmp[PATH_MAX + 8];
+	int ret = 0;
+
+	if (dpn_snprintf(tmp, sizeof(tmp), "%s.tmp", path) < 0)
+		return -ENAMETOOLONG;
+	if (json_dump_file(j, tmp, JSON_INDENT(1) | JSON_SORT_KEYS) < 0)
+		ret = -EIO;
+	else if (rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret < 0)
+		unlink(tmp);
+	return ret;
 }

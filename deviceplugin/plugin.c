@@ -258,14 +258,10 @@ static void ino_cb(evutil_socket_t fd, short what, void *arg)
 
 static int write_atomic(const char *path, json_t *j)
 {
-	char tmp[DPN_PATH_MAX + 16];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_dump_file(j, tmp, JSON_INDENT(1) | JSON_SORT_KEYS) < 0 || rename(tmp, path) < 0) {
-		LOG_ERR("write %s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -EIO;
-	}
-	return 0;
+	int ret = dpn_json_save(path, j);
+	if (ret < 0)
+		LOG_ERR("write %s: %s", path, strerror(-ret));
+	return ret;
 }
 
 /* kubelet allocates a device again on every container restart: an

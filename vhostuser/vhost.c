@@ -30,23 +30,25 @@ static json_t *err_out(int *code, char **msg, int err, char *text)
 	return NULL;
 }
 
-static int save(struct dpn_vhost *v, json_t *ports)
+/* Makes next (taken over) the port set once it is on disk; on failure the
+ * old set stays and *err says why. */
+static int commit(struct dpn_vhost *v, json_t *next, char **err)
 {
-	char tmp[DPN_PATH_MAX + 8], dir[DPN_PATH_MAX];
+	char dir[DPN_PATH_MAX];
 	int ret;
 
 	snprintf(dir, sizeof(dir), "%s", v->conf->state_file);
-	if ((ret = dpn_mkdir_p(dirname(dir), 0755)) < 0)
-		return ret;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", v->conf->state_file);
-	json_t *doc = json_pack("{s:i, s:O}", "version", 1, "ports", ports);
-	ret = json_dump_file(doc, tmp, JSON_INDENT(1) | JSON_SORT_KEYS);
+	json_t *doc = json_pack("{s:i, s:O}", "version", 1, "ports", next);
+	if ((ret = dpn_mkdir_p(dirname(dir), 0755)) == 0)
+		ret = dpn_json_save(v->conf->state_file, doc);
 	json_decref(doc);
-	if (ret < 0)
-		return -EIO;
-	/* rename is atomic: a crash leaves the old state or the new, never half */
-	if (rename(tmp, v->conf->state_file) < 0)
-		return -errno;
+	if (ret < 0) {
+		json_decref(next);
+		*err = dpn_strf("%s: cannot write state: %s", v->conf->state_file, strerror(-ret));
+		return ret;
+	}
+	json_decref(v->ports);
+	v->ports = next;
 	return 0;
 }
 
@@ -172,16 +174,12 @@ static json_t *api_add(void *ctx, json_t *params, int *code, char **msg)
 	e = json_pack("{s:o, s:s, s:s}", "req", want, "dir", dir, "socket", sock);
 	json_t *next = json_deep_copy(v->ports);
 	json_object_set(next, port, e);
-	if ((ret = save(v, next)) < 0) {
-		json_decref(next);
+	if ((ret = commit(v, next, &err)) < 0) {
 		json_decref(e);
 		if (dir_users(v, dir) == 0)
 			dpn_vhost_fs_release(v->conf, &r, dir, sock, true);
-		err = dpn_strf("%s: cannot write state: %s", v->conf->state_file, strerror(-ret));
 		return err_out(code, msg, ret, err);
 	}
-	json_decref(v->ports);
-	v->ports = next;
 	put_desired(v, port, &r, sock);
 	dpn_ovs_kick(v->ovs);
 	LOG_INFO("added %s for pod %s/%s interface %s at %s", port, r.ns, r.pod, r.ifname, sock);
@@ -226,14 +224,10 @@ static json_t *api_del(void *ctx, json_t *params, int *code, char **msg)
 	json_incref(e);
 	json_t *next = json_deep_copy(v->ports);
 	json_object_del(next, port);
-	if ((ret = save(v, next)) < 0) {
-		json_decref(next);
+	if ((ret = commit(v, next, &err)) < 0) {
 		json_decref(e);
-		err = dpn_strf("%s: cannot write state: %s", v->conf->state_file, strerror(-ret));
 		return err_out(code, msg, ret, err);
 	}
-	json_decref(v->ports);
-	v->ports = next;
 	dpn_desired_del_port(dpn_ovs_desired(v->ovs), v->bridge, port);
 	dpn_ovs_kick(v->ovs);
 	if (dpn_vhost_req_parse(json_object_get(e, "req"), &r, &err) == 0) {

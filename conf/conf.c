@@ -335,13 +335,18 @@ static void parse_bond(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
 		cerr(x, "lacp", "balance-tcp needs LACP (\"active\" or \"passive\")");
 }
 
+static void port_item(struct cctx *x, json_t *v, size_t i, void *arg)
+{
+	struct dpn_uplink_conf *u = arg;
+	parse_port(x, v, i, &u->ports[i]);
+}
+
 static void parse_uplink(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
 {
 	static const char *const keys[] = {
 	        "bridge", "ports", "bond", "vlan", "mtu", "encap_ip", NULL};
 	char encap[64];
 	json_t *ports, *v;
-	size_t i;
 	long n;
 
 	cobj_check(x, o, keys);
@@ -356,16 +361,7 @@ static void parse_uplink(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
 		cerr(x, "ports", "%zu ports given, at most %d", json_array_size(ports),
 		        DPN_MAX_UPLINK_PORTS);
 	} else {
-		size_t old = cctx_push(x, "ports");
-		json_array_foreach (ports, i, v) {
-			size_t o2 = cctx_push_idx(x, i);
-			if (!json_is_object(v))
-				cerr(x, NULL, "expected an object");
-			else
-				parse_port(x, v, i, &u->ports[i]);
-			cctx_pop(x, o2);
-		}
-		cctx_pop(x, old);
+		cforeach_obj(x, ports, "ports", port_item, u);
 		u->n_ports = json_array_size(ports);
 	}
 	if ((v = cget_obj(x, o, "bond"))) {

@@ -55,6 +55,23 @@ size_t cctx_push_idx(struct cctx *x, size_t idx)
 	return old;
 }
 
+void cforeach_obj(struct cctx *x, json_t *arr, const char *key,
+        void (*fn)(struct cctx *x, json_t *item, size_t i, void *arg), void *arg)
+{
+	size_t old = cctx_push(x, key), i;
+	json_t *v;
+
+	json_array_foreach (arr, i, v) {
+		size_t o2 = cctx_push_idx(x, i);
+		if (json_is_object(v))
+			fn(x, v, i, arg);
+		else
+			cerr(x, NULL, "expected an object");
+		cctx_pop(x, o2);
+	}
+	cctx_pop(x, old);
+}
+
 void cctx_pop(struct cctx *x, size_t old)
 {
 	x->path[old] = '\0';

@@ -14,6 +14,10 @@ struct cctx {
 size_t cctx_push(struct cctx *x, const char *key);
 size_t cctx_push_idx(struct cctx *x, size_t idx);
 void cctx_pop(struct cctx *x, size_t old);
+/* Calls fn for each element of arr (the value of key) with the path at
+ * "key[i]"; an element that is not an object is reported instead. */
+void cforeach_obj(struct cctx *x, json_t *arr, const char *key,
+        void (*fn)(struct cctx *x, json_t *item, size_t i, void *arg), void *arg);
 
 /* "path.key: msg"; key may be NULL for the current path. */
 void cerr(struct cctx *x, const char *key, const char *fmt, ...)

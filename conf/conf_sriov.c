@@ -37,49 +37,55 @@ static void parse_vf(struct cctx *x, json_t *o, int num_vfs, struct dpn_vf_conf 
 		v->link_state = st;
 }
 
-static void parse_params(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
+static void parse_param(struct cctx *x, json_t *v, size_t i, void *arg)
 {
 	static const char *const keys[] = {"name", "value", "cmode", NULL};
 	static const char *const cmodes[] = {"runtime", "driverinit", "permanent", NULL};
-	json_t *arr = cget_arr(x, o, "devlink_params"), *v;
-	size_t i;
+	struct dpn_sriov_pf_conf *p = arg;
+	json_t *val = json_object_get(v, "value");
 	int c;
+	(void)i;
+
+	cobj_check(x, v, keys);
+	strcpy(p->params[p->n_params].cmode, "runtime");
+	if (!json_object_get(v, "name"))
+		cerr(x, "name", "missing");
+	cget_str(x, v, "name", p->params[p->n_params].name, sizeof(p->params[0].name));
+	if (cget_enum(x, v, "cmode", cmodes, &c) == 1)
+		strcpy(p->params[p->n_params].cmode, cmodes[c]);
+	/* numbers and booleans are written as devlink shows them */
+	if (json_is_integer(val))
+		snprintf(p->params[p->n_params].value, sizeof(p->params[0].value), "%lld",
+		        (long long)json_integer_value(val));
+	else if (json_is_boolean(val))
+		strcpy(p->params[p->n_params].value, json_is_true(val) ? "true" : "false");
+	else if (!json_is_string(val))
+		cerr(x, "value", "expected a string, number or boolean");
+	else
+		cget_str(x, v, "value", p->params[p->n_params].value, sizeof(p->params[0].value));
+	p->n_params++;
+}
+
+static void parse_params(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
+{
+	json_t *arr = cget_arr(x, o, "devlink_params");
 
 	if (json_array_size(arr) > 8) {
 		cerr(x, "devlink_params", "at most 8");
 		return;
 	}
-	size_t old = cctx_push(x, "devlink_params");
-	json_array_foreach (arr, i, v) {
-		size_t o2 = cctx_push_idx(x, i);
-		json_t *val = json_object_get(v, "value");
-		if (!json_is_object(v)) {
-			cerr(x, NULL, "expected an object");
-			cctx_pop(x, o2);
-			continue;
-		}
-		cobj_check(x, v, keys);
-		strcpy(p->params[p->n_params].cmode, "runtime");
-		if (!json_object_get(v, "name"))
-			cerr(x, "name", "missing");
-		cget_str(x, v, "name", p->params[p->n_params].name, sizeof(p->params[0].name));
-		if (cget_enum(x, v, "cmode", cmodes, &c) == 1)
-			strcpy(p->params[p->n_params].cmode, cmodes[c]);
-		/* numbers and booleans are written as devlink shows them */
-		if (json_is_integer(val))
-			snprintf(p->params[p->n_params].value, sizeof(p->params[0].value), "%lld",
-			        (long long)json_integer_value(val));
-		else if (json_is_boolean(val))
-			strcpy(p->params[p->n_params].value, json_is_true(val) ? "true" : "false");
-		else if (!json_is_string(val))
-			cerr(x, "value", "expected a string, number or boolean");
-		else
-			cget_str(x, v, "value", p->params[p->n_params].value,
-			        sizeof(p->params[0].value));
-		p->n_params++;
-		cctx_pop(x, o2);
-	}
-	cctx_pop(x, old);
+	cforeach_obj(x, arr, "devlink_params", parse_param, p);
+}
+
+static void vf_item(struct cctx *x, json_t *v, size_t i, void *arg)
+{
+	struct dpn_sriov_pf_conf *p = arg;
+	(void)i;
+	parse_vf(x, v, p->num_vfs, &p->vfs[p->n_vfs]);
+	for (int k = 0; k < p->n_vfs; k++)
+		if (p->vfs[k].index == p->vfs[p->n_vfs].index)
+			cerr(x, "index", "VF %d is configured twice", p->vfs[k].index);
+	p->n_vfs++;
 }
 
 static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
@@ -89,8 +95,7 @@ static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 	static const char *const steering[] = {"smfs", "dmfs", NULL};
 	static const char *const modes[] = {"legacy", "switchdev", NULL};
 	static const char *const drivers[] = {"kernel", "vfio-pci", NULL};
-	json_t *vfs, *v;
-	size_t i;
+	json_t *vfs;
 	long n;
 	int e;
 	bool b;
@@ -121,29 +126,23 @@ static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 		cerr(x, "vfs", "at most %d VFs configured one by one", DPN_MAX_VF_CONF);
 		return;
 	}
-	size_t old = cctx_push(x, "vfs");
-	json_array_foreach (vfs, i, v) {
-		size_t o2 = cctx_push_idx(x, i);
-		if (!json_is_object(v)) {
-			cerr(x, NULL, "expected an object");
-		} else {
-			parse_vf(x, v, p->num_vfs, &p->vfs[p->n_vfs]);
-			for (int k = 0; k < p->n_vfs; k++)
-				if (p->vfs[k].index == p->vfs[p->n_vfs].index)
-					cerr(x, "index", "VF %d is configured twice",
-					        p->vfs[k].index);
-			p->n_vfs++;
-		}
-		cctx_pop(x, o2);
-	}
-	cctx_pop(x, old);
+	cforeach_obj(x, vfs, "vfs", vf_item, p);
+}
+
+static void pf_item(struct cctx *x, json_t *v, size_t i, void *arg)
+{
+	struct dpn_sriov_conf *s = arg;
+	(void)i;
+	parse_pf(x, v, &s->pfs[s->n_pfs++]);
+	for (int k = 0; k + 1 < s->n_pfs; k++)
+		if (!strcmp(s->pfs[k].pf, s->pfs[s->n_pfs - 1].pf))
+			cerr(x, "pf", "\"%s\" is configured twice", s->pfs[k].pf);
 }
 
 void dpn_conf_parse_sriov(struct cctx *x, json_t *o, struct dpn_sriov_conf *s)
 {
 	static const char *const keys[] = {"pfs", NULL};
-	json_t *pfs, *v;
-	size_t i;
+	json_t *pfs;
 
 	cobj_check(x, o, keys);
 	pfs = cget_arr(x, o, "pfs");
@@ -151,17 +150,5 @@ void dpn_conf_parse_sriov(struct cctx *x, json_t *o, struct dpn_sriov_conf *s)
 		cerr(x, "pfs", "at most %d PFs", DPN_MAX_SRIOV_PFS);
 		return;
 	}
-	size_t old = cctx_push(x, "pfs");
-	json_array_foreach (pfs, i, v) {
-		size_t o2 = cctx_push_idx(x, i);
-		if (!json_is_object(v))
-			cerr(x, NULL, "expected an object");
-		else
-			parse_pf(x, v, &s->pfs[s->n_pfs++]);
-		for (int k = 0; k + 1 < s->n_pfs; k++)
-			if (!strcmp(s->pfs[k].pf, s->pfs[s->n_pfs - 1].pf))
-				cerr(x, "pf", "\"%s\" is configured twice", s->pfs[k].pf);
-		cctx_pop(x, o2);
-	}
-	cctx_pop(x, old);
+	cforeach_obj(x, pfs, "pfs", pf_item, s);
 }

@@ -52,10 +52,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd);
+	return t_rmtree(root);
 }
 
 static struct dpn_hugepages_conf conf(long mb0, long mb1)

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static inline json_t *tjson(const char *text)
@@ -17,6 +19,14 @@ static inline json_t *tjson(const char *text)
 	if (!j)
 		fail_msg("bad test JSON at %d:%d: %s", err.line, err.column, err.text);
 	return j;
+}
+
+/* Removes a test's temp tree; 0 when it is gone. */
+static inline int t_rmtree(const char *dir)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
 }
 
 #endif

@@ -276,8 +276,7 @@ static int write_if_changed(const char *path, json_t *j)
 
 static void save_state(struct dpn_dplugin *pl)
 {
-	if (pl->state_dirty && pl->conf->state_file[0] &&
-	        write_atomic(pl->conf->state_file, pl->state) == 0)
+	if (pl->state_dirty && write_atomic(pl->conf->state_file, pl->state) == 0)
 		pl->state_dirty = false;
 }
 
@@ -317,14 +316,15 @@ int dpn_dplugin_record(struct dpn_dplugin *pl, struct dpn_dpslot *s, json_t *dev
 	return 0;
 }
 
+/* The config always names a state file (there is a default). */
 static void load_state(struct dpn_dplugin *pl)
 {
 	json_error_t jerr;
-	pl->state = pl->conf->state_file[0] && access(pl->conf->state_file, F_OK) == 0
-	                    ? json_load_file(pl->conf->state_file, 0, &jerr)
-	                    : NULL;
+	bool exists = access(pl->conf->state_file, F_OK) == 0;
+
+	pl->state = exists ? json_load_file(pl->conf->state_file, 0, &jerr) : NULL;
 	if (!json_is_object(json_object_get(pl->state, "allocations"))) {
-		if (pl->conf->state_file[0] && access(pl->conf->state_file, F_OK) == 0)
+		if (exists)
 			LOG_WARN("%s: unreadable (%s); starting with no allocations",
 			        pl->conf->state_file, jerr.text);
 		json_decref(pl->state);
@@ -340,7 +340,7 @@ static int mkdirs(const struct dpn_dp_conf *c)
 	int ret;
 	snprintf(st, sizeof(st), "%s", c->state_file);
 	if ((ret = dpn_mkdir_p(c->devinfo_dir, 0755)) < 0 ||
-	        (c->state_file[0] && (ret = dpn_mkdir_p(dirname(st), 0755)) < 0)) {
+	        (ret = dpn_mkdir_p(dirname(st), 0755)) < 0) {
 		LOG_ERR("device plugin directories (%s, %s): %s", c->devinfo_dir, c->state_file,
 		        strerror(-ret));
 		return ret;

@@ -319,12 +319,10 @@ int main(int argc, char **argv)
 		dpn_ovs_shutdown(d.ovs);
 	dpn_api_free(d.api);
 	dpn_dplugin_free(d.dplugin);
-	if (d.vhost)
-		dpn_vhost_free(d.vhost);
+	dpn_vhost_free(d.vhost);
 	dpn_sriov_mon_free(d.sriov);
 	dpn_nic_table_free(&d.nics);
-	if (d.ovs)
-		dpn_ovs_free(d.ovs);
+	dpn_ovs_free(d.ovs);
 	for (int i = 0; i < 3; i++)
 		event_free(sigs[i]);
 	event_base_free(d.base);

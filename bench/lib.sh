@@ -70,12 +70,12 @@ CTL=$BENCH_ROOT/$BUILD/tools/dpnodectl
 NODE_PID=
 
 node_config() { # file ovs-dpdk-json [vhostuser-extra-json]
-	jq -n --arg d "$BDIR" --argjson dpdk "$2" --argjson vx "${3:-{\}}" --arg size "$SIZE" '{
+	jq -n --arg d "$BDIR" --argjson dpdk "$2" --argjson vx "${3:-{\}}" --arg up "${UPLINK_DEVARGS:-net_null0,size=$SIZE}" '{
 	  api: {socket: ($d + "/dpnoded.sock")},
 	  hugepages: {page_size: "2M", mb_per_numa: [1536]},
 	  ovs: {mode: "managed", run_dir: ($d + "/ovs"), db_file: ($d + "/ovs/conf.db"),
 	        log_dir: ($d + "/log"), dpdk: $dpdk, stop_on_exit: true},
-	  uplink: {ports: [{name: "dpdk0", devargs: ("net_null0,size=" + $size)}]},
+	  uplink: {ports: [{name: "dpdk0", devargs: $up}]},
 	  integration: {bridge: "br-int", uplink_patch: true},
 	  vhostuser: ({socket_root: ($d + "/vs"), state_file: ($d + "/vhost.json")} + $vx)}' >"$1"
 }
@@ -114,10 +114,15 @@ node_vhost() { # pod-uid ifname
 }
 
 # Port-to-port forwarding, what OVN would program; NORMAL cannot be used
-# with net_null, whose packets all carry 00:00:00:00:00:00.
+# with net_null, whose packets all carry 00:00:00:00:00:00. The datapath
+# flows are purged afterwards: net_null sends from the moment its port
+# exists, and a megaflow installed under NORMAL (exact MACs) would otherwise
+# be kept with new actions, which keeps OVS off its simple-match fast path
+# for that port for the whole run.
 ofctl_pair() { # bridge a b
 	ovs-ofctl add-flow "unix:$(ls "$BDIR"/ovs/"$1".mgmt)" "in_port=$2,actions=output:$3"
 	ovs-ofctl add-flow "unix:$(ls "$BDIR"/ovs/"$1".mgmt)" "in_port=$3,actions=output:$2"
+	ovs-appctl -t "$(ls "$BDIR"/ovs/ovs-vswitchd*.ctl)" revalidator/purge
 }
 
 # dpnode-app as guest/pod on CPU 0 for a measured window; prints its stats JSON path.

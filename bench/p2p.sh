@@ -6,6 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 
 bench_begin 1280
+# The uplink stays quiet: pod to pod only (a sending net_null would be
+# flooded into br-int and measured too).
+UPLINK_DEVARGS=net_null0,no-rx=1
 DPNODE_DPDK='{"socket_mem": [512], "socket_limit": [1024], "lcore": "0", "pmd_cores": "1", "extra_args": ["--no-pci"]}'
 
 through_ovs() {

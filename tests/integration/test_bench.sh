@@ -12,6 +12,8 @@ out=$(bash "$ROOT/bench/app.sh" 2>&1)
 check "bench app: summary line with a ratio" grep -qE '^app: .* ratio=[0-9.]+' <<<"$out"
 check "bench app: both guests measured" jq -e '.dpnode_app_mpps_median > 0 and .testpmd_mpps_median > 0' "$R/app-latest.json"
 check "bench app: both guests' cycles per packet" jq -e '.dpnode_app_cycles_median > 0 and .testpmd_cycles_median > 0' "$R/app-latest.json"
+check "bench app: every round's ratio and the count at target" \
+	jq -e '(.round_ratios | length) == 1 and .rounds_at_target <= 1' "$R/app-latest.json"
 out=$(bash "$ROOT/bench/pvp.sh" 2>&1)
 check "bench pvp: summary line with ratios" grep -qE '^pvp: .*dpnode/ceiling=[0-9.]+' <<<"$out"
 check "bench pvp: all three switches measured" \

@@ -22,6 +22,8 @@ out=$(bash "$ROOT/bench/p2p.sh" 2>&1)
 check "bench p2p: summary line" grep -qE '^p2p: OVS br-int [0-9.]+ Mpps' <<<"$out"
 check "bench p2p: throughput and latency percentiles" \
 	jq -e '.ovs_mpps > 0 and .testpmd_loop_mpps > 0 and .ovs_latency_ns.p99 >= .ovs_latency_ns.p50' "$R/p2p-latest.json"
+check "bench p2p: latency with a paced sender too" \
+	jq -e '.ovs_paced_latency_ns.p50 > 0 and .testpmd_loop_paced_latency_ns.p50 > 0' "$R/p2p-latest.json"
 out=$(CALLS=200 HOTPLUG=2 bash "$ROOT/bench/deviceplugin.sh" 2>&1)
 check "bench deviceplugin: summary line" grep -qE '^deviceplugin: Allocate p50 [0-9.]+ us' <<<"$out"
 check "bench deviceplugin: Allocate, no-op and hotplug latencies" \

@@ -256,6 +256,25 @@ static int eal_args(struct opts *o, int extra_argc, char **extra, int *argc, cha
 	return 0;
 }
 
+/* From the interrupt thread. A vhost-user peer that goes away (OVS
+ * restarting) shows as link down; virtio_user in server mode only notices,
+ * and so only takes the switch's reconnection, through this interrupt. */
+static int on_link_change(uint16_t p, enum rte_eth_event_type ev, void *arg, void *ret)
+{
+	struct rte_eth_link link;
+	char name[RTE_ETH_NAME_MAX_LEN] = "?";
+
+	(void)ev, (void)arg, (void)ret;
+	memset(&link, 0, sizeof(link));
+	rte_eth_link_get_nowait(p, &link);
+	rte_eth_dev_get_name_by_port(p, name);
+	if (!link.link_status && p < APP_MAX_PORTS)
+		__atomic_fetch_add(&app.link_downs[p], 1, __ATOMIC_RELAXED);
+	fprintf(stderr, "dpnode-app: port %u (%s): link %s\n", p, name,
+	        link.link_status ? "up" : "down");
+	return 0;
+}
+
 static int setup_port(uint16_t p)
 {
 	struct rte_eth_conf conf;
@@ -276,6 +295,10 @@ static int setup_port(uint16_t p)
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =
 		        (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
+	}
+	if (*info.dev_flags & RTE_ETH_DEV_INTR_LSC) {
+		conf.intr_conf.lsc = 1;
+		rte_eth_dev_callback_register(p, RTE_ETH_EVENT_INTR_LSC, on_link_change, NULL);
 	}
 	if ((ret = rte_eth_dev_configure(p, app.queues, app.queues, &conf)) < 0)
 		goto fail;
@@ -447,6 +470,9 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* virtio_user writes to its vhost-user socket without MSG_NOSIGNAL: a
+	 * switch that restarts must not kill the pod's app */
+	signal(SIGPIPE, SIG_IGN);
 	/* EAL permutes argv and stores argv[0] in a second slot: free the
 	 * strings through a copy of the array as built */
 	char **owned = malloc(sizeof(char *) * (eargc + 1));

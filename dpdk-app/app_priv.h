@@ -67,6 +67,8 @@ struct app {
 	const char *stats_json;
 	bool stamp; /* txonly and rxonly in one run: measure latency */
 	struct rte_mempool *pool;
+	/* link-down events per port (the switch went away: OVS restarted) */
+	uint32_t link_downs[APP_MAX_PORTS]; /* __atomic builtins */
 	struct lcore_conf lc[RTE_MAX_LCORE];
 	uint64_t start_tsc, stop_tsc;
 };

@@ -150,8 +150,8 @@ int stats_write_json(const char *path)
 		rte_eth_stats_get(p, &es);
 		rte_eth_dev_get_name_by_port(p, name);
 		json_array_append_new(ports,
-		        json_pack("{s:i, s:s, s:s, s:I, s:I, s:f, s:f, s:I, s:I, s:I, s:I, s:i}", "port",
-		                p, "name", name, "engine", engine_names[app.engine[p]],
+		        json_pack("{s:i, s:s, s:s, s:I, s:I, s:f, s:f, s:I, s:I, s:I, s:I, s:i}",
+		                "port", p, "name", name, "engine", engine_names[app.engine[p]],
 		                "rx_packets", (json_int_t)rx, "tx_packets", (json_int_t)tx,
 		                "rx_pps", secs > 0 ? rx / secs : 0.0, "tx_pps",
 		                secs > 0 ? tx / secs : 0.0, "rx_dropped",

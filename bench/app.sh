@@ -19,7 +19,7 @@ SECS=${SECS:-3}
 
 bench_begin 1024
 
-fw_start "$BDIR" --vdev="net_null0,size=$SIZE" --vdev="net_vhost0,iface=$BDIR/vh.sock,queues=1"
+fw_start "$BDIR" --vdev="$NULL_DEVARGS" --vdev="net_vhost0,iface=$BDIR/vh.sock,queues=1"
 for _ in $(seq 1 50); do [ -S "$BDIR/vh.sock" ] && break; sleep 0.2; done
 fw_cmd "start"
 

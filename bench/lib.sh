@@ -6,6 +6,11 @@ BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-build}
 APP=$BENCH_ROOT/$BUILD/dpdk-app/dpnode-app
 SIZE=${SIZE:-64}
+# The uplink everywhere: an endless source and sink. copy=1 writes every
+# packet (zeros) as a NIC's DMA would; without it a "received" mbuf keeps
+# whatever the last packet in it held, which gives OVS's NORMAL switching
+# flows that no real traffic has.
+NULL_DEVARGS="net_null0,size=$SIZE,copy=1"
 SECS=${SECS:-8}     # measuring window per run
 ROUNDS=${ROUNDS:-3} # alternating rounds; the median counts
 RESULTS=${RESULTS:-$BENCH_ROOT/bench/results}
@@ -70,7 +75,7 @@ CTL=$BENCH_ROOT/$BUILD/tools/dpnodectl
 NODE_PID=
 
 node_config() { # file ovs-dpdk-json [vhostuser-extra-json]
-	jq -n --arg d "$BDIR" --argjson dpdk "$2" --argjson vx "${3:-{\}}" --arg up "${UPLINK_DEVARGS:-net_null0,size=$SIZE}" '{
+	jq -n --arg d "$BDIR" --argjson dpdk "$2" --argjson vx "${3:-{\}}" --arg up "${UPLINK_DEVARGS:-$NULL_DEVARGS}" '{
 	  api: {socket: ($d + "/dpnoded.sock")},
 	  hugepages: {page_size: "2M", mb_per_numa: [1536]},
 	  ovs: {mode: "managed", run_dir: ($d + "/ovs"), db_file: ($d + "/ovs/conf.db"),
@@ -113,16 +118,30 @@ node_vhost() { # pod-uid ifname
 		--socket-name "$2" --json | jq -r .socket_path
 }
 
-# Port-to-port forwarding, what OVN would program; NORMAL cannot be used
-# with net_null, whose packets all carry 00:00:00:00:00:00. The datapath
-# flows are purged afterwards: net_null sends from the moment its port
-# exists, and a megaflow installed under NORMAL (exact MACs) would otherwise
-# be kept with new actions, which keeps OVS off its simple-match fast path
-# for that port for the whole run.
+ofctl_flow() { # bridge flow
+	ovs-ofctl add-flow "unix:$(ls "$BDIR"/ovs/"$1".mgmt)" "$2"
+}
+# Datapath flows go once the OpenFlow rules are in: net_null sends from the
+# moment its port exists, and a megaflow installed meanwhile under the
+# default NORMAL rule (exact MACs) would be kept with new actions, which
+# keeps OVS off its simple-match fast path for that port for the whole run.
+dp_purge() { ovs-appctl -t "$(ls "$BDIR"/ovs/ovs-vswitchd*.ctl)" revalidator/purge; }
+
+# Port-to-port forwarding, what OVN would program for a port pair.
 ofctl_pair() { # bridge a b
-	ovs-ofctl add-flow "unix:$(ls "$BDIR"/ovs/"$1".mgmt)" "in_port=$2,actions=output:$3"
-	ovs-ofctl add-flow "unix:$(ls "$BDIR"/ovs/"$1".mgmt)" "in_port=$3,actions=output:$2"
-	ovs-appctl -t "$(ls "$BDIR"/ovs/ovs-vswitchd*.ctl)" revalidator/purge
+	ofctl_flow "$1" "in_port=$2,actions=output:$3"
+	ofctl_flow "$1" "in_port=$3,actions=output:$2"
+	dp_purge
+}
+
+# NORMAL switching on br-int (a node without OVN flows). net_null's frames
+# are all zeros, so MAC 00:00:00:00:00:00 would be learned on the uplink and
+# its frames dropped there: they get addresses on the way in (traffic from a
+# NIC has them), and the macswap guest's replies teach NORMAL both.
+ofctl_normal() {
+	ofctl_flow br-phy "in_port=dpdk0,actions=mod_dl_src:02:00:00:00:00:01,mod_dl_dst:02:00:00:00:00:02,output:patch-phy-int"
+	ofctl_flow br-phy "in_port=patch-phy-int,actions=output:dpdk0"
+	dp_purge
 }
 
 # dpnode-app as guest/pod on CPU 0 for a measured window; prints its stats JSON path.

@@ -16,8 +16,8 @@ check "bench app: every round's ratio and the count at target" \
 	jq -e '(.round_ratios | length) == 1 and .rounds_at_target <= 1' "$R/app-latest.json"
 out=$(bash "$ROOT/bench/pvp.sh" 2>&1)
 check "bench pvp: summary line with ratios" grep -qE '^pvp: .*dpnode/ceiling=[0-9.]+' <<<"$out"
-check "bench pvp: all three switches measured" \
-	jq -e '.ceiling_mpps_median > 0 and .dpnode_mpps_median > 0 and .kubeovn_mpps_median > 0' "$R/pvp-latest.json"
+check "bench pvp: all four switches measured" \
+	jq -e '.ceiling_mpps_median > 0 and .dpnode_mpps_median > 0 and .kubeovn_mpps_median > 0 and .kubeovn_pairs_mpps_median > 0' "$R/pvp-latest.json"
 out=$(bash "$ROOT/bench/p2p.sh" 2>&1)
 check "bench p2p: summary line" grep -qE '^p2p: OVS br-int [0-9.]+ Mpps' <<<"$out"
 check "bench p2p: throughput and latency percentiles" \

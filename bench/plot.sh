@@ -14,7 +14,8 @@ fi
 if [ -f "$R/pvp-latest.json" ]; then
 	row "PVP: ceiling (testpmd)" "$(jq .ceiling_mpps_median "$R/pvp-latest.json")"
 	row "PVP: OVS by dpnode" "$(jq .dpnode_mpps_median "$R/pvp-latest.json")"
-	row "PVP: OVS Kube-OVN style" "$(jq .kubeovn_mpps_median "$R/pvp-latest.json")"
+	row "PVP: OVS Kube-OVN style (NORMAL)" "$(jq .kubeovn_mpps_median "$R/pvp-latest.json")"
+	row "PVP: OVS Kube-OVN style, port-pair rules" "$(jq ".kubeovn_pairs_mpps_median // 0" "$R/pvp-latest.json")"
 fi
 if [ -f "$R/p2p-latest.json" ]; then
 	row "pod-pod: OVS br-int" "$(jq .ovs_mpps "$R/p2p-latest.json")"

@@ -39,14 +39,17 @@ guest() { # dpnode-app|testpmd|testpmd-packed
 	GUEST=$!
 }
 
-measure() { # guest -> "Mpps-returned-by-the-guest cycles-per-packet"
+measure() { # guest -> "Mpps-returned-by-the-guest cycles-per-packet steal%"
 	rm -f "$BDIR/guest.json"
 	guest "$1"
 	sleep 2 # connect and warm up
-	local a b
+	local a b st t0 steal
+	st=$(steal_ticks)
+	t0=$(date +%s%N)
 	a=$(fw_rx 1)
 	sleep "$SECS"
 	b=$(fw_rx 1)
+	steal=$(steal_since "$st" "$t0")
 	kill -INT "$GUEST"
 	for _ in $(seq 1 30); do kill -0 "$GUEST" 2>/dev/null || break; sleep 0.1; done
 	kill -KILL "$GUEST" 2>/dev/null
@@ -59,53 +62,39 @@ measure() { # guest -> "Mpps-returned-by-the-guest cycles-per-packet"
 	else
 		cpp=$(grep -o 'CPU cycles/packet=[0-9.]*' "$BDIR/guest.out" | tail -1 | cut -d= -f2)
 	fi
-	awk -v a="$a" -v b="$b" -v s="$SECS" -v c="${cpp:-0}" 'BEGIN {printf "%.3f %.1f", (b - a) / s / 1e6, c}'
+	awk -v a="$a" -v b="$b" -v s="$SECS" -v c="${cpp:-0}" -v st="$steal" \
+		'BEGIN {printf "%.3f %.1f %s", (b - a) / s / 1e6, c, st}'
 }
 
-app=()
-tpmd=()
-tpk=()
-rr=()
-rrk=()
-app_c=()
-tpmd_c=()
-tpk_c=()
+rounds=()
 for r in $(seq 1 "$ROUNDS"); do
-	read -r m c <<<"$(measure dpnode-app)"
-	app+=("$m")
-	app_c+=("$c")
-	read -r m c <<<"$(measure testpmd)"
-	tpmd+=("$m")
-	tpmd_c+=("$c")
-	read -r m c <<<"$(measure testpmd-packed)"
-	tpk+=("$m")
-	tpk_c+=("$c")
-	rr+=("$(ratio "${app[-1]}" "${tpmd[-1]}")")
-	rrk+=("$(ratio "${app[-1]}" "${tpk[-1]}")")
-	echo "round $r: dpnode-app ${app[-1]} Mpps (${app_c[-1]} cycles/pkt), testpmd ${tpmd[-1]} Mpps (${tpmd_c[-1]}), testpmd packed_vq ${tpk[-1]} Mpps (${tpk_c[-1]})" >&2
+	read -r a ac as <<<"$(measure dpnode-app)"
+	read -r t tc ts <<<"$(measure testpmd)"
+	read -r k kc ks <<<"$(measure testpmd-packed)"
+	steal=$(printf '%s\n' "$as" "$ts" "$ks" | sort -g | tail -1)
+	rounds+=("{\"dpnode_app\": $a, \"testpmd\": $t, \"testpmd_packed\": $k, \"dpnode_app_cycles\": $ac,
+		\"testpmd_cycles\": $tc, \"testpmd_packed_cycles\": $kc, \"steal\": $steal}")
+	echo "round $r: dpnode-app $a Mpps ($ac cycles/pkt), testpmd $t Mpps ($tc), testpmd packed_vq $k Mpps ($kc) (steal up to $steal %)" >&2
 done
-mk=$(median "${tpk[@]}")
-rk=$(median "${rrk[@]}")
-ma=$(median "${app[@]}")
-mt=$(median "${tpmd[@]}")
-r=$(median "${rr[@]}")
-mac=$(median "${app_c[@]}")
-mtc=$(median "${tpmd_c[@]}")
-rc=$(ratio "$mtc" "$mac") # > 1: dpnode-app spends fewer cycles per packet
-json=$(jq -n --argjson size "$SIZE" --argjson secs "$SECS" --argjson a "$(printf '%s\n' "${app[@]}" | jq -s .)" \
-	--argjson t "$(printf '%s\n' "${tpmd[@]}" | jq -s .)" --argjson ma "$ma" --argjson mt "$mt" \
-	--argjson r "$r" --argjson m "$(machine_json)" \
-	--argjson ac "$(printf '%s\n' "${app_c[@]}" | jq -s .)" --argjson tc "$(printf '%s\n' "${tpmd_c[@]}" | jq -s .)" \
-	--argjson mac "$mac" --argjson mtc "$mtc" --argjson rc "$rc" \
-	--argjson k "$(printf '%s\n' "${tpk[@]}" | jq -s .)" --argjson kc "$(printf '%s\n' "${tpk_c[@]}" | jq -s .)" \
-	--argjson mk "$mk" --argjson rk "$rk" --argjson rr "$(printf '%s\n' "${rr[@]}" | jq -s .)" \
-	'{bench: "app", packet_size: $size, window_s: $secs, dpnode_app_mpps: $a, testpmd_mpps: $t,
-	  dpnode_app_mpps_median: $ma, testpmd_mpps_median: $mt, ratio: $r, target: 1.05,
-	  round_ratios: $rr, rounds_at_target: ($rr | map(select(. >= 1.05)) | length),
-	  dpnode_app_cycles_per_packet: $ac, testpmd_cycles_per_packet: $tc,
-	  dpnode_app_cycles_median: $mac, testpmd_cycles_median: $mtc, cycles_ratio: $rc,
-	  testpmd_packed_mpps: $k, testpmd_packed_cycles_per_packet: $kc,
-	  testpmd_packed_mpps_median: $mk, ratio_same_virtio: $rk, machine: $m}')
+json=$(printf '%s\n' "${rounds[@]}" | jq -s --argjson size "$SIZE" --argjson secs "$SECS" \
+	--argjson max "$STEAL_MAX" --argjson m "$(machine_json)" "$JQ_ROUNDS"'
+	(clean($max)) as $c
+	| def per($x; $y): if $y > 0 then $x / $y else 0 end;
+	  ($c | map(per(.dpnode_app; .testpmd) | r3)) as $rr
+	| {bench: "app", packet_size: $size, window_s: $secs, rounds: .,
+	   steal_max_pct: $max, clean_rounds: (map(select(.steal <= $max)) | length),
+	   noisy: (($c | length) == length and any(.[]; .steal > $max)),
+	   dpnode_app_mpps_median: ($c | map(.dpnode_app) | median | r3),
+	   testpmd_mpps_median: ($c | map(.testpmd) | median | r3),
+	   testpmd_packed_mpps_median: ($c | map(.testpmd_packed) | median | r3),
+	   round_ratios: $rr, ratio: ($rr | median | r3), target: 1.05,
+	   rounds_at_target: ($rr | map(select(. >= 1.05)) | length),
+	   ratio_same_virtio: ($c | map(per(.dpnode_app; .testpmd_packed)) | median | r3),
+	   dpnode_app_cycles_median: ($c | map(.dpnode_app_cycles) | median | r3),
+	   testpmd_cycles_median: ($c | map(.testpmd_cycles) | median | r3),
+	   testpmd_packed_cycles_median: ($c | map(.testpmd_packed_cycles) | median | r3),
+	   machine: $m}')
 echo "$json"
 save_result app "$json"
-echo "app: dpnode-app $ma Mpps, testpmd $mt Mpps, ratio=$r (target >= 1.05, ${SIZE}B); cycles/packet dpnode-app $mac, testpmd $mtc, testpmd/dpnode-app=$rc; testpmd with packed_vq=1 $mk Mpps, ratio_same_virtio=$rk"
+q() { jq -r "$1" <<<"$json"; }
+echo "app: dpnode-app $(q .dpnode_app_mpps_median) Mpps, testpmd $(q .testpmd_mpps_median) Mpps, ratio=$(q .ratio) (target >= 1.05, ${SIZE}B; $(q .rounds_at_target) of $(q '.round_ratios | length') rounds at target; $(q .clean_rounds) of $ROUNDS rounds with steal <= $STEAL_MAX %$(q 'if .noisy then ": all used, NOISY" else "" end')); cycles/packet dpnode-app $(q .dpnode_app_cycles_median), testpmd $(q .testpmd_cycles_median); testpmd with packed_vq=1 $(q .testpmd_packed_mpps_median) Mpps, ratio_same_virtio=$(q .ratio_same_virtio)"

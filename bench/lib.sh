@@ -21,6 +21,22 @@ bench_hugepages() {
 	[ "$(cat /proc/sys/vm/nr_hugepages)" -ge "$1" ] || echo "$1" >/proc/sys/vm/nr_hugepages
 }
 
+# Time the hypervisor gave to others ("steal") on CPUs 0-1. On a shared VM
+# the rates swing with it (from none to most of a window), so every measured
+# window reports its share, and ratios are taken over the rounds where it
+# stayed at or under STEAL_MAX % (all rounds, flagged, if none did).
+STEAL_MAX=${STEAL_MAX:-2}
+steal_ticks() { awk '/^cpu[01] / {s += $9} END {print s + 0}' /proc/stat; }
+steal_since() { # ticks-before start-ns -> % of the two CPUs' time since
+	awk -v a="$1" -v b="$(steal_ticks)" -v t0="$2" -v t1="$(date +%s%N)" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN {s = (t1 - t0) / 1e9; printf "%.1f", (s > 0 ? (b - a) * 100 / (2 * s * hz) : 0)}'
+}
+# jq: the median of an array; the clean rounds of an array of round objects
+JQ_ROUNDS='def median: sort | if length == 0 then 0 elif length % 2 == 1 then .[length / 2 | floor]
+	else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+	def r3: . * 1000 | round / 1000;
+	def clean($max): (map(select(.steal <= $max))) as $c | if ($c | length) > 0 then $c else . end;'
+
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}'; }
 machine_json() {
@@ -144,13 +160,18 @@ ofctl_normal() {
 	dp_purge
 }
 
-# dpnode-app as guest/pod on CPU 0 for a measured window; prints its stats JSON path.
+# dpnode-app as guest/pod on CPU 0 for a measured window: its stats JSON in
+# the given file, the steal share of the run in file.steal.
 app_run() { # out-json args...
 	local out=$1
 	shift
+	local st t0
+	st=$(steal_ticks)
+	t0=$(date +%s%N)
 	taskset -c 0 "$APP" --no-env --devinfo-dir /nonexistent --network-status /nonexistent \
 		--file-prefix dpnbenchg$$ --mem 256 --warmup 3 --duration "$SECS" --stats-period 0 \
 		--stats-json "$out" "$@" >>"$BDIR/app.out" 2>&1
+	steal_since "$st" "$t0" >"$out.steal"
 	rm -f /dev/hugepages/dpnbenchg$$* 2>/dev/null
 }
 

@@ -47,11 +47,11 @@ loop() {
 through_ovs
 loop
 lat() { jq '.latency_ns | with_entries(.value |= (if type == "number" then round else . end))' "$1"; }
-res() { jq --arg n "$2" --argjson paced "$(lat "${1%.json}-paced.json")" \
+res() { jq --arg n "$2" --argjson paced "$(lat "${1%.json}-paced.json")" --argjson steal "$(cat "$1.steal")" \
 	'{($n + "_mpps"): (.ports[1].rx_pps / 1e6 * 1000 | round / 1000),
 	($n + "_tx_mpps"): (.ports[0].tx_pps / 1e6 * 1000 | round / 1000),
 	($n + "_latency_ns"): (.latency_ns | with_entries(.value |= (if type == "number" then round else . end))),
-	($n + "_paced_latency_ns"): $paced}' "$1"; }
+	($n + "_paced_latency_ns"): $paced, ($n + "_steal_pct"): $steal}' "$1"; }
 json=$(jq -n --argjson size "$SIZE" --argjson secs "$SECS" --argjson o "$(res "$BDIR/ovs.json" ovs)" \
 	--argjson l "$(res "$BDIR/loop.json" testpmd_loop)" --argjson m "$(machine_json)" \
 	--argjson rate "$RATE" '{bench: "p2p", packet_size: $size, window_s: $secs, paced_pps: $rate} + $o + $l +
@@ -60,4 +60,4 @@ json=$(jq -n --argjson size "$SIZE" --argjson secs "$SECS" --argjson o "$(res "$
 echo "$json"
 save_result p2p "$json"
 q() { jq -r "$1" <<<"$json"; }
-echo "p2p: OVS br-int $(q .ovs_mpps) Mpps (p50 $(q .ovs_latency_ns.p50) ns, p99 $(q .ovs_latency_ns.p99) ns; at $RATE pps p50 $(q .ovs_paced_latency_ns.p50) ns, p99 $(q .ovs_paced_latency_ns.p99) ns); testpmd loop $(q .testpmd_loop_mpps) Mpps (at $RATE pps p50 $(q .testpmd_loop_paced_latency_ns.p50) ns); ratio=$(q .ratio) (${SIZE}B)"
+echo "p2p: OVS br-int $(q .ovs_mpps) Mpps (p50 $(q .ovs_latency_ns.p50) ns, p99 $(q .ovs_latency_ns.p99) ns; at $RATE pps p50 $(q .ovs_paced_latency_ns.p50) ns, p99 $(q .ovs_paced_latency_ns.p99) ns); testpmd loop $(q .testpmd_loop_mpps) Mpps (at $RATE pps p50 $(q .testpmd_loop_paced_latency_ns.p50) ns); ratio=$(q .ratio) (${SIZE}B; steal $(q .ovs_steal_pct) % / $(q .testpmd_loop_steal_pct) %)"

@@ -14,7 +14,8 @@ SECS=${SECS:-6} # four switches a round: stays under 3 minutes
 . "$(dirname "$0")/lib.sh"
 
 bench_begin 1280
-mpps() { jq '.ports[0].tx_pps / 1e6 * 1000 | round / 1000' "$1"; }
+# "Mpps steal%" of a run
+mpps() { echo "$(jq '.ports[0].tx_pps / 1e6 * 1000 | round / 1000' "$1") $(cat "$1.steal")"; }
 
 ceiling() {
 	fw_start "$BDIR" --vdev="$NULL_DEVARGS" --vdev="net_vhost0,iface=$BDIR/vh.sock,queues=1"
@@ -47,35 +48,37 @@ DPNODE_DPDK='{"socket_mem": [512], "socket_limit": [1024], "lcore": "0", "pmd_co
 # spinning on it (OVS retries 8 times by default) while other queues wait.
 DPNODE_VHOST=${DPNODE_VHOST:-'{"tx_retries_max": 0}'}
 KUBEOVN_DPDK='{"socket_mem": [1024], "extra_args": ["--no-pci"]}'
-c=()
-d=()
-k=()
-kp=()
+rounds=()
 for r in $(seq 1 "$ROUNDS"); do
-	c+=("$(ceiling)")
-	d+=("$(through_ovs dpnode pairs "$DPNODE_DPDK" "$DPNODE_VHOST")")
-	k+=("$(through_ovs kubeovn normal "$KUBEOVN_DPDK")")
-	kp+=("$(through_ovs kubeovn-pairs pairs "$KUBEOVN_DPDK")")
-	echo "round $r: ceiling ${c[-1]} Mpps, dpnode ${d[-1]} Mpps, kube-ovn ${k[-1]} Mpps, kube-ovn with port-pair rules ${kp[-1]} Mpps" >&2
+	read -r c cs <<<"$(ceiling)"
+	read -r d ds <<<"$(through_ovs dpnode pairs "$DPNODE_DPDK" "$DPNODE_VHOST")"
+	read -r k ks <<<"$(through_ovs kubeovn normal "$KUBEOVN_DPDK")"
+	read -r kp kps <<<"$(through_ovs kubeovn-pairs pairs "$KUBEOVN_DPDK")"
+	steal=$(printf '%s\n' "$cs" "$ds" "$ks" "$kps" | sort -g | tail -1)
+	rounds+=("{\"ceiling\": ${c:-0}, \"dpnode\": ${d:-0}, \"kubeovn\": ${k:-0}, \"kubeovn_pairs\": ${kp:-0}, \"steal\": ${steal:-0}}")
+	echo "round $r: ceiling $c Mpps, dpnode $d Mpps, kube-ovn $k Mpps, kube-ovn with port-pair rules $kp Mpps (steal up to $steal %)" >&2
 done
-mc=$(median "${c[@]}")
-md=$(median "${d[@]}")
-mk=$(median "${k[@]}")
-mkp=$(median "${kp[@]}")
-rd=$(ratio "$md" "$mc")
-rk=$(ratio "$mk" "$mc")
-rkp=$(ratio "$mkp" "$mc")
-arr() { printf '%s\n' "$@" | jq -s .; }
-json=$(jq -n --argjson size "$SIZE" --argjson secs "$SECS" --argjson c "$(arr "${c[@]}")" \
-	--argjson d "$(arr "${d[@]}")" --argjson k "$(arr "${k[@]}")" --argjson mc "$mc" \
-	--argjson md "$md" --argjson mk "$mk" --argjson rd "$rd" --argjson rk "$rk" \
-	--argjson kp "$(arr "${kp[@]}")" --argjson mkp "$mkp" --argjson rkp "$rkp" \
-	--argjson m "$(machine_json)" \
-	'{bench: "pvp", packet_size: $size, window_s: $secs, ceiling_mpps: $c, dpnode_mpps: $d,
-	  kubeovn_mpps: $k, ceiling_mpps_median: $mc, dpnode_mpps_median: $md,
-	  kubeovn_mpps_median: $mk, dpnode_over_ceiling: $rd, kubeovn_over_ceiling: $rk,
-	  kubeovn_pairs_mpps: $kp, kubeovn_pairs_mpps_median: $mkp, kubeovn_pairs_over_ceiling: $rkp,
-	  target: 0.90, machine: $m}')
+# Ratios: the median of per-round ratios (switches measured back to back),
+# over the rounds without steal: slow swings of speed move it less than
+# medians of rates from different rounds.
+json=$(printf '%s\n' "${rounds[@]}" | jq -s --argjson size "$SIZE" --argjson secs "$SECS" \
+	--argjson max "$STEAL_MAX" --argjson m "$(machine_json)" "$JQ_ROUNDS"'
+	(clean($max)) as $c
+	| ($c | map(. + {dpnode_ratio: (.dpnode / .ceiling), kubeovn_ratio: (.kubeovn / .ceiling),
+	                 kubeovn_pairs_ratio: (.kubeovn_pairs / .ceiling)})) as $cr
+	| {bench: "pvp", packet_size: $size, window_s: $secs, rounds: .,
+	   steal_max_pct: $max, clean_rounds: (map(select(.steal <= $max)) | length),
+	   noisy: (($c | length) == length and any(.[]; .steal > $max)),
+	   ceiling_mpps_median: ($c | map(.ceiling) | median | r3),
+	   dpnode_mpps_median: ($c | map(.dpnode) | median | r3),
+	   kubeovn_mpps_median: ($c | map(.kubeovn) | median | r3),
+	   kubeovn_pairs_mpps_median: ($c | map(.kubeovn_pairs) | median | r3),
+	   dpnode_round_ratios: ($cr | map(.dpnode_ratio | r3)),
+	   dpnode_over_ceiling: ($cr | map(.dpnode_ratio) | median | r3),
+	   kubeovn_over_ceiling: ($cr | map(.kubeovn_ratio) | median | r3),
+	   kubeovn_pairs_over_ceiling: ($cr | map(.kubeovn_pairs_ratio) | median | r3),
+	   target: 0.90, machine: $m}')
 echo "$json"
 save_result pvp "$json"
-echo "pvp: ceiling $mc Mpps, dpnode $md Mpps, kube-ovn $mk Mpps (NORMAL), $mkp Mpps (port-pair rules); dpnode/ceiling=$rd (target >= 0.90), kube-ovn/ceiling=$rk, with dpnode's rules $rkp (${SIZE}B)"
+q() { jq -r "$1" <<<"$json"; }
+echo "pvp: ceiling $(q .ceiling_mpps_median) Mpps, dpnode $(q .dpnode_mpps_median) Mpps, kube-ovn $(q .kubeovn_mpps_median) Mpps (NORMAL), $(q .kubeovn_pairs_mpps_median) Mpps (port-pair rules); dpnode/ceiling=$(q .dpnode_over_ceiling) (target >= 0.90), kube-ovn/ceiling=$(q .kubeovn_over_ceiling), with dpnode's rules $(q .kubeovn_pairs_over_ceiling) (${SIZE}B; $(q .clean_rounds) of $ROUNDS rounds with steal <= $STEAL_MAX %$(q 'if .noisy then ": all used, NOISY" else "" end'))"

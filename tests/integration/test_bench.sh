@@ -14,16 +14,20 @@ check "bench app: both guests measured" jq -e '.dpnode_app_mpps_median > 0 and .
 check "bench app: both guests' cycles per packet" jq -e '.dpnode_app_cycles_median > 0 and .testpmd_cycles_median > 0' "$R/app-latest.json"
 check "bench app: every round's ratio and the count at target" \
 	jq -e '(.round_ratios | length) == 1 and .rounds_at_target <= 1' "$R/app-latest.json"
+check "bench app: every round records the hypervisor's steal" \
+	jq -e '(.rounds | length) == 1 and (.rounds | all(.steal >= 0)) and (.noisy | type) == "boolean"' "$R/app-latest.json"
 out=$(bash "$ROOT/bench/pvp.sh" 2>&1)
 check "bench pvp: summary line with ratios" grep -qE '^pvp: .*dpnode/ceiling=[0-9.]+' <<<"$out"
 check "bench pvp: all four switches measured" \
 	jq -e '.ceiling_mpps_median > 0 and .dpnode_mpps_median > 0 and .kubeovn_mpps_median > 0 and .kubeovn_pairs_mpps_median > 0' "$R/pvp-latest.json"
+check "bench pvp: per-round ratios and steal" \
+	jq -e '(.dpnode_round_ratios | length) == 1 and (.rounds | all(.steal >= 0))' "$R/pvp-latest.json"
 out=$(bash "$ROOT/bench/p2p.sh" 2>&1)
 check "bench p2p: summary line" grep -qE '^p2p: OVS br-int [0-9.]+ Mpps' <<<"$out"
 check "bench p2p: throughput and latency percentiles" \
 	jq -e '.ovs_mpps > 0 and .testpmd_loop_mpps > 0 and .ovs_latency_ns.p99 >= .ovs_latency_ns.p50' "$R/p2p-latest.json"
 check "bench p2p: latency with a paced sender too" \
-	jq -e '.ovs_paced_latency_ns.p50 > 0 and .testpmd_loop_paced_latency_ns.p50 > 0' "$R/p2p-latest.json"
+	jq -e '.ovs_paced_latency_ns.p50 > 0 and .testpmd_loop_paced_latency_ns.p50 > 0 and .ovs_steal_pct >= 0' "$R/p2p-latest.json"
 out=$(CALLS=200 HOTPLUG=2 bash "$ROOT/bench/deviceplugin.sh" 2>&1)
 check "bench deviceplugin: summary line" grep -qE '^deviceplugin: Allocate p50 [0-9.]+ us' <<<"$out"
 check "bench deviceplugin: Allocate, no-op and hotplug latencies" \

@@ -11,8 +11,9 @@
 # guest, testpmd with packed_vq=1, shows how much of the ratio is that choice.
 # More, shorter rounds than the other benches: one guest's rate swings by
 # +-25 % between consecutive 2 s windows on this shared machine, so the ratio
-# is the median of 9 per-round ratios (guests measured back to back); every
-# round's ratio is kept in the JSON, with how many of them met the target.
+# is the median of 9 per-round ratios (guests measured back to back) over the
+# rounds without hypervisor steal (lib.sh); every round is kept in the JSON,
+# with how many ratios met the target.
 ROUNDS=${ROUNDS:-9}
 SECS=${SECS:-3}
 . "$(dirname "$0")/lib.sh"

@@ -26,7 +26,7 @@ SB=$(add bbbbbbbb-0000-4000-8000-0000000000e2 net2)
 check "two vhost-user sockets from dpnoded" [ -n "$SA" ] && [ -n "$SB" ]
 
 taskset -c 0 "$APP" --no-env --devinfo-dir /nonexistent --network-status /nonexistent \
-	--file-prefix "dpnit$$app" --mem 256 --duration 14 --stats-period 1 --rate 50000 \
+	--file-prefix "dpnit$$app" --mem 256 --duration 120 --stats-period 1 --rate 50000 \
 	--stats-json "$T/app.json" --vhost "$SA,server" --vhost "$SB,server" \
 	--engine txonly,rxonly >"$T/app.out" 2>&1 &
 APID=$!
@@ -39,24 +39,27 @@ check "traffic: pod port to pod port through br-int" wait_until 20 flowing
 
 kill -KILL "$(pidfile_pid ovs-vswitchd)"
 link_down() { [ "$(grep -c 'link down' "$T/app.out")" -ge 2 ]; }
-check "kill -9 ovs-vswitchd: the app sees both links go down" wait_until 10 link_down
+check "kill -9 ovs-vswitchd: the app sees both links go down" wait_until 20 link_down
 # the first stats line printed after that counts everything sent before
 n=$(rx_lines)
 next_line() { [ "$(rx_lines)" -gt "$n" ]; }
 wait_until 3 next_line >/dev/null
 before=$(last_rx)
 resumed() { [ "$(last_rx)" -gt "$before" ]; }
-if ms=$(wait_until 15 resumed); then
+if ms=$(wait_until 40 resumed); then
 	ok "kill -9 ovs-vswitchd: traffic resumes by itself (seen within ${ms} ms)"
 else
-	notok "kill -9 ovs-vswitchd: traffic did not resume within 15 s"
+	notok "kill -9 ovs-vswitchd: traffic did not resume within 40 s"
 fi
 check "links up again on both ports" bash -c "[ \$(grep -c 'link up' '$T/app.out') -ge 2 ]"
 
+# stopped as a pod is (its run would go on for two minutes), through the
+# sockets the restart left behind
+kill -TERM "$APID"
 wait "$APID"
 rc=$?
 APID=
-check_eq "the app exits 0 at the end of its run (no SIGPIPE)" "$rc" 0
+check_eq "SIGTERM after the OVS restart: the app exits 0 (no SIGPIPE)" "$rc" 0
 check "stats JSON: both ports counted one link-down" \
 	jq -e '[.ports[].link_downs] == [1, 1]' "$T/app.json"
 check "stats JSON: rxonly received after the restart too" \

@@ -29,7 +29,7 @@ check_eq "bond: port bond0 holds both legs" \
 	'["dpdk0","dpdk1"]'
 check_eq "bond: bond_mode" "$(vsctl get Port bond0 bond_mode)" balance-slb
 legs_up() { [ "$(status_json | jq -c '[.bridges[].ports[] | select(.port=="bond0") | .link_state]')" = '["up","up"]' ]; }
-check "bond: both legs up" wait_until 15 legs_up
+check "bond: both legs up" wait_until 60 legs_up
 check_eq "vlan: tag on br-phy's internal port" "$(vsctl get Port br-phy tag)" 100
 check_eq "mtu: requested on the legs" "$(vsctl get Interface dpdk1 mtu_request)" 1400
 check_eq "mtu: applied by OVS on the legs" \

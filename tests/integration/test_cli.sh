@@ -80,6 +80,6 @@ simd=$(grep -o 'dpnoded pid [0-9]*' "$T/sim.out" | grep -o '[0-9]*$')
 kill -INT -- -"$sim"
 wait "$sim" 2>/dev/null
 gone() { ! alive "$1"; }
-check "make run: Ctrl-C stops dpnoded" wait_until 10 gone "$simd"
-check "make run: and OVS (stop_on_exit)" wait_until 10 gone "$simvs"
+check "make run: Ctrl-C stops dpnoded" wait_until 30 gone "$simd"
+check "make run: and OVS (stop_on_exit)" wait_until 30 gone "$simvs"
 ip link del dpn-sim0 2>/dev/null

@@ -40,7 +40,7 @@ check "netlink: br-phy is up" bash -c "ip -o link show br-phy | grep -q '<[^>]*,
 check "traffic: peer host pings the encap IP through OVS-DPDK" \
 	ip netns exec "$NS" ping -c 3 -i 0.2 -W 2 "$ENCAP_IP"
 rx_ok() { [ "$(vsctl get Interface dpdk0 statistics:rx_packets)" -gt 0 ] && [ "$(vsctl get Interface dpdk0 statistics:tx_packets)" -gt 0 ]; }
-check "traffic: dpdk0 rx and tx counters moved" wait_until 10 rx_ok
+check "traffic: dpdk0 rx and tx counters moved" wait_until 30 rx_ok
 
 # Idempotent: a converged node sends nothing more, even when asked.
 t1=$(st .reconcile.transactions)

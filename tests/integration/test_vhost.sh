@@ -76,7 +76,7 @@ check "dir: pod-a's socket lands in its emptyDir through the bind mount" [ -S "$
 guest_send ga 4
 guest_send gb 4
 both_rx() { [ "$(guest_rx ga)" -gt 0 ] && [ "$(guest_rx gb)" -gt 0 ]; }
-check "traffic: both guests receive through br-int" wait_until 15 both_rx
+check "traffic: both guests receive through br-int" wait_until 60 both_rx
 echo "# guest rx: ga=$(guest_rx ga) gb=$(guest_rx gb)"
 ovs_counts() {
 	[ "$(vget Interface "$PORT_A" statistics:rx_packets)" -gt 0 ] &&
@@ -84,7 +84,7 @@ ovs_counts() {
 		[ "$(vget Interface "$PORT_B" statistics:rx_packets)" -gt 0 ] &&
 		[ "$(vget Interface "$PORT_B" statistics:tx_packets)" -gt 0 ]
 }
-check "traffic: OVS counts rx and tx on both vhost ports" wait_until 15 ovs_counts
+check "traffic: OVS counts rx and tx on both vhost ports" wait_until 60 ovs_counts
 
 # kill -9 ovs-vswitchd: OVS reconnects to the guests' sockets by itself.
 rx_a=$(guest_rx ga)
@@ -96,10 +96,10 @@ resumed() {
 	sleep 0.3
 	[ "$(guest_rx ga)" -gt "$rx_a" ] && [ "$(guest_rx gb)" -gt "$rx_b" ]
 }
-if ms=$(wait_until 15 resumed); then
-	ok "kill -9 ovs-vswitchd: traffic resumes by itself in ${ms} ms (limit 15 s)"
+if ms=$(wait_until 60 resumed); then
+	ok "kill -9 ovs-vswitchd: traffic resumes by itself in ${ms} ms"
 else
-	notok "kill -9 ovs-vswitchd: traffic did not resume within 15 s"
+	notok "kill -9 ovs-vswitchd: traffic did not resume within 60 s"
 fi
 
 # Same ADD again: no-op. Same pod and interface, other MTU: a named conflict.
@@ -120,7 +120,7 @@ it_wait_converged 30
 check_eq "dpnoded restart: vhost port adopted (same row)" "$(vsctl get Interface "$PORT_A" _uuid)" "$row"
 check_eq "dpnoded restart: both ports listed" "$("$CTL" vhost list --json | jq '.ports | length')" 2
 rx_a=$(guest_rx ga)
-check "dpnoded restart: traffic still flows" wait_until 10 resumed
+check "dpnoded restart: traffic still flows" wait_until 60 resumed
 
 nad | CNI_COMMAND=CHECK CNI_CONTAINERID=ctr-pod-a CNI_NETNS=/x CNI_IFNAME=net1 \
 	CNI_ARGS="K8S_POD_NAMESPACE=default;K8S_POD_NAME=pod-a;K8S_POD_UID=$UID_A" "$CNI" >/dev/null
@@ -131,7 +131,7 @@ guest_stop_all
 cni DEL pod-a $UID_A
 check_eq "cni DEL pod-a: exit 0" "$?" 0
 gone_from_ovs() { ! vsctl list-ports br-int | grep -q "$PORT_A"; }
-check "cni DEL: port removed from br-int" wait_until 10 gone_from_ovs
+check "cni DEL: port removed from br-int" wait_until 30 gone_from_ovs
 check "cni DEL: emptyDir unmounted" bash -c "! mountpoint -q '$T/vs/$UID_A/vhostuser-sockets'"
 check "cni DEL: socket directory removed" [ ! -e "$T/vs/$UID_A" ]
 check "cni DEL: the pod's emptyDir itself is kept (kubelet owns it)" [ -d "$EMPTY_A" ]

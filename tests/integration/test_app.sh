@@ -29,6 +29,9 @@ FW=$!
 socks() { [ -S "$T/v0.sock" ] && [ -S "$T/v1.sock" ]; }
 check "testpmd loop up" wait_until 20 socks
 echo "set fwd io retry" >&8
+# Retry for up to a second (default: 64 x 1 us): on a shared VM the receiving
+# app can be off its vCPU for longer, and the count must stay exact.
+echo "set burst tx delay 10 retry 100000" >&8
 echo "start" >&8
 
 taskset -c 0 "$APP" --no-env --devinfo-dir /nonexistent --network-status /nonexistent \

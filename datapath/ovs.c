@@ -165,7 +165,8 @@ static int start_vswitchd(struct dpn_ovs *o)
 	snprintf(log, sizeof(log), "--log-file=%s", o->vs_log);
 	char *argv[] = {(char *)c->vswitchd_bin, db, pidf, log, NULL};
 	proc_out_path(o, "ovs-vswitchd", out, sizeof(out));
-	o->dpdk_init_error[0] = '\0';
+	/* a failed init's error stays until one succeeds: a vswitchd that keeps
+	 * failing is restarted in between, and status must not flicker to null */
 	o->bump_cfg = true;
 	ret = dpn_proc_start(o->vsproc, argv, out);
 	if (ret == 0) {
@@ -383,6 +384,8 @@ static void reconcile(struct dpn_ovs *o)
 	if (!managed)
 		dpn_proc_adopt(o->vsproc); /* for status only */
 	o->net_ok = ensure_host_side(o);
+	if (dpn_ovs_vswitchd_ready(o))
+		o->dpdk_init_error[0] = '\0';
 	o->converged =
 	        o->net_ok && dpn_ovs_vswitchd_ready(o) && (!managed || dpn_proc_pid(o->vsproc));
 	if (o->converged && !ifaces_ok(o)) {

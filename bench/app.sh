@@ -44,13 +44,12 @@ measure() { # guest -> "Mpps-returned-by-the-guest cycles-per-packet steal%"
 	rm -f "$BDIR/guest.json"
 	guest "$1"
 	sleep 2 # connect and warm up
-	local a b st t0 steal
-	st=$(steal_ticks)
-	t0=$(date +%s%N)
+	local a b mark steal
+	mark=$(steal_mark)
 	a=$(fw_rx 1)
 	sleep "$SECS"
 	b=$(fw_rx 1)
-	steal=$(steal_since "$st" "$t0")
+	steal=$(steal_since "$mark")
 	kill -INT "$GUEST"
 	for _ in $(seq 1 30); do kill -0 "$GUEST" 2>/dev/null || break; sleep 0.1; done
 	kill -KILL "$GUEST" 2>/dev/null
@@ -72,7 +71,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	read -r a ac as <<<"$(measure dpnode-app)"
 	read -r t tc ts <<<"$(measure testpmd)"
 	read -r k kc ks <<<"$(measure testpmd-packed)"
-	steal=$(printf '%s\n' "$as" "$ts" "$ks" | sort -g | tail -1)
+	steal=$(max_of "$as" "$ts" "$ks")
 	rounds+=("{\"dpnode_app\": $a, \"testpmd\": $t, \"testpmd_packed\": $k, \"dpnode_app_cycles\": $ac,
 		\"testpmd_cycles\": $tc, \"testpmd_packed_cycles\": $kc, \"steal\": $steal}")
 	echo "round $r: dpnode-app $a Mpps ($ac cycles/pkt), testpmd $t Mpps ($tc), testpmd packed_vq $k Mpps ($kc) (steal up to $steal %)" >&2
@@ -80,11 +79,8 @@ done
 json=$(printf '%s\n' "${rounds[@]}" | jq -s --argjson size "$SIZE" --argjson secs "$SECS" \
 	--argjson max "$STEAL_MAX" --argjson m "$(machine_json)" "$JQ_ROUNDS"'
 	(clean($max)) as $c
-	| def per($x; $y): if $y > 0 then $x / $y else 0 end;
-	  ($c | map(per(.dpnode_app; .testpmd) | r3)) as $rr
-	| {bench: "app", packet_size: $size, window_s: $secs, rounds: .,
-	   steal_max_pct: $max, clean_rounds: (map(select(.steal <= $max)) | length),
-	   noisy: (($c | length) == length and any(.[]; .steal > $max)),
+	| ($c | map(per(.dpnode_app; .testpmd) | r3)) as $rr
+	| {bench: "app", packet_size: $size, window_s: $secs} + rounds_meta($max) + {
 	   dpnode_app_mpps_median: ($c | map(.dpnode_app) | median | r3),
 	   testpmd_mpps_median: ($c | map(.testpmd) | median | r3),
 	   testpmd_packed_mpps_median: ($c | map(.testpmd_packed) | median | r3),
@@ -98,4 +94,4 @@ json=$(printf '%s\n' "${rounds[@]}" | jq -s --argjson size "$SIZE" --argjson sec
 echo "$json"
 save_result app "$json"
 q() { jq -r "$1" <<<"$json"; }
-echo "app: dpnode-app $(q .dpnode_app_mpps_median) Mpps, testpmd $(q .testpmd_mpps_median) Mpps, ratio=$(q .ratio) (target >= 1.05, ${SIZE}B; $(q .rounds_at_target) of $(q '.round_ratios | length') rounds at target; $(q .clean_rounds) of $ROUNDS rounds with steal <= $STEAL_MAX %$(q 'if .noisy then ": all used, NOISY" else "" end')); cycles/packet dpnode-app $(q .dpnode_app_cycles_median), testpmd $(q .testpmd_cycles_median); testpmd with packed_vq=1 $(q .testpmd_packed_mpps_median) Mpps, ratio_same_virtio=$(q .ratio_same_virtio)"
+echo "app: dpnode-app $(q .dpnode_app_mpps_median) Mpps, testpmd $(q .testpmd_mpps_median) Mpps, ratio=$(q .ratio) (target >= 1.05, ${SIZE}B; $(q .rounds_at_target) of $(q '.round_ratios | length') rounds at target; $(steal_note "$json")); cycles/packet dpnode-app $(q .dpnode_app_cycles_median), testpmd $(q .testpmd_cycles_median); testpmd with packed_vq=1 $(q .testpmd_packed_mpps_median) Mpps, ratio_same_virtio=$(q .ratio_same_virtio)"

@@ -27,18 +27,29 @@ bench_hugepages() {
 # stayed at or under STEAL_MAX % (all rounds, flagged, if none did).
 STEAL_MAX=${STEAL_MAX:-2}
 steal_ticks() { awk '/^cpu[01] / {s += $9} END {print s + 0}' /proc/stat; }
-steal_since() { # ticks-before start-ns -> % of the two CPUs' time since
-	awk -v a="$1" -v b="$(steal_ticks)" -v t0="$2" -v t1="$(date +%s%N)" -v hz="$(getconf CLK_TCK)" \
+steal_mark() { echo "$(steal_ticks) $(date +%s%N)"; }
+steal_since() { # mark -> % of the two CPUs' time since it was taken
+	local a t0
+	read -r a t0 <<<"$1"
+	awk -v a="$a" -v b="$(steal_ticks)" -v t0="$t0" -v t1="$(date +%s%N)" -v hz="$(getconf CLK_TCK)" \
 		'BEGIN {s = (t1 - t0) / 1e9; printf "%.1f", (s > 0 ? (b - a) * 100 / (2 * s * hz) : 0)}'
 }
-# jq: the median of an array; the clean rounds of an array of round objects
+max_of() { printf '%s\n' "$@" | sort -g | tail -1; }
+# jq for benches in rounds: an array of round objects, each with its "steal"
 JQ_ROUNDS='def median: sort | if length == 0 then 0 elif length % 2 == 1 then .[length / 2 | floor]
 	else (.[length / 2 - 1] + .[length / 2]) / 2 end;
 	def r3: . * 1000 | round / 1000;
-	def clean($max): (map(select(.steal <= $max))) as $c | if ($c | length) > 0 then $c else . end;'
+	def per($x; $y): if $y > 0 then $x / $y else 0 end;
+	def clean($max): (map(select(.steal <= $max))) as $c | if ($c | length) > 0 then $c else . end;
+	def rounds_meta($max): {rounds: ., steal_max_pct: $max,
+		clean_rounds: (map(select(.steal <= $max)) | length),
+		noisy: (length > 0 and all(.[]; .steal > $max))};'
+# "N of M rounds with steal <= X %" for a summary line, from a bench's JSON
+steal_note() {
+	jq -r '"\(.clean_rounds) of \(.rounds | length) rounds with steal <= \(.steal_max_pct) %"
+		+ (if .noisy then ": all used, NOISY" else "" end)' <<<"$1"
+}
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}'; }
 machine_json() {
 	jq -n --arg cpu "$(lscpu | sed -n 's/^Model name: *//p' | head -1)" --arg kernel "$(uname -r)" \
 		--argjson cores "$(nproc)" --arg dpdk "$(pkg-config --modversion libdpdk)" \
@@ -165,13 +176,12 @@ ofctl_normal() {
 app_run() { # out-json args...
 	local out=$1
 	shift
-	local st t0
-	st=$(steal_ticks)
-	t0=$(date +%s%N)
+	local mark
+	mark=$(steal_mark)
 	taskset -c 0 "$APP" --no-env --devinfo-dir /nonexistent --network-status /nonexistent \
 		--file-prefix dpnbenchg$$ --mem 256 --warmup 3 --duration "$SECS" --stats-period 0 \
 		--stats-json "$out" "$@" >>"$BDIR/app.out" 2>&1
-	steal_since "$st" "$t0" >"$out.steal"
+	steal_since "$mark" >"$out.steal"
 	rm -f /dev/hugepages/dpnbenchg$$* 2>/dev/null
 }
 

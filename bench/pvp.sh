@@ -54,7 +54,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	read -r d ds <<<"$(through_ovs dpnode pairs "$DPNODE_DPDK" "$DPNODE_VHOST")"
 	read -r k ks <<<"$(through_ovs kubeovn normal "$KUBEOVN_DPDK")"
 	read -r kp kps <<<"$(through_ovs kubeovn-pairs pairs "$KUBEOVN_DPDK")"
-	steal=$(printf '%s\n' "$cs" "$ds" "$ks" "$kps" | sort -g | tail -1)
+	steal=$(max_of "$cs" "$ds" "$ks" "$kps")
 	rounds+=("{\"ceiling\": ${c:-0}, \"dpnode\": ${d:-0}, \"kubeovn\": ${k:-0}, \"kubeovn_pairs\": ${kp:-0}, \"steal\": ${steal:-0}}")
 	echo "round $r: ceiling $c Mpps, dpnode $d Mpps, kube-ovn $k Mpps, kube-ovn with port-pair rules $kp Mpps (steal up to $steal %)" >&2
 done
@@ -64,11 +64,9 @@ done
 json=$(printf '%s\n' "${rounds[@]}" | jq -s --argjson size "$SIZE" --argjson secs "$SECS" \
 	--argjson max "$STEAL_MAX" --argjson m "$(machine_json)" "$JQ_ROUNDS"'
 	(clean($max)) as $c
-	| ($c | map(. + {dpnode_ratio: (.dpnode / .ceiling), kubeovn_ratio: (.kubeovn / .ceiling),
-	                 kubeovn_pairs_ratio: (.kubeovn_pairs / .ceiling)})) as $cr
-	| {bench: "pvp", packet_size: $size, window_s: $secs, rounds: .,
-	   steal_max_pct: $max, clean_rounds: (map(select(.steal <= $max)) | length),
-	   noisy: (($c | length) == length and any(.[]; .steal > $max)),
+	| ($c | map(. + {dpnode_ratio: per(.dpnode; .ceiling), kubeovn_ratio: per(.kubeovn; .ceiling),
+	                 kubeovn_pairs_ratio: per(.kubeovn_pairs; .ceiling)})) as $cr
+	| {bench: "pvp", packet_size: $size, window_s: $secs} + rounds_meta($max) + {
 	   ceiling_mpps_median: ($c | map(.ceiling) | median | r3),
 	   dpnode_mpps_median: ($c | map(.dpnode) | median | r3),
 	   kubeovn_mpps_median: ($c | map(.kubeovn) | median | r3),
@@ -81,4 +79,4 @@ json=$(printf '%s\n' "${rounds[@]}" | jq -s --argjson size "$SIZE" --argjson sec
 echo "$json"
 save_result pvp "$json"
 q() { jq -r "$1" <<<"$json"; }
-echo "pvp: ceiling $(q .ceiling_mpps_median) Mpps, dpnode $(q .dpnode_mpps_median) Mpps, kube-ovn $(q .kubeovn_mpps_median) Mpps (NORMAL), $(q .kubeovn_pairs_mpps_median) Mpps (port-pair rules); dpnode/ceiling=$(q .dpnode_over_ceiling) (target >= 0.90), kube-ovn/ceiling=$(q .kubeovn_over_ceiling), with dpnode's rules $(q .kubeovn_pairs_over_ceiling) (${SIZE}B; $(q .clean_rounds) of $ROUNDS rounds with steal <= $STEAL_MAX %$(q 'if .noisy then ": all used, NOISY" else "" end'))"
+echo "pvp: ceiling $(q .ceiling_mpps_median) Mpps, dpnode $(q .dpnode_mpps_median) Mpps, kube-ovn $(q .kubeovn_mpps_median) Mpps (NORMAL), $(q .kubeovn_pairs_mpps_median) Mpps (port-pair rules); dpnode/ceiling=$(q .dpnode_over_ceiling) (target >= 0.90), kube-ovn/ceiling=$(q .kubeovn_over_ceiling), with dpnode's rules $(q .kubeovn_pairs_over_ceiling) (${SIZE}B; $(steal_note "$json"))"

@@ -384,10 +384,10 @@ static void reconcile(struct dpn_ovs *o)
 	if (!managed)
 		dpn_proc_adopt(o->vsproc); /* for status only */
 	o->net_ok = ensure_host_side(o);
-	if (dpn_ovs_vswitchd_ready(o))
+	bool ready = dpn_ovs_vswitchd_ready(o);
+	if (ready)
 		o->dpdk_init_error[0] = '\0';
-	o->converged =
-	        o->net_ok && dpn_ovs_vswitchd_ready(o) && (!managed || dpn_proc_pid(o->vsproc));
+	o->converged = o->net_ok && ready && (!managed || dpn_proc_pid(o->vsproc));
 	if (o->converged && !ifaces_ok(o)) {
 		o->converged = false;
 		if (strcmp(o->last_error, o->logged_error)) {

@@ -41,14 +41,14 @@ void dpn_conf_init(struct dpn_conf *c)
 	c->vhost.gid = 0;
 	c->vhost.mode = 0770;
 	c->vhost.tx_retries_max = -1;
-	strcpy(c->dp.plugin_dir, "/var/lib/kubelet/device-plugins");
-	strcpy(c->dp.devinfo_dir, "/var/run/k8s.cni.cncf.io/devinfo/dp");
-	strcpy(c->dp.state_file, "/var/lib/dpnode/allocations.json");
+	strcpy(c->devplugin.plugin_dir, "/var/lib/kubelet/device-plugins");
+	strcpy(c->devplugin.devinfo_dir, "/var/run/k8s.cni.cncf.io/devinfo/dp");
+	strcpy(c->devplugin.state_file, "/var/lib/dpnode/allocations.json");
 }
 
 void dpn_conf_free(struct dpn_conf *c)
 {
-	dpn_dp_pools_free(&c->dp.pools);
+	dpn_devplugin_pools_free(&c->devplugin.pools);
 	json_decref(c->ovs.other_config);
 	c->ovs.other_config = NULL;
 }
@@ -657,22 +657,22 @@ static void sec_dp(struct cctx *x, json_t *o, struct dpn_conf *c)
 	        "plugin_dir", "devinfo_dir", "state_file", "resources", "sriovdp_config", NULL};
 	json_t *res = json_object_get(o, "resources");
 
-	c->dp.enabled = true;
+	c->devplugin.enabled = true;
 	cobj_check(x, o, keys);
-	check_abs_path(x, o, "plugin_dir", c->dp.plugin_dir, sizeof(c->dp.plugin_dir));
-	check_abs_path(x, o, "devinfo_dir", c->dp.devinfo_dir, sizeof(c->dp.devinfo_dir));
-	check_abs_path(x, o, "state_file", c->dp.state_file, sizeof(c->dp.state_file));
-	check_abs_path(x, o, "sriovdp_config", c->dp.sriovdp_config, sizeof(c->dp.sriovdp_config));
+	check_abs_path(x, o, "plugin_dir", c->devplugin.plugin_dir, sizeof(c->devplugin.plugin_dir));
+	check_abs_path(x, o, "devinfo_dir", c->devplugin.devinfo_dir, sizeof(c->devplugin.devinfo_dir));
+	check_abs_path(x, o, "state_file", c->devplugin.state_file, sizeof(c->devplugin.state_file));
+	check_abs_path(x, o, "sriovdp_config", c->devplugin.sriovdp_config, sizeof(c->devplugin.sriovdp_config));
 	if (res && json_object_get(o, "sriovdp_config"))
 		cerr(x, "resources", "give resources or sriovdp_config, not both");
 	else if (res) {
 		char where[600];
 		snprintf(where, sizeof(where), "%s.resources", x->path);
-		c->dp.has_resources = dpn_dp_pools_parse(res, where, &c->dp.pools, x->errs) == 0;
-	} else if (c->dp.sriovdp_config[0]) {
+		c->devplugin.has_resources = dpn_devplugin_pools_parse(res, where, &c->devplugin.pools, x->errs) == 0;
+	} else if (c->devplugin.sriovdp_config[0]) {
 		/* the file is read now, so its problems are config errors too */
-		c->dp.has_resources =
-		        dpn_dp_pools_load_sriovdp(c->dp.sriovdp_config, &c->dp.pools, x->errs) == 0;
+		c->devplugin.has_resources =
+		        dpn_devplugin_pools_load_sriovdp(c->devplugin.sriovdp_config, &c->devplugin.pools, x->errs) == 0;
 	}
 }
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "dpn_api.h"
 #include "dpn_util.h"
 
 #define DPN_CONF_DEFAULT_PATH "/etc/dpnode/dpnode.json"
@@ -21,12 +22,6 @@ enum dpn_bond_mode {
 	DPN_BOND_BALANCE_TCP,
 };
 enum dpn_lacp { DPN_LACP_OFF, DPN_LACP_ACTIVE, DPN_LACP_PASSIVE };
-
-struct dpn_api_conf {
-	char socket[108];
-	unsigned mode; /* file mode of the socket */
-	long gid;      /* -1: leave the group alone */
-};
 
 struct dpn_hugepages_conf {
 	bool manage; /* false when the section is absent */
@@ -144,9 +139,9 @@ struct dpn_sriov_conf {
 
 struct dpn_conf_errors;
 
-#define DPN_DP_MAX_POOLS 64
+#define DPN_DEVPLUGIN_MAX_POOLS 64
 
-struct dpn_dp_pool {
+struct dpn_devplugin_pool {
 	char prefix[128]; /* resourcePrefix, e.g. "mellanox.com" */
 	char name[128];   /* resourceName */
 	bool exclude_topology;
@@ -154,30 +149,30 @@ struct dpn_dp_pool {
 	json_t *selectors; /* array of selector objects, validated */
 };
 
-struct dpn_dp_pools {
+struct dpn_devplugin_pools {
 	int n;
-	struct dpn_dp_pool pool[DPN_DP_MAX_POOLS];
+	struct dpn_devplugin_pool pool[DPN_DEVPLUGIN_MAX_POOLS];
 };
 
 /* pfNames entry "enp2s0f0#0-3,5": PF name and whether VF idx is in the range. */
-int dpn_dp_pfname_match(const char *entry, const char *pf, int idx, bool *match);
+int dpn_devplugin_pfname_match(const char *entry, const char *pf, int idx, bool *match);
 /* A resourceList (array) -> pools; -EINVAL with every problem in errs,
  * each naming where it is ("resourceList[1].selectors.pfNames[0]: ..."). */
-int dpn_dp_pools_parse(json_t *resource_list, const char *where, struct dpn_dp_pools *p,
+int dpn_devplugin_pools_parse(json_t *resource_list, const char *where, struct dpn_devplugin_pools *p,
         struct dpn_conf_errors *errs);
 /* sriovdp's own config.json ({"resourceList": [...]}), unchanged. */
-int dpn_dp_pools_load_sriovdp(
-        const char *path, struct dpn_dp_pools *p, struct dpn_conf_errors *errs);
-void dpn_dp_pools_free(struct dpn_dp_pools *p);
+int dpn_devplugin_pools_load_sriovdp(
+        const char *path, struct dpn_devplugin_pools *p, struct dpn_conf_errors *errs);
+void dpn_devplugin_pools_free(struct dpn_devplugin_pools *p);
 
-struct dpn_dp_conf {
+struct dpn_devplugin_conf {
 	bool enabled; /* the config has a device_plugin section */
 	char plugin_dir[DPN_PATH_MAX];
 	char devinfo_dir[DPN_PATH_MAX];
 	char state_file[DPN_PATH_MAX];
 	char sriovdp_config[DPN_PATH_MAX];
 	bool has_resources; /* else: sriovdp_config, else the NIC table defaults */
-	struct dpn_dp_pools pools;
+	struct dpn_devplugin_pools pools;
 };
 
 struct dpn_conf {
@@ -191,7 +186,7 @@ struct dpn_conf {
 	struct dpn_ovn_conf ovn;
 	struct dpn_vhost_conf vhost;
 	struct dpn_sriov_conf sriov;
-	struct dpn_dp_conf dp;
+	struct dpn_devplugin_conf devplugin;
 };
 
 /* What validation checks against: CPUs and NUMA nodes of this machine. */

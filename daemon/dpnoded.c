@@ -19,7 +19,7 @@
 #include "dpn_log.h"
 #include "dpn_ovs.h"
 #include "dpn_sriov.h"
-#include "dpn_dplugin.h"
+#include "dpn_devplugin.h"
 #include "dpn_sriov_mon.h"
 #include "dpn_vhost.h"
 
@@ -36,7 +36,7 @@ struct daemon {
 	struct dpn_vhost *vhost;
 	struct dpn_nic_table nics;
 	struct dpn_sriov_mon *sriov;
-	struct dpn_dplugin *dplugin;
+	struct dpn_devplugin *dplugin;
 	time_t started;
 	bool notified;
 	int hp_result;
@@ -88,7 +88,7 @@ static json_t *api_status(void *ctx, json_t *params, int *code, char **msg)
 	json_object_set_new(st, "hugepages", dpn_hp_status(&d->conf.hugepages));
 	json_object_set_new(st, "hugepages_ok", json_boolean(d->hp_result == 0));
 	if (d->dplugin) /* the summary; deviceplugin.status has the devices */
-		json_object_set_new(st, "device_plugin", dpn_dplugin_status(d->dplugin, false));
+		json_object_set_new(st, "device_plugin", dpn_devplugin_status(d->dplugin, false));
 	return st;
 }
 
@@ -123,7 +123,7 @@ static json_t *api_dp_status(void *ctx, json_t *params, int *code, char **msg)
 		*msg = strdup("the device plugin is not enabled (no device_plugin section)");
 		return NULL;
 	}
-	return dpn_dplugin_status(d->dplugin, true);
+	return dpn_devplugin_status(d->dplugin, true);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -294,8 +294,8 @@ int main(int argc, char **argv)
 	d.sriov = dpn_sriov_mon_new(d.base, &d.nics);
 	dpn_api_register(d.api, "sriov.inventory", api_sriov_inventory, &d);
 	dpn_api_register(d.api, "deviceplugin.status", api_dp_status, &d);
-	if (d.conf.dp.enabled &&
-	        !(d.dplugin = dpn_dplugin_new(d.base, &d.conf.dp, &d.nics, d.sriov))) {
+	if (d.conf.devplugin.enabled &&
+	        !(d.dplugin = dpn_devplugin_new(d.base, &d.conf.devplugin, &d.nics, d.sriov))) {
 		LOG_ERR("cannot start the device plugin");
 		dpn_api_free(d.api);
 		return 1;
@@ -318,7 +318,7 @@ int main(int argc, char **argv)
 	if (d.ovs)
 		dpn_ovs_shutdown(d.ovs);
 	dpn_api_free(d.api);
-	dpn_dplugin_free(d.dplugin);
+	dpn_devplugin_free(d.dplugin);
 	dpn_vhost_free(d.vhost);
 	dpn_sriov_mon_free(d.sriov);
 	dpn_nic_table_free(&d.nics);

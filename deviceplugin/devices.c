@@ -4,14 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dpn_dp.h"
-#include "dpn_dp_alloc.h"
-#include "dpn_dpres.h"
+#include "devplugin_pools.h"
+#include "devplugin_alloc.h"
+#include "devplugin_res.h"
 #include "dpn_util.h"
 
-int dpn_dpres_init(struct dpn_dpres *r, const struct dpn_dp_pools *p, int pool)
+int dpn_devres_init(struct dpn_devres *r, const struct dpn_devplugin_pools *p, int pool)
 {
-	const struct dpn_dp_pool *pl = &p->pool[pool];
+	const struct dpn_devplugin_pool *pl = &p->pool[pool];
 
 	memset(r, 0, sizeof(*r));
 	r->pool = pool;
@@ -20,13 +20,13 @@ int dpn_dpres_init(struct dpn_dpres *r, const struct dpn_dp_pools *p, int pool)
 	snprintf(r->resource, sizeof(r->resource), "%s/%s", pl->prefix, pl->name);
 	/* sriovdp's socket name: the resource with '/' as '_' */
 	snprintf(r->endpoint, sizeof(r->endpoint), "%s_%s.sock", pl->prefix, pl->name);
-	dpn_dp_env_name(pl->prefix, pl->name, r->env, sizeof(r->env));
+	dpn_devplugin_env_name(pl->prefix, pl->name, r->env, sizeof(r->env));
 	r->exclude_topology = pl->exclude_topology;
 	r->need_vhost_net = pl->need_vhost_net;
 	return 0;
 }
 
-void dpn_dpres_fini(struct dpn_dpres *r)
+void dpn_devres_fini(struct dpn_devres *r)
 {
 	free(r->dev);
 	r->dev = NULL;
@@ -45,7 +45,7 @@ static const struct dpn_vf *find_vf(
 	return NULL;
 }
 
-const struct dpn_dpdev *dpn_dpres_find(const struct dpn_dpres *r, const char *id)
+const struct dpn_devres_dev *dpn_devres_find(const struct dpn_devres *r, const char *id)
 {
 	for (int i = 0; i < r->n_dev; i++)
 		if (!strcmp(r->dev[i].id, id))
@@ -61,7 +61,7 @@ static const char *vf_link(const struct dpn_pf *pf, const struct dpn_vf *vf)
 /* The drivers the pool's selectors name, joined ("" when none does);
  * *named: drv is one of them. */
 static void expected_drivers(
-        const struct dpn_dp_pool *pl, const char *drv, char *out, size_t len, bool *named)
+        const struct dpn_devplugin_pool *pl, const char *drv, char *out, size_t len, bool *named)
 {
 	json_t *s, *d;
 	size_t i, k;
@@ -75,7 +75,7 @@ static void expected_drivers(
 		}
 }
 
-static void health(struct dpn_dpdev *d, const struct dpn_dp_pools *p, int pool,
+static void health(struct dpn_devres_dev *d, const struct dpn_devplugin_pools *p, int pool,
         const struct dpn_pf *pf, const struct dpn_vf *vf)
 {
 	char drivers[256];
@@ -92,7 +92,7 @@ static void health(struct dpn_dpdev *d, const struct dpn_dp_pools *p, int pool,
 		snprintf(d->why, sizeof(d->why), "no driver bound");
 		return;
 	}
-	if (dpn_dp_pool_of(p, pf, vf, vf_link(pf, vf)) != pool) {
+	if (dpn_devplugin_pool_of(p, pf, vf, vf_link(pf, vf)) != pool) {
 		bool named;
 		expected_drivers(&p->pool[pool], vf->driver, drivers, sizeof(drivers), &named);
 		if (drivers[0] && !named)
@@ -110,14 +110,14 @@ static void health(struct dpn_dpdev *d, const struct dpn_dp_pools *p, int pool,
 	d->healthy = true;
 }
 
-static bool same(const struct dpn_dpdev *a, const struct dpn_dpdev *b)
+static bool same(const struct dpn_devres_dev *a, const struct dpn_devres_dev *b)
 {
 	return a->healthy == b->healthy && a->present == b->present && a->numa == b->numa &&
 	       !strcmp(a->why, b->why) && !strcmp(a->pf, b->pf);
 }
 
-bool dpn_dpres_update(
-        struct dpn_dpres *r, const struct dpn_dp_pools *p, const struct dpn_inventory *inv)
+bool dpn_devres_update(
+        struct dpn_devres *r, const struct dpn_devplugin_pools *p, const struct dpn_inventory *inv)
 {
 	bool changed = false;
 
@@ -125,7 +125,7 @@ bool dpn_dpres_update(
 	for (int i = 0; i < r->n_dev; i++) {
 		const struct dpn_pf *pf = NULL;
 		const struct dpn_vf *vf = find_vf(inv, r->dev[i].id, &pf);
-		struct dpn_dpdev old = r->dev[i];
+		struct dpn_devres_dev old = r->dev[i];
 		health(&r->dev[i], p, r->pool, pf, vf);
 		changed |= !same(&old, &r->dev[i]);
 	}
@@ -133,10 +133,10 @@ bool dpn_dpres_update(
 		const struct dpn_pf *pf = &inv->pfs[i];
 		for (int k = 0; k < pf->n_vfs; k++) {
 			const struct dpn_vf *vf = &pf->vfs[k];
-			if (!vf->bdf[0] || dpn_dpres_find(r, vf->bdf) ||
-			        dpn_dp_pool_of(p, pf, vf, vf_link(pf, vf)) != r->pool)
+			if (!vf->bdf[0] || dpn_devres_find(r, vf->bdf) ||
+			        dpn_devplugin_pool_of(p, pf, vf, vf_link(pf, vf)) != r->pool)
 				continue;
-			struct dpn_dpdev *n = realloc(r->dev, (r->n_dev + 1) * sizeof(*n));
+			struct dpn_devres_dev *n = realloc(r->dev, (r->n_dev + 1) * sizeof(*n));
 			if (!n)
 				return changed;
 			r->dev = n;
@@ -193,12 +193,12 @@ static bool has_spec(json_t *all, json_t *s)
 	return false;
 }
 
-json_t *dpn_dpres_allocate(const struct dpn_dpres *r, const struct dpn_inventory *inv,
+json_t *dpn_devres_allocate(const struct dpn_devres *r, const struct dpn_inventory *inv,
         const char *root, const char *const *ids, int n, char **err)
 {
 	*err = NULL;
 	for (int i = 0; i < n; i++) {
-		const struct dpn_dpdev *d = dpn_dpres_find(r, ids[i]);
+		const struct dpn_devres_dev *d = dpn_devres_find(r, ids[i]);
 		if (!d) {
 			*err = dpn_strf("device %s is not a device of %s", ids[i], r->resource);
 			return NULL;
@@ -217,7 +217,7 @@ json_t *dpn_dpres_allocate(const struct dpn_dpres *r, const struct dpn_inventory
 		const struct dpn_vf *vf = find_vf(inv, ids[i], &pf);
 		json_t *specs = json_array(), *s;
 		size_t k;
-		if (!vf || dpn_dp_device_specs(root, vf, r->need_vhost_net, specs, err) < 0) {
+		if (!vf || dpn_devplugin_device_specs(root, vf, r->need_vhost_net, specs, err) < 0) {
 			json_decref(specs);
 			json_decref(infos);
 			json_decref(out);
@@ -230,7 +230,7 @@ json_t *dpn_dpres_allocate(const struct dpn_dpres *r, const struct dpn_inventory
 				json_array_append(json_object_get(out, "devices"), s);
 		json_object_set_new(infos, ids[i], info_of(ids[i], specs));
 		json_object_set_new(
-		        json_object_get(out, "devinfo"), ids[i], dpn_dp_devinfo(pf, vf));
+		        json_object_get(out, "devinfo"), ids[i], dpn_devplugin_devinfo(pf, vf));
 		json_decref(specs);
 		size_t l = strlen(list);
 		snprintf(list + l, sizeof(list) - l, "%s%s", l ? "," : "", ids[i]);
@@ -245,25 +245,25 @@ json_t *dpn_dpres_allocate(const struct dpn_dpres *r, const struct dpn_inventory
 	return out;
 }
 
-json_t *dpn_dpres_preferred(const struct dpn_dpres *r, const char *const *avail, int n_avail,
+json_t *dpn_devres_preferred(const struct dpn_devres *r, const char *const *avail, int n_avail,
         const char *const *must, int n_must, int size)
 {
-	struct dpn_dp_cand *c = calloc(n_avail ? n_avail : 1, sizeof(*c));
+	struct dpn_devplugin_cand *c = calloc(n_avail ? n_avail : 1, sizeof(*c));
 	int n = 0;
 	if (!c)
 		return NULL;
 	for (int i = 0; i < n_avail; i++) {
-		const struct dpn_dpdev *d = dpn_dpres_find(r, avail[i]);
+		const struct dpn_devres_dev *d = dpn_devres_find(r, avail[i]);
 		/* kubelet only offers what we advertised; unknown IDs get no NUMA/PF */
-		c[n++] = (struct dpn_dp_cand){
+		c[n++] = (struct dpn_devplugin_cand){
 		        .id = avail[i], .numa = d ? d->numa : -1, .pf = d ? d->pf : ""};
 	}
-	json_t *out = dpn_dp_preferred(c, n, must, n_must, size);
+	json_t *out = dpn_devplugin_preferred(c, n, must, n_must, size);
 	free(c);
 	return out;
 }
 
-void dpn_dpres_devinfo_name(const struct dpn_dpres *r, const char *id, char *out, size_t len)
+void dpn_devres_devinfo_name(const struct dpn_devres *r, const char *id, char *out, size_t len)
 {
 	snprintf(out, len, "%s-%s-%s-device.json", r->prefix, r->name, id);
 }

@@ -11,7 +11,7 @@
 #include <grpc/grpc_security.h>
 
 #define DPN_LOG_MOD "devplugin"
-#include "dp_priv.h"
+#include "devplugin_priv.h"
 #include "dpn_log.h"
 
 #define M_LISTWATCH "/v1beta1.DevicePlugin/ListAndWatch"
@@ -24,7 +24,7 @@ struct ctag {
 };
 
 struct call {
-	struct dpn_dpep *ep;
+	struct dpn_devep *ep;
 	grpc_call *call;
 	grpc_call_details details;
 	grpc_metadata_array md;
@@ -38,9 +38,9 @@ struct call {
 	struct call *next; /* ep->streams */
 };
 
-struct dpn_dpep {
-	struct dpn_dplugin *pl;
-	struct dpn_dpslot *slot;
+struct dpn_devep {
+	struct dpn_devplugin *pl;
+	struct dpn_devslot *slot;
 	char path[DPN_PATH_MAX];
 	grpc_server *srv;
 	struct dpn_gtag t_shutdown;
@@ -51,9 +51,9 @@ struct dpn_dpep {
 	void *stopped_arg;
 };
 
-static void request_next(struct dpn_dpep *ep);
+static void request_next(struct dpn_devep *ep);
 
-static void ep_unref(struct dpn_dpep *ep)
+static void ep_unref(struct dpn_devep *ep)
 {
 	if (--ep->refs > 0)
 		return;
@@ -63,7 +63,7 @@ static void ep_unref(struct dpn_dpep *ep)
 	free(ep);
 }
 
-static void streams_remove(struct dpn_dpep *ep, struct call *c)
+static void streams_remove(struct dpn_devep *ep, struct call *c)
 {
 	for (struct call **p = &ep->streams; *p; p = &(*p)->next)
 		if (*p == c) {
@@ -76,7 +76,7 @@ static void call_unref(struct call *c)
 {
 	if (--c->refs > 0)
 		return;
-	struct dpn_dpep *ep = c->ep;
+	struct dpn_devep *ep = c->ep;
 	if (c->stream)
 		streams_remove(ep, c);
 	if (c->call)
@@ -94,7 +94,7 @@ static void call_unref(struct call *c)
 
 static int op(struct call *c, grpc_op *ops, size_t n, struct ctag *t)
 {
-	if (dpn_gcore_batch(c->call, ops, n, &t->g) < 0)
+	if (dpn_devgrpc_batch(c->call, ops, n, &t->g) < 0)
 		return -EIO;
 	c->refs++;
 	return 0;
@@ -104,7 +104,7 @@ static void send_devices(struct call *c)
 {
 	grpc_op ops[2] = {0};
 	size_t n = 0;
-	const struct dpn_dpres *r = &c->ep->slot->res;
+	const struct dpn_devres *r = &c->ep->slot->res;
 
 	c->dirty = false;
 	if (!c->md_sent) {
@@ -113,7 +113,7 @@ static void send_devices(struct call *c)
 	}
 	if (c->out)
 		grpc_byte_buffer_destroy(c->out);
-	c->out = dpn_dprpc_devices(r);
+	c->out = dpn_devrpc_devices(r);
 	ops[n].op = GRPC_OP_SEND_MESSAGE;
 	ops[n++].data.send_message.send_message = c->out;
 	c->sent_version = r->version;
@@ -182,9 +182,9 @@ static void on_recv(struct dpn_gtag *g, bool ok)
 	} else {
 		grpc_status_code st = GRPC_STATUS_OK;
 		char *msg = NULL;
-		grpc_slice in = dpn_gcore_bytes(c->in);
+		grpc_slice in = dpn_devgrpc_bytes(c->in);
 		grpc_byte_buffer *resp =
-		        dpn_dprpc_unary(c->ep->pl, c->ep->slot, method, in, &st, &msg);
+		        dpn_devrpc_unary(c->ep->pl, c->ep->slot, method, in, &st, &msg);
 		grpc_slice_unref(in);
 		reply(c, resp, st, msg);
 		free(msg);
@@ -195,7 +195,7 @@ static void on_recv(struct dpn_gtag *g, bool ok)
 static void on_new(struct dpn_gtag *g, bool ok)
 {
 	struct call *c = ((struct ctag *)g)->c;
-	struct dpn_dpep *ep = c->ep;
+	struct dpn_devep *ep = c->ep;
 	grpc_op ops[1] = {0};
 
 	if (!ok || ep->stopping) {
@@ -212,7 +212,7 @@ static void on_new(struct dpn_gtag *g, bool ok)
 	call_unref(c);
 }
 
-static void request_next(struct dpn_dpep *ep)
+static void request_next(struct dpn_devep *ep)
 {
 	struct call *c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -228,7 +228,7 @@ static void request_next(struct dpn_dpep *ep)
 	grpc_call_details_init(&c->details);
 	grpc_metadata_array_init(&c->md);
 	grpc_call_error e = grpc_server_request_call(ep->srv, &c->call, &c->details, &c->md,
-	        dpn_gcore_cq(), dpn_gcore_cq(), &c->t_new.g);
+	        dpn_devgrpc_cq(), dpn_devgrpc_cq(), &c->t_new.g);
 	if (e != GRPC_CALL_OK) {
 		LOG_ERR("%s: request call: %s", ep->slot->res.resource,
 		        grpc_call_error_to_string(e));
@@ -237,14 +237,14 @@ static void request_next(struct dpn_dpep *ep)
 		free(c);
 		return;
 	}
-	dpn_gcore_issued();
+	dpn_devgrpc_issued();
 	c->refs = 1;
 	ep->refs++;
 }
 
-struct dpn_dpep *dpn_dpep_start(struct dpn_dplugin *pl, struct dpn_dpslot *s, const char *path)
+struct dpn_devep *dpn_devep_start(struct dpn_devplugin *pl, struct dpn_devslot *s, const char *path)
 {
-	struct dpn_dpep *ep = calloc(1, sizeof(*ep));
+	struct dpn_devep *ep = calloc(1, sizeof(*ep));
 	char target[DPN_PATH_MAX + 8];
 
 	if (!ep)
@@ -254,8 +254,8 @@ struct dpn_dpep *dpn_dpep_start(struct dpn_dplugin *pl, struct dpn_dpslot *s, co
 	snprintf(ep->path, sizeof(ep->path), "%s", path);
 	unlink(path); /* a stale socket from an earlier run */
 	ep->srv = grpc_server_create(NULL, NULL);
-	grpc_server_register_completion_queue(ep->srv, dpn_gcore_cq(), NULL);
-	dpn_gcore_unix_target(path, target, sizeof(target));
+	grpc_server_register_completion_queue(ep->srv, dpn_devgrpc_cq(), NULL);
+	dpn_devgrpc_unix_target(path, target, sizeof(target));
 	grpc_server_credentials *cr = grpc_insecure_server_credentials_create();
 	int port = grpc_server_add_http2_port(ep->srv, target, cr);
 	grpc_server_credentials_release(cr);
@@ -274,26 +274,26 @@ struct dpn_dpep *dpn_dpep_start(struct dpn_dplugin *pl, struct dpn_dpslot *s, co
 
 static void on_shutdown(struct dpn_gtag *g, bool ok)
 {
-	struct dpn_dpep *ep =
-	        (struct dpn_dpep *)((char *)g - offsetof(struct dpn_dpep, t_shutdown));
+	struct dpn_devep *ep =
+	        (struct dpn_devep *)((char *)g - offsetof(struct dpn_devep, t_shutdown));
 	(void)ok;
 	grpc_server_destroy(ep->srv);
 	ep->srv = NULL;
 	ep_unref(ep);
 }
 
-void dpn_dpep_stop(struct dpn_dpep *ep, void (*cb)(void *arg), void *arg)
+void dpn_devep_stop(struct dpn_devep *ep, void (*cb)(void *arg), void *arg)
 {
 	ep->stopping = true;
 	ep->stopped = cb;
 	ep->stopped_arg = arg;
 	ep->t_shutdown.cb = on_shutdown;
-	grpc_server_shutdown_and_notify(ep->srv, dpn_gcore_cq(), &ep->t_shutdown);
-	dpn_gcore_issued();
+	grpc_server_shutdown_and_notify(ep->srv, dpn_devgrpc_cq(), &ep->t_shutdown);
+	dpn_devgrpc_issued();
 	grpc_server_cancel_all_calls(ep->srv);
 }
 
-void dpn_dpep_push(struct dpn_dpep *ep)
+void dpn_devep_push(struct dpn_devep *ep)
 {
 	for (struct call *c = ep->streams; c; c = c->next) {
 		if (c->closed || c->sent_version == ep->slot->res.version)
@@ -305,7 +305,7 @@ void dpn_dpep_push(struct dpn_dpep *ep)
 	}
 }
 
-int dpn_dpep_n_streams(const struct dpn_dpep *ep)
+int dpn_devep_n_streams(const struct dpn_devep *ep)
 {
 	int n = 0;
 	for (const struct call *c = ep->streams; c; c = c->next)

@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #define DPN_LOG_MOD "devplugin"
-#include "dp_priv.h"
-#include "dpn_dp.h"
-#include "dpn_dplugin.h"
+#include "devplugin_priv.h"
+#include "devplugin_pools.h"
+#include "dpn_devplugin.h"
 #include "dpn_log.h"
 #include "dpn_util.h"
 
@@ -23,21 +23,21 @@
 #define RETRY_MAX_MS 5000
 #define SAVE_MS      50
 
-static void register_slot(struct dpn_dplugin *pl, struct dpn_dpslot *s);
+static void register_slot(struct dpn_devplugin *pl, struct dpn_devslot *s);
 
-static void path_in(const struct dpn_dplugin *pl, const char *name, char *out, size_t len)
+static void path_in(const struct dpn_devplugin *pl, const char *name, char *out, size_t len)
 {
 	snprintf(out, len, "%s/%s", pl->conf->plugin_dir, name);
 }
 
-static bool kubelet_up(const struct dpn_dplugin *pl)
+static bool kubelet_up(const struct dpn_devplugin *pl)
 {
 	char p[DPN_PATH_MAX + 16];
 	path_in(pl, "kubelet.sock", p, sizeof(p));
 	return access(p, F_OK) == 0;
 }
 
-static void schedule_retry(struct dpn_dplugin *pl, int attempts)
+static void schedule_retry(struct dpn_devplugin *pl, int attempts)
 {
 	long ms = RETRY_MIN_MS << (attempts < 6 ? attempts : 6);
 	if (ms > RETRY_MAX_MS)
@@ -47,7 +47,7 @@ static void schedule_retry(struct dpn_dplugin *pl, int attempts)
 		evtimer_add(pl->retry, &tv);
 }
 
-static void registered(struct dpn_dplugin *pl, struct dpn_dpslot *s, bool ok, const char *msg)
+static void registered(struct dpn_devplugin *pl, struct dpn_devslot *s, bool ok, const char *msg)
 {
 	s->reg = NULL;
 	if (pl->stopping)
@@ -70,7 +70,7 @@ static void registered(struct dpn_dplugin *pl, struct dpn_dpslot *s, bool ok, co
 		schedule_retry(pl, s->attempts);
 }
 
-static void register_slot(struct dpn_dplugin *pl, struct dpn_dpslot *s)
+static void register_slot(struct dpn_devplugin *pl, struct dpn_devslot *s)
 {
 	if (s->reg) {
 		s->again = true; /* kubelet changed under the call in flight */
@@ -79,13 +79,13 @@ static void register_slot(struct dpn_dplugin *pl, struct dpn_dpslot *s)
 	if (!s->ep || pl->stopping)
 		return;
 	s->registered = false;
-	if (dpn_dprpc_register(pl, s, registered) < 0)
+	if (dpn_devrpc_register(pl, s, registered) < 0)
 		schedule_retry(pl, ++s->attempts);
 }
 
 static void retry_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct dpn_dplugin *pl = arg;
+	struct dpn_devplugin *pl = arg;
 	(void)fd;
 	(void)what;
 	for (int i = 0; i < pl->n_slot; i++)
@@ -93,18 +93,18 @@ static void retry_cb(evutil_socket_t fd, short what, void *arg)
 			register_slot(pl, pl->slot[i]);
 }
 
-static void ep_start(struct dpn_dplugin *pl, struct dpn_dpslot *s)
+static void ep_start(struct dpn_devplugin *pl, struct dpn_devslot *s)
 {
 	char p[DPN_PATH_MAX + 300];
 	path_in(pl, s->res.endpoint, p, sizeof(p));
-	s->ep = dpn_dpep_start(pl, s, p);
+	s->ep = dpn_devep_start(pl, s, p);
 	if (s->ep && kubelet_up(pl))
 		register_slot(pl, s);
 }
 
 static void restarted(void *arg)
 {
-	struct dpn_dpslot *s = arg;
+	struct dpn_devslot *s = arg;
 	s->restarting = false;
 	if (!s->pl->stopping)
 		ep_start(s->pl, s);
@@ -112,7 +112,7 @@ static void restarted(void *arg)
 
 /* The socket went away (kubelet restart): serve it again once the old
  * server is gone, since grpc unlinks its socket path on shutdown. */
-static void ep_restart(struct dpn_dplugin *pl, struct dpn_dpslot *s)
+static void ep_restart(struct dpn_devplugin *pl, struct dpn_devslot *s)
 {
 	if (s->restarting)
 		return;
@@ -123,29 +123,29 @@ static void ep_restart(struct dpn_dplugin *pl, struct dpn_dpslot *s)
 	}
 	LOG_INFO("%s: socket removed; serving it again", s->res.resource);
 	s->restarting = true;
-	struct dpn_dpep *ep = s->ep;
+	struct dpn_devep *ep = s->ep;
 	s->ep = NULL;
-	dpn_dpep_stop(ep, restarted, s);
+	dpn_devep_stop(ep, restarted, s);
 }
 
-static int add_slot(struct dpn_dplugin *pl, int pool)
+static int add_slot(struct dpn_devplugin *pl, int pool)
 {
-	struct dpn_dpslot *s = calloc(1, sizeof(*s));
+	struct dpn_devslot *s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->pl = pl;
-	dpn_dpres_init(&s->res, &pl->pools, pool);
-	dpn_dpres_update(&s->res, &pl->pools, pl->inv);
+	dpn_devres_init(&s->res, &pl->pools, pool);
+	dpn_devres_update(&s->res, &pl->pools, pl->inv);
 	pl->slot[pl->n_slot++] = s;
 	LOG_INFO("%s: %d device(s)", s->res.resource, s->res.n_dev);
 	return 0;
 }
 
 /* NIC-table default pools follow the PFs: new ones are added, none removed. */
-static void grow_defaults(struct dpn_dplugin *pl)
+static void grow_defaults(struct dpn_devplugin *pl)
 {
-	struct dpn_dp_pools now;
-	dpn_dp_pools_defaults(pl->inv, pl->nics, &now);
+	struct dpn_devplugin_pools now;
+	dpn_devplugin_pools_defaults(pl->inv, pl->nics, &now);
 	for (int i = 0; i < now.n; i++) {
 		int k;
 		for (k = 0; k < pl->pools.n; k++)
@@ -156,7 +156,7 @@ static void grow_defaults(struct dpn_dplugin *pl)
 			/* the same resource may now cover more PFs */
 			json_decref(pl->pools.pool[k].selectors);
 			pl->pools.pool[k].selectors = json_incref(now.pool[i].selectors);
-		} else if (pl->pools.n < DPN_DP_MAX_POOLS) {
+		} else if (pl->pools.n < DPN_DEVPLUGIN_MAX_POOLS) {
 			pl->pools.pool[pl->pools.n] = now.pool[i];
 			json_incref(now.pool[i].selectors);
 			pl->pools.n++;
@@ -164,32 +164,32 @@ static void grow_defaults(struct dpn_dplugin *pl)
 				ep_start(pl, pl->slot[pl->n_slot - 1]);
 		}
 	}
-	dpn_dp_pools_free(&now);
+	dpn_devplugin_pools_free(&now);
 }
 
 static void inventory_cb(void *arg, const struct dpn_inventory *inv, json_t *j)
 {
-	struct dpn_dplugin *pl = arg;
+	struct dpn_devplugin *pl = arg;
 	(void)j;
 	pl->inv = inv;
 	if (pl->defaults)
 		grow_defaults(pl);
 	for (int i = 0; i < pl->n_slot; i++) {
-		struct dpn_dpslot *s = pl->slot[i];
-		if (!dpn_dpres_update(&s->res, &pl->pools, inv))
+		struct dpn_devslot *s = pl->slot[i];
+		if (!dpn_devres_update(&s->res, &pl->pools, inv))
 			continue;
 		int healthy = 0;
 		for (int k = 0; k < s->res.n_dev; k++)
 			healthy += s->res.dev[k].healthy;
 		LOG_INFO("%s: %d device(s), %d healthy", s->res.resource, s->res.n_dev, healthy);
 		if (s->ep)
-			dpn_dpep_push(s->ep);
+			dpn_devep_push(s->ep);
 	}
 }
 
 /* --- inotify on the plugin directory --- */
 
-static int watch_dir(struct dpn_dplugin *pl)
+static int watch_dir(struct dpn_devplugin *pl)
 {
 	int ret = dpn_mkdir_p(pl->conf->plugin_dir, 0755);
 	if (ret < 0) {
@@ -206,7 +206,7 @@ static int watch_dir(struct dpn_dplugin *pl)
 	return 0;
 }
 
-static void on_dir_event(struct dpn_dplugin *pl, const struct inotify_event *e)
+static void on_dir_event(struct dpn_devplugin *pl, const struct inotify_event *e)
 {
 	if (e->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
 		if (!(e->mask & IN_IGNORED))
@@ -231,7 +231,7 @@ static void on_dir_event(struct dpn_dplugin *pl, const struct inotify_event *e)
 	if (!(e->mask & (IN_DELETE | IN_MOVED_FROM)))
 		return;
 	for (int i = 0; i < pl->n_slot; i++) {
-		struct dpn_dpslot *s = pl->slot[i];
+		struct dpn_devslot *s = pl->slot[i];
 		char p[DPN_PATH_MAX + 300];
 		path_in(pl, s->res.endpoint, p, sizeof(p));
 		/* our own restart recreates it before this event is read */
@@ -274,7 +274,7 @@ static int write_if_changed(const char *path, json_t *j)
 	return same ? 0 : write_atomic(path, j);
 }
 
-static void save_state(struct dpn_dplugin *pl)
+static void save_state(struct dpn_devplugin *pl)
 {
 	if (pl->state_dirty && write_atomic(pl->conf->state_file, pl->state) == 0)
 		pl->state_dirty = false;
@@ -287,7 +287,7 @@ static void save_cb(evutil_socket_t fd, short what, void *arg)
 	save_state(arg);
 }
 
-int dpn_dplugin_record(struct dpn_dplugin *pl, struct dpn_dpslot *s, json_t *devinfo)
+int dpn_devplugin_record(struct dpn_devplugin *pl, struct dpn_devslot *s, json_t *devinfo)
 {
 	json_t *allocs = json_object_get(pl->state, "allocations"), *info;
 	const char *id;
@@ -295,7 +295,7 @@ int dpn_dplugin_record(struct dpn_dplugin *pl, struct dpn_dpslot *s, json_t *dev
 
 	/* the device-info files before the reply: the CNI reads them next */
 	json_object_foreach (devinfo, id, info) {
-		dpn_dpres_devinfo_name(&s->res, id, name, sizeof(name));
+		dpn_devres_devinfo_name(&s->res, id, name, sizeof(name));
 		snprintf(path, sizeof(path), "%s/%s", pl->conf->devinfo_dir, name);
 		if (write_if_changed(path, info) < 0)
 			return -EIO;
@@ -317,7 +317,7 @@ int dpn_dplugin_record(struct dpn_dplugin *pl, struct dpn_dpslot *s, json_t *dev
 }
 
 /* The config always names a state file (there is a default). */
-static void load_state(struct dpn_dplugin *pl)
+static void load_state(struct dpn_devplugin *pl)
 {
 	json_error_t jerr;
 	bool exists = access(pl->conf->state_file, F_OK) == 0;
@@ -334,7 +334,7 @@ static void load_state(struct dpn_dplugin *pl)
 	        json_object_size(json_object_get(pl->state, "allocations")), pl->conf->state_file);
 }
 
-static int mkdirs(const struct dpn_dp_conf *c)
+static int mkdirs(const struct dpn_devplugin_conf *c)
 {
 	char st[DPN_PATH_MAX];
 	int ret;
@@ -348,10 +348,10 @@ static int mkdirs(const struct dpn_dp_conf *c)
 	return 0;
 }
 
-struct dpn_dplugin *dpn_dplugin_new(struct event_base *base, const struct dpn_dp_conf *conf,
+struct dpn_devplugin *dpn_devplugin_new(struct event_base *base, const struct dpn_devplugin_conf *conf,
         const struct dpn_nic_table *nics, struct dpn_sriov_mon *mon)
 {
-	struct dpn_dplugin *pl = calloc(1, sizeof(*pl));
+	struct dpn_devplugin *pl = calloc(1, sizeof(*pl));
 	if (!pl)
 		return NULL;
 	pl->conf = conf;
@@ -359,7 +359,7 @@ struct dpn_dplugin *dpn_dplugin_new(struct event_base *base, const struct dpn_dp
 	pl->mon = mon;
 	pl->ino_fd = -1;
 	pl->inv = dpn_sriov_mon_current(mon);
-	if (mkdirs(conf) < 0 || dpn_gcore_init(base) < 0)
+	if (mkdirs(conf) < 0 || dpn_devgrpc_init(base) < 0)
 		goto fail;
 	load_state(pl);
 	if (conf->has_resources) {
@@ -368,7 +368,7 @@ struct dpn_dplugin *dpn_dplugin_new(struct event_base *base, const struct dpn_dp
 			json_incref(pl->pools.pool[i].selectors);
 	} else {
 		pl->defaults = true;
-		dpn_dp_pools_defaults(pl->inv, nics, &pl->pools);
+		dpn_devplugin_pools_defaults(pl->inv, nics, &pl->pools);
 	}
 	for (int i = 0; i < pl->pools.n; i++)
 		if (add_slot(pl, i) < 0)
@@ -387,26 +387,26 @@ struct dpn_dplugin *dpn_dplugin_new(struct event_base *base, const struct dpn_dp
 	dpn_sriov_mon_subscribe(mon, inventory_cb, pl);
 	return pl;
 fail:
-	dpn_dplugin_free(pl);
+	dpn_devplugin_free(pl);
 	return NULL;
 }
 
-void dpn_dplugin_free(struct dpn_dplugin *pl)
+void dpn_devplugin_free(struct dpn_devplugin *pl)
 {
 	if (!pl)
 		return;
 	pl->stopping = true;
 	for (int i = 0; i < pl->n_slot; i++) {
 		if (pl->slot[i]->ep)
-			dpn_dpep_stop(pl->slot[i]->ep, NULL, NULL);
+			dpn_devep_stop(pl->slot[i]->ep, NULL, NULL);
 		/* a kubelet that does not answer must not hold up the exit */
 		if (pl->slot[i]->reg)
-			dpn_dprpc_register_cancel(pl->slot[i]->reg);
+			dpn_devrpc_register_cancel(pl->slot[i]->reg);
 	}
-	dpn_gcore_fini(); /* runs the completions left: calls, shutdowns, Register */
+	dpn_devgrpc_fini(); /* runs the completions left: calls, shutdowns, Register */
 	save_state(pl);
 	for (int i = 0; i < pl->n_slot; i++) {
-		dpn_dpres_fini(&pl->slot[i]->res);
+		dpn_devres_fini(&pl->slot[i]->res);
 		free(pl->slot[i]);
 	}
 	if (pl->ino_ev)
@@ -417,21 +417,21 @@ void dpn_dplugin_free(struct dpn_dplugin *pl)
 		event_free(pl->save_ev);
 	if (pl->ino_fd >= 0)
 		close(pl->ino_fd);
-	dpn_dp_pools_free(&pl->pools);
+	dpn_devplugin_pools_free(&pl->pools);
 	json_decref(pl->state);
 	free(pl);
 }
 
-json_t *dpn_dplugin_status(struct dpn_dplugin *pl, bool devices)
+json_t *dpn_devplugin_status(struct dpn_devplugin *pl, bool devices)
 {
 	json_t *res = json_array(), *allocs = json_object_get(pl->state, "allocations");
 
 	for (int i = 0; i < pl->n_slot; i++) {
-		struct dpn_dpslot *s = pl->slot[i];
+		struct dpn_devslot *s = pl->slot[i];
 		json_t *devs = devices ? json_array() : NULL;
 		int healthy = 0, allocated = 0;
 		for (int k = 0; k < s->res.n_dev; k++) {
-			const struct dpn_dpdev *d = &s->res.dev[k];
+			const struct dpn_devres_dev *d = &s->res.dev[k];
 			json_t *a = json_object_get(allocs, d->id);
 			bool mine = a &&
 			            !strcmp(json_string_value(json_object_get(a, "resource")) ?: "",
@@ -450,7 +450,7 @@ json_t *dpn_dplugin_status(struct dpn_dplugin *pl, bool devices)
 		}
 		json_t *r = json_pack("{s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:I}", "resource",
 		        s->res.resource, "endpoint", s->res.endpoint, "registered", s->registered,
-		        "streams", s->ep ? dpn_dpep_n_streams(s->ep) : 0, "total", s->res.n_dev,
+		        "streams", s->ep ? dpn_devep_n_streams(s->ep) : 0, "total", s->res.n_dev,
 		        "healthy", healthy, "allocated", allocated, "allocate_calls",
 		        (json_int_t)s->allocs);
 		if (devs)

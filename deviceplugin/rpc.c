@@ -10,7 +10,7 @@
 
 #define DPN_LOG_MOD "devplugin"
 #include "api.pb-c.h"
-#include "dp_priv.h"
+#include "devplugin_priv.h"
 #include "dpn_log.h"
 #include "dpn_util.h"
 #include "dpn_util.h"
@@ -51,7 +51,7 @@ static void afree(struct arena *a)
 	free(a->p);
 }
 
-grpc_byte_buffer *dpn_dprpc_devices(const struct dpn_dpres *r)
+grpc_byte_buffer *dpn_devrpc_devices(const struct dpn_devres *r)
 {
 	struct arena a = {0};
 	V1beta1__ListAndWatchResponse resp = V1BETA1__LIST_AND_WATCH_RESPONSE__INIT;
@@ -59,7 +59,7 @@ grpc_byte_buffer *dpn_dprpc_devices(const struct dpn_dpres *r)
 	resp.n_devices = r->n_dev;
 	resp.devices = az(&a, r->n_dev * sizeof(*resp.devices));
 	for (int i = 0; i < r->n_dev; i++) {
-		const struct dpn_dpdev *d = &r->dev[i];
+		const struct dpn_devres_dev *d = &r->dev[i];
 		V1beta1__Device *dev = az(&a, sizeof(*dev));
 		v1beta1__device__init(dev);
 		dev->id = (char *)d->id;
@@ -75,7 +75,7 @@ grpc_byte_buffer *dpn_dprpc_devices(const struct dpn_dpres *r)
 		}
 		resp.devices[i] = dev;
 	}
-	grpc_byte_buffer *bb = dpn_gcore_pack(&resp.base);
+	grpc_byte_buffer *bb = dpn_devgrpc_pack(&resp.base);
 	afree(&a);
 	return bb;
 }
@@ -84,10 +84,10 @@ static grpc_byte_buffer *options(void)
 {
 	V1beta1__DevicePluginOptions o = V1BETA1__DEVICE_PLUGIN_OPTIONS__INIT;
 	o.get_preferred_allocation_available = 1;
-	return dpn_gcore_pack(&o.base);
+	return dpn_devgrpc_pack(&o.base);
 }
 
-static grpc_byte_buffer *preferred(struct dpn_dpslot *s, grpc_slice in, char **msg)
+static grpc_byte_buffer *preferred(struct dpn_devslot *s, grpc_slice in, char **msg)
 {
 	V1beta1__PreferredAllocationRequest *req = v1beta1__preferred_allocation_request__unpack(
 	        NULL, GRPC_SLICE_LENGTH(in), GRPC_SLICE_START_PTR(in));
@@ -103,7 +103,7 @@ static grpc_byte_buffer *preferred(struct dpn_dpslot *s, grpc_slice in, char **m
 	resp.container_responses = az(&a, req->n_container_requests * sizeof(void *));
 	for (size_t i = 0; i < req->n_container_requests; i++) {
 		V1beta1__ContainerPreferredAllocationRequest *c = req->container_requests[i];
-		json_t *ids = dpn_dpres_preferred(&s->res,
+		json_t *ids = dpn_devres_preferred(&s->res,
 		        (const char *const *)c->available_deviceids, c->n_available_deviceids,
 		        (const char *const *)c->must_include_deviceids, c->n_must_include_deviceids,
 		        c->allocation_size);
@@ -121,7 +121,7 @@ static grpc_byte_buffer *preferred(struct dpn_dpslot *s, grpc_slice in, char **m
 		json_decref(ids);
 		resp.container_responses[i] = cr;
 	}
-	bb = dpn_gcore_pack(&resp.base);
+	bb = dpn_devgrpc_pack(&resp.base);
 out:
 	v1beta1__preferred_allocation_request__free_unpacked(req, NULL);
 	afree(&a);
@@ -158,7 +158,7 @@ static V1beta1__ContainerAllocateResponse *container_resp(struct arena *a, json_
 	return cr;
 }
 
-static grpc_byte_buffer *allocate(struct dpn_dplugin *pl, struct dpn_dpslot *s, grpc_slice in,
+static grpc_byte_buffer *allocate(struct dpn_devplugin *pl, struct dpn_devslot *s, grpc_slice in,
         grpc_status_code *st, char **msg)
 {
 	V1beta1__AllocateRequest *req = v1beta1__allocate_request__unpack(
@@ -175,7 +175,7 @@ static grpc_byte_buffer *allocate(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 	/* every container is checked before anything is recorded or written */
 	for (size_t i = 0; i < req->n_container_requests; i++) {
 		V1beta1__ContainerAllocateRequest *c = req->container_requests[i];
-		json_t *one = dpn_dpres_allocate(&s->res, pl->inv, "",
+		json_t *one = dpn_devres_allocate(&s->res, pl->inv, "",
 		        (const char *const *)c->devices_ids, c->n_devices_ids, msg);
 		if (!one) {
 			*st = GRPC_STATUS_INVALID_ARGUMENT;
@@ -186,7 +186,7 @@ static grpc_byte_buffer *allocate(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 	json_t *one;
 	size_t i;
 	json_array_foreach (allocs, i, one)
-		if (dpn_dplugin_record(pl, s, json_object_get(one, "devinfo")) < 0) {
+		if (dpn_devplugin_record(pl, s, json_object_get(one, "devinfo")) < 0) {
 			*st = GRPC_STATUS_INTERNAL;
 			*msg = dpn_strf(
 			        "%s: cannot write device-info files or the allocation state",
@@ -197,7 +197,7 @@ static grpc_byte_buffer *allocate(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 	resp.container_responses = az(&a, resp.n_container_responses * sizeof(void *));
 	json_array_foreach (allocs, i, one)
 		resp.container_responses[i] = container_resp(&a, one);
-	bb = dpn_gcore_pack(&resp.base);
+	bb = dpn_devgrpc_pack(&resp.base);
 	s->allocs++;
 out:
 	if (req)
@@ -207,7 +207,7 @@ out:
 	return bb;
 }
 
-grpc_byte_buffer *dpn_dprpc_unary(struct dpn_dplugin *pl, struct dpn_dpslot *s, const char *method,
+grpc_byte_buffer *dpn_devrpc_unary(struct dpn_devplugin *pl, struct dpn_devslot *s, const char *method,
         grpc_slice in, grpc_status_code *st, char **msg)
 {
 	const char *m = strrchr(method, '/');
@@ -234,7 +234,7 @@ grpc_byte_buffer *dpn_dprpc_unary(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 			*st = GRPC_STATUS_INVALID_ARGUMENT;
 	} else if (!strcmp(m, "PreStartContainer")) {
 		V1beta1__PreStartContainerResponse r = V1BETA1__PRE_START_CONTAINER_RESPONSE__INIT;
-		bb = dpn_gcore_pack(&r.base);
+		bb = dpn_devgrpc_pack(&r.base);
 	} else {
 		*st = GRPC_STATUS_UNIMPLEMENTED;
 		*msg = dpn_strf("unknown method %s", method);
@@ -245,22 +245,22 @@ grpc_byte_buffer *dpn_dprpc_unary(struct dpn_dplugin *pl, struct dpn_dpslot *s, 
 }
 
 /* Registration client: one call on a fresh channel to kubelet.sock. */
-struct dpn_dpreg {
+struct dpn_devreg {
 	struct dpn_gtag tag;
-	struct dpn_dplugin *pl;
-	struct dpn_dpslot *slot;
+	struct dpn_devplugin *pl;
+	struct dpn_devslot *slot;
 	grpc_channel *ch;
 	grpc_call *call;
 	grpc_metadata_array md_in, trailing;
 	grpc_byte_buffer *out, *in;
 	grpc_status_code status;
 	grpc_slice details;
-	void (*done)(struct dpn_dplugin *pl, struct dpn_dpslot *s, bool ok, const char *msg);
+	void (*done)(struct dpn_devplugin *pl, struct dpn_devslot *s, bool ok, const char *msg);
 };
 
 static void on_registered(struct dpn_gtag *t, bool ok)
 {
-	struct dpn_dpreg *r = (struct dpn_dpreg *)t;
+	struct dpn_devreg *r = (struct dpn_devreg *)t;
 	char msg[256];
 
 	snprintf(msg, sizeof(msg), "%.*s", (int)GRPC_SLICE_LENGTH(r->details),
@@ -278,10 +278,10 @@ static void on_registered(struct dpn_gtag *t, bool ok)
 	free(r);
 }
 
-int dpn_dprpc_register(struct dpn_dplugin *pl, struct dpn_dpslot *s,
-        void (*done)(struct dpn_dplugin *pl, struct dpn_dpslot *s, bool ok, const char *msg))
+int dpn_devrpc_register(struct dpn_devplugin *pl, struct dpn_devslot *s,
+        void (*done)(struct dpn_devplugin *pl, struct dpn_devslot *s, bool ok, const char *msg))
 {
-	struct dpn_dpreg *r = calloc(1, sizeof(*r));
+	struct dpn_devreg *r = calloc(1, sizeof(*r));
 	char path[DPN_PATH_MAX + 16], target[DPN_PATH_MAX + 32];
 	V1beta1__RegisterRequest req = V1BETA1__REGISTER_REQUEST__INIT;
 	V1beta1__DevicePluginOptions o = V1BETA1__DEVICE_PLUGIN_OPTIONS__INIT;
@@ -294,13 +294,13 @@ int dpn_dprpc_register(struct dpn_dplugin *pl, struct dpn_dpslot *s,
 	r->slot = s;
 	r->done = done;
 	snprintf(path, sizeof(path), "%s/kubelet.sock", pl->conf->plugin_dir);
-	dpn_gcore_unix_target(path, target, sizeof(target));
+	dpn_devgrpc_unix_target(path, target, sizeof(target));
 	grpc_channel_credentials *cr = grpc_insecure_credentials_create();
 	r->ch = grpc_channel_create(target, cr, NULL);
 	grpc_channel_credentials_release(cr);
 	gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
 	        gpr_time_from_millis(REGISTER_TIMEOUT_MS, GPR_TIMESPAN));
-	r->call = grpc_channel_create_call(r->ch, NULL, GRPC_PROPAGATE_DEFAULTS, dpn_gcore_cq(),
+	r->call = grpc_channel_create_call(r->ch, NULL, GRPC_PROPAGATE_DEFAULTS, dpn_devgrpc_cq(),
 	        grpc_slice_from_static_string("/v1beta1.Registration/Register"), NULL, deadline,
 	        NULL);
 	req.version = "v1beta1";
@@ -308,7 +308,7 @@ int dpn_dprpc_register(struct dpn_dplugin *pl, struct dpn_dpslot *s,
 	req.resource_name = s->res.resource;
 	o.get_preferred_allocation_available = 1;
 	req.options = &o;
-	r->out = dpn_gcore_pack(&req.base);
+	r->out = dpn_devgrpc_pack(&req.base);
 	grpc_metadata_array_init(&r->md_in);
 	grpc_metadata_array_init(&r->trailing);
 	r->details = grpc_empty_slice();
@@ -324,7 +324,7 @@ int dpn_dprpc_register(struct dpn_dplugin *pl, struct dpn_dpslot *s,
 	ops[5].data.recv_status_on_client.trailing_metadata = &r->trailing;
 	ops[5].data.recv_status_on_client.status = &r->status;
 	ops[5].data.recv_status_on_client.status_details = &r->details;
-	if (dpn_gcore_batch(r->call, ops, 6, &r->tag) < 0) {
+	if (dpn_devgrpc_batch(r->call, ops, 6, &r->tag) < 0) {
 		r->done = NULL;
 		grpc_call_unref(r->call);
 		grpc_channel_destroy(r->ch);
@@ -336,7 +336,7 @@ int dpn_dprpc_register(struct dpn_dplugin *pl, struct dpn_dpslot *s,
 	return 0;
 }
 
-void dpn_dprpc_register_cancel(struct dpn_dpreg *r)
+void dpn_devrpc_register_cancel(struct dpn_devreg *r)
 {
 	grpc_call_cancel(r->call, NULL);
 }

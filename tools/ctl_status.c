@@ -35,7 +35,7 @@ static void print_hugepages(json_t *st)
 		        num(v, "size_kb"), num(v, "total"), num(v, "free"), num(v, "requested"));
 }
 
-static void print_dplugin(json_t *st)
+static void print_devplugin(json_t *st)
 {
 	json_t *dp = json_object_get(st, "device_plugin"), *r;
 	size_t i;
@@ -59,7 +59,7 @@ static void print_human(json_t *st)
 	if (!strcmp(str(ovs, "mode"), "none")) {
 		printf("ovs:              none (an SR-IOV-only node)\n");
 		print_hugepages(st);
-		print_dplugin(st);
+		print_devplugin(st);
 		return;
 	}
 	printf("dpdk_initialized: %s\n",
@@ -100,7 +100,7 @@ static void print_human(json_t *st)
 			        json_is_string(json_object_get(p, "error")) ? str(p, "error") : "");
 		}
 	}
-	print_dplugin(st);
+	print_devplugin(st);
 }
 
 int ctl_status(int argc, char **argv)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dpn_dp.h"
+#include "devplugin_pools.h"
 #include "dpn_sriov.h"
 #include "dpnodectl.h"
 
@@ -49,7 +49,7 @@ int ctl_resources(int argc, char **argv)
 	struct dpn_conf_errors errs = {0};
 	struct dpn_nic_table t;
 	struct dpn_inventory inv;
-	struct dpn_dp_pools defaults, *pools;
+	struct dpn_devplugin_pools defaults, *pools;
 	struct dpn_conf c;
 	char *err = NULL;
 
@@ -70,16 +70,16 @@ int ctl_resources(int argc, char **argv)
 		return CTL_EXIT_FAIL;
 	}
 	memset(&defaults, 0, sizeof(defaults));
-	pools = &c.dp.pools;
-	if (!c.dp.has_resources) {
-		dpn_dp_pools_defaults(&inv, &t, &defaults);
+	pools = &c.devplugin.pools;
+	if (!c.devplugin.has_resources) {
+		dpn_devplugin_pools_defaults(&inv, &t, &defaults);
 		pools = &defaults;
 	}
-	json_t *j = dpn_dp_assign(pools, &inv);
+	json_t *j = dpn_devplugin_assign(pools, &inv);
 	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 	fputc('\n', stdout);
 	json_decref(j);
-	dpn_dp_pools_free(&defaults);
+	dpn_devplugin_pools_free(&defaults);
 	dpn_inventory_free(&inv);
 	dpn_nic_table_free(&t);
 	dpn_conf_free(&c);

@@ -9,7 +9,7 @@
 
 #define DPN_LOG_MOD "vhost"
 #include "dpn_api.h"
-#include "dpn_desired.h"
+#include "ovs_desired.h"
 #include "dpn_log.h"
 #include "dpn_ovs.h"
 #include "dpn_vhost.h"

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 
 #include "dpn_conf.h"
-#include "dpn_desired.h"
+#include "ovs_desired.h"
 #include "dpn_ovsdb.h"
-#include "dpn_reconcile.h"
+#include "ovs_reconcile.h"
 
 static int uuid_seq;
 

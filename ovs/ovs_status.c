@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include <string.h>
 
-#include "dpn_reconcile.h"
+#include "ovs_reconcile.h"
 #include "dpn_unixctl.h"
 #include "ovs_priv.h"
 

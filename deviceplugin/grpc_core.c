@@ -1,4 +1,4 @@
-/* grpc core <-> libevent: see dpn_gcore.h. */
+/* grpc core <-> libevent: see dpn_devgrpc.h. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 #include <grpc/support/time.h>
 
 #define DPN_LOG_MOD "grpc"
-#include "dpn_gcore.h"
+#include "devplugin_grpc.h"
 #include "dpn_log.h"
 
 struct done {
@@ -83,7 +83,7 @@ static void efd_cb(evutil_socket_t fd, short what, void *arg)
 	dispatch();
 }
 
-int dpn_gcore_init(struct event_base *base)
+int dpn_devgrpc_init(struct event_base *base)
 {
 	int ret;
 
@@ -106,7 +106,7 @@ int dpn_gcore_init(struct event_base *base)
 	return 0;
 }
 
-void dpn_gcore_drain(void)
+void dpn_devgrpc_drain(void)
 {
 	while (g.outstanding > 0) {
 		uint64_t n;
@@ -121,11 +121,11 @@ void dpn_gcore_drain(void)
 	}
 }
 
-void dpn_gcore_fini(void)
+void dpn_devgrpc_fini(void)
 {
 	if (!g.cq)
 		return;
-	dpn_gcore_drain();
+	dpn_devgrpc_drain();
 	grpc_completion_queue_shutdown(g.cq);
 	pthread_join(g.thread, NULL);
 	dispatch();
@@ -137,17 +137,17 @@ void dpn_gcore_fini(void)
 	grpc_shutdown();
 }
 
-grpc_completion_queue *dpn_gcore_cq(void)
+grpc_completion_queue *dpn_devgrpc_cq(void)
 {
 	return g.cq;
 }
 
-void dpn_gcore_issued(void)
+void dpn_devgrpc_issued(void)
 {
 	g.outstanding++;
 }
 
-int dpn_gcore_batch(grpc_call *call, const grpc_op *ops, size_t n, struct dpn_gtag *tag)
+int dpn_devgrpc_batch(grpc_call *call, const grpc_op *ops, size_t n, struct dpn_gtag *tag)
 {
 	grpc_call_error e = grpc_call_start_batch(call, ops, n, tag, NULL);
 	if (e != GRPC_CALL_OK) {
@@ -158,7 +158,7 @@ int dpn_gcore_batch(grpc_call *call, const grpc_op *ops, size_t n, struct dpn_gt
 	return 0;
 }
 
-grpc_byte_buffer *dpn_gcore_pack(const ProtobufCMessage *m)
+grpc_byte_buffer *dpn_devgrpc_pack(const ProtobufCMessage *m)
 {
 	size_t len = protobuf_c_message_get_packed_size(m);
 	grpc_slice s = grpc_slice_malloc(len);
@@ -168,7 +168,7 @@ grpc_byte_buffer *dpn_gcore_pack(const ProtobufCMessage *m)
 	return bb;
 }
 
-grpc_slice dpn_gcore_bytes(grpc_byte_buffer *bb)
+grpc_slice dpn_devgrpc_bytes(grpc_byte_buffer *bb)
 {
 	grpc_byte_buffer_reader r;
 	if (!bb || !grpc_byte_buffer_reader_init(&r, bb))
@@ -178,7 +178,7 @@ grpc_slice dpn_gcore_bytes(grpc_byte_buffer *bb)
 	return s;
 }
 
-void dpn_gcore_unix_target(const char *path, char *out, size_t len)
+void dpn_devgrpc_unix_target(const char *path, char *out, size_t len)
 {
 	snprintf(out, len, "unix:%s", path);
 }

@@ -2,8 +2,8 @@
  * endpoint (v1beta1, gRPC on a unix socket) per resource pool, registered
  * with kubelet and again whenever kubelet restarts; the device lists follow
  * the SR-IOV inventory monitor. */
-#ifndef DPN_DPLUGIN_H
-#define DPN_DPLUGIN_H
+#ifndef DPN_DEVPLUGIN_H
+#define DPN_DEVPLUGIN_H
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -11,14 +11,14 @@
 #include "dpn_conf.h"
 #include "dpn_sriov_mon.h"
 
-struct dpn_dplugin;
+struct dpn_devplugin;
 
-struct dpn_dplugin *dpn_dplugin_new(struct event_base *base, const struct dpn_dp_conf *conf,
+struct dpn_devplugin *dpn_devplugin_new(struct event_base *base, const struct dpn_devplugin_conf *conf,
         const struct dpn_nic_table *nics, struct dpn_sriov_mon *mon);
 /* Stops every endpoint (their sockets go away) and waits for the calls. */
-void dpn_dplugin_free(struct dpn_dplugin *pl);
+void dpn_devplugin_free(struct dpn_devplugin *pl);
 /* {"resources": [{"resource", "endpoint", "registered", "streams", counts,
  *  with devices: "devices": [{"id", "health", "numa", "pf", "why", "allocated"}]}]} */
-json_t *dpn_dplugin_status(struct dpn_dplugin *pl, bool devices);
+json_t *dpn_devplugin_status(struct dpn_devplugin *pl, bool devices);
 
 #endif

@@ -8,9 +8,14 @@
 #include <event2/event.h>
 #include <jansson.h>
 
-#include "dpn_conf.h"
-
 #define DPN_API_VERSION 1
+
+struct dpn_api_conf {
+	char socket[108];
+	unsigned mode; /* file mode of the socket */
+	long gid;      /* -1: leave the group alone */
+};
+
 
 struct dpn_api;
 

@@ -46,7 +46,7 @@ static int range_has(const char *r, int idx, bool *in)
 	return 0;
 }
 
-int dpn_dp_pfname_match(const char *entry, const char *pf, int idx, bool *match)
+int dpn_devplugin_pfname_match(const char *entry, const char *pf, int idx, bool *match)
 {
 	const char *hash = strchr(entry, '#');
 	size_t n = hash ? (size_t)(hash - entry) : strlen(entry);
@@ -105,7 +105,7 @@ static void check_selector(
 			if (!s2)
 				err_at(e, where, i, at2, "expected a string");
 			else if (!strcmp(k, "pfNames") &&
-			         dpn_dp_pfname_match(s2, NULL, -1, &in) < 0) {
+			         dpn_devplugin_pfname_match(s2, NULL, -1, &in) < 0) {
 				snprintf(msg, sizeof(msg),
 				        "\"%s\" is not NAME or NAME#RANGE (e.g. "
 				        "enp2s0f0#0-3,5)",
@@ -131,8 +131,8 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-int dpn_dp_pools_parse(
-        json_t *list, const char *where, struct dpn_dp_pools *p, struct dpn_conf_errors *errs)
+int dpn_devplugin_pools_parse(
+        json_t *list, const char *where, struct dpn_devplugin_pools *p, struct dpn_conf_errors *errs)
 {
 	int before = errs->n;
 	json_t *r;
@@ -169,11 +169,11 @@ int dpn_dp_pools_parse(
 			err_at(errs, where, i, "resourcePrefix", "not a DNS-style prefix");
 		if (type && strcmp(type, "netDevice"))
 			err_at(errs, where, i, "deviceType", "only netDevice is supported");
-		if (p->n >= DPN_DP_MAX_POOLS) {
+		if (p->n >= DPN_DEVPLUGIN_MAX_POOLS) {
 			err_at(errs, where, i, "", "too many resources");
 			break;
 		}
-		struct dpn_dp_pool *pool = &p->pool[p->n];
+		struct dpn_devplugin_pool *pool = &p->pool[p->n];
 		/* one selector object or a list of them (any one may select) */
 		json_t *sels = json_is_object(sel)  ? json_pack("[O]", sel)
 		               : json_is_array(sel) ? json_incref(sel)
@@ -203,14 +203,14 @@ int dpn_dp_pools_parse(
 		p->n++;
 	}
 	if (errs->n > before) {
-		dpn_dp_pools_free(p);
+		dpn_devplugin_pools_free(p);
 		return -EINVAL;
 	}
 	return 0;
 }
 
-int dpn_dp_pools_load_sriovdp(
-        const char *path, struct dpn_dp_pools *p, struct dpn_conf_errors *errs)
+int dpn_devplugin_pools_load_sriovdp(
+        const char *path, struct dpn_devplugin_pools *p, struct dpn_conf_errors *errs)
 {
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr);
@@ -223,12 +223,12 @@ int dpn_dp_pools_load_sriovdp(
 	}
 	char where[512];
 	snprintf(where, sizeof(where), "%s: resourceList", path);
-	ret = dpn_dp_pools_parse(json_object_get(root, "resourceList"), where, p, errs);
+	ret = dpn_devplugin_pools_parse(json_object_get(root, "resourceList"), where, p, errs);
 	json_decref(root);
 	return ret;
 }
 
-void dpn_dp_pools_free(struct dpn_dp_pools *p)
+void dpn_devplugin_pools_free(struct dpn_devplugin_pools *p)
 {
 	for (int i = 0; i < p->n; i++)
 		json_decref(p->pool[i].selectors);

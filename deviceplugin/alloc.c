@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dpn_dp_alloc.h"
+#include "devplugin_alloc.h"
 #include "dpn_util.h"
 
-void dpn_dp_env_name(const char *prefix, const char *name, char *out, size_t len)
+void dpn_devplugin_env_name(const char *prefix, const char *name, char *out, size_t len)
 {
 	size_t o = snprintf(out, len, "PCIDEVICE_%s_%s", prefix, name);
 	for (size_t i = 0; i < o && i < len; i++)
@@ -18,7 +18,7 @@ void dpn_dp_env_name(const char *prefix, const char *name, char *out, size_t len
 		                 : toupper((unsigned char)out[i]);
 }
 
-json_t *dpn_dp_devinfo(const struct dpn_pf *pf, const struct dpn_vf *vf)
+json_t *dpn_devplugin_devinfo(const struct dpn_pf *pf, const struct dpn_vf *vf)
 {
 	json_t *pci = json_pack("{s:s, s:s}", "pci-address", vf->bdf, "pf-pci-address", pf->bdf);
 	if (vf->rep_kind[0] && !strcmp(vf->rep_kind, "netdev"))
@@ -67,7 +67,7 @@ static int rdma_specs(const char *root, const char *rdma, json_t *specs, char **
 	return 0;
 }
 
-int dpn_dp_device_specs(
+int dpn_devplugin_device_specs(
         const char *root, const struct dpn_vf *vf, bool vhost_net, json_t *specs, char **err)
 {
 	char host[512], cont[64];
@@ -108,7 +108,7 @@ static bool taken(json_t *out, const char *id)
 	return false;
 }
 
-static int count(const struct dpn_dp_cand *a, int n, json_t *out, int numa, const char *pf)
+static int count(const struct dpn_devplugin_cand *a, int n, json_t *out, int numa, const char *pf)
 {
 	int c = 0;
 	for (int i = 0; i < n; i++)
@@ -119,7 +119,7 @@ static int count(const struct dpn_dp_cand *a, int n, json_t *out, int numa, cons
 }
 
 /* Fills from one NUMA node, PF by PF, the fullest PF first. */
-static void fill(const struct dpn_dp_cand *a, int n, json_t *out, int numa, int size)
+static void fill(const struct dpn_devplugin_cand *a, int n, json_t *out, int numa, int size)
 {
 	while ((int)json_array_size(out) < size) {
 		const char *best = NULL;
@@ -142,8 +142,8 @@ static void fill(const struct dpn_dp_cand *a, int n, json_t *out, int numa, int 
 	}
 }
 
-json_t *dpn_dp_preferred(
-        const struct dpn_dp_cand *a, int n, const char *const *must, int n_must, int size)
+json_t *dpn_devplugin_preferred(
+        const struct dpn_devplugin_cand *a, int n, const char *const *must, int n_must, int size)
 {
 	json_t *out = json_array();
 	int numa = -2;

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dpn_desired.h"
+#include "ovs_desired.h"
 #include "dpn_ovsdb.h"
-#include "dpn_reconcile.h"
+#include "ovs_reconcile.h"
 #include "dpn_util.h"
 
 struct rctx {

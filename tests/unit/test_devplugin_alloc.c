@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "dpn_dp_alloc.h"
+#include "devplugin_alloc.h"
 
 static char root[64];
 
@@ -37,9 +37,9 @@ static void env_names(void **state)
 {
 	char n[128];
 	(void)state;
-	dpn_dp_env_name("mellanox.com", "cx5_sriov_switchdev", n, sizeof(n));
+	dpn_devplugin_env_name("mellanox.com", "cx5_sriov_switchdev", n, sizeof(n));
 	assert_string_equal(n, "PCIDEVICE_MELLANOX_COM_CX5_SRIOV_SWITCHDEV");
-	dpn_dp_env_name("yusur.tech", "sriov-dpu", n, sizeof(n));
+	dpn_devplugin_env_name("yusur.tech", "sriov-dpu", n, sizeof(n));
 	assert_string_equal(n, "PCIDEVICE_YUSUR_TECH_SRIOV_DPU");
 }
 
@@ -59,7 +59,7 @@ static void devinfo_spec_1_1(void **state)
 	(void)state;
 	strcpy(vf.representor, "ens3f0r0");
 	strcpy(vf.rep_kind, "netdev");
-	json_t *got = dpn_dp_devinfo(&pf, &vf);
+	json_t *got = dpn_devplugin_devinfo(&pf, &vf);
 	json_t *want =
 	        tjson("{\"type\": \"pci\", \"version\": \"1.1.0\", \"pci\": {\"pci-address\": "
 	              "\"0000:3b:02.0\", \"pf-pci-address\": \"0000:3b:00.0\", "
@@ -73,7 +73,7 @@ static json_t *specs_for(struct dpn_vf vf, bool vhost, int *ret)
 {
 	json_t *s = json_array();
 	char *err = NULL;
-	*ret = dpn_dp_device_specs(root, &vf, vhost, s, &err);
+	*ret = dpn_devplugin_device_specs(root, &vf, vhost, s, &err);
 	free(err);
 	return s;
 }
@@ -119,13 +119,13 @@ static void device_specs(void **state)
 	s = json_array();
 	char *err = NULL;
 	struct dpn_vf bad = mkvf("0000:3b:02.2", "mlx5_core", 23, "mlx5_9");
-	assert_int_equal(dpn_dp_device_specs(root, &bad, false, s, &err), -1);
+	assert_int_equal(dpn_devplugin_device_specs(root, &bad, false, s, &err), -1);
 	assert_string_equal(err, "RDMA device mlx5_9 has no uverbs/umad character devices");
 	free(err);
 	json_decref(s);
 }
 
-static const struct dpn_dp_cand avail[] = {
+static const struct dpn_devplugin_cand avail[] = {
         {"0000:3b:02.0", 0, "0000:3b:00.0"},
         {"0000:3b:02.1", 0, "0000:3b:00.0"},
         {"0000:5e:02.0", 1, "0000:5e:00.0"},
@@ -136,7 +136,7 @@ static const struct dpn_dp_cand avail[] = {
 
 static char *pick(const char *const *must, int n_must, int size)
 {
-	json_t *j = dpn_dp_preferred(avail, 6, must, n_must, size);
+	json_t *j = dpn_devplugin_preferred(avail, 6, must, n_must, size);
 	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	return s;

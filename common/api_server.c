@@ -15,6 +15,7 @@
 #include "dpn_api.h"
 #include "dpn_jsonrpc.h"
 #include "dpn_log.h"
+#include "dpn_util.h"
 
 #define MAX_METHODS 64
 

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #define DPN_LOG_MOD "ovs"
-#include "dpn_desired.h"
+#include "ovs_desired.h"
 #include "dpn_log.h"
-#include "dpn_nl.h"
-#include "dpn_reconcile.h"
+#include "ovs_nl.h"
+#include "ovs_reconcile.h"
 #include "ovs_priv.h"
 
 #define RESYNC_MS       2000

@@ -1,7 +1,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "dpn_desired.h"
+#include "ovs_desired.h"
 
 static const char *const startup_keys[] = {"dpdk-init", "dpdk-socket-mem", "dpdk-socket-limit",
         "dpdk-lcore-mask", "dpdk-extra", "vhost-sock-dir", "hw-offload", "tc-policy",

@@ -4,38 +4,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dpn_dp.h"
+#include "devplugin_pools.h"
 
 static void pfname_ranges(void **state)
 {
 	bool m;
 	(void)state;
-	assert_int_equal(dpn_dp_pfname_match("enp2s0f0#0-3,5", "enp2s0f0", 2, &m), 0);
+	assert_int_equal(dpn_devplugin_pfname_match("enp2s0f0#0-3,5", "enp2s0f0", 2, &m), 0);
 	assert_true(m);
-	dpn_dp_pfname_match("enp2s0f0#0-3,5", "enp2s0f0", 4, &m);
+	dpn_devplugin_pfname_match("enp2s0f0#0-3,5", "enp2s0f0", 4, &m);
 	assert_false(m);
-	dpn_dp_pfname_match("enp2s0f0#0-3,5", "enp2s0f0", 5, &m);
+	dpn_devplugin_pfname_match("enp2s0f0#0-3,5", "enp2s0f0", 5, &m);
 	assert_true(m);
-	dpn_dp_pfname_match("enp2s0f0#0-3,5", "enp2s0f1", 2, &m);
+	dpn_devplugin_pfname_match("enp2s0f0#0-3,5", "enp2s0f1", 2, &m);
 	assert_false(m);
-	dpn_dp_pfname_match("enp2s0f0", "enp2s0f0", 77, &m);
+	dpn_devplugin_pfname_match("enp2s0f0", "enp2s0f0", 77, &m);
 	assert_true(m); /* no range: every VF */
 	static const char *const bad[] = {"x#", "x#3-1", "x#1,", "x#a", "x#1-", "#1", "x#1--2"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(dpn_dp_pfname_match(bad[i], "x", 1, &m), -EINVAL);
+		assert_int_equal(dpn_devplugin_pfname_match(bad[i], "x", 1, &m), -EINVAL);
 }
 
 static void config_errors_name_the_place(void **state)
 {
 	struct dpn_conf_errors e = {0};
-	struct dpn_dp_pools p;
+	struct dpn_devplugin_pools p;
 	json_t *l = tjson("[{\"resourceName\": \"a\", \"selectors\": {\"pfNames\": [\"p0#3-1\"],"
 	                  " \"colour\": [\"x\"], \"rootDevices\": [\"3b:00.0\"]}},"
 	                  " {\"resourceName\": \"b c\", \"deviceType\": \"accelerator\","
 	                  "  \"selectors\": [{\"isRdma\": \"yes\"}]}, {\"resourceName\": \"d\"}]");
 	(void)state;
 
-	assert_int_equal(dpn_dp_pools_parse(l, "device_plugin.resources", &p, &e), -EINVAL);
+	assert_int_equal(dpn_devplugin_pools_parse(l, "device_plugin.resources", &p, &e), -EINVAL);
 	static const char *const want[] = {
 	        "device_plugin.resources[0].selectors.pfNames[0]: \"p0#3-1\" is not NAME or "
 	        "NAME#RANGE (e.g. enp2s0f0#0-3,5)",
@@ -113,16 +113,16 @@ static struct dpn_inventory inventory(void)
 static void sriovdp_config_and_matching(void **state)
 {
 	struct dpn_conf_errors e = {0};
-	struct dpn_dp_pools p;
+	struct dpn_devplugin_pools p;
 	struct dpn_inventory inv = inventory();
 	(void)state;
 
 	assert_int_equal(
-	        dpn_dp_pools_load_sriovdp(DPN_SRCDIR "/tests/fixtures/dp/config.json", &p, &e), 0);
+	        dpn_devplugin_pools_load_sriovdp(DPN_SRCDIR "/tests/fixtures/dp/config.json", &p, &e), 0);
 	assert_int_equal(p.n, 3);
 	assert_string_equal(p.pool[2].prefix, "intel.com"); /* sriovdp's default prefix */
 	assert_true(p.pool[2].need_vhost_net);
-	json_t *got = dpn_dp_assign(&p, &inv);
+	json_t *got = dpn_devplugin_assign(&p, &inv);
 	/* first pool wins: 02.0 (RDMA, index 0 of ens3f0np0) and 0a.1 (index 1 of
 	 * ens4f0np1); 0a.2 is mlx5_core with RDMA but index 2 is outside ens4f0np1#1 */
 	json_t *want = tjson("{\"mellanox.com/cx5_sriov_switchdev\": [\"0000:3b:02.0\", "
@@ -133,37 +133,37 @@ static void sriovdp_config_and_matching(void **state)
 		fail_msg("got %s", json_dumps(got, JSON_SORT_KEYS));
 	json_decref(got);
 	json_decref(want);
-	dpn_dp_pools_free(&p);
+	dpn_devplugin_pools_free(&p);
 }
 
 static void empty_pool_is_served(void **state)
 {
 	struct dpn_conf_errors e = {0};
-	struct dpn_dp_pools p;
+	struct dpn_devplugin_pools p;
 	struct dpn_inventory inv = inventory();
 	json_t *l = tjson("[{\"resourceName\": \"none\", \"resourcePrefix\": \"example.com\","
 	                  " \"selectors\": {\"vendors\": [\"1f47\"]}}]");
 	(void)state;
-	assert_int_equal(dpn_dp_pools_parse(l, "r", &p, &e), 0);
-	json_t *got = dpn_dp_assign(&p, &inv);
+	assert_int_equal(dpn_devplugin_pools_parse(l, "r", &p, &e), 0);
+	json_t *got = dpn_devplugin_assign(&p, &inv);
 	assert_int_equal(json_array_size(json_object_get(got, "example.com/none")), 0);
 	assert_non_null(json_object_get(got, "example.com/none"));
 	json_decref(got);
 	json_decref(l);
-	dpn_dp_pools_free(&p);
+	dpn_devplugin_pools_free(&p);
 }
 
 static void defaults_from_the_nic_table(void **state)
 {
 	struct dpn_nic_table t;
-	struct dpn_dp_pools p;
+	struct dpn_devplugin_pools p;
 	struct dpn_inventory inv = inventory();
 	char *err;
 	(void)state;
 
 	assert_int_equal(dpn_nic_table_load(DPN_SRCDIR "/conf/nics.json", &t, &err), 0);
-	assert_int_equal(dpn_dp_pools_defaults(&inv, &t, &p), 0);
-	json_t *got = dpn_dp_assign(&p, &inv);
+	assert_int_equal(dpn_devplugin_pools_defaults(&inv, &t, &p), 0);
+	json_t *got = dpn_devplugin_assign(&p, &inv);
 	/* both Mellanox PFs share their vendor's resource; Intel has none in the table */
 	json_t *want =
 	        tjson("{\"mellanox.com/cx5_sriov_switchdev\": [\"0000:3b:02.0\","
@@ -172,7 +172,7 @@ static void defaults_from_the_nic_table(void **state)
 		fail_msg("got %s", json_dumps(got, JSON_SORT_KEYS));
 	json_decref(got);
 	json_decref(want);
-	dpn_dp_pools_free(&p);
+	dpn_devplugin_pools_free(&p);
 	dpn_nic_table_free(&t);
 }
 

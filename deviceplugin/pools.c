@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dpn_dp.h"
+#include "devplugin_pools.h"
 
-int dpn_dp_pools_defaults(
-        const struct dpn_inventory *inv, const struct dpn_nic_table *t, struct dpn_dp_pools *p)
+int dpn_devplugin_pools_defaults(
+        const struct dpn_inventory *inv, const struct dpn_nic_table *t, struct dpn_devplugin_pools *p)
 {
 	memset(p, 0, sizeof(*p));
-	for (int i = 0; i < inv->n_pfs && p->n < DPN_DP_MAX_POOLS; i++) {
+	for (int i = 0; i < inv->n_pfs && p->n < DPN_DEVPLUGIN_MAX_POOLS; i++) {
 		const struct dpn_pf *pf = &inv->pfs[i];
 		const char *res = json_string_value(
 		        json_object_get(dpn_nic_vendor(t, pf->vendor_id), "default_resource"));
@@ -74,7 +74,7 @@ static bool selects(
 		size_t i;
 		bool any = false, m;
 		json_array_foreach (v, i, x)
-			if (dpn_dp_pfname_match(json_string_value(x), pf->netdev, vf->index, &m) ==
+			if (dpn_devplugin_pfname_match(json_string_value(x), pf->netdev, vf->index, &m) ==
 			                0 &&
 			        m)
 				any = true;
@@ -84,7 +84,7 @@ static bool selects(
 	return true;
 }
 
-int dpn_dp_pool_of(const struct dpn_dp_pools *p, const struct dpn_pf *pf, const struct dpn_vf *vf,
+int dpn_devplugin_pool_of(const struct dpn_devplugin_pools *p, const struct dpn_pf *pf, const struct dpn_vf *vf,
         const char *link_type)
 {
 	for (int i = 0; i < p->n; i++) {
@@ -97,7 +97,7 @@ int dpn_dp_pool_of(const struct dpn_dp_pools *p, const struct dpn_pf *pf, const 
 	return -1;
 }
 
-json_t *dpn_dp_assign(const struct dpn_dp_pools *p, const struct dpn_inventory *inv)
+json_t *dpn_devplugin_assign(const struct dpn_devplugin_pools *p, const struct dpn_inventory *inv)
 {
 	json_t *out = json_object();
 	char key[300];
@@ -112,7 +112,7 @@ json_t *dpn_dp_assign(const struct dpn_dp_pools *p, const struct dpn_inventory *
 			const struct dpn_vf *vf = &pf->vfs[k];
 			/* sriovdp takes a VF's link type from its netdev, else its PF's */
 			int pi = vf->bdf[0]
-			                 ? dpn_dp_pool_of(p, pf, vf,
+			                 ? dpn_devplugin_pool_of(p, pf, vf,
 			                           vf->link_type[0] ? vf->link_type : pf->link_type)
 			                 : -1;
 			if (pi < 0)

@@ -10,7 +10,7 @@
 
 #define DPN_LOG_MOD "netlink"
 #include "dpn_log.h"
-#include "dpn_nl.h"
+#include "ovs_nl.h"
 
 struct find_arg {
 	int ifindex;

@@ -55,11 +55,12 @@ static json_t *error_resp(json_t *id, int code, const char *msg)
 
 json_t *dpn_api_handle(struct dpn_api *api, json_t *req)
 {
-	json_t *id = json_object_get(req, "id"), *params, *res;
+	json_t *id = json_object_get(req, "id"), *params, *res = NULL;
 	json_t *ver = json_object_get(req, "version");
 	const char *method = json_string_value(json_object_get(req, "method"));
-	char *msg = NULL, buf[160];
-	int code = 0;
+	struct dpn_err err = {0};
+	char buf[160];
+	int ret;
 
 	if (!json_is_object(req) || !method)
 		return error_resp(
@@ -76,12 +77,14 @@ json_t *dpn_api_handle(struct dpn_api *api, json_t *req)
 		if (strcmp(api->methods[i].name, method))
 			continue;
 		json_t *p = params ? json_incref(params) : json_object();
-		res = api->methods[i].fn(api->methods[i].ctx, p, &code, &msg);
+		ret = api->methods[i].fn(api->methods[i].ctx, p, &res, &err);
 		json_decref(p);
-		if (!res) {
-			json_t *e = error_resp(id, code ? code : EIO, msg ? msg : strerror(code));
-			free(msg);
-			return e;
+		if (ret < 0 || !res) {
+			json_decref(res);
+			ret = ret < 0 ? ret : -EIO;
+			if (!err.code)
+				err.code = ret;
+			return error_resp(id, -ret, dpn_err_str(&err));
 		}
 		return json_pack("{s:i, s:O, s:o}", "version", DPN_API_VERSION, "id",
 		        id ? id : json_null(), "result", res);

@@ -8,6 +8,8 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "dpn_err.h"
+
 #define DPN_API_VERSION 1
 
 struct dpn_api_conf {
@@ -19,9 +21,10 @@ struct dpn_api_conf {
 
 struct dpn_api;
 
-/* Returns the result (new ref), or NULL with *code (positive errno) and a
- * malloc'd *msg. */
-typedef json_t *(*dpn_api_fn)(void *ctx, json_t *params, int *code, char **msg);
+/* A method: 0 with *result (a new reference), or a negative errno with err
+ * naming what was wrong. The reply carries the errno positive (the wire
+ * format's code) and err's message. */
+typedef int (*dpn_api_fn)(void *ctx, json_t *params, json_t **result, struct dpn_err *err);
 
 struct dpn_api *dpn_api_new(struct event_base *base, const struct dpn_api_conf *conf);
 int dpn_api_register(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx);

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -40,22 +41,83 @@ int dpn_log_parse_level(const char *s, enum dpn_log_level *lvl)
 	return -EINVAL;
 }
 
-void dpn_log(enum dpn_log_level lvl, const char *mod, const char *fmt, ...)
+static void emit(enum dpn_log_level lvl, const char *mod, const char *msg)
 {
 	char ts[32];
 	struct timespec now;
 	struct tm tm;
-	va_list ap;
 
-	if (lvl > cur_level)
-		return;
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 	/* One fprintf per line keeps concurrent writers' lines whole. */
+	fprintf(stderr, "%s.%03ldZ %-5s %s: %s\n", ts, now.tv_nsec / 1000000, names[lvl], mod, msg);
+}
+
+void dpn_log(enum dpn_log_level lvl, const char *mod, const char *fmt, ...)
+{
 	char msg[2048];
+	va_list ap;
+
+	if (lvl > cur_level)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s.%03ldZ %-5s %s: %s\n", ts, now.tv_nsec / 1000000, names[lvl], mod, msg);
+	emit(lvl, mod, msg);
+}
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int dpn_log_limit_pass(struct dpn_log_limit *rl, const char *line)
+{
+	uint64_t now = mono_ms(), h = fnv1a(line);
+
+	if (!rl->start_ms || now - rl->start_ms >= rl->interval_ms) {
+		rl->start_ms = now;
+		rl->n = 0;
+		rl->last_hash = 0;
+	}
+	if (rl->n >= rl->burst || h == rl->last_hash) {
+		rl->dropped++;
+		return 0;
+	}
+	rl->n++;
+	rl->last_hash = h;
+	return 1;
+}
+
+void dpn_log_limited(struct dpn_log_limit *rl, enum dpn_log_level lvl, const char *mod,
+        const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	size_t len;
+
+	if (lvl > cur_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	unsigned dropped = rl->dropped;
+	if (!dpn_log_limit_pass(rl, msg))
+		return;
+	len = strlen(msg);
+	if (dropped)
+		snprintf(msg + len, sizeof(msg) - len, " (%u similar line(s) held back)", dropped);
+	rl->dropped = 0;
+	emit(lvl, mod, msg);
 }

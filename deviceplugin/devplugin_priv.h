@@ -66,4 +66,12 @@ void dpn_devrpc_register_cancel(struct dpn_devreg *r);
 /* plugin.c */
 int dpn_devplugin_record(struct dpn_devplugin *pl, struct dpn_devslot *s, json_t *devinfo);
 
+struct dpn_devplugin *dpn_devplugin_new(struct event_base *base, const struct dpn_devplugin_conf *conf,
+        const struct dpn_nic_table *nics, struct dpn_sriov_mon *mon);
+/* Stops every endpoint (their sockets go away) and waits for the calls. */
+void dpn_devplugin_free(struct dpn_devplugin *pl);
+/* {"resources": [{"resource", "endpoint", "registered", "streams", counts,
+ *  with devices: "devices": [{"id", "health", "numa", "pf", "why", "allocated"}]}]} */
+json_t *dpn_devplugin_status(struct dpn_devplugin *pl, bool devices);
+
 #endif

@@ -5,20 +5,11 @@
 #ifndef DPN_DEVPLUGIN_H
 #define DPN_DEVPLUGIN_H
 
-#include <event2/event.h>
-#include <jansson.h>
+#include "dpn_module.h"
 
-#include "dpn_conf.h"
-#include "dpn_sriov_mon.h"
-
-struct dpn_devplugin;
-
-struct dpn_devplugin *dpn_devplugin_new(struct event_base *base, const struct dpn_devplugin_conf *conf,
-        const struct dpn_nic_table *nics, struct dpn_sriov_mon *mon);
-/* Stops every endpoint (their sockets go away) and waits for the calls. */
-void dpn_devplugin_free(struct dpn_devplugin *pl);
-/* {"resources": [{"resource", "endpoint", "registered", "streams", counts,
- *  with devices: "devices": [{"id", "health", "numa", "pf", "why", "allocated"}]}]} */
-json_t *dpn_devplugin_status(struct dpn_devplugin *pl, bool devices);
+/* The module (depends on sriov): disabled without a device_plugin section.
+ * Status key "device_plugin" (the summary); API deviceplugin.status (with
+ * devices). */
+extern const struct dpn_module dpn_devplugin_module;
 
 #endif

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "dpn_conf.h"
+#include "dpn_module.h"
 
 struct dpn_hp_pool {
 	int node;
@@ -34,5 +35,10 @@ int dpn_hp_plan(const struct dpn_hugepages_conf *c, const struct dpn_hp_pool *po
 int dpn_hp_apply(const struct dpn_hugepages_conf *c);
 /* Status: [{numa, size_kb, total, free, requested}] */
 json_t *dpn_hp_status(const struct dpn_hugepages_conf *c);
+
+/* The module: applies the hugepages section once at start; status keys
+ * "hugepages" and "hugepages_ok", degraded while a node has fewer pages
+ * than asked for. */
+extern const struct dpn_module dpn_hugepages_module;
 
 #endif

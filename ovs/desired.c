@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "ovs_desired.h"
+#include "ovs_schema.h"
 
 static const char *const startup_keys[] = {"dpdk-init", "dpdk-socket-mem", "dpdk-socket-limit",
         "dpdk-lcore-mask", "dpdk-extra", "vhost-sock-dir", "hw-offload", "tc-policy",
@@ -130,10 +131,10 @@ static json_t *external_ids(const struct dpn_conf *c)
 
 static json_t *iface(const char *type, json_t *options, int mtu)
 {
-	json_t *cols = json_pack("{s:s}", "type", type);
+	json_t *cols = json_pack("{s:s}", OVS_C_TYPE, type);
 	if (options)
-		json_object_set_new(cols, "options", options);
-	json_object_set_new(cols, "mtu_request", mtu ? json_integer(mtu) : json_null());
+		json_object_set_new(cols, OVS_C_OPTIONS, options);
+	json_object_set_new(cols, OVS_C_MTU_REQUEST, mtu ? json_integer(mtu) : json_null());
 	return json_pack("{s:o}", "cols", cols);
 }
 
@@ -145,7 +146,7 @@ static json_t *port(json_t *cols, const char *name, json_t *ifspec)
 
 static json_t *bridge(const char *fail_mode)
 {
-	return json_pack("{s:{s:s, s:s}, s:{}}", "cols", "datapath_type", "netdev", "fail_mode",
+	return json_pack("{s:{s:s, s:s}, s:{}}", "cols", OVS_C_DATAPATH_TYPE, "netdev", OVS_C_FAIL_MODE,
 	        fail_mode, "ports");
 }
 
@@ -165,14 +166,14 @@ static void add_uplink(json_t *bridges, const struct dpn_conf *c)
 	/* The bridge's internal port carries the host's tunnel endpoint: the VLAN
 	 * tag goes there so host traffic leaves the uplink tagged. */
 	json_object_set_new(ports, u->bridge,
-	        port(json_pack("{s:o}", "tag", u->vlan ? json_integer(u->vlan) : json_null()),
+	        port(json_pack("{s:o}", OVS_C_TAG, u->vlan ? json_integer(u->vlan) : json_null()),
 	                u->bridge, iface("internal", NULL, u->mtu)));
 	if (u->n_ports == 1) {
 		json_object_set_new(ports, u->ports[0].name,
 		        port(NULL, u->ports[0].name, uplink_iface(u, &u->ports[0])));
 	} else {
-		json_t *cols = json_pack("{s:s, s:o}", "bond_mode",
-		        dpn_bond_mode_name(u->bond_mode), "lacp",
+		json_t *cols = json_pack("{s:s, s:o}", OVS_C_BOND_MODE,
+		        dpn_bond_mode_name(u->bond_mode), OVS_C_LACP,
 		        u->lacp == DPN_LACP_OFF ? json_null()
 		                                : json_string(dpn_lacp_name(u->lacp)));
 		json_t *ifs = json_object();
@@ -207,7 +208,7 @@ json_t *dpn_desired_from_conf(const struct dpn_conf *c)
 		        port(NULL, "patch-phy-int",
 		                iface("patch", json_pack("{s:s}", "peer", "patch-int-phy"), 0)));
 	}
-	d = json_pack("{s:{s:o, s:o}, s:o}", "ovs", "other_config", other_config(c), "external_ids",
+	d = json_pack("{s:{s:o, s:o}, s:o}", "ovs", OVS_C_OTHER_CONFIG, other_config(c), OVS_C_EXTERNAL_IDS,
 	        external_ids(c), "bridges", bridges);
 	return d;
 }
@@ -228,4 +229,29 @@ int dpn_desired_del_port(json_t *desired, const char *bridge, const char *port)
 	if (!br || json_object_del(json_object_get(br, "ports"), port))
 		return -ENOENT;
 	return 0;
+}
+
+static json_t *kv_map(const struct dpn_ovs_kv *kv, int n)
+{
+	json_t *m = json_object();
+	for (int i = 0; i < n; i++)
+		json_object_set_new(m, kv[i].key, kv[i].value ? json_string(kv[i].value) : json_null());
+	return m;
+}
+
+json_t *dpn_desired_port(const struct dpn_ovs_port_spec *s)
+{
+	json_t *cols = json_pack("{s:s, s:o, s:o, s:o}", OVS_C_TYPE, s->type, OVS_C_OPTIONS,
+	        kv_map(s->options, s->n_options), OVS_C_MTU_REQUEST,
+	        s->mtu ? json_integer(s->mtu) : json_null(), OVS_C_EXTERNAL_IDS,
+	        kv_map(s->iface_ids, s->n_iface_ids));
+	return json_pack("{s:s, s:{s:o}, s:{s:{s:o}}}", "owner", s->owner, "cols",
+	        OVS_C_EXTERNAL_IDS, kv_map(s->port_ids, s->n_port_ids), "ifaces", s->name, "cols",
+	        cols);
+}
+
+const char *dpn_desired_port_owner(json_t *desired, const char *bridge, const char *port)
+{
+	json_t *br = json_object_get(json_object_get(desired, "bridges"), bridge);
+	return json_string_value(json_object_get(json_object_get(json_object_get(br, "ports"), port), "owner"));
 }

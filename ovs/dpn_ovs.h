@@ -7,6 +7,8 @@
 #include <stdbool.h>
 
 #include "dpn_conf.h"
+#include "dpn_err.h"
+#include "dpn_module.h"
 
 struct dpn_ovs;
 
@@ -20,8 +22,43 @@ int dpn_ovs_start(struct dpn_ovs *o);
 void dpn_ovs_shutdown(struct dpn_ovs *o);
 void dpn_ovs_free(struct dpn_ovs *o);
 
-/* Desired OVSDB state (see dpn_desired.h); callers that change it kick. */
-json_t *dpn_ovs_desired(struct dpn_ovs *o);
+/* A key of a map column; value NULL removes the key (maps are managed key
+ * by key, so keys others set stay). */
+struct dpn_ovs_kv {
+	const char *key;
+	const char *value;
+};
+
+#define DPN_OVS_PORT_KV_MAX 12
+
+/* One port with its one interface, as a module wants it on a bridge. The
+ * strings are the caller's; dpn_ovs_port_set copies what it keeps. */
+struct dpn_ovs_port_spec {
+	const char *name;  /* port and interface name (an interface name) */
+	const char *owner; /* module owning the port, e.g. "vhost"; required */
+	const char *type;  /* Interface type: "dpdkvhostuserclient", "dpdk", "system"... */
+	int mtu;           /* mtu_request; 0: OVS's default */
+	int n_options, n_iface_ids, n_port_ids;
+	struct dpn_ovs_kv options[DPN_OVS_PORT_KV_MAX];   /* Interface options */
+	struct dpn_ovs_kv iface_ids[DPN_OVS_PORT_KV_MAX]; /* Interface external_ids */
+	struct dpn_ovs_kv port_ids[DPN_OVS_PORT_KV_MAX];  /* Port external_ids */
+};
+
+/* Appends key=value to one of a spec's maps; -ENOSPC past DPN_OVS_PORT_KV_MAX. */
+int dpn_ovs_kv_add(struct dpn_ovs_kv *map, int *n, const char *key, const char *value);
+/* Checks a spec (names, type, keys); -EINVAL with err naming the field. */
+int dpn_ovs_port_spec_check(const struct dpn_ovs_port_spec *s, struct dpn_err *err);
+/* Makes the port desired on bridge (replacing its earlier spec) and starts a
+ * reconcile. -ENOENT: no such bridge; -EEXIST: another owner has that name
+ * (a config port or another module's); -EINVAL: bad spec. Changes nothing
+ * on error. */
+int dpn_ovs_port_set(struct dpn_ovs *o, const char *bridge, const struct dpn_ovs_port_spec *s,
+        struct dpn_err *err);
+/* Drops owner's port from the desired state (OVS deletes it at the next
+ * reconcile). -ENOENT when owner has no such port there. */
+int dpn_ovs_port_del(struct dpn_ovs *o, const char *bridge, const char *name, const char *owner);
+
+/* Starts a reconcile now (API "reconcile", after changes). */
 void dpn_ovs_kick(struct dpn_ovs *o);
 bool dpn_ovs_converged(const struct dpn_ovs *o);
 
@@ -30,5 +67,16 @@ bool dpn_ovs_converged(const struct dpn_ovs *o);
 json_t *dpn_ovs_iface_status(struct dpn_ovs *o, const char *port, const char *name);
 /* Status object (see docs/status.md), new reference. */
 json_t *dpn_ovs_status(struct dpn_ovs *o);
+
+/* The last reconcile problem (OVS's words), "" when none. */
+const char *dpn_ovs_last_error(const struct dpn_ovs *o);
+
+/* The module: OVS-DPDK kept converged (depends on hugepages and sriov, which
+ * make the memory and the devices OVS is asked to use). Its state, for the
+ * modules that depend on it, is reached with dpn_ovs_of(). Status: the keys
+ * of dpn_ovs_status, {"ovs": {"mode": "none"}} without OVS. API: reconcile. */
+extern const struct dpn_module dpn_ovs_module;
+/* The OVS instance of the module's state; NULL with ovs.mode none. */
+struct dpn_ovs *dpn_ovs_of(void *module_state);
 
 #endif

@@ -14,6 +14,7 @@
 #include "dpn_log.h"
 #include "ovs_nl.h"
 #include "ovs_reconcile.h"
+#include "ovs_schema.h"
 #include "ovs_priv.h"
 
 #define RESYNC_MS       2000
@@ -21,7 +22,6 @@
 #define RESTART_MAX_MS  5000
 #define STABLE_UPTIME_S 30
 
-static const char *const tables[] = {"Open_vSwitch", "Bridge", "Port", "Interface", NULL};
 
 static void kick_cb(evutil_socket_t fd, short what, void *arg);
 
@@ -40,14 +40,14 @@ static json_t *ovs_row(struct dpn_ovs *o)
 {
 	const char *u;
 	json_t *row;
-	json_object_foreach (dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row)
+	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_OPEN_VSWITCH), u, row)
 		return row;
 	return NULL;
 }
 
 static bool dpdk_initialized(struct dpn_ovs *o)
 {
-	return json_is_true(json_object_get(ovs_row(o), "dpdk_initialized"));
+	return json_is_true(json_object_get(ovs_row(o), OVS_C_DPDK_INITIALIZED));
 }
 
 void dpn_ovs_log_tail_error(const char *path, char *buf, size_t len)
@@ -238,8 +238,8 @@ static void on_proc_exit(void *arg, struct dpn_proc *p, int status)
 /* vswitchd reads DPDK settings only when it starts: start it once they are in. */
 static bool startup_config_applied(struct dpn_ovs *o)
 {
-	json_t *want = json_object_get(json_object_get(o->desired, "ovs"), "other_config"), *v;
-	json_t *have = json_object_get(ovs_row(o), "other_config");
+	json_t *want = json_object_get(json_object_get(o->desired, "ovs"), OVS_C_OTHER_CONFIG), *v;
+	json_t *have = json_object_get(ovs_row(o), OVS_C_OTHER_CONFIG);
 	const char *k;
 
 	if (!ovs_row(o))
@@ -300,11 +300,11 @@ static void add_cfg_bump(struct dpn_ovs *o, json_t *ops)
 	const char *u;
 	json_t *row;
 
-	json_object_foreach (dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row) {
+	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_OPEN_VSWITCH), u, row) {
 		json_array_append_new(
 		        ops, json_pack("{s:s, s:s, s:o, s:[[s, s, i]]}", "op", "mutate", "table",
-		                     "Open_vSwitch", "where", dpn_ovsdb_where_uuid(u), "mutations",
-		                     "next_cfg", "+=", 1));
+		                     OVS_T_OPEN_VSWITCH, "where", dpn_ovsdb_where_uuid(u), "mutations",
+		                     OVS_C_NEXT_CFG, "+=", 1));
 		return;
 	}
 }
@@ -312,8 +312,8 @@ static void add_cfg_bump(struct dpn_ovs *o, json_t *ops)
 bool dpn_ovs_vswitchd_ready(struct dpn_ovs *o)
 {
 	json_t *row = ovs_row(o);
-	json_int_t cur = json_integer_value(json_object_get(row, "cur_cfg"));
-	json_int_t next = json_integer_value(json_object_get(row, "next_cfg"));
+	json_int_t cur = json_integer_value(json_object_get(row, OVS_C_CUR_CFG));
+	json_int_t next = json_integer_value(json_object_get(row, OVS_C_NEXT_CFG));
 
 	return dpdk_initialized(o) && cur >= next && !o->bump_cfg;
 }
@@ -328,9 +328,9 @@ static bool ifaces_ok(struct dpn_ovs *o)
 	json_object_foreach (json_object_get(o->desired, "bridges"), bname, bspec) {
 		json_object_foreach (json_object_get(bspec, "ports"), pname, pspec) {
 			json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
-				json_t *row = dpn_ovsdb_find(o->db, "Interface", iname, NULL);
-				json_t *err = dpn_ovsdb_plain(json_object_get(row, "error"));
-				json_t *ofp = dpn_ovsdb_plain(json_object_get(row, "ofport"));
+				json_t *row = dpn_ovsdb_find(o->db, OVS_T_INTERFACE, iname, NULL);
+				json_t *err = dpn_ovsdb_plain(json_object_get(row, OVS_C_ERROR));
+				json_t *ofp = dpn_ovsdb_plain(json_object_get(row, OVS_C_OFPORT));
 				bool bad = json_is_string(err) || !json_is_integer(ofp) ||
 				           json_integer_value(ofp) < 0;
 				if (bad)
@@ -512,7 +512,7 @@ int dpn_ovs_start(struct dpn_ovs *o)
 		}
 		dpn_proc_adopt(o->vsproc);
 	}
-	o->db = dpn_ovsdb_new(o->base, c->db_socket, "Open_vSwitch", tables, &ops, o);
+	o->db = dpn_ovsdb_new(o->base, c->db_socket, OVS_DB, dpn_ovs_schema_tables, &ops, o);
 	if (!o->db)
 		return -ENOMEM;
 	arm(o->resync_ev, RESYNC_MS);
@@ -547,6 +547,11 @@ void dpn_ovs_free(struct dpn_ovs *o)
 json_t *dpn_ovs_desired(struct dpn_ovs *o)
 {
 	return o->desired;
+}
+
+const char *dpn_ovs_last_error(const struct dpn_ovs *o)
+{
+	return o->last_error;
 }
 
 bool dpn_ovs_converged(const struct dpn_ovs *o)

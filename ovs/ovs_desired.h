@@ -1,4 +1,5 @@
-/* dpnode: desired OVSDB state, built from config (and, later, API calls).
+/* dpnode: desired OVSDB state, built from config and from modules' typed
+ * port specs (dpn_ovs_port_set).
  *
  * Shape (plain JSON; values as in dpn_ovsdb_plain, null = empty/absent):
  * {"ovs": {"other_config": {k: v|null}, "external_ids": {k: v|null}},
@@ -13,6 +14,7 @@
 #include <jansson.h>
 
 #include "dpn_conf.h"
+#include "dpn_ovs.h"
 
 #define DPN_OWNER_KEY "dpnode-owner"
 #define DPN_OWNER_VAL "dpnoded"
@@ -21,6 +23,11 @@
 #define DPN_PASSTHROUGH_KEY "dpnode-other-config"
 
 json_t *dpn_desired_from_conf(const struct dpn_conf *c);
+/* The desired-state object of a typed port spec (new reference; "owner"
+ * is kept beside "cols" and "ifaces" and never written to OVS). */
+json_t *dpn_desired_port(const struct dpn_ovs_port_spec *s);
+/* Owner of a desired port: a module's name, or NULL for ports from config. */
+const char *dpn_desired_port_owner(json_t *desired, const char *bridge, const char *port);
 /* Adds or replaces one port (with its "cols" and "ifaces") on a bridge. */
 int dpn_desired_set_port(json_t *desired, const char *bridge, const char *port, json_t *spec);
 int dpn_desired_del_port(json_t *desired, const char *bridge, const char *port);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ovs_reconcile.h"
+#include "ovs_schema.h"
 #include "dpn_unixctl.h"
 #include "ovs_priv.h"
 
@@ -54,19 +55,19 @@ static json_t *str_or_null(json_t *datum)
 
 static json_t *iface_status(struct dpn_ovs *o, const char *port, const char *uuid)
 {
-	json_t *row = dpn_ovsdb_row(o->db, "Interface", uuid), *stats, *j;
+	json_t *row = dpn_ovsdb_row(o->db, OVS_T_INTERFACE, uuid), *stats, *j;
 	if (!row)
 		return NULL;
-	json_t *ofport = dpn_ovsdb_plain(json_object_get(row, "ofport"));
-	json_t *mtu = dpn_ovsdb_plain(json_object_get(row, "mtu"));
+	json_t *ofport = dpn_ovsdb_plain(json_object_get(row, OVS_C_OFPORT));
+	json_t *mtu = dpn_ovsdb_plain(json_object_get(row, OVS_C_MTU));
 	j = json_pack("{s:O, s:s, s:O, s:o, s:o, s:o, s:o, s:o, s:b}", "name",
-	        json_object_get(row, "name"), "port", port, "type", json_object_get(row, "type"),
+	        json_object_get(row, OVS_C_NAME), "port", port, "type", json_object_get(row, OVS_C_TYPE),
 	        "ofport", json_is_integer(ofport) ? ofport : (json_decref(ofport), json_null()),
-	        "admin_state", str_or_null(json_object_get(row, "admin_state")), "link_state",
-	        str_or_null(json_object_get(row, "link_state")), "mtu",
+	        "admin_state", str_or_null(json_object_get(row, OVS_C_ADMIN_STATE)), "link_state",
+	        str_or_null(json_object_get(row, OVS_C_LINK_STATE)), "mtu",
 	        json_is_integer(mtu) ? mtu : (json_decref(mtu), json_null()), "error",
-	        str_or_null(json_object_get(row, "error")), "owned", dpn_reconcile_owned(row));
-	stats = dpn_ovsdb_plain(json_object_get(row, "statistics"));
+	        str_or_null(json_object_get(row, OVS_C_ERROR)), "owned", dpn_reconcile_owned(row));
+	stats = dpn_ovsdb_plain(json_object_get(row, OVS_C_STATISTICS));
 	for (int i = 0; counters[i]; i++) {
 		json_t *v = json_object_get(stats, counters[i]);
 		json_object_set_new(j, counters[i], json_integer(json_integer_value(v)));
@@ -92,12 +93,12 @@ static void iface_cb(const char *uuid, void *arg)
 static void port_cb(const char *uuid, void *arg)
 {
 	struct walk *w = arg;
-	json_t *row = dpn_ovsdb_row(w->o->db, "Port", uuid);
+	json_t *row = dpn_ovsdb_row(w->o->db, OVS_T_PORT, uuid);
 	struct walk iw = {.o = w->o, .out = w->out};
 	if (!row)
 		return;
-	iw.port = json_string_value(json_object_get(row, "name"));
-	dpn_ovsdb_uuids(json_object_get(row, "interfaces"), iface_cb, &iw);
+	iw.port = json_string_value(json_object_get(row, OVS_C_NAME));
+	dpn_ovsdb_uuids(json_object_get(row, OVS_C_INTERFACES), iface_cb, &iw);
 }
 
 static json_t *bridges_status(struct dpn_ovs *o)
@@ -105,13 +106,13 @@ static json_t *bridges_status(struct dpn_ovs *o)
 	json_t *out = json_array(), *row;
 	const char *uuid;
 
-	json_object_foreach (dpn_ovsdb_table(o->db, "Bridge"), uuid, row) {
+	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_BRIDGE), uuid, row) {
 		struct walk w = {.o = o, .out = json_array()};
-		dpn_ovsdb_uuids(json_object_get(row, "ports"), port_cb, &w);
+		dpn_ovsdb_uuids(json_object_get(row, OVS_C_PORTS), port_cb, &w);
 		json_array_append_new(out,
-		        json_pack("{s:O, s:O, s:o, s:b, s:o}", "name", json_object_get(row, "name"),
-		                "datapath_type", json_object_get(row, "datapath_type"), "fail_mode",
-		                str_or_null(json_object_get(row, "fail_mode")), "owned",
+		        json_pack("{s:O, s:O, s:o, s:b, s:o}", "name", json_object_get(row, OVS_C_NAME),
+		                "datapath_type", json_object_get(row, OVS_C_DATAPATH_TYPE), "fail_mode",
+		                str_or_null(json_object_get(row, OVS_C_FAIL_MODE)), "owned",
 		                dpn_reconcile_owned(row), "ports", sorted(w.out)));
 	}
 	return sorted(out);
@@ -155,7 +156,7 @@ static json_t *pmd_cores(struct dpn_ovs *o)
 json_t *dpn_ovs_iface_status(struct dpn_ovs *o, const char *port, const char *name)
 {
 	const char *uuid = NULL;
-	if (!dpn_ovsdb_is_connected(o->db) || !dpn_ovsdb_find(o->db, "Interface", name, &uuid))
+	if (!dpn_ovsdb_is_connected(o->db) || !dpn_ovsdb_find(o->db, OVS_T_INTERFACE, name, &uuid))
 		return NULL;
 	return iface_status(o, port, uuid);
 }
@@ -169,15 +170,15 @@ json_t *dpn_ovs_status(struct dpn_ovs *o)
 		dpn_proc_adopt(o->dbproc);
 		dpn_proc_adopt(o->vsproc);
 	}
-	json_object_foreach (dpn_ovsdb_table(o->db, "Open_vSwitch"), u, row)
+	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_OPEN_VSWITCH), u, row)
 		break;
 	/* The db keeps a dead vswitchd's last word: trust it only while one runs. */
 	bool alive = dpn_proc_pid(o->vsproc) != 0;
 	st = json_pack("{s:b, s:b, s:o, s:o}", "dpdk_initialized",
-	        alive && json_is_true(json_object_get(row, "dpdk_initialized")), "config_applied",
+	        alive && json_is_true(json_object_get(row, OVS_C_DPDK_INITIALIZED)), "config_applied",
 	        alive && dpn_ovs_vswitchd_ready(o), "dpdk_version",
-	        str_or_null(json_object_get(row, "dpdk_version")), "ovs_version",
-	        str_or_null(json_object_get(row, "ovs_version")));
+	        str_or_null(json_object_get(row, OVS_C_DPDK_VERSION)), "ovs_version",
+	        str_or_null(json_object_get(row, OVS_C_OVS_VERSION)));
 	json_object_set_new(st, "ovs",
 	        json_pack("{s:s, s:b, s:s, s:s, s:o, s:o, s:o}", "mode",
 	                o->conf->ovs.mode == DPN_OVS_MANAGED ? "managed" : "attach", "db_connected",

@@ -8,6 +8,7 @@
 #include "ovs_desired.h"
 #include "dpn_ovsdb.h"
 #include "ovs_reconcile.h"
+#include "ovs_schema.h"
 #include "dpn_util.h"
 
 struct rctx {
@@ -19,13 +20,13 @@ struct rctx {
 
 static bool subset_col(const char *table, const char *col)
 {
-	return !strcmp(col, "external_ids") ||
-	       (!strcmp(table, "Open_vSwitch") && !strcmp(col, "other_config"));
+	return !strcmp(col, OVS_C_EXTERNAL_IDS) ||
+	       (!strcmp(table, OVS_T_OPEN_VSWITCH) && !strcmp(col, OVS_C_OTHER_CONFIG));
 }
 
 bool dpn_reconcile_owned(json_t *row)
 {
-	const char *v = dpn_ovsdb_map_get(json_object_get(row, "external_ids"), DPN_OWNER_KEY);
+	const char *v = dpn_ovsdb_map_get(json_object_get(row, OVS_C_EXTERNAL_IDS), DPN_OWNER_KEY);
 	return v && !strcmp(v, DPN_OWNER_VAL);
 }
 
@@ -84,10 +85,10 @@ static json_t *want_cols(json_t *spec, bool owned)
 	if (!cols)
 		cols = json_object();
 	if (owned) {
-		json_t *ids = json_object_get(cols, "external_ids");
+		json_t *ids = json_object_get(cols, OVS_C_EXTERNAL_IDS);
 		if (!ids) {
 			ids = json_object();
-			json_object_set_new(cols, "external_ids", ids);
+			json_object_set_new(cols, OVS_C_EXTERNAL_IDS, ids);
 		}
 		json_object_set_new(ids, DPN_OWNER_KEY, json_string(DPN_OWNER_VAL));
 	}
@@ -123,7 +124,7 @@ static json_t *insert_row(
 
 	new_name(x, nm, sizeof(nm));
 	if (name)
-		json_object_set_new(row, "name", json_string(name));
+		json_object_set_new(row, OVS_C_NAME, json_string(name));
 	json_object_foreach (cols, col, v) {
 		if (json_is_null(v))
 			continue;
@@ -159,12 +160,12 @@ static json_t *insert_port(struct rctx *x, const char *pname, json_t *pspec)
 
 	json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
 		cols = want_cols(ispec, true);
-		json_array_append_new(ifaces, insert_row(x, "Interface", iname, cols, NULL));
+		json_array_append_new(ifaces, insert_row(x, OVS_T_INTERFACE, iname, cols, NULL));
 		json_decref(cols);
 	}
 	cols = want_cols(pspec, true);
-	json_t *extra = json_pack("{s:o}", "interfaces", uuid_set(ifaces));
-	named = insert_row(x, "Port", pname, cols, extra);
+	json_t *extra = json_pack("{s:o}", OVS_C_INTERFACES, uuid_set(ifaces));
+	named = insert_row(x, OVS_T_PORT, pname, cols, extra);
 	json_decref(extra);
 	json_decref(cols);
 	json_decref(ifaces);
@@ -182,7 +183,7 @@ static void lookup_cb(const char *uuid, void *arg)
 {
 	struct name_lookup *l = arg;
 	json_t *row = json_object_get(json_object_get(l->x->replica, l->table), uuid);
-	if (row && !strcmp(json_string_value(json_object_get(row, "name")) ?: "", l->name))
+	if (row && !strcmp(json_string_value(json_object_get(row, OVS_C_NAME)) ?: "", l->name))
 		l->found = uuid;
 }
 
@@ -205,7 +206,7 @@ static const char *find_anywhere(struct rctx *x, const char *table, const char *
 	json_t *row;
 
 	json_object_foreach (json_object_get(x->replica, table), uuid, row)
-		if (!strcmp(json_string_value(json_object_get(row, "name")) ?: "", name))
+		if (!strcmp(json_string_value(json_object_get(row, OVS_C_NAME)) ?: "", name))
 			return uuid;
 	return NULL;
 }
@@ -215,29 +216,29 @@ static const char *bridge_of_port(struct rctx *x, const char *puuid)
 	const char *uuid;
 	json_t *row;
 
-	json_object_foreach (json_object_get(x->replica, "Bridge"), uuid, row)
-		if (dpn_ovsdb_set_has_uuid(json_object_get(row, "ports"), puuid))
-			return json_string_value(json_object_get(row, "name")) ?: "?";
+	json_object_foreach (json_object_get(x->replica, OVS_T_BRIDGE), uuid, row)
+		if (dpn_ovsdb_set_has_uuid(json_object_get(row, OVS_C_PORTS), puuid))
+			return json_string_value(json_object_get(row, OVS_C_NAME)) ?: "?";
 	return "(none)";
 }
 
 static void sync_port(struct rctx *x, const char *puuid, json_t *prow, json_t *pspec)
 {
-	json_t *have_ifs = json_object_get(prow, "interfaces"), *ispec, *cols;
+	json_t *have_ifs = json_object_get(prow, OVS_C_INTERFACES), *ispec, *cols;
 	json_t *refs = json_array();
 	bool set_changed = false;
 	const char *iname;
 	size_t n_have = 0;
 
 	json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
-		const char *iu = find_in(x, have_ifs, "Interface", iname);
+		const char *iu = find_in(x, have_ifs, OVS_T_INTERFACE, iname);
 		cols = want_cols(ispec, true);
 		if (iu) {
-			update_row(x, "Interface", iu, row_of(x, "Interface", iu), cols);
+			update_row(x, OVS_T_INTERFACE, iu, row_of(x, OVS_T_INTERFACE, iu), cols);
 			json_array_append_new(refs, dpn_ovsdb_uuid(iu));
 			n_have++;
 		} else {
-			json_array_append_new(refs, insert_row(x, "Interface", iname, cols, NULL));
+			json_array_append_new(refs, insert_row(x, OVS_T_INTERFACE, iname, cols, NULL));
 			set_changed = true;
 		}
 		json_decref(cols);
@@ -251,10 +252,10 @@ static void sync_port(struct rctx *x, const char *puuid, json_t *prow, json_t *p
 	if (n_actual != n_have)
 		set_changed = true;
 	cols = want_cols(pspec, true);
-	update_row(x, "Port", puuid, prow, cols);
+	update_row(x, OVS_T_PORT, puuid, prow, cols);
 	if (set_changed)
-		add_op(x, json_pack("{s:s, s:s, s:o, s:{s:o}}", "op", "update", "table", "Port",
-		                  "where", dpn_ovsdb_where_uuid(puuid), "row", "interfaces",
+		add_op(x, json_pack("{s:s, s:s, s:o, s:{s:o}}", "op", "update", "table", OVS_T_PORT,
+		                  "where", dpn_ovsdb_where_uuid(puuid), "row", OVS_C_INTERFACES,
 		                  uuid_set(refs)));
 	json_decref(cols);
 	json_decref(refs);
@@ -271,7 +272,7 @@ static void stale_cb(const char *uuid, void *arg)
 {
 	struct stale_arg *s = arg;
 	json_t *row = row_of(s->x, s->table, uuid);
-	const char *name = json_string_value(json_object_get(row, "name"));
+	const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
 
 	if (row && name && !json_object_get(s->wanted, name) && dpn_reconcile_owned(row))
 		json_array_append_new(s->del, dpn_ovsdb_uuid(uuid));
@@ -279,40 +280,40 @@ static void stale_cb(const char *uuid, void *arg)
 
 static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t *bspec)
 {
-	json_t *ports = json_object_get(brow, "ports"), *pspec, *cols;
+	json_t *ports = json_object_get(brow, OVS_C_PORTS), *pspec, *cols;
 	json_t *ins = json_array(), *wanted = json_object_get(bspec, "ports");
 	const char *pname;
 
 	cols = want_cols(bspec, true);
-	update_row(x, "Bridge", buuid, brow, cols);
+	update_row(x, OVS_T_BRIDGE, buuid, brow, cols);
 	json_decref(cols);
 	json_object_foreach (wanted, pname, pspec) {
-		const char *pu = find_in(x, ports, "Port", pname);
+		const char *pu = find_in(x, ports, OVS_T_PORT, pname);
 		const char *elsewhere = NULL;
 		if (pu) {
-			sync_port(x, pu, row_of(x, "Port", pu), pspec);
+			sync_port(x, pu, row_of(x, OVS_T_PORT, pu), pspec);
 			continue;
 		}
-		if ((elsewhere = find_anywhere(x, "Port", pname))) {
+		if ((elsewhere = find_anywhere(x, OVS_T_PORT, pname))) {
 			if (!x->err)
 				x->err = dpn_strf("port %s already exists on bridge %s, not on %s",
 				        pname, bridge_of_port(x, elsewhere),
-				        json_string_value(json_object_get(brow, "name")));
+				        json_string_value(json_object_get(brow, OVS_C_NAME)));
 			continue;
 		}
 		json_array_append_new(ins, insert_port(x, pname, pspec));
 	}
-	struct stale_arg s = {.x = x, .wanted = wanted, .del = json_array(), .table = "Port"};
+	struct stale_arg s = {.x = x, .wanted = wanted, .del = json_array(), .table = OVS_T_PORT};
 	dpn_ovsdb_uuids(ports, stale_cb, &s);
 	json_t *mut = json_array();
 	if (json_array_size(s.del))
 		json_array_append_new(
-		        mut, json_pack("[s, s, o]", "ports", "delete", uuid_set(s.del)));
+		        mut, json_pack("[s, s, o]", OVS_C_PORTS, "delete", uuid_set(s.del)));
 	if (json_array_size(ins))
 		json_array_append_new(
-		        mut, json_pack("[s, s, o]", "ports", "insert", uuid_set(ins)));
+		        mut, json_pack("[s, s, o]", OVS_C_PORTS, "insert", uuid_set(ins)));
 	if (json_array_size(mut))
-		add_op(x, json_pack("{s:s, s:s, s:o, s:O}", "op", "mutate", "table", "Bridge",
+		add_op(x, json_pack("{s:s, s:s, s:o, s:O}", "op", "mutate", "table", OVS_T_BRIDGE,
 		                  "where", dpn_ovsdb_where_uuid(buuid), "mutations", mut));
 	json_decref(mut);
 	json_decref(s.del);
@@ -327,8 +328,8 @@ static json_t *insert_bridge(struct rctx *x, const char *bname, json_t *bspec)
 	json_object_foreach (json_object_get(bspec, "ports"), pname, pspec)
 		json_array_append_new(ports, insert_port(x, pname, pspec));
 	cols = want_cols(bspec, true);
-	extra = json_pack("{s:o}", "ports", uuid_set(ports));
-	named = insert_row(x, "Bridge", bname, cols, extra);
+	extra = json_pack("{s:o}", OVS_C_PORTS, uuid_set(ports));
+	named = insert_row(x, OVS_T_BRIDGE, bname, cols, extra);
 	json_decref(extra);
 	json_decref(cols);
 	json_decref(ports);
@@ -339,9 +340,9 @@ static json_t *insert_bridge(struct rctx *x, const char *bname, json_t *bspec)
  * since: desired null, so they are removed. */
 static json_t *with_dropped_keys(json_t *want_ovs, json_t *ovs_row)
 {
-	json_t *w = json_deep_copy(want_ovs), *oc = json_object_get(w, "other_config");
+	json_t *w = json_deep_copy(want_ovs), *oc = json_object_get(w, OVS_C_OTHER_CONFIG);
 	const char *rec =
-	        dpn_ovsdb_map_get(json_object_get(ovs_row, "external_ids"), DPN_PASSTHROUGH_KEY);
+	        dpn_ovsdb_map_get(json_object_get(ovs_row, OVS_C_EXTERNAL_IDS), DPN_PASSTHROUGH_KEY);
 	char *dup = rec ? strdup(rec) : NULL, *save = NULL;
 
 	for (char *k = dup ? strtok_r(dup, ",", &save) : NULL; k; k = strtok_r(NULL, ",", &save))
@@ -354,7 +355,7 @@ static json_t *with_dropped_keys(json_t *want_ovs, json_t *ovs_row)
 json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, char **err)
 {
 	struct rctx x = {.replica = replica, .ops = json_array()};
-	json_t *ovs_tab = json_object_get(replica, "Open_vSwitch"), *ovs_row = NULL, *bspec;
+	json_t *ovs_tab = json_object_get(replica, OVS_T_OPEN_VSWITCH), *ovs_row = NULL, *bspec;
 	json_t *want_ovs = json_object_get(desired, "ovs");
 	json_t *bridges = json_object_get(desired, "bridges"), *new_br = json_array();
 	const char *ovs_uuid = NULL, *bname;
@@ -362,36 +363,36 @@ json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, char **err)
 	*err = NULL;
 	json_object_foreach (ovs_tab, ovs_uuid, ovs_row)
 		break;
-	json_t *br_refs = ovs_row ? json_object_get(ovs_row, "bridges") : NULL;
+	json_t *br_refs = ovs_row ? json_object_get(ovs_row, OVS_C_BRIDGES) : NULL;
 	json_object_foreach (bridges, bname, bspec) {
-		const char *bu = br_refs ? find_in(&x, br_refs, "Bridge", bname) : NULL;
+		const char *bu = br_refs ? find_in(&x, br_refs, OVS_T_BRIDGE, bname) : NULL;
 		if (bu)
-			sync_bridge(&x, bu, row_of(&x, "Bridge", bu), bspec);
+			sync_bridge(&x, bu, row_of(&x, OVS_T_BRIDGE, bu), bspec);
 		else
 			json_array_append_new(new_br, insert_bridge(&x, bname, bspec));
 	}
 	if (!ovs_row) {
 		/* Empty database: what `ovs-vsctl init` does, plus our config. */
-		json_t *extra = json_pack("{s:o}", "bridges", uuid_set(new_br));
-		json_decref(insert_row(&x, "Open_vSwitch", NULL, want_ovs, extra));
+		json_t *extra = json_pack("{s:o}", OVS_C_BRIDGES, uuid_set(new_br));
+		json_decref(insert_row(&x, OVS_T_OPEN_VSWITCH, NULL, want_ovs, extra));
 		json_decref(extra);
 	} else {
 		json_t *w = with_dropped_keys(want_ovs, ovs_row);
-		update_row(&x, "Open_vSwitch", ovs_uuid, ovs_row, w);
+		update_row(&x, OVS_T_OPEN_VSWITCH, ovs_uuid, ovs_row, w);
 		json_decref(w);
 		struct stale_arg s = {
-		        .x = &x, .wanted = bridges, .del = json_array(), .table = "Bridge"};
+		        .x = &x, .wanted = bridges, .del = json_array(), .table = OVS_T_BRIDGE};
 		dpn_ovsdb_uuids(br_refs, stale_cb, &s);
 		json_t *mut = json_array();
 		if (json_array_size(s.del))
 			json_array_append_new(
-			        mut, json_pack("[s, s, o]", "bridges", "delete", uuid_set(s.del)));
+			        mut, json_pack("[s, s, o]", OVS_C_BRIDGES, "delete", uuid_set(s.del)));
 		if (json_array_size(new_br))
 			json_array_append_new(
-			        mut, json_pack("[s, s, o]", "bridges", "insert", uuid_set(new_br)));
+			        mut, json_pack("[s, s, o]", OVS_C_BRIDGES, "insert", uuid_set(new_br)));
 		if (json_array_size(mut))
 			add_op(&x, json_pack("{s:s, s:s, s:o, s:O}", "op", "mutate", "table",
-			                   "Open_vSwitch", "where", dpn_ovsdb_where_uuid(ovs_uuid),
+			                   OVS_T_OPEN_VSWITCH, "where", dpn_ovsdb_where_uuid(ovs_uuid),
 			                   "mutations", mut));
 		json_decref(mut);
 		json_decref(s.del);

@@ -6,6 +6,10 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "dpn_conf.h"
+#include "dpn_err.h"
+#include "dpn_module.h"
+
 #define DPN_NIC_TABLE_PATH "/usr/share/dpnode/nics.json"
 
 /* The table stays JSON: consumers read the fields they need. */
@@ -16,7 +20,7 @@ struct dpn_nic_table {
 /* $DPNODE_NIC_TABLE, else the installed table, else the source tree's (a
  * build run in place). */
 const char *dpn_nic_table_path(void);
-int dpn_nic_table_load(const char *path, struct dpn_nic_table *t, char **err);
+int dpn_nic_table_load(const char *path, struct dpn_nic_table *t, struct dpn_err *err);
 void dpn_nic_table_free(struct dpn_nic_table *t);
 /* The vendor entry for a PCI vendor ID ("15b3"), or NULL. */
 json_t *dpn_nic_vendor(const struct dpn_nic_table *t, const char *vendor_id);
@@ -68,9 +72,9 @@ struct dpn_inventory {
 	struct dpn_pf *pfs;
 };
 
-/* Scans PCI network devices (class 0x02) through libudev; sysfs_root is
- * where libudev's /sys is ("" normally; umockdev redirects it in tests). */
-int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, char **err);
+/* Scans PCI network devices (class 0x02) through libudev (umockdev redirects
+ * its /sys in tests). */
+int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, struct dpn_err *err);
 void dpn_inventory_free(struct dpn_inventory *inv);
 json_t *dpn_inventory_json(const struct dpn_inventory *inv);
 
@@ -79,12 +83,20 @@ json_t *dpn_inventory_json(const struct dpn_inventory *inv);
 int dpn_sriov_parse_port_name(const char *name, int *controller, int *pf, int *vf);
 
 /* Provisioning of the config's sriov section (see provision.c). */
-#include "dpn_conf.h"
 struct dpn_sriov_report {
 	int changes;    /* 0 when everything already was as configured */
 	char log[8192]; /* one line per change made */
 };
 int dpn_sriov_apply(const struct dpn_sriov_conf *c, const struct dpn_nic_table *t,
-        struct dpn_sriov_report *r, char **err);
+        struct dpn_sriov_report *r, struct dpn_err *err);
+
+/* The module: loads the NIC table, provisions the sriov section once at
+ * start (its report in status "sriov"), and keeps the inventory current with
+ * a udev monitor. API: sriov.inventory. */
+extern const struct dpn_module dpn_sriov_module;
+struct dpn_sriov_mon;
+/* For modules that depend on it (the device plugin). */
+const struct dpn_nic_table *dpn_sriov_nics(void *module_state);
+struct dpn_sriov_mon *dpn_sriov_monitor(void *module_state);
 
 #endif

@@ -33,11 +33,10 @@ struct dpn_sriov_mon {
 void dpn_sriov_mon_rescan(struct dpn_sriov_mon *m)
 {
 	struct dpn_inventory inv;
-	char *err = NULL;
+	struct dpn_err err = {0};
 
 	if (dpn_sriov_scan(m->table, &inv, &err) < 0) {
-		LOG_WARN("inventory scan: %s", err ? err : "failed");
-		free(err);
+		LOG_WARN_RL("inventory scan: %s", dpn_err_str(&err));
 		return;
 	}
 	json_t *j = dpn_inventory_json(&inv);

@@ -21,25 +21,23 @@ const char *dpn_nic_table_path(void)
 	return DPN_SOURCE_NIC_TABLE;
 }
 
-int dpn_nic_table_load(const char *path, struct dpn_nic_table *t, char **err)
+int dpn_nic_table_load(const char *path, struct dpn_nic_table *t, struct dpn_err *err)
 {
 	json_error_t jerr;
 	json_t *v;
 	size_t i;
 
-	*err = NULL;
 	t->root = json_load_file(path, 0, &jerr);
 	if (!t->root) {
-		*err = dpn_strf("%s:%d: %s", path, jerr.line, jerr.text);
-		return -EINVAL;
+		return dpn_err_set(err, -EINVAL, "%s:%d: %s", path, jerr.line, jerr.text);
 	}
 	json_array_foreach (json_object_get(t->root, "vendors"), i, v) {
 		if (!json_is_string(json_object_get(v, "vendor_id")) ||
 		        !json_is_array(json_object_get(v, "devices"))) {
-			*err = dpn_strf("%s: vendors[%zu]: needs vendor_id and devices", path, i);
 			json_decref(t->root);
 			t->root = NULL;
-			return -EINVAL;
+			return dpn_err_set(
+			        err, -EINVAL, "%s: vendors[%zu]: needs vendor_id and devices", path, i);
 		}
 	}
 	return 0;

@@ -50,18 +50,17 @@ static void done(struct pf_ctx *p, const char *fmt, ...)
 	p->r->changes++;
 }
 
-static int fail(struct pf_ctx *p, char **err, int ret, const char *step, const char *fmt, ...)
+static int fail(struct pf_ctx *p, struct dpn_err *err, int ret, const char *step, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
-static int fail(struct pf_ctx *p, char **err, int ret, const char *step, const char *fmt, ...)
+static int fail(struct pf_ctx *p, struct dpn_err *err, int ret, const char *step, const char *fmt, ...)
 {
 	char what[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	*err = dpn_strf("%s: %s: %s", p->name, step, what);
-	LOG_ERR("%s: %s: %s", p->name, step, what);
-	return ret < 0 ? ret : -EINVAL;
+	/* Not logged here: the caller logs the error once, with what was not done. */
+	return dpn_err_set(err, ret < 0 ? ret : -EINVAL, "%s: %s: %s", p->name, step, what);
 }
 
 static int rd_int(const char *dir, const char *attr, long *v)
@@ -79,7 +78,7 @@ static int wr(const char *dir, const char *attr, const char *val)
 }
 
 /* PCI address or netdev name -> device dir, devlink bus/dev, netdev. */
-static int resolve(struct pf_ctx *p, char **err)
+static int resolve(struct pf_ctx *p, struct dpn_err *err)
 {
 	char path[PATH_MAX + 64], real[PATH_MAX], sub[PATH_MAX];
 
@@ -138,7 +137,7 @@ static bool vfs_present(struct pf_ctx *p, int n)
 	return n == 0 || access(path, F_OK) == 0;
 }
 
-static int set_numvfs(struct pf_ctx *p, char **err)
+static int set_numvfs(struct pf_ctx *p, struct dpn_err *err)
 {
 	long cur;
 	char buf[16];
@@ -175,7 +174,7 @@ static int set_numvfs(struct pf_ctx *p, char **err)
 	return 0;
 }
 
-static int eswitch(struct pf_ctx *p, enum dpn_eswitch_mode want, char **err)
+static int eswitch(struct pf_ctx *p, enum dpn_eswitch_mode want, struct dpn_err *err)
 {
 	enum dpn_eswitch_mode cur;
 	int ret = dpn_devlink_eswitch_get(p->bus, p->dev, &cur);
@@ -199,7 +198,7 @@ static int eswitch(struct pf_ctx *p, enum dpn_eswitch_mode want, char **err)
 
 /* Drivers let go of the VFs while the e-switch changes mode (mlx5 needs it);
  * bind_vfs binds them again as configured. */
-static int unbind_vfs(struct pf_ctx *p, char **err)
+static int unbind_vfs(struct pf_ctx *p, struct dpn_err *err)
 {
 	if (strcmp(p->bus, "pci"))
 		return 0;
@@ -219,7 +218,7 @@ static int unbind_vfs(struct pf_ctx *p, char **err)
 }
 
 /* VF drivers through driver_override: vfio-pci, or back to the kernel's. */
-static int bind_vfs(struct pf_ctx *p, char **err)
+static int bind_vfs(struct pf_ctx *p, struct dpn_err *err)
 {
 	if (strcmp(p->bus, "pci"))
 		return 0; /* netdevsim VFs are not devices */
@@ -308,7 +307,7 @@ out:
 	return ret;
 }
 
-static int tc_offload(struct pf_ctx *p, char **err)
+static int tc_offload(struct pf_ctx *p, struct dpn_err *err)
 {
 	int want = p->c->hw_tc_offload;
 	const char *drv = json_string_value(json_object_get(p->vendor, "pf_driver"));
@@ -325,7 +324,7 @@ static int tc_offload(struct pf_ctx *p, char **err)
 	return 0;
 }
 
-static int params(struct pf_ctx *p, char **err)
+static int params(struct pf_ctx *p, struct dpn_err *err)
 {
 	for (int i = 0; i < p->c->n_params; i++) {
 		const char *name = p->c->params[i].name, *want = p->c->params[i].value;
@@ -347,7 +346,7 @@ static int params(struct pf_ctx *p, char **err)
 }
 
 /* mlx5 takes a flow steering mode only in legacy mode with no VFs. */
-static int steering(struct pf_ctx *p, char **err)
+static int steering(struct pf_ctx *p, struct dpn_err *err)
 {
 	char cur[32];
 	int type, ret;
@@ -386,7 +385,7 @@ static bool differs(const struct dpn_vf_conf *w, const struct dpn_vf_attrs *h)
 	       (w->link_state >= 0 && w->link_state != h->link_state);
 }
 
-static int vf_attrs(struct pf_ctx *p, char **err)
+static int vf_attrs(struct pf_ctx *p, struct dpn_err *err)
 {
 	struct dpn_vf_attrs *have = NULL;
 	int n, ret = 0;
@@ -431,7 +430,7 @@ static int vf_attrs(struct pf_ctx *p, char **err)
 }
 
 static int apply_pf(const struct dpn_sriov_pf_conf *c, const struct dpn_nic_table *t,
-        struct dpn_sriov_report *r, char **err)
+        struct dpn_sriov_report *r, struct dpn_err *err)
 {
 	struct pf_ctx p = {.c = c, .r = r};
 	char vendor[16] = "";
@@ -483,24 +482,19 @@ static int apply_pf(const struct dpn_sriov_pf_conf *c, const struct dpn_nic_tabl
 }
 
 int dpn_sriov_apply(const struct dpn_sriov_conf *c, const struct dpn_nic_table *t,
-        struct dpn_sriov_report *r, char **err)
+        struct dpn_sriov_report *r, struct dpn_err *err)
 {
-	*err = NULL;
+	struct dpn_err e = {0};
+
 	memset(r, 0, sizeof(*r));
 	for (int i = 0; i < c->n_pfs; i++) {
-		int ret = apply_pf(&c->pfs[i], t, r, err);
+		int ret = apply_pf(&c->pfs[i], t, r, &e);
 		if (ret < 0) {
 			/* what was done is in r->log; say what was not */
-			char *e = *err;
-			*err = dpn_strf("%s (not applied: the rest of %s%s%s)", e ? e : "?",
-			        c->pfs[i].pf, i + 1 < c->n_pfs ? " and PFs after it" : "",
-			        r->changes ? "; done before: see the log"
-			                   : "; nothing was changed");
-			if (*err)
-				free(e);
-			else
-				*err = e;
-			return ret;
+			return dpn_err_set(err, ret, "%s (not applied: the rest of %s%s%s)",
+			        dpn_err_str(&e), c->pfs[i].pf,
+			        i + 1 < c->n_pfs ? " and PFs after it" : "",
+			        r->changes ? "; done before: see the log" : "; nothing was changed");
 		}
 	}
 	return 0;

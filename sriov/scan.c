@@ -306,17 +306,14 @@ static void scan_cb(struct udev_device *d, void *arg)
 	}
 }
 
-int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, char **err)
+int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, struct dpn_err *err)
 {
 	struct udev *u = udev_new();
 	int ret = 0;
 
-	*err = NULL;
 	memset(inv, 0, sizeof(*inv));
-	if (!u) {
-		*err = strdup("libudev: cannot create a context");
-		return -ENOMEM;
-	}
+	if (!u)
+		return dpn_err_set(err, -ENOMEM, "libudev: cannot create a context");
 	/* netdevsim (the test rig's NIC) first: any device with SR-IOV is a PF;
 	 * then PCI PFs before VFs, so that VFs find theirs whatever the order */
 	struct scan_arg a = {.u = u, .t = t, .inv = inv};
@@ -330,8 +327,8 @@ int dpn_sriov_scan(const struct dpn_nic_table *t, struct dpn_inventory *inv, cha
 	}
 	udev_unref(u);
 	if (ret < 0) {
-		*err = strdup("out of memory");
 		dpn_inventory_free(inv);
+		return dpn_err_set(err, ret, "scanning devices: %s", strerror(-ret));
 	}
 	return ret;
 }

@@ -51,7 +51,7 @@ int ctl_resources(int argc, char **argv)
 	struct dpn_inventory inv;
 	struct dpn_devplugin_pools defaults, *pools;
 	struct dpn_conf c;
-	char *err = NULL;
+	struct dpn_err err = {0};
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: dpnodectl resources FILE\n");
@@ -64,8 +64,7 @@ int ctl_resources(int argc, char **argv)
 	}
 	if (dpn_nic_table_load(dpn_nic_table_path(), &t, &err) < 0 ||
 	        dpn_sriov_scan(&t, &inv, &err) < 0) {
-		fprintf(stderr, "dpnodectl: %s\n", err ? err : "?");
-		free(err);
+		fprintf(stderr, "dpnodectl: %s\n", dpn_err_str(&err));
 		dpn_conf_free(&c);
 		return CTL_EXIT_FAIL;
 	}
@@ -94,7 +93,7 @@ int ctl_sriov(int argc, char **argv)
 	struct dpn_nic_table t;
 	struct dpn_machine m;
 	struct dpn_conf c;
-	char *err = NULL;
+	struct dpn_err err = {0};
 	int ret;
 
 	if (argc != 3 || strcmp(argv[1], "apply")) {
@@ -107,18 +106,16 @@ int ctl_sriov(int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	if (dpn_nic_table_load(dpn_nic_table_path(), &t, &err) < 0) {
-		fprintf(stderr, "dpnodectl: NIC table: %s\n", err ? err : "?");
-		free(err);
+		fprintf(stderr, "dpnodectl: NIC table: %s\n", dpn_err_str(&err));
 		dpn_conf_free(&c);
 		return CTL_EXIT_FAIL;
 	}
 	ret = dpn_sriov_apply(&c.sriov, &t, &rep, &err);
 	fputs(rep.log, stdout);
 	if (ret < 0)
-		fprintf(stderr, "dpnodectl: %s\n", err ? err : strerror(-ret));
+		fprintf(stderr, "dpnodectl: %s\n", dpn_err_str(&err));
 	else
 		printf("%d change(s)\n", rep.changes);
-	free(err);
 	dpn_nic_table_free(&t);
 	dpn_conf_free(&c);
 	return ret < 0 ? CTL_EXIT_FAIL : 0;
@@ -129,20 +126,18 @@ int ctl_vfs(int argc, char **argv)
 	struct dpn_nic_table t;
 	struct dpn_inventory inv;
 	bool as_json = argc > 1 && !strcmp(argv[1], "--json");
-	char *err;
+	struct dpn_err err = {0};
 
 	if (argc > 2 || (argc == 2 && !as_json)) {
 		fprintf(stderr, "usage: dpnodectl vfs [--json]\n");
 		return CTL_EXIT_USAGE;
 	}
 	if (dpn_nic_table_load(dpn_nic_table_path(), &t, &err) < 0) {
-		fprintf(stderr, "dpnodectl: NIC table: %s\n", err ? err : "?");
-		free(err);
+		fprintf(stderr, "dpnodectl: NIC table: %s\n", dpn_err_str(&err));
 		return CTL_EXIT_FAIL;
 	}
 	if (dpn_sriov_scan(&t, &inv, &err) < 0) {
-		fprintf(stderr, "dpnodectl: %s\n", err ? err : "scan failed");
-		free(err);
+		fprintf(stderr, "dpnodectl: %s\n", dpn_err_str(&err));
 		dpn_nic_table_free(&t);
 		return CTL_EXIT_FAIL;
 	}

@@ -7,6 +7,9 @@
 #include <stdbool.h>
 
 #include "dpn_conf.h"
+#include "dpn_err.h"
+#include "dpn_module.h"
+#include "dpn_ovs.h"
 
 #define DPN_SUN_PATH_MAX 108 /* sizeof(sockaddr_un.sun_path), NUL included */
 
@@ -32,31 +35,33 @@ struct dpn_vhost_req {
 
 /* Parses and validates an API request; defaults iface_id and, for KubeVirt,
  * the socket name. On error returns -EINVAL with *err naming the field. */
-int dpn_vhost_req_parse(json_t *params, struct dpn_vhost_req *r, char **err);
+int dpn_vhost_req_parse(json_t *params, struct dpn_vhost_req *r, struct dpn_err *err);
 json_t *dpn_vhost_req_json(const struct dpn_vhost_req *r);
-/* <root>/<uid>/<volume> and the socket in it; -ENAMETOOLONG with *err
+/* <root>/<uid>/<volume> and the socket in it; -ENAMETOOLONG with err
  * saying by how many bytes the socket path is over. */
 int dpn_vhost_paths(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r, char *dir,
-        size_t dlen, char *sock, size_t slen, char **err);
+        size_t dlen, char *sock, size_t slen, struct dpn_err *err);
 /* A path component from a pod: no '/', no "..", no NUL, printable, bounded. */
 bool dpn_vhost_component_ok(const char *s, size_t max);
 /* OVS port name from pod UID and interface: "vh" + 13 hex digits (15 chars). */
 void dpn_vhost_port_name(const char *pod_uid, const char *ifname, char out[16]);
 /* Locally administered unicast MAC derived from pod UID and interface. */
 void dpn_vhost_default_mac(const char *pod_uid, const char *ifname, char out[18]);
-/* The desired OVS port (see dpn_desired.h) for a request. */
-json_t *dpn_vhost_port_spec(
-        const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r, const char *sock_path);
+#define DPN_VHOST_OWNER "vhost"
 
-/* The manager inside dpnoded. */
-struct dpn_vhost;
-struct dpn_ovs;
-struct dpn_api;
-struct dpn_vhost *dpn_vhost_new(
-        const struct dpn_vhost_conf *c, const char *bridge, struct dpn_ovs *ovs);
-/* Loads the state file and puts its ports in the desired state. */
-int dpn_vhost_load(struct dpn_vhost *v);
-void dpn_vhost_register_api(struct dpn_vhost *v, struct dpn_api *api);
-void dpn_vhost_free(struct dpn_vhost *v);
+/* The OVS port of a request: a typed spec pointing into r, sock_path and
+ * the struct's own buffers (all must outlive its use). */
+struct dpn_vhost_port {
+	char name[16];
+	char tx_retries[24];
+	struct dpn_ovs_port_spec spec;
+};
+void dpn_vhost_port_spec(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r,
+        const char *sock_path, struct dpn_vhost_port *p);
+
+/* The module inside dpnoded: vhost-user ports on the integration bridge
+ * through OVS's typed port API, persisted in the state file. API:
+ * vhost.add, vhost.del, vhost.list. */
+extern const struct dpn_module dpn_vhost_module;
 
 #endif

@@ -9,7 +9,7 @@
 
 #define DPN_LOG_MOD "vhost"
 #include "dpn_api.h"
-#include "ovs_desired.h"
+#include "dpn_conf.h"
 #include "dpn_log.h"
 #include "dpn_ovs.h"
 #include "dpn_vhost.h"
@@ -23,16 +23,9 @@ struct dpn_vhost {
 	json_t *ports; /* port name -> {"req": {...}, "dir": s, "socket": s} */
 };
 
-static json_t *err_out(int *code, char **msg, int err, char *text)
-{
-	*code = -err;
-	*msg = text;
-	return NULL;
-}
-
 /* Makes next (taken over) the port set once it is on disk; on failure the
- * old set stays and *err says why. */
-static int commit(struct dpn_vhost *v, json_t *next, char **err)
+ * old set stays and err says why. */
+static int commit(struct dpn_vhost *v, json_t *next, struct dpn_err *err)
 {
 	char dir[DPN_PATH_MAX];
 	int ret;
@@ -44,8 +37,8 @@ static int commit(struct dpn_vhost *v, json_t *next, char **err)
 	json_decref(doc);
 	if (ret < 0) {
 		json_decref(next);
-		*err = dpn_strf("%s: cannot write state: %s", v->conf->state_file, strerror(-ret));
-		return ret;
+		return dpn_err_set(
+		        err, ret, "%s: cannot write state: %s", v->conf->state_file, strerror(-ret));
 	}
 	json_decref(v->ports);
 	v->ports = next;
@@ -63,11 +56,13 @@ static int dir_users(struct dpn_vhost *v, const char *dir)
 	return n;
 }
 
-static void put_desired(
-        struct dpn_vhost *v, const char *port, const struct dpn_vhost_req *r, const char *sock)
+static int put_port(struct dpn_vhost *v, const struct dpn_vhost_req *r, const char *sock,
+        struct dpn_err *err)
 {
-	dpn_desired_set_port(
-	        dpn_ovs_desired(v->ovs), v->bridge, port, dpn_vhost_port_spec(v->conf, r, sock));
+	struct dpn_vhost_port p;
+
+	dpn_vhost_port_spec(v->conf, r, sock, &p);
+	return dpn_ovs_port_set(v->ovs, v->bridge, &p.spec, err);
 }
 
 /* A field that differs between what exists and what is asked, for errors. */
@@ -132,124 +127,148 @@ static const char *conflicting_port(struct dpn_vhost *v, const char *port, json_
 	return NULL;
 }
 
-static json_t *api_add(void *ctx, json_t *params, int *code, char **msg)
+/* An existing port of the same pod interface: identical asks are answered
+ * with it, different ones refused. Returns 1 when answered. */
+static int add_existing(struct dpn_vhost *v, const char *port, const struct dpn_vhost_req *r,
+        json_t *want, json_t **res, struct dpn_err *err)
+{
+	char why[600];
+	json_t *e = json_object_get(v->ports, port);
+
+	if (!e)
+		return 0;
+	const char *d = first_diff(json_object_get(e, "req"), want, why, sizeof(why));
+	if (d)
+		return dpn_err_set(err, -EEXIST,
+		        "vhost port %s for pod %s interface %s exists with different %s", port,
+		        r->pod_uid, r->ifname, d);
+	*res = result(v, port, e, false);
+	return 1;
+}
+
+static int check_conflict(struct dpn_vhost *v, const char *port, json_t *want, const char *sock,
+        struct dpn_err *err)
+{
+	char why[600];
+	const char *other = conflicting_port(v, port, want, sock, why, sizeof(why));
+
+	if (!other)
+		return 0;
+	json_t *oreq = json_object_get(json_object_get(v->ports, other), "req");
+	return dpn_err_set(err, -EEXIST, "%s is already used by vhost port %s (pod %s/%s interface %s)",
+	        why, other, json_string_value(json_object_get(oreq, "namespace")),
+	        json_string_value(json_object_get(oreq, "pod")),
+	        json_string_value(json_object_get(oreq, "ifname")));
+}
+
+static int api_add(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
 	struct dpn_vhost *v = ctx;
-	char dir[DPN_PATH_MAX + 160], sock[DPN_PATH_MAX + 240], port[16], why[600], *err;
+	char dir[DPN_PATH_MAX + 160], sock[DPN_PATH_MAX + 240], port[16];
 	struct dpn_vhost_req r;
+	struct dpn_vhost_port spec;
 	bool mounted;
 	json_t *e, *want;
 	int ret;
 
-	if ((ret = dpn_vhost_req_parse(params, &r, &err)) < 0)
-		return err_out(code, msg, ret, err);
-	if ((ret = dpn_vhost_paths(v->conf, &r, dir, sizeof(dir), sock, sizeof(sock), &err)) < 0)
-		return err_out(code, msg, ret, err);
+	if ((ret = dpn_vhost_req_parse(params, &r, err)) < 0 ||
+	        (ret = dpn_vhost_paths(v->conf, &r, dir, sizeof(dir), sock, sizeof(sock), err)) < 0)
+		return ret;
 	dpn_vhost_port_name(r.pod_uid, r.ifname, port);
 	want = dpn_vhost_req_json(&r);
-	if ((e = json_object_get(v->ports, port))) {
-		const char *d = first_diff(json_object_get(e, "req"), want, why, sizeof(why));
+	dpn_vhost_port_spec(v->conf, &r, sock, &spec);
+	if ((ret = add_existing(v, port, &r, want, res, err)) != 0 ||
+	        (ret = check_conflict(v, port, want, sock, err)) < 0 ||
+	        (ret = dpn_ovs_port_spec_check(&spec.spec, err)) < 0) {
 		json_decref(want);
-		if (!d) /* identical: nothing to do */
-			return result(v, port, e, false);
-		err = dpn_strf("vhost port %s for pod %s interface %s exists with different %s",
-		        port, r.pod_uid, r.ifname, d);
-		return err_out(code, msg, -EEXIST, err);
-	}
-	const char *other = conflicting_port(v, port, want, sock, why, sizeof(why));
-	if (other) {
-		json_t *oreq = json_object_get(json_object_get(v->ports, other), "req");
-		err = dpn_strf("%s is already used by vhost port %s (pod %s/%s interface %s)", why,
-		        other, json_string_value(json_object_get(oreq, "namespace")),
-		        json_string_value(json_object_get(oreq, "pod")),
-		        json_string_value(json_object_get(oreq, "ifname")));
-		json_decref(want);
-		return err_out(code, msg, -EEXIST, err);
+		return ret < 0 ? ret : 0;
 	}
 	if ((ret = dpn_vhost_fs_ensure(v->conf, &r, dir, &mounted)) < 0) {
 		json_decref(want);
-		err = dpn_strf("%s: cannot prepare the socket directory: %s", dir, strerror(-ret));
-		return err_out(code, msg, ret, err);
+		return dpn_err_set(err, ret, "%s: cannot prepare the socket directory: %s", dir,
+		        strerror(-ret));
 	}
 	e = json_pack("{s:o, s:s, s:s}", "req", want, "dir", dir, "socket", sock);
 	json_t *next = json_deep_copy(v->ports);
 	json_object_set(next, port, e);
-	if ((ret = commit(v, next, &err)) < 0) {
+	/* The desired port first (memory only: the reconcile it kicks runs after
+	 * this call), so a refused port is never written to the state file. */
+	if ((ret = dpn_ovs_port_set(v->ovs, v->bridge, &spec.spec, err)) < 0)
+		json_decref(next);
+	else if ((ret = commit(v, next, err)) < 0) /* next is freed */
+		dpn_ovs_port_del(v->ovs, v->bridge, port, DPN_VHOST_OWNER);
+	if (ret < 0) {
 		json_decref(e);
 		if (dir_users(v, dir) == 0)
 			dpn_vhost_fs_release(v->conf, &r, dir, sock, true);
-		return err_out(code, msg, ret, err);
+		return ret;
 	}
-	put_desired(v, port, &r, sock);
-	dpn_ovs_kick(v->ovs);
 	LOG_INFO("added %s for pod %s/%s interface %s at %s", port, r.ns, r.pod, r.ifname, sock);
-	json_t *res = result(v, port, e, true);
+	*res = result(v, port, e, true);
 	json_decref(e);
-	return res;
+	return 0;
 }
 
 /* The port a del or get names: {"port": P} or {"pod_uid": U, "ifname": I}. */
-static int lookup(json_t *params, char port[16], char **err)
+static int lookup(json_t *params, char port[16], struct dpn_err *err)
 {
 	const char *p = json_string_value(json_object_get(params, "port"));
 	const char *uid = json_string_value(json_object_get(params, "pod_uid"));
 	const char *ifn = json_string_value(json_object_get(params, "ifname"));
 
-	*err = NULL;
 	if (p && strlen(p) < 16) {
 		strcpy(port, p);
 		return 0;
 	}
-	if (!uid || !ifn) {
-		*err = strdup("params: give \"port\", or \"pod_uid\" and \"ifname\"");
-		return -EINVAL;
-	}
+	if (!uid || !ifn)
+		return dpn_err_set(
+		        err, -EINVAL, "params: give \"port\", or \"pod_uid\" and \"ifname\"");
 	dpn_vhost_port_name(uid, ifn, port);
 	return 0;
 }
 
-static json_t *api_del(void *ctx, json_t *params, int *code, char **msg)
+static int api_del(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
 	struct dpn_vhost *v = ctx;
 	struct dpn_vhost_req r;
-	char port[16], *err;
+	char port[16];
 	json_t *e;
 	int ret;
 
-	if ((ret = lookup(params, port, &err)) < 0)
-		return err_out(code, msg, ret, err);
+	if ((ret = lookup(params, port, err)) < 0)
+		return ret;
 	e = json_object_get(v->ports, port);
-	if (!e) /* DEL is idempotent */
-		return json_pack("{s:s, s:b}", "port", port, "deleted", 0);
+	if (!e) { /* DEL is idempotent */
+		*res = json_pack("{s:s, s:b}", "port", port, "deleted", 0);
+		return 0;
+	}
 	json_incref(e);
 	json_t *next = json_deep_copy(v->ports);
 	json_object_del(next, port);
-	if ((ret = commit(v, next, &err)) < 0) {
+	if ((ret = commit(v, next, err)) < 0) {
 		json_decref(e);
-		return err_out(code, msg, ret, err);
+		return ret;
 	}
-	dpn_desired_del_port(dpn_ovs_desired(v->ovs), v->bridge, port);
-	dpn_ovs_kick(v->ovs);
-	if (dpn_vhost_req_parse(json_object_get(e, "req"), &r, &err) == 0) {
+	dpn_ovs_port_del(v->ovs, v->bridge, port, DPN_VHOST_OWNER);
+	if (dpn_vhost_req_parse(json_object_get(e, "req"), &r, NULL) == 0) {
 		const char *dir = json_string_value(json_object_get(e, "dir"));
 		dpn_vhost_fs_release(v->conf, &r, dir,
 		        json_string_value(json_object_get(e, "socket")), dir_users(v, dir) == 0);
 	}
-	free(err);
 	LOG_INFO("deleted %s", port);
 	json_decref(e);
-	return json_pack("{s:s, s:b}", "port", port, "deleted", 1);
+	*res = json_pack("{s:s, s:b}", "port", port, "deleted", 1);
+	return 0;
 }
 
-static json_t *api_list(void *ctx, json_t *params, int *code, char **msg)
+static int api_list(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
 	struct dpn_vhost *v = ctx;
 	const char *uid = json_string_value(json_object_get(params, "pod_uid"));
 	const char *only = json_string_value(json_object_get(params, "port"));
 	json_t *arr = json_array(), *e;
 	const char *k;
-	(void)code;
-	(void)msg;
+	(void)err;
 
 	json_object_foreach (v->ports, k, e) {
 		json_t *req = json_object_get(e, "req");
@@ -262,10 +281,11 @@ static json_t *api_list(void *ctx, json_t *params, int *code, char **msg)
 		json_object_set(j, "request", req);
 		json_array_append_new(arr, j);
 	}
-	return json_pack("{s:o}", "ports", arr);
+	*res = json_pack("{s:o}", "ports", arr);
+	return 0;
 }
 
-int dpn_vhost_load(struct dpn_vhost *v)
+static int vhost_load(struct dpn_vhost *v)
 {
 	json_error_t jerr;
 	json_t *doc, *e;
@@ -283,14 +303,15 @@ int dpn_vhost_load(struct dpn_vhost *v)
 	}
 	json_object_foreach (json_object_get(doc, "ports"), port, e) {
 		struct dpn_vhost_req r;
-		char dir[DPN_PATH_MAX + 160], sock[DPN_PATH_MAX + 240], *err = NULL;
+		char dir[DPN_PATH_MAX + 160], sock[DPN_PATH_MAX + 240];
+		struct dpn_err err = {0};
 		bool mounted;
 		if (dpn_vhost_req_parse(json_object_get(e, "req"), &r, &err) < 0 ||
 		        dpn_vhost_paths(v->conf, &r, dir, sizeof(dir), sock, sizeof(sock), &err) <
-		                0) {
+		                0 ||
+		        put_port(v, &r, sock, &err) < 0) {
 			LOG_ERR("%s: port %s: %s: dropped", v->conf->state_file, port,
-			        err ? err : "?");
-			free(err);
+			        dpn_err_str(&err));
 			continue;
 		}
 		/* Mounts do not survive a node reboot or a new mount namespace. */
@@ -298,7 +319,6 @@ int dpn_vhost_load(struct dpn_vhost *v)
 		json_object_set_new(v->ports, port,
 		        json_pack("{s:o, s:s, s:s}", "req", dpn_vhost_req_json(&r), "dir", dir,
 		                "socket", sock));
-		put_desired(v, port, &r, sock);
 		n++;
 	}
 	json_decref(doc);
@@ -306,30 +326,66 @@ int dpn_vhost_load(struct dpn_vhost *v)
 	return n;
 }
 
-struct dpn_vhost *dpn_vhost_new(
-        const struct dpn_vhost_conf *c, const char *bridge, struct dpn_ovs *ovs)
+static int vhost_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 {
+	const struct dpn_conf *c = dpn_node_conf(n);
 	struct dpn_vhost *v = calloc(1, sizeof(*v));
+	int ret;
+
 	if (!v)
-		return NULL;
-	v->conf = c;
-	snprintf(v->bridge, sizeof(v->bridge), "%s", bridge);
-	v->ovs = ovs;
+		return dpn_err_set(err, -ENOMEM, "out of memory");
+	v->conf = &c->vhost;
+	snprintf(v->bridge, sizeof(v->bridge), "%s", c->int_bridge);
+	v->ovs = dpn_ovs_of(dpn_node_module(n, "ovs"));
 	v->ports = json_object();
-	return v;
+	/* Ports from the state file are desired before the first reconcile:
+	 * otherwise they would look like stale ports of ours. An unreadable
+	 * state file stops here rather than deleting pods' ports. */
+	if ((ret = vhost_load(v)) < 0) {
+		json_decref(v->ports);
+		free(v);
+		return dpn_err_set(err, ret, "cannot restore vhost-user ports from %s",
+		        c->vhost.state_file);
+	}
+	*priv = v;
+	return 0;
 }
 
-void dpn_vhost_register_api(struct dpn_vhost *v, struct dpn_api *api)
+static int vhost_status(void *priv, json_t *st, struct dpn_err *err)
 {
-	dpn_api_register(api, "vhost.add", api_add, v);
-	dpn_api_register(api, "vhost.del", api_del, v);
-	dpn_api_register(api, "vhost.list", api_list, v);
+	struct dpn_vhost *v = priv;
+	(void)err;
+	json_object_set_new(st, "vhostuser",
+	        json_pack("{s:I, s:s, s:s}", "ports", (json_int_t)json_object_size(v->ports),
+	                "socket_root", v->conf->socket_root, "state_file", v->conf->state_file));
+	return 0;
 }
 
-void dpn_vhost_free(struct dpn_vhost *v)
+static void vhost_fini(void *priv)
 {
-	if (!v)
-		return;
+	struct dpn_vhost *v = priv;
 	json_decref(v->ports);
 	free(v);
 }
+
+static const char *vhost_disabled(const struct dpn_conf *c)
+{
+	return c->ovs.mode == DPN_OVS_NONE ? "ovs.mode is none: vhost-user ports need OVS" : NULL;
+}
+
+static const struct dpn_api_method vhost_methods[] = {
+        {"vhost.add", api_add},
+        {"vhost.del", api_del},
+        {"vhost.list", api_list},
+        {NULL, NULL},
+};
+
+const struct dpn_module dpn_vhost_module = {
+        .name = "vhost",
+        .depends_on = (const char *const[]){"ovs", NULL},
+        .disabled = vhost_disabled,
+        .init = vhost_init,
+        .status = vhost_status,
+        .fini = vhost_fini,
+        .methods = vhost_methods,
+};

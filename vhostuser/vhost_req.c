@@ -9,14 +9,16 @@
 #include "dpn_util.h"
 #include "dpn_vhost.h"
 
-static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
+static int fail(struct dpn_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct dpn_err *err, const char *fmt, ...)
 {
 	va_list ap;
-	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
-	va_end(ap);
+	if (err) {
+		err->code = -EINVAL;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
 	return -EINVAL;
 }
 
@@ -35,7 +37,7 @@ bool dpn_vhost_component_ok(const char *s, size_t max)
 }
 
 /* Copies a string field; absent is fine unless required. */
-static int get(json_t *p, const char *key, char *dst, size_t len, bool required, char **err)
+static int get(json_t *p, const char *key, char *dst, size_t len, bool required, struct dpn_err *err)
 {
 	json_t *v = json_object_get(p, key);
 
@@ -51,7 +53,7 @@ static int get(json_t *p, const char *key, char *dst, size_t len, bool required,
 	return 0;
 }
 
-static int get_int(json_t *p, const char *key, int min, int max, int *dst, char **err)
+static int get_int(json_t *p, const char *key, int min, int max, int *dst, struct dpn_err *err)
 {
 	json_t *v = json_object_get(p, key);
 	if (!v || json_is_null(v))
@@ -75,7 +77,7 @@ static bool k8s_name_ok(const char *s)
 	return isalnum((unsigned char)s[0]) && isalnum((unsigned char)s[n - 1]);
 }
 
-int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, char **err)
+int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, struct dpn_err *err)
 {
 	static const char *const keys[] = {"pod_uid", "namespace", "pod", "ifname", "provider",
 	        "volume", "socket_name", "consumption", "mac", "mtu", "queues", "iface_id", "ip",
@@ -85,7 +87,6 @@ int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, char **err)
 	json_t *v;
 	int ret;
 
-	*err = NULL;
 	memset(r, 0, sizeof(*r));
 	r->queues = 1;
 	if (!json_is_object(p))
@@ -177,19 +178,18 @@ json_t *dpn_vhost_req_json(const struct dpn_vhost_req *r)
 }
 
 int dpn_vhost_paths(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r, char *dir,
-        size_t dlen, char *sock, size_t slen, char **err)
+        size_t dlen, char *sock, size_t slen, struct dpn_err *err)
 {
 	int n;
 
-	*err = NULL;
 	if (dpn_snprintf(dir, dlen, "%s/%s/%s", c->socket_root, r->pod_uid, r->volume) < 0)
-		return -ENAMETOOLONG;
+		return dpn_err_set(err, -ENAMETOOLONG, "socket directory %s/%s/%s: too long",
+		        c->socket_root, r->pod_uid, r->volume);
 	n = snprintf(sock, slen, "%s/%s", dir, r->sock_name);
 	if (n < 0 || (size_t)n >= slen || n >= DPN_SUN_PATH_MAX) {
-		*err = dpn_strf("socket path %s/%s is %d bytes, %d over the %d a unix socket path "
-		                "can hold",
+		return dpn_err_set(err, -ENAMETOOLONG,
+		        "socket path %s/%s is %d bytes, %d over the %d a unix socket path can hold",
 		        dir, r->sock_name, n, n - (DPN_SUN_PATH_MAX - 1), DPN_SUN_PATH_MAX - 1);
-		return -ENAMETOOLONG;
 	}
 	return 0;
 }
@@ -220,27 +220,30 @@ void dpn_vhost_default_mac(const char *pod_uid, const char *ifname, char out[18]
 	        (unsigned)h & 0xff);
 }
 
-json_t *dpn_vhost_port_spec(
-        const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r, const char *sock_path)
+void dpn_vhost_port_spec(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r,
+        const char *sock_path, struct dpn_vhost_port *p)
 {
-	char port[16];
-	json_t *ids, *opts, *cols;
+	struct dpn_ovs_port_spec *s = &p->spec;
 
-	dpn_vhost_port_name(r->pod_uid, r->ifname, port);
+	dpn_vhost_port_name(r->pod_uid, r->ifname, p->name);
+	*s = (struct dpn_ovs_port_spec){.name = p->name, .owner = DPN_VHOST_OWNER,
+	        .type = "dpdkvhostuserclient", .mtu = r->mtu};
 	/* What ovn-controller and Kube-OVN read on the Interface. */
-	ids = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "iface-id", r->iface_id, "pod_name",
-	        r->pod, "pod_namespace", r->ns, "attached-mac", r->mac, "dpnode-pod-uid",
-	        r->pod_uid, "dpnode-ifname", r->ifname);
-	json_object_set_new(ids, "ip", r->ip[0] ? json_string(r->ip) : json_null());
+	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "iface-id", r->iface_id);
+	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "pod_name", r->pod);
+	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "pod_namespace", r->ns);
+	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "attached-mac", r->mac);
+	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "dpnode-pod-uid", r->pod_uid);
+	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "dpnode-ifname", r->ifname);
+	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "ip", r->ip[0] ? r->ip : NULL);
+	dpn_ovs_kv_add(s->port_ids, &s->n_port_ids, "dpnode-pod-uid", r->pod_uid);
+	dpn_ovs_kv_add(s->port_ids, &s->n_port_ids, "dpnode-ifname", r->ifname);
 	/* OVS is the client: QEMU or the pod's app owns the socket, and OVS
 	 * reconnects after either side restarts. n_rxq is not set: OVS takes
 	 * the queue count of a vhost port from the guest. */
-	opts = json_pack("{s:s}", "vhost-server-path", sock_path);
-	if (c->tx_retries_max >= 0)
-		json_object_set_new(opts, "tx-retries-max", json_sprintf("%ld", c->tx_retries_max));
-	cols = json_pack("{s:s, s:o, s:o, s:o}", "type", "dpdkvhostuserclient", "options", opts,
-	        "mtu_request", r->mtu ? json_integer(r->mtu) : json_null(), "external_ids", ids);
-	return json_pack("{s:{s:{s:s, s:s}}, s:{s:{s:o}}}", "cols", "external_ids",
-	        "dpnode-pod-uid", r->pod_uid, "dpnode-ifname", r->ifname, "ifaces", port, "cols",
-	        cols);
+	dpn_ovs_kv_add(s->options, &s->n_options, "vhost-server-path", sock_path);
+	if (c->tx_retries_max >= 0) {
+		snprintf(p->tx_retries, sizeof(p->tx_retries), "%ld", c->tx_retries_max);
+		dpn_ovs_kv_add(s->options, &s->n_options, "tx-retries-max", p->tx_retries);
+	}
 }

@@ -8,15 +8,13 @@
 
 #include "dpn_api.h"
 
-static json_t *echo(void *ctx, json_t *params, int *code, char **msg)
+static int echo(void *ctx, json_t *params, json_t **result, struct dpn_err *err)
 {
 	(void)ctx;
-	if (json_object_get(params, "fail")) {
-		*code = EINVAL;
-		*msg = strdup("fail: asked to");
-		return NULL;
-	}
-	return json_pack("{s:O}", "got", params);
+	if (json_object_get(params, "fail"))
+		return dpn_err_set(err, -EINVAL, "fail: asked to");
+	*result = json_pack("{s:O}", "got", params);
+	return 0;
 }
 
 static int error_code(json_t *resp)

@@ -158,7 +158,7 @@ static void defaults_from_the_nic_table(void **state)
 	struct dpn_nic_table t;
 	struct dpn_devplugin_pools p;
 	struct dpn_inventory inv = inventory();
-	char *err;
+	struct dpn_err err = {0};
 	(void)state;
 
 	assert_int_equal(dpn_nic_table_load(DPN_SRCDIR "/conf/nics.json", &t, &err), 0);

@@ -28,7 +28,7 @@ static void port_names(void **state)
 static void nic_table(void **state)
 {
 	struct dpn_nic_table t;
-	char *err;
+	struct dpn_err err = {0};
 	(void)state;
 
 	assert_int_equal(dpn_nic_table_load(DPN_SRCDIR "/conf/nics.json", &t, &err), 0);
@@ -48,8 +48,7 @@ static void nic_table(void **state)
 	assert_null(dpn_nic_vendor(&t, "8086"));
 	dpn_nic_table_free(&t);
 	assert_int_equal(dpn_nic_table_load("/nonexistent.json", &t, &err), -EINVAL);
-	assert_non_null(strstr(err, "/nonexistent.json"));
-	free(err);
+	assert_non_null(strstr(err.msg, "/nonexistent.json"));
 }
 
 int main(void)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "dpn_vhost.h"
+#include "ovs_desired.h"
 
 static const char *base =
         "{\"pod_uid\": \"0b7c1f0e-1111-2222-3333-444455556666\", \"namespace\": \"default\","
@@ -11,7 +12,7 @@ static const char *base =
         " \"socket_name\": \"sock\"}";
 
 /* base with one field set (or removed with null) */
-static int parse_with(const char *key, json_t *val, struct dpn_vhost_req *r, char **err)
+static int parse_with(const char *key, json_t *val, struct dpn_vhost_req *r, struct dpn_err *err)
 {
 	json_t *p = tjson(base);
 	if (key)
@@ -24,18 +25,17 @@ static int parse_with(const char *key, json_t *val, struct dpn_vhost_req *r, cha
 static void expect_err(const char *key, json_t *val, const char *want)
 {
 	struct dpn_vhost_req r;
-	char *err = NULL;
+	struct dpn_err err = {0};
 	assert_int_equal(parse_with(key, val, &r, &err), -EINVAL);
-	assert_non_null(err);
-	if (strcmp(err, want))
-		fail_msg("got \"%s\", want \"%s\"", err, want);
-	free(err);
+	assert_int_equal(err.code, -EINVAL);
+	if (strcmp(err.msg, want))
+		fail_msg("got \"%s\", want \"%s\"", err.msg, want);
 }
 
 static void defaults(void **state)
 {
 	struct dpn_vhost_req r;
-	char *err;
+	struct dpn_err err = {0};
 	(void)state;
 
 	assert_int_equal(parse_with(NULL, NULL, &r, &err), 0);
@@ -52,7 +52,7 @@ static void defaults(void **state)
 static void kubevirt_socket_is_the_interface(void **state)
 {
 	struct dpn_vhost_req r;
-	char *err;
+	struct dpn_err err = {0};
 	(void)state;
 	assert_int_equal(parse_with("consumption", json_string("kubevirt"), &r, &err), 0);
 	assert_string_equal(r.sock_name, "net1");
@@ -99,7 +99,8 @@ static void socket_path_limit(void **state)
 {
 	struct dpn_vhost_conf c = {.socket_root = "/run/openvswitch/vhost_sockets"};
 	struct dpn_vhost_req r;
-	char dir[256], sock[256], *err;
+	char dir[256], sock[256];
+	struct dpn_err err = {0};
 	(void)state;
 
 	assert_int_equal(parse_with(NULL, NULL, &r, &err), 0);
@@ -111,8 +112,7 @@ static void socket_path_limit(void **state)
 	        parse_with("socket_name", json_string("s123456789012345678901234"), &r, &err), 0);
 	assert_int_equal(
 	        dpn_vhost_paths(&c, &r, dir, sizeof(dir), sock, sizeof(sock), &err), -ENAMETOOLONG);
-	assert_non_null(strstr(err, "is 111 bytes, 4 over the 107 a unix socket path can hold"));
-	free(err);
+	assert_non_null(strstr(err.msg, "is 111 bytes, 4 over the 107 a unix socket path can hold"));
 	assert_int_equal(
 	        parse_with("socket_name", json_string("s12345678901234567890"), &r, &err), 0);
 	assert_int_equal(dpn_vhost_paths(&c, &r, dir, sizeof(dir), sock, sizeof(sock), &err), 0);
@@ -138,12 +138,15 @@ static void ovs_port_spec(void **state)
 {
 	struct dpn_vhost_conf c = {.socket_root = "/run/x", .tx_retries_max = 4};
 	struct dpn_vhost_req r;
-	char *err;
+	struct dpn_err err = {0};
 	(void)state;
 
 	assert_int_equal(parse_with("mtu", json_integer(9000), &r, &err), 0);
 	strcpy(r.ip, "10.16.0.5");
-	json_t *spec = dpn_vhost_port_spec(&c, &r, "/run/x/u/v/sock");
+	struct dpn_vhost_port vp;
+	dpn_vhost_port_spec(&c, &r, "/run/x/u/v/sock", &vp);
+	assert_int_equal(dpn_ovs_port_spec_check(&vp.spec, &err), 0);
+	json_t *spec = dpn_desired_port(&vp.spec);
 	const char *port = json_object_iter_key(json_object_iter(json_object_get(spec, "ifaces")));
 	json_t *cols =
 	        json_object_get(json_object_get(json_object_get(spec, "ifaces"), port), "cols");

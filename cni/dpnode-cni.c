@@ -59,18 +59,16 @@ static int fail(const char *version, const struct dpn_cni_err *e)
 static json_t *call(
         const struct dpn_cni_conf *c, const char *method, json_t *params, struct dpn_cni_err *e)
 {
+	struct dpn_err err = {0};
 	json_t *res;
-	char *msg;
-	int code, ret = dpn_api_call(
-	                  c->server_socket, method, params, API_TIMEOUT_MS, &res, &code, &msg);
+	int ret = dpn_api_call(c->server_socket, method, params, API_TIMEOUT_MS, &res, &err);
 
+	/* The edge: dpnoded's errno becomes a CNI error code. */
 	if (ret == -EREMOTEIO)
 		dpn_cni_seterr(e, DPN_CNI_ERR_REFUSED, "dpnoded refused the request", "%s: %s",
-		        method, msg);
+		        method, err.msg);
 	else if (ret < 0)
-		dpn_cni_seterr(e, DPN_CNI_ERR_TRY_AGAIN, "dpnoded is not reachable", "%s: %s",
-		        c->server_socket, strerror(-ret));
-	free(msg);
+		dpn_cni_seterr(e, DPN_CNI_ERR_TRY_AGAIN, "dpnoded is not reachable", "%s", err.msg);
 	return ret < 0 ? NULL : res;
 }
 

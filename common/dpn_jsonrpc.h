@@ -4,6 +4,8 @@
 #define DPN_JSONRPC_H
 
 #include <jansson.h>
+
+#include "dpn_err.h"
 #include <stddef.h>
 
 struct dpn_jsbuf {
@@ -38,11 +40,11 @@ int dpn_unix_connect(const char *path);
 /* Connects, sends req, waits for one JSON value: 0 with *resp, or -errno. */
 int dpn_json_roundtrip(const char *sock, const json_t *req, int timeout_ms, json_t **resp);
 
-/* One request to dpnoded's API (see daemon/dpn_api.h). Returns 0 with
- * *result (new ref); -EREMOTEIO when dpnoded answered with an error, its
- * message in *errmsg (malloc'd) and errno-style code in *code; other
- * -errno when dpnoded could not be reached. params is stolen. */
+/* One request to dpnoded's API (see dpn_api.h). Returns 0 with *result (new
+ * ref); -EREMOTEIO when dpnoded answered with an error (err: its negative
+ * errno and message); other -errno when dpnoded could not be reached (err
+ * says so). params is stolen. */
 int dpn_api_call(const char *sock, const char *method, json_t *params, int timeout_ms,
-        json_t **result, int *code, char **errmsg);
+        json_t **result, struct dpn_err *err);
 
 #endif

@@ -202,25 +202,24 @@ int dpn_json_roundtrip(const char *sock, const json_t *req, int timeout_ms, json
 }
 
 int dpn_api_call(const char *sock, const char *method, json_t *params, int timeout_ms,
-        json_t **result, int *code, char **errmsg)
+        json_t **result, struct dpn_err *e)
 {
 	json_t *req, *resp = NULL, *err;
 	int ret;
 
 	*result = NULL;
-	*errmsg = NULL;
-	*code = 0;
+	dpn_err_clear(e);
 	req = json_pack("{s:i, s:i, s:s, s:o}", "version", 1, "id", 1, "method", method, "params",
 	        params ? params : json_object());
 	ret = dpn_json_roundtrip(sock, req, timeout_ms, &resp);
 	json_decref(req);
 	if (ret < 0)
-		return ret;
+		return dpn_err_set(e, ret, "%s: %s", sock, strerror(-ret));
 	err = json_object_get(resp, "error");
 	if (err && !json_is_null(err)) {
 		const char *m = json_string_value(json_object_get(err, "message"));
-		*errmsg = strdup(m ? m : "error");
-		*code = json_integer_value(json_object_get(err, "code"));
+		dpn_err_set(e, -(int)json_integer_value(json_object_get(err, "code")), "%s",
+		        m ? m : "error");
 		json_decref(resp);
 		return -EREMOTEIO;
 	}

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -36,7 +37,7 @@ static void spec(json_t *specs, const char *container, const char *host)
 
 /* The char devices of an RDMA device: uverbsN under infiniband_verbs, umadN
  * and issmN under infiniband_mad. */
-static int rdma_specs(const char *root, const char *rdma, json_t *specs, char **err)
+static int rdma_specs(const char *root, const char *rdma, json_t *specs, struct dpn_err *err)
 {
 	static const char *const dirs[] = {"infiniband_verbs", "infiniband_mad"};
 	int found = 0;
@@ -59,26 +60,25 @@ static int rdma_specs(const char *root, const char *rdma, json_t *specs, char **
 		if (d)
 			closedir(d);
 	}
-	if (!found) {
-		*err = dpn_strf("RDMA device %s has no uverbs/umad character devices", rdma);
-		return -1;
-	}
+	if (!found)
+		return dpn_err_set(
+		        err, -ENODEV, "RDMA device %s has no uverbs/umad character devices", rdma);
 	spec(specs, "/dev/infiniband/rdma_cm", "/dev/infiniband/rdma_cm");
 	return 0;
 }
 
 int dpn_devplugin_device_specs(
-        const char *root, const struct dpn_vf *vf, bool vhost_net, json_t *specs, char **err)
+        const char *root, const struct dpn_vf *vf, bool vhost_net, json_t *specs,
+        struct dpn_err *err)
 {
 	char host[512], cont[64];
 	struct stat st;
+	int ret;
 
-	*err = NULL;
 	if (!strcmp(vf->driver, "vfio-pci")) {
-		if (vf->iommu_group < 0) {
-			*err = dpn_strf("%s is bound to vfio-pci but has no IOMMU group", vf->bdf);
-			return -1;
-		}
+		if (vf->iommu_group < 0)
+			return dpn_err_set(err, -ENODEV,
+			        "%s is bound to vfio-pci but has no IOMMU group", vf->bdf);
 		spec(specs, "/dev/vfio/vfio", "/dev/vfio/vfio");
 		snprintf(cont, sizeof(cont), "/dev/vfio/%d", vf->iommu_group);
 		/* no-IOMMU mode names the host node noiommu-N; the container sees N */
@@ -89,8 +89,8 @@ int dpn_devplugin_device_specs(
 			snprintf(host, sizeof(host), "/dev/vfio/%d", vf->iommu_group);
 		spec(specs, cont, host);
 	}
-	if (vf->rdma[0] && rdma_specs(root, vf->rdma, specs, err) < 0)
-		return -1;
+	if (vf->rdma[0] && (ret = rdma_specs(root, vf->rdma, specs, err)) < 0)
+		return ret;
 	if (vhost_net) {
 		spec(specs, "/dev/vhost-net", "/dev/vhost-net");
 		spec(specs, "/dev/net/tun", "/dev/net/tun");

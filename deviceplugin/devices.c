@@ -194,18 +194,19 @@ static bool has_spec(json_t *all, json_t *s)
 }
 
 json_t *dpn_devres_allocate(const struct dpn_devres *r, const struct dpn_inventory *inv,
-        const char *root, const char *const *ids, int n, char **err)
+        const char *root, const char *const *ids, int n, struct dpn_err *err)
 {
-	*err = NULL;
+	dpn_err_clear(err);
 	for (int i = 0; i < n; i++) {
 		const struct dpn_devres_dev *d = dpn_devres_find(r, ids[i]);
 		if (!d) {
-			*err = dpn_strf("device %s is not a device of %s", ids[i], r->resource);
+			dpn_err_set(err, -EINVAL, "device %s is not a device of %s", ids[i],
+			        r->resource);
 			return NULL;
 		}
 		if (!d->healthy) {
-			*err = dpn_strf(
-			        "device %s of %s (%s) is unhealthy", ids[i], r->resource, d->why);
+			dpn_err_set(err, -EINVAL, "device %s of %s (%s) is unhealthy", ids[i],
+			        r->resource, d->why);
 			return NULL;
 		}
 	}
@@ -221,8 +222,9 @@ json_t *dpn_devres_allocate(const struct dpn_devres *r, const struct dpn_invento
 			json_decref(specs);
 			json_decref(infos);
 			json_decref(out);
-			if (!*err)
-				*err = dpn_strf("device %s of %s is gone", ids[i], r->resource);
+			if (!vf) /* else err says what the VF lacks */
+				dpn_err_set(err, -ENODEV, "device %s of %s is gone", ids[i],
+				        r->resource);
 			return NULL;
 		}
 		json_array_foreach (specs, k, s)

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "dpn_err.h"
 #include "dpn_sriov.h"
 
 /* PCIDEVICE_<PREFIX>_<NAME>: upper-cased, '.', '/' and '-' become '_'. */
@@ -18,7 +19,8 @@ json_t *dpn_devplugin_devinfo(const struct dpn_pf *pf, const struct dpn_vf *vf);
  * /dev/vfio/N); RDMA -> /dev/infiniband/uverbsN, umadN, issmN, rdma_cm;
  * vhost_net -> /dev/vhost-net, /dev/net/tun. root: "" or a test tree. */
 int dpn_devplugin_device_specs(
-        const char *root, const struct dpn_vf *vf, bool vhost_net, json_t *specs, char **err);
+        const char *root, const struct dpn_vf *vf, bool vhost_net, json_t *specs,
+        struct dpn_err *err);
 
 struct dpn_devplugin_cand {
 	const char *id; /* PCI address */

@@ -53,8 +53,11 @@ void dpn_devep_push(struct dpn_devep *ep);
 int dpn_devep_n_streams(const struct dpn_devep *ep);
 
 /* rpc.c: the DevicePlugin methods over packed messages. */
-grpc_byte_buffer *dpn_devrpc_unary(struct dpn_devplugin *pl, struct dpn_devslot *s, const char *method,
-        grpc_slice in, grpc_status_code *st, char **msg);
+/* One unary call: 0 with *out, or -errno with err (the endpoint turns the
+ * errno into a gRPC status: EINVAL invalid argument, ENOSYS unimplemented,
+ * others internal). */
+int dpn_devrpc_unary(struct dpn_devplugin *pl, struct dpn_devslot *s, const char *method,
+        grpc_slice in, grpc_byte_buffer **out, struct dpn_err *err);
 grpc_byte_buffer *dpn_devrpc_devices(const struct dpn_devres *r);
 /* Registration.Register to kubelet.sock; done(s, ok, msg) on the loop. */
 int dpn_devrpc_register(struct dpn_devplugin *pl, struct dpn_devslot *s,

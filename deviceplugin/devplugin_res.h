@@ -46,7 +46,7 @@ const struct dpn_devres_dev *dpn_devres_find(const struct dpn_devres *r, const c
  * "devinfo": {"<pci>": {...}}}, or NULL with *err naming the device that is
  * unknown or unhealthy. root: "" or a test tree for /dev and /sys. */
 json_t *dpn_devres_allocate(const struct dpn_devres *r, const struct dpn_inventory *inv,
-        const char *root, const char *const *ids, int n, char **err);
+        const char *root, const char *const *ids, int n, struct dpn_err *err);
 
 /* GetPreferredAllocation for one container; NULL when it cannot be met. */
 json_t *dpn_devres_preferred(const struct dpn_devres *r, const char *const *avail, int n_avail,

@@ -143,6 +143,21 @@ static void on_close(struct dpn_gtag *g, bool ok)
 	call_unref(c);
 }
 
+/* The one place an errno becomes a gRPC status. */
+static grpc_status_code grpc_status_of(int ret)
+{
+	switch (ret) {
+	case 0:
+		return GRPC_STATUS_OK;
+	case -EINVAL:
+		return GRPC_STATUS_INVALID_ARGUMENT;
+	case -ENOSYS:
+		return GRPC_STATUS_UNIMPLEMENTED;
+	default:
+		return GRPC_STATUS_INTERNAL;
+	}
+}
+
 static void reply(struct call *c, grpc_byte_buffer *resp, grpc_status_code st, const char *msg)
 {
 	grpc_op ops[3] = {0};
@@ -180,14 +195,12 @@ static void on_recv(struct dpn_gtag *g, bool ok)
 		c->ep->streams = c;
 		send_devices(c);
 	} else {
-		grpc_status_code st = GRPC_STATUS_OK;
-		char *msg = NULL;
+		struct dpn_err err = {0};
+		grpc_byte_buffer *resp;
 		grpc_slice in = dpn_devgrpc_bytes(c->in);
-		grpc_byte_buffer *resp =
-		        dpn_devrpc_unary(c->ep->pl, c->ep->slot, method, in, &st, &msg);
+		int ret = dpn_devrpc_unary(c->ep->pl, c->ep->slot, method, in, &resp, &err);
 		grpc_slice_unref(in);
-		reply(c, resp, st, msg);
-		free(msg);
+		reply(c, resp, grpc_status_of(ret), ret < 0 ? err.msg : NULL);
 	}
 	call_unref(c);
 }

@@ -87,7 +87,7 @@ static grpc_byte_buffer *options(void)
 	return dpn_devgrpc_pack(&o.base);
 }
 
-static grpc_byte_buffer *preferred(struct dpn_devslot *s, grpc_slice in, char **msg)
+static grpc_byte_buffer *preferred(struct dpn_devslot *s, grpc_slice in, struct dpn_err *err)
 {
 	V1beta1__PreferredAllocationRequest *req = v1beta1__preferred_allocation_request__unpack(
 	        NULL, GRPC_SLICE_LENGTH(in), GRPC_SLICE_START_PTR(in));
@@ -96,7 +96,8 @@ static grpc_byte_buffer *preferred(struct dpn_devslot *s, grpc_slice in, char **
 	grpc_byte_buffer *bb = NULL;
 
 	if (!req) {
-		*msg = dpn_strf("%s: GetPreferredAllocation: malformed request", s->res.resource);
+		dpn_err_set(err, -EINVAL, "%s: GetPreferredAllocation: malformed request",
+		        s->res.resource);
 		return NULL;
 	}
 	resp.n_container_responses = req->n_container_requests;
@@ -108,7 +109,7 @@ static grpc_byte_buffer *preferred(struct dpn_devslot *s, grpc_slice in, char **
 		        (const char *const *)c->must_include_deviceids, c->n_must_include_deviceids,
 		        c->allocation_size);
 		if (!ids) {
-			*msg = dpn_strf("%s: cannot pick %d of %zu available devices",
+			dpn_err_set(err, -EINVAL, "%s: cannot pick %d of %zu available devices",
 			        s->res.resource, c->allocation_size, c->n_available_deviceids);
 			goto out;
 		}
@@ -158,8 +159,8 @@ static V1beta1__ContainerAllocateResponse *container_resp(struct arena *a, json_
 	return cr;
 }
 
-static grpc_byte_buffer *allocate(struct dpn_devplugin *pl, struct dpn_devslot *s, grpc_slice in,
-        grpc_status_code *st, char **msg)
+static grpc_byte_buffer *allocate(
+        struct dpn_devplugin *pl, struct dpn_devslot *s, grpc_slice in, struct dpn_err *err)
 {
 	V1beta1__AllocateRequest *req = v1beta1__allocate_request__unpack(
 	        NULL, GRPC_SLICE_LENGTH(in), GRPC_SLICE_START_PTR(in));
@@ -169,16 +170,16 @@ static grpc_byte_buffer *allocate(struct dpn_devplugin *pl, struct dpn_devslot *
 	json_t *allocs = json_array();
 
 	if (!req) {
-		*msg = dpn_strf("%s: Allocate: malformed request", s->res.resource);
+		dpn_err_set(err, -EINVAL, "%s: Allocate: malformed request", s->res.resource);
 		goto out;
 	}
 	/* every container is checked before anything is recorded or written */
 	for (size_t i = 0; i < req->n_container_requests; i++) {
 		V1beta1__ContainerAllocateRequest *c = req->container_requests[i];
 		json_t *one = dpn_devres_allocate(&s->res, pl->inv, "",
-		        (const char *const *)c->devices_ids, c->n_devices_ids, msg);
+		        (const char *const *)c->devices_ids, c->n_devices_ids, err);
 		if (!one) {
-			*st = GRPC_STATUS_INVALID_ARGUMENT;
+			err->code = -EINVAL; /* the caller's IDs: not ours to retry */
 			goto out;
 		}
 		json_array_append_new(allocs, one);
@@ -187,8 +188,7 @@ static grpc_byte_buffer *allocate(struct dpn_devplugin *pl, struct dpn_devslot *
 	size_t i;
 	json_array_foreach (allocs, i, one)
 		if (dpn_devplugin_record(pl, s, json_object_get(one, "devinfo")) < 0) {
-			*st = GRPC_STATUS_INTERNAL;
-			*msg = dpn_strf(
+			dpn_err_set(err, -EIO,
 			        "%s: cannot write device-info files or the allocation state",
 			        s->res.resource);
 			goto out;
@@ -207,41 +207,36 @@ out:
 	return bb;
 }
 
-grpc_byte_buffer *dpn_devrpc_unary(struct dpn_devplugin *pl, struct dpn_devslot *s, const char *method,
-        grpc_slice in, grpc_status_code *st, char **msg)
+int dpn_devrpc_unary(struct dpn_devplugin *pl, struct dpn_devslot *s, const char *method,
+        grpc_slice in, grpc_byte_buffer **out, struct dpn_err *err)
 {
 	const char *m = strrchr(method, '/');
-	grpc_byte_buffer *bb = NULL;
 
-	*st = GRPC_STATUS_OK;
+	*out = NULL;
 	m = m ? m + 1 : method;
 	if (strncmp(method, "/v1beta1.DevicePlugin/", 22)) {
-		*st = GRPC_STATUS_UNIMPLEMENTED;
-		*msg = dpn_strf("unknown method %s", method);
-		return NULL;
-	}
-	if (!strcmp(m, "GetDevicePluginOptions"))
-		return options();
-	if (!strcmp(m, "GetPreferredAllocation")) {
-		if (!(bb = preferred(s, in, msg)))
-			*st = GRPC_STATUS_INVALID_ARGUMENT;
+		return dpn_err_set(err, -ENOSYS, "unknown method %s", method);
+	} else if (!strcmp(m, "GetDevicePluginOptions")) {
+		*out = options();
+	} else if (!strcmp(m, "GetPreferredAllocation")) {
+		*out = preferred(s, in, err);
 	} else if (!strcmp(m, "Allocate")) {
 		uint64_t t0 = dpn_now_us();
-		bb = allocate(pl, s, in, st, msg);
+		*out = allocate(pl, s, in, err);
 		LOG_DEBUG("%s: Allocate in %llu us", s->res.resource,
 		        (unsigned long long)(dpn_now_us() - t0));
-		if (!bb && *st == GRPC_STATUS_OK)
-			*st = GRPC_STATUS_INVALID_ARGUMENT;
 	} else if (!strcmp(m, "PreStartContainer")) {
 		V1beta1__PreStartContainerResponse r = V1BETA1__PRE_START_CONTAINER_RESPONSE__INIT;
-		bb = dpn_devgrpc_pack(&r.base);
+		*out = dpn_devgrpc_pack(&r.base);
 	} else {
-		*st = GRPC_STATUS_UNIMPLEMENTED;
-		*msg = dpn_strf("unknown method %s", method);
+		dpn_err_set(err, -ENOSYS, "unknown method %s", method);
 	}
-	if (*st != GRPC_STATUS_OK)
-		LOG_WARN("%s: %s: %s", s->res.resource, m, *msg ? *msg : "failed");
-	return bb;
+	if (*out)
+		return 0;
+	if (!err->code)
+		dpn_err_set(err, -EINVAL, "%s: %s failed", s->res.resource, m);
+	LOG_WARN("%s: %s: %s", s->res.resource, m, dpn_err_str(err));
+	return err->code;
 }
 
 /* Registration client: one call on a fresh channel to kubelet.sock. */

@@ -261,13 +261,13 @@ static void txn_done(void *arg, json_t *result, const char *error)
 
 	o->txn_inflight = false;
 	if (error) {
-		snprintf(o->last_error, sizeof(o->last_error), "%s", error);
+		dpn_err_set(&o->last_error, -EIO, "%s", error);
 		LOG_ERR("reconcile transaction failed: %s", error);
 		arm(o->resync_ev, 1000);
 		return;
 	}
 	o->txns++;
-	o->last_error[0] = '\0';
+	dpn_err_clear(&o->last_error);
 	dpn_ovs_kick(o);
 }
 
@@ -283,7 +283,7 @@ static bool ensure_host_side(struct dpn_ovs *o)
 	if (ret == -ENODEV)
 		return false; /* vswitchd has not created the bridge's tap yet */
 	if (ret < 0) {
-		snprintf(o->last_error, sizeof(o->last_error), "%s: cannot set encap IP: %s",
+		dpn_err_set(&o->last_error, ret, "%s: cannot set encap IP: %s",
 		        u->bridge, strerror(-ret));
 		return false;
 	}
@@ -318,51 +318,70 @@ bool dpn_ovs_vswitchd_ready(struct dpn_ovs *o)
 	return dpdk_initialized(o) && cur >= next && !o->bump_cfg;
 }
 
+/* Interface rows by name, built once per check (a lookup per desired
+ * interface would scan the table each time: quadratic with pod ports). */
+static json_t *ifaces_by_name(struct dpn_ovs *o)
+{
+	json_t *by = json_object(), *row;
+	const char *u, *name;
+
+	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_INTERFACE), u, row)
+		if ((name = json_string_value(json_object_get(row, OVS_C_NAME))))
+			json_object_set(by, name, row);
+	return by;
+}
+
+/* An interface OVS has with an ofport and no error; else why not. */
+static bool iface_ok(json_t *row, char *why, size_t len)
+{
+	json_t *err = dpn_ovsdb_plain(json_object_get(row, OVS_C_ERROR));
+	json_t *ofp = dpn_ovsdb_plain(json_object_get(row, OVS_C_OFPORT));
+	bool ok = !json_is_string(err) && json_is_integer(ofp) && json_integer_value(ofp) >= 0;
+
+	snprintf(why, len, "%s",
+	        json_is_string(err) ? json_string_value(err) : "no OpenFlow port assigned");
+	json_decref(err);
+	json_decref(ofp);
+	return ok;
+}
+
 /* Every desired interface exists in OVS with an ofport and no error; the
  * first problem goes to last_error (OVS's own words). */
 static bool ifaces_ok(struct dpn_ovs *o)
 {
-	json_t *bspec, *pspec, *ispec;
+	json_t *bspec, *pspec, *ispec, *by = ifaces_by_name(o);
 	const char *bname, *pname, *iname;
+	char why[512];
+	bool ok = true;
 
 	json_object_foreach (json_object_get(o->desired, "bridges"), bname, bspec) {
 		json_object_foreach (json_object_get(bspec, "ports"), pname, pspec) {
 			json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
-				json_t *row = dpn_ovsdb_find(o->db, OVS_T_INTERFACE, iname, NULL);
-				json_t *err = dpn_ovsdb_plain(json_object_get(row, OVS_C_ERROR));
-				json_t *ofp = dpn_ovsdb_plain(json_object_get(row, OVS_C_OFPORT));
-				bool bad = json_is_string(err) || !json_is_integer(ofp) ||
-				           json_integer_value(ofp) < 0;
-				if (bad)
-					snprintf(o->last_error, sizeof(o->last_error), "%s %s: %s",
-					        bname, iname,
-					        json_is_string(err) ? json_string_value(err)
-					                            : "no OpenFlow port assigned");
-				json_decref(err);
-				json_decref(ofp);
-				if (bad)
-					return false;
+				if (iface_ok(json_object_get(by, iname), why, sizeof(why)))
+					continue;
+				dpn_err_set(&o->last_error, -EIO, "%s %s: %s", bname, iname, why);
+				ok = false;
+				goto out;
 			}
 		}
 	}
-	return true;
+out:
+	json_decref(by);
+	return ok;
 }
 
 static void reconcile(struct dpn_ovs *o)
 {
 	bool managed = o->conf->ovs.mode == DPN_OVS_MANAGED, was = o->converged;
-	char *err = NULL;
 	json_t *ops;
 
 	o->converged = false;
 	if (!dpn_ovsdb_is_connected(o->db) || o->txn_inflight)
 		return;
-	ops = dpn_reconcile_ops(o->desired, dpn_ovsdb_replica(o->db), &err);
+	ops = dpn_reconcile_ops(o->desired, dpn_ovsdb_replica(o->db), &o->last_error);
 	if (!ops) {
-		if (strcmp(o->last_error, err))
-			LOG_ERR("cannot reconcile: %s", err);
-		snprintf(o->last_error, sizeof(o->last_error), "%s", err);
-		free(err);
+		dpn_log_limited(&o->err_log, DPN_LOG_ERR, DPN_LOG_MOD, "cannot reconcile: %s",
+		        o->last_error.msg);
 		return;
 	}
 	if (json_array_size(ops) || o->bump_cfg) {
@@ -390,14 +409,10 @@ static void reconcile(struct dpn_ovs *o)
 	o->converged = o->net_ok && ready && (!managed || dpn_proc_pid(o->vsproc));
 	if (o->converged && !ifaces_ok(o)) {
 		o->converged = false;
-		if (strcmp(o->last_error, o->logged_error)) {
-			LOG_ERR("%s", o->last_error);
-			snprintf(o->logged_error, sizeof(o->logged_error), "%s", o->last_error);
-		}
+		dpn_log_limited(&o->err_log, DPN_LOG_ERR, DPN_LOG_MOD, "%s", o->last_error.msg);
 	}
 	if (o->converged) {
-		o->logged_error[0] = '\0';
-		o->last_error[0] = '\0';
+		dpn_err_clear(&o->last_error);
 		o->dpdk_init_error[0] = '\0';
 	}
 	if (o->converged && !was) {
@@ -468,6 +483,8 @@ struct dpn_ovs *dpn_ovs_new(struct event_base *base, const struct dpn_conf *conf
 	o->on_converged = converged;
 	o->arg = arg;
 	o->desired = dpn_desired_from_conf(conf);
+	/* a persisting problem is logged again once a minute */
+	o->err_log = (struct dpn_log_limit)DPN_LOG_LIMIT_INIT(5, 60000);
 	o->bump_cfg = true; /* the db may predate us: have vswitchd confirm it */
 	snprintf(o->vs_log, sizeof(o->vs_log), "%s/ovs-vswitchd.log", conf->ovs.log_dir);
 	snprintf(pidf, sizeof(pidf), "%s/ovsdb-server.pid", conf->ovs.run_dir);
@@ -551,7 +568,7 @@ json_t *dpn_ovs_desired(struct dpn_ovs *o)
 
 const char *dpn_ovs_last_error(const struct dpn_ovs *o)
 {
-	return o->last_error;
+	return o->last_error.msg;
 }
 
 bool dpn_ovs_converged(const struct dpn_ovs *o)

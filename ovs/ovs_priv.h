@@ -4,6 +4,7 @@
 
 #include "dpn_ovs.h"
 #include "dpn_ovsdb.h"
+#include "dpn_log.h"
 #include "dpn_proc.h"
 
 struct restart {
@@ -32,8 +33,8 @@ struct dpn_ovs {
 	bool net_ok;
 	bool bump_cfg; /* vswitchd restarted: make it confirm the config */
 	unsigned long txns;
-	char last_error[512];
-	char logged_error[512]; /* last one logged, to log each problem once */
+	struct dpn_err last_error; /* the reconcile's current problem */
+	struct dpn_log_limit err_log;
 	char dpdk_init_error[1280];
 };
 

@@ -191,6 +191,6 @@ json_t *dpn_ovs_status(struct dpn_ovs *o)
 	json_object_set_new(st, "reconcile",
 	        json_pack("{s:b, s:b, s:I, s:o}", "converged", o->converged, "in_flight",
 	                o->txn_inflight, "transactions", (json_int_t)o->txns, "last_error",
-	                o->last_error[0] ? json_string(o->last_error) : json_null()));
+	                o->last_error.code ? json_string(o->last_error.msg) : json_null()));
 	return st;
 }

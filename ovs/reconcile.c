@@ -15,7 +15,7 @@ struct rctx {
 	json_t *replica;
 	json_t *ops;
 	int named;
-	char *err;
+	struct dpn_err *err;
 };
 
 static bool subset_col(const char *table, const char *col)
@@ -295,8 +295,8 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 			continue;
 		}
 		if ((elsewhere = find_anywhere(x, OVS_T_PORT, pname))) {
-			if (!x->err)
-				x->err = dpn_strf("port %s already exists on bridge %s, not on %s",
+			if (!x->err->code)
+				dpn_err_set(x->err, -EEXIST, "port %s already exists on bridge %s, not on %s",
 				        pname, bridge_of_port(x, elsewhere),
 				        json_string_value(json_object_get(brow, OVS_C_NAME)));
 			continue;
@@ -352,15 +352,16 @@ static json_t *with_dropped_keys(json_t *want_ovs, json_t *ovs_row)
 	return w;
 }
 
-json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, char **err)
+json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, struct dpn_err *err)
 {
-	struct rctx x = {.replica = replica, .ops = json_array()};
+	struct dpn_err local = {0};
+	struct rctx x = {.replica = replica, .ops = json_array(), .err = err ? err : &local};
 	json_t *ovs_tab = json_object_get(replica, OVS_T_OPEN_VSWITCH), *ovs_row = NULL, *bspec;
 	json_t *want_ovs = json_object_get(desired, "ovs");
 	json_t *bridges = json_object_get(desired, "bridges"), *new_br = json_array();
 	const char *ovs_uuid = NULL, *bname;
 
-	*err = NULL;
+	dpn_err_clear(x.err);
 	json_object_foreach (ovs_tab, ovs_uuid, ovs_row)
 		break;
 	json_t *br_refs = ovs_row ? json_object_get(ovs_row, OVS_C_BRIDGES) : NULL;
@@ -398,8 +399,7 @@ json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, char **err)
 		json_decref(s.del);
 	}
 	json_decref(new_br);
-	if (x.err) {
-		*err = x.err;
+	if (x.err->code) {
 		json_decref(x.ops);
 		return NULL;
 	}

@@ -36,17 +36,15 @@ static void usage(FILE *f)
 
 json_t *ctl_call(const char *method, json_t *params)
 {
+	struct dpn_err err = {0};
 	json_t *res;
-	char *msg;
-	int code, ret;
+	int ret;
 
-	ret = dpn_api_call(sock_path, method, params, 30000, &res, &code, &msg);
+	ret = dpn_api_call(sock_path, method, params, 30000, &res, &err);
 	if (ret == -EREMOTEIO)
-		fprintf(stderr, "dpnodectl: %s: %s\n", method, msg);
+		fprintf(stderr, "dpnodectl: %s: %s\n", method, err.msg);
 	else if (ret < 0)
-		fprintf(stderr, "dpnodectl: cannot reach dpnoded at %s: %s\n", sock_path,
-		        strerror(-ret));
-	free(msg);
+		fprintf(stderr, "dpnodectl: cannot reach dpnoded at %s\n", err.msg);
 	return ret < 0 ? NULL : res;
 }
 

@@ -1,5 +1,6 @@
 #include "testlib.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -72,9 +73,8 @@ static void devinfo_spec_1_1(void **state)
 static json_t *specs_for(struct dpn_vf vf, bool vhost, int *ret)
 {
 	json_t *s = json_array();
-	char *err = NULL;
+	struct dpn_err err = {0};
 	*ret = dpn_devplugin_device_specs(root, &vf, vhost, s, &err);
-	free(err);
 	return s;
 }
 
@@ -117,11 +117,10 @@ static void device_specs(void **state)
 
 	/* an RDMA device without character devices is an error naming it */
 	s = json_array();
-	char *err = NULL;
+	struct dpn_err err = {0};
 	struct dpn_vf bad = mkvf("0000:3b:02.2", "mlx5_core", 23, "mlx5_9");
-	assert_int_equal(dpn_devplugin_device_specs(root, &bad, false, s, &err), -1);
-	assert_string_equal(err, "RDMA device mlx5_9 has no uverbs/umad character devices");
-	free(err);
+	assert_int_equal(dpn_devplugin_device_specs(root, &bad, false, s, &err), -ENODEV);
+	assert_string_equal(err.msg, "RDMA device mlx5_9 has no uverbs/umad character devices");
 	json_decref(s);
 }
 

@@ -133,7 +133,7 @@ static void membership_and_health(void **state)
 static void allocate(void **state)
 {
 	struct dpn_devres r;
-	char *err;
+	struct dpn_err err = {0};
 	(void)state;
 	dpn_devres_init(&r, &pools, 0);
 	dpn_devres_update(&r, &pools, &inv);
@@ -161,15 +161,14 @@ static void allocate(void **state)
 
 	const char *bad[] = {"0000:3b:02.0", "0000:3b:02.1"}; /* .1 is in the other pool */
 	assert_null(dpn_devres_allocate(&r, &inv, "", bad, 2, &err));
-	assert_string_equal(err, "device 0000:3b:02.1 is not a device of mellanox.com/vfio");
-	free(err);
+	assert_string_equal(err.msg, "device 0000:3b:02.1 is not a device of mellanox.com/vfio");
+	assert_int_equal(err.code, -EINVAL);
 
 	pfs[1].n_vfs = 0;
 	dpn_devres_update(&r, &pools, &inv);
 	const char *gone[] = {"0000:3b:0a.0"};
 	assert_null(dpn_devres_allocate(&r, &inv, "", gone, 1, &err));
-	assert_string_equal(err, "device 0000:3b:0a.0 of mellanox.com/vfio (gone) is unhealthy");
-	free(err);
+	assert_string_equal(err.msg, "device 0000:3b:0a.0 of mellanox.com/vfio (gone) is unhealthy");
 	pfs[1].n_vfs = 1;
 	dpn_devres_fini(&r);
 }

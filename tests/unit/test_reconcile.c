@@ -174,10 +174,10 @@ static const char *sim = "{\"ovs\": {\"dpdk\": {\"socket_mem\": [512], \"pmd_cor
 
 static json_t *ops_for(json_t *desired, json_t *rep)
 {
-	char *err = NULL;
+	struct dpn_err err = {0};
 	json_t *ops = dpn_reconcile_ops(desired, rep, &err);
 	if (!ops)
-		fail_msg("reconcile error: %s", err);
+		fail_msg("reconcile error: %s", err.msg);
 	return ops;
 }
 
@@ -329,15 +329,15 @@ static void managed_key_changes_only_that_key(void **state)
 static void port_on_other_bridge_is_an_error(void **state)
 {
 	json_t *d = desired_for(sim), *rep = converged(d);
-	char *err = NULL;
+	struct dpn_err err = {0};
 	(void)state;
 
 	json_t *spec = tjson("{\"cols\": {}, \"ifaces\": {\"dpdk0\": {\"cols\": {\"type\": "
 	                     "\"dpdk\"}}}}");
 	dpn_desired_set_port(d, "br-int", "dpdk0", spec);
 	assert_null(dpn_reconcile_ops(d, rep, &err));
-	assert_string_equal(err, "port dpdk0 already exists on bridge br-phy, not on br-int");
-	free(err);
+	assert_string_equal(err.msg, "port dpdk0 already exists on bridge br-phy, not on br-int");
+	assert_int_equal(err.code, -EEXIST);
 	json_decref(rep);
 	json_decref(d);
 }

@@ -33,12 +33,12 @@ static int str(
 		if (!required)
 			return 0;
 		dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config", "%s: missing", key);
-		return -1;
+		return -EINVAL;
 	}
 	if (!json_is_string(v) || json_string_length(v) >= len) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
 		        "%s: expected a string of at most %zu characters", key, len - 1);
-		return -1;
+		return -EINVAL;
 	}
 	strcpy(dst, json_string_value(v));
 	return 0;
@@ -65,7 +65,7 @@ static int num(json_t *o, const char *key, int min, int max, int *dst, struct dp
 	}
 	dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
 	        "%s: expected an integer from %d to %d", key, min, max);
-	return -1;
+	return -EINVAL;
 }
 
 static bool version_ok(const char *v)
@@ -99,7 +99,7 @@ int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_
 {
 	json_error_t jerr;
 	json_t *o = json_loads(text, 0, &jerr);
-	int ret = -1;
+	int ret = -EINVAL;
 
 	memset(c, 0, sizeof(*c));
 	strcpy(c->server_socket, "/run/dpnode/dpnoded.sock");
@@ -109,7 +109,7 @@ int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_
 		dpn_cni_seterr(e, DPN_CNI_ERR_DECODE, "failed to decode network config", "%s",
 		        o ? "expected a JSON object" : jerr.text);
 		json_decref(o);
-		return -1;
+		return -EINVAL;
 	}
 	if (str(o, "cniVersion", c->cni_version, sizeof(c->cni_version), true, e) < 0 ||
 	        str(o, "name", c->name, sizeof(c->name), false, e) < 0 ||
@@ -201,13 +201,13 @@ int dpn_cni_parse_env(
 			dpn_cni_seterr(e, DPN_CNI_ERR_ENV,
 			        "invalid necessary environment variables", "%s is not set",
 			        vars[i].var);
-			return -1;
+			return -EINVAL;
 		}
 		if (v && strlen(v) >= vars[i].len) {
 			dpn_cni_seterr(e, DPN_CNI_ERR_ENV,
 			        "invalid necessary environment variables",
 			        "%s is longer than %zu characters", vars[i].var, vars[i].len - 1);
-			return -1;
+			return -EINVAL;
 		}
 		if (v)
 			strcpy((char *)env + vars[i].off, v);
@@ -217,12 +217,12 @@ int dpn_cni_parse_env(
 	if ((add || del || !strcmp(env->command, "CHECK")) && !env->pod_uid[0]) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
 		        "CNI_ARGS has no K8S_POD_UID (dpnode-cni serves Kubernetes pods)");
-		return -1;
+		return -EINVAL;
 	}
 	if (add && (!env->pod_name[0] || !env->pod_ns[0])) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
 		        "CNI_ARGS needs K8S_POD_NAME and K8S_POD_NAMESPACE");
-		return -1;
+		return -EINVAL;
 	}
 	return 0;
 }

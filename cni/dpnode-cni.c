@@ -91,7 +91,7 @@ static int wait_in_ovs(const struct dpn_cni_conf *c, const char *port, struct dp
 	for (;;) {
 		json_t *p = get_port(c, port, e), *ovs;
 		if (!p)
-			return -1;
+			return -EINVAL;
 		ovs = json_object_get(p, "ovs");
 		json_int_t ofport = json_integer_value(json_object_get(ovs, "ofport"));
 		const char *err = json_string_value(json_object_get(ovs, "error"));
@@ -105,7 +105,7 @@ static int wait_in_ovs(const struct dpn_cni_conf *c, const char *port, struct dp
 		if (dpn_now_ms() >= deadline) {
 			dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "vhost-user port not up in OVS",
 			        "%s: %s", port, buf);
-			return -1;
+			return -EINVAL;
 		}
 		usleep(100000);
 	}

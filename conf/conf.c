@@ -53,20 +53,6 @@ void dpn_conf_free(struct dpn_conf *c)
 	c->ovs.other_config = NULL;
 }
 
-static void check_abs_path(struct cctx *x, json_t *obj, const char *key, char *dst, size_t len)
-{
-	if (cget_str(x, obj, key, dst, len) == 1 && dst[0] != '/')
-		cerr(x, key, "\"%s\" is not an absolute path", dst);
-}
-
-static void check_ifname(struct cctx *x, const char *key, const char *name)
-{
-	if (!dpn_ifname_valid(name))
-		cerr(x, key,
-		        "\"%s\" is not an interface name (1-15 characters, no '/', ':' or spaces)",
-		        name);
-}
-
 static void parse_api(struct cctx *x, json_t *o, struct dpn_api_conf *a)
 {
 	static const char *const keys[] = {"socket", "mode", "group", NULL};
@@ -74,8 +60,8 @@ static void parse_api(struct cctx *x, json_t *o, struct dpn_api_conf *a)
 	json_t *g;
 
 	cobj_check(x, o, keys);
-	check_abs_path(x, o, "socket", a->socket, sizeof(a->socket));
-	if (cget_str(x, o, "mode", mode, sizeof(mode)) == 1) {
+	ccheck_abs_path(x, o, "socket", a->socket, sizeof(a->socket));
+	if (cget_str(x, o, "mode", mode, sizeof(mode)) == 0) {
 		char *end;
 		unsigned long m = strtoul(mode, &end, 8);
 		if (*end || end == mode || m > 0777 || (m & 0002))
@@ -88,7 +74,7 @@ static void parse_api(struct cctx *x, json_t *o, struct dpn_api_conf *a)
 	g = json_object_get(o, "group");
 	if (json_is_integer(g)) {
 		cget_int(x, o, "group", 0, 0x7fffffff, &a->gid);
-	} else if (cget_str(x, o, "group", grp, sizeof(grp)) == 1) {
+	} else if (cget_str(x, o, "group", grp, sizeof(grp)) == 0) {
 		struct group *gr = getgrnam(grp);
 		if (!gr)
 			cerr(x, "group", "no group named \"%s\" on this machine", grp);
@@ -107,34 +93,6 @@ static unsigned long parse_page_size(const char *s)
 	return 0;
 }
 
-/* Array of MB per NUMA node: [1024, 1024]. */
-static int parse_mb_list(struct cctx *x, json_t *o, const char *key, long *dst, int *n)
-{
-	json_t *arr = cget_arr(x, o, key), *v;
-	size_t i;
-
-	if (!arr)
-		return 0;
-	if (json_array_size(arr) == 0 || json_array_size(arr) > DPN_MAX_NUMA) {
-		cerr(x, key, "expected 1 to %d entries (MB per NUMA node)", DPN_MAX_NUMA);
-		return -1;
-	}
-	size_t old = cctx_push(x, key);
-	json_array_foreach (arr, i, v) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		        json_integer_value(v) > 16 * 1024 * 1024) {
-			char *s = cval(v);
-			cerr(x, NULL, "[%zu] %s is not a size in MB (0..16777216)", i, s);
-			free(s);
-			continue;
-		}
-		dst[i] = json_integer_value(v);
-	}
-	cctx_pop(x, old);
-	*n = json_array_size(arr);
-	return 1;
-}
-
 static void parse_hugepages(struct cctx *x, json_t *o, struct dpn_hugepages_conf *h)
 {
 	static const char *const keys[] = {"page_size", "mb_per_numa", "mount", NULL};
@@ -142,7 +100,7 @@ static void parse_hugepages(struct cctx *x, json_t *o, struct dpn_hugepages_conf
 
 	cobj_check(x, o, keys);
 	h->manage = true;
-	if (cget_str(x, o, "page_size", ps, sizeof(ps)) == 1) {
+	if (cget_str(x, o, "page_size", ps, sizeof(ps)) == 0) {
 		h->page_kb = parse_page_size(ps);
 		if (!h->page_kb)
 			cerr(x, "page_size", "\"%s\" is not a huge page size (\"2M\" or \"1G\")",
@@ -150,8 +108,8 @@ static void parse_hugepages(struct cctx *x, json_t *o, struct dpn_hugepages_conf
 	}
 	if (!json_object_get(o, "mb_per_numa"))
 		cerr(x, "mb_per_numa", "missing (MB of huge pages per NUMA node, e.g. [1024])");
-	parse_mb_list(x, o, "mb_per_numa", h->mb, &h->n_nodes);
-	check_abs_path(x, o, "mount", h->mount, sizeof(h->mount));
+	cget_mb_list(x, o, "mb_per_numa", h->mb, &h->n_nodes);
+	ccheck_abs_path(x, o, "mount", h->mount, sizeof(h->mount));
 	if (h->page_kb) {
 		for (int i = 0; i < h->n_nodes; i++) {
 			if ((h->mb[i] * 1024) % h->page_kb)
@@ -160,302 +118,6 @@ static void parse_hugepages(struct cctx *x, json_t *o, struct dpn_hugepages_conf
 				        h->mb[i]);
 		}
 	}
-}
-
-static void parse_cpulist(
-        struct cctx *x, json_t *o, const char *key, struct dpn_cpuset *s, bool *has)
-{
-	char buf[256];
-	int r;
-
-	if (cget_str(x, o, key, buf, sizeof(buf)) != 1)
-		return;
-	r = dpn_cpuset_parse_list(buf, s);
-	if (r < 0) {
-		cerr(x, key, "\"%s\" is not a CPU list (e.g. \"2-3,6\")", buf);
-		return;
-	}
-	*has = true;
-	if (!x->m)
-		return;
-	for (unsigned c = 0; c < DPN_MAX_CPUS; c++) {
-		if (dpn_cpuset_isset(s, c) && !dpn_cpuset_isset(&x->m->online, c)) {
-			char online[256];
-			dpn_cpuset_format_list(&x->m->online, online, sizeof(online));
-			cerr(x, key, "CPU %u is not an online CPU of this machine (online: %s)", c,
-			        online);
-		}
-	}
-}
-
-static void parse_dpdk(struct cctx *x, json_t *o, struct dpn_dpdk_conf *d)
-{
-	static const char *const keys[] = {"socket_mem", "socket_limit", "lcore", "pmd_cores",
-	        "extra_args", "init_timeout_s", NULL};
-	json_t *arr, *v;
-	size_t i, off = 0;
-	long t;
-
-	cobj_check(x, o, keys);
-	parse_mb_list(x, o, "socket_mem", d->socket_mem, &d->n_socket_mem);
-	parse_mb_list(x, o, "socket_limit", d->socket_limit, &d->n_socket_limit);
-	parse_cpulist(x, o, "lcore", &d->lcore, &d->has_lcore);
-	parse_cpulist(x, o, "pmd_cores", &d->pmd, &d->has_pmd);
-	if (cget_int(x, o, "init_timeout_s", 1, 3600, &t) == 1)
-		d->init_timeout_s = t;
-	arr = cget_arr(x, o, "extra_args");
-	if (!arr)
-		return;
-	size_t old = cctx_push(x, "extra_args");
-	json_array_foreach (arr, i, v) {
-		const char *s = json_string_value(v);
-		if (!s || !*s || strpbrk(s, " \t\n\"'")) {
-			char *val = cval(v);
-			cerr(x, NULL,
-			        "[%zu] %s is not one EAL argument (a non-empty string without "
-			        "spaces or quotes)",
-			        i, val);
-			free(val);
-			continue;
-		}
-		int n = snprintf(d->extra + off, sizeof(d->extra) - off, "%s%s", off ? " " : "", s);
-		if (n < 0 || (size_t)n >= sizeof(d->extra) - off) {
-			cerr(x, NULL, "longer than %zu characters in all", sizeof(d->extra) - 1);
-			break;
-		}
-		off += n;
-	}
-	cctx_pop(x, old);
-}
-
-static void parse_other_config(struct cctx *x, json_t *o, struct dpn_ovs_conf *ovs)
-{
-	/* Keys dpnode sets from structured fields: set them there, not here. */
-	static const char *const owned[] = {"dpdk-init", "dpdk-socket-mem", "dpdk-socket-limit",
-	        "pmd-cpu-mask", "dpdk-lcore-mask", "dpdk-extra", "vhost-sock-dir", "hw-offload",
-	        "tc-policy", NULL};
-	json_t *oc = cget_obj(x, o, "other_config"), *v;
-	const char *k;
-
-	if (!oc)
-		return;
-	size_t old = cctx_push(x, "other_config");
-	json_object_foreach (oc, k, v) {
-		if (!json_is_string(v)) {
-			cerr(x, k,
-			        "expected a string value (OVSDB other_config is string to string)");
-			continue;
-		}
-		for (int i = 0; owned[i]; i++)
-			if (!strcmp(owned[i], k))
-				cerr(x, k, "set through the structured field, not other_config");
-	}
-	cctx_pop(x, old);
-	ovs->other_config = json_deep_copy(oc);
-}
-
-static void parse_ovs(struct cctx *x, json_t *o, struct dpn_ovs_conf *ovs)
-{
-	static const char *const keys[] = {"mode", "run_dir", "db_socket", "db_file", "log_dir",
-	        "vswitchd_bin", "ovsdb_server_bin", "ovsdb_tool_bin", "schema", "vhost_sock_dir",
-	        "dpdk", "hw_offload", "tc_policy", "other_config", "stop_on_exit", NULL};
-	static const char *const modes[] = {"managed", "attach", "none", NULL};
-	static const char *const policies[] = {"none", "skip_sw", "skip_hw", NULL};
-	int mode, pol;
-	json_t *d;
-
-	cobj_check(x, o, keys);
-	if (cget_enum(x, o, "mode", modes, &mode) == 1)
-		ovs->mode = mode;
-	check_abs_path(x, o, "run_dir", ovs->run_dir, sizeof(ovs->run_dir));
-	check_abs_path(x, o, "db_socket", ovs->db_socket, sizeof(ovs->db_socket));
-	check_abs_path(x, o, "db_file", ovs->db_file, sizeof(ovs->db_file));
-	check_abs_path(x, o, "log_dir", ovs->log_dir, sizeof(ovs->log_dir));
-	check_abs_path(x, o, "vswitchd_bin", ovs->vswitchd_bin, sizeof(ovs->vswitchd_bin));
-	check_abs_path(
-	        x, o, "ovsdb_server_bin", ovs->ovsdb_server_bin, sizeof(ovs->ovsdb_server_bin));
-	check_abs_path(x, o, "ovsdb_tool_bin", ovs->ovsdb_tool_bin, sizeof(ovs->ovsdb_tool_bin));
-	check_abs_path(x, o, "schema", ovs->schema, sizeof(ovs->schema));
-	check_abs_path(x, o, "vhost_sock_dir", ovs->vhost_sock_dir, sizeof(ovs->vhost_sock_dir));
-	if ((d = cget_obj(x, o, "dpdk"))) {
-		size_t old = cctx_push(x, "dpdk");
-		parse_dpdk(x, d, &ovs->dpdk);
-		cctx_pop(x, old);
-	}
-	cget_bool(x, o, "hw_offload", &ovs->hw_offload);
-	if (cget_enum(x, o, "tc_policy", policies, &pol) == 1)
-		strcpy(ovs->tc_policy, policies[pol]);
-	parse_other_config(x, o, ovs);
-	cget_bool(x, o, "stop_on_exit", &ovs->stop_on_exit);
-}
-
-static void parse_port(struct cctx *x, json_t *o, size_t idx, struct dpn_uplink_port *p)
-{
-	static const char *const keys[] = {"name", "pci", "devargs", "n_rxq", NULL};
-	long n;
-
-	cobj_check(x, o, keys);
-	snprintf(p->name, sizeof(p->name), "dpdk%u", (unsigned)(idx % 100));
-	if (cget_str(x, o, "name", p->name, sizeof(p->name)) == 1)
-		check_ifname(x, "name", p->name);
-	if (cget_str(x, o, "pci", p->pci, sizeof(p->pci)) == 1 && !dpn_pci_addr_valid(p->pci))
-		cerr(x, "pci", "\"%s\" is not a PCI address (DDDD:BB:DD.F)", p->pci);
-	cget_str(x, o, "devargs", p->devargs, sizeof(p->devargs));
-	if (json_object_get(o, "pci") && json_object_get(o, "devargs"))
-		cerr(x, NULL, "give either \"pci\" or \"devargs\", not both");
-	else if (!json_object_get(o, "pci") && !json_object_get(o, "devargs"))
-		cerr(x, NULL,
-		        "missing \"pci\" (DDDD:BB:DD.F) or \"devargs\" (DPDK device arguments)");
-	if (strpbrk(p->devargs, " \t\n"))
-		cerr(x, "devargs", "\"%s\" contains whitespace", p->devargs);
-	if (cget_int(x, o, "n_rxq", 1, 1024, &n) == 1)
-		p->n_rxq = n;
-}
-
-static void parse_bond(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
-{
-	static const char *const keys[] = {"name", "mode", "lacp", NULL};
-	static const char *const modes[] = {
-	        "none", "active-backup", "balance-slb", "balance-tcp", NULL};
-	static const char *const lacps[] = {"off", "active", "passive", NULL};
-	int v;
-
-	cobj_check(x, o, keys);
-	strcpy(u->bond_name, "bond0");
-	u->bond_mode = DPN_BOND_ACTIVE_BACKUP;
-	if (cget_str(x, o, "name", u->bond_name, sizeof(u->bond_name)) == 1)
-		check_ifname(x, "name", u->bond_name);
-	if (cget_enum(x, o, "mode", modes, &v) == 1)
-		u->bond_mode = v;
-	if (cget_enum(x, o, "lacp", lacps, &v) == 1)
-		u->lacp = v;
-	else if (u->bond_mode == DPN_BOND_BALANCE_TCP)
-		u->lacp = DPN_LACP_ACTIVE;
-	if (u->bond_mode == DPN_BOND_BALANCE_TCP && u->lacp == DPN_LACP_OFF)
-		cerr(x, "lacp", "balance-tcp needs LACP (\"active\" or \"passive\")");
-}
-
-static void port_item(struct cctx *x, json_t *v, size_t i, void *arg)
-{
-	struct dpn_uplink_conf *u = arg;
-	parse_port(x, v, i, &u->ports[i]);
-}
-
-static void parse_uplink(struct cctx *x, json_t *o, struct dpn_uplink_conf *u)
-{
-	static const char *const keys[] = {
-	        "bridge", "ports", "bond", "vlan", "mtu", "encap_ip", NULL};
-	char encap[64];
-	json_t *ports, *v;
-	long n;
-
-	cobj_check(x, o, keys);
-	u->present = true;
-	if (cget_str(x, o, "bridge", u->bridge, sizeof(u->bridge)) == 1)
-		check_ifname(x, "bridge", u->bridge);
-	ports = cget_arr(x, o, "ports");
-	if (!ports || json_array_size(ports) == 0) {
-		if (!json_object_get(o, "ports") || ports)
-			cerr(x, "ports", "expected 1 to %d ports", DPN_MAX_UPLINK_PORTS);
-	} else if (json_array_size(ports) > DPN_MAX_UPLINK_PORTS) {
-		cerr(x, "ports", "%zu ports given, at most %d", json_array_size(ports),
-		        DPN_MAX_UPLINK_PORTS);
-	} else {
-		cforeach_obj(x, ports, "ports", port_item, u);
-		u->n_ports = json_array_size(ports);
-	}
-	if ((v = cget_obj(x, o, "bond"))) {
-		size_t old = cctx_push(x, "bond");
-		parse_bond(x, v, u);
-		cctx_pop(x, old);
-	}
-	if (cget_int(x, o, "vlan", 0, 4094, &n) == 1)
-		u->vlan = n;
-	if (cget_int(x, o, "mtu", 68, 9710, &n) == 1)
-		u->mtu = n;
-	if (cget_str(x, o, "encap_ip", encap, sizeof(encap)) == 1) {
-		if (dpn_cidr_parse(encap, false, &u->encap) < 0)
-			cerr(x, "encap_ip",
-			        "\"%s\" is not an IP address with prefix length (CIDR, e.g. "
-			        "\"192.168.10.5/24\")",
-			        encap);
-		else
-			u->has_encap = true;
-	}
-}
-
-static void parse_integration(struct cctx *x, json_t *o, struct dpn_conf *c)
-{
-	static const char *const keys[] = {"bridge", "uplink_patch", NULL};
-	cobj_check(x, o, keys);
-	if (cget_str(x, o, "bridge", c->int_bridge, sizeof(c->int_bridge)) == 1)
-		check_ifname(x, "bridge", c->int_bridge);
-	cget_bool(x, o, "uplink_patch", &c->uplink_patch);
-}
-
-/* ovn-remote: comma-separated tcp:IP:PORT, ssl:IP:PORT or unix:PATH. */
-static bool ovn_remote_valid(const char *s)
-{
-	char *dup = strdup(s), *save = NULL;
-	bool ok = dup && *s;
-
-	for (char *t = dup ? strtok_r(dup, ",", &save) : NULL; ok && t;
-	        t = strtok_r(NULL, ",", &save)) {
-		if (!strncmp(t, "unix:", 5)) {
-			ok = t[5] == '/';
-			continue;
-		}
-		if (strncmp(t, "tcp:", 4) && strncmp(t, "ssl:", 4)) {
-			ok = false;
-			break;
-		}
-		char *host = t + 4, *colon = strrchr(host, ':'), *end;
-		struct dpn_cidr cidr;
-		if (!colon) {
-			ok = false;
-			break;
-		}
-		*colon = '\0';
-		if (host[0] == '[' && colon[-1] == ']') {
-			colon[-1] = '\0';
-			host++;
-		}
-		long port = strtol(colon + 1, &end, 10);
-		ok = *end == '\0' && port > 0 && port < 65536 &&
-		     dpn_cidr_parse(host, true, &cidr) == 0;
-	}
-	free(dup);
-	return ok;
-}
-
-static void parse_ovn(struct cctx *x, json_t *o, struct dpn_ovn_conf *ovn)
-{
-	static const char *const keys[] = {"remote", "encap_type", "encap_ip",
-	        "remote_probe_interval_ms", "openflow_probe_interval_s", "system_id",
-	        "bridge_mappings", NULL};
-	static const char *const types[] = {"geneve", "vxlan", "stt", NULL};
-	char ip[64];
-	int t;
-
-	cobj_check(x, o, keys);
-	if (cget_str(x, o, "remote", ovn->remote, sizeof(ovn->remote)) == 1 &&
-	        !ovn_remote_valid(ovn->remote))
-		cerr(x, "remote",
-		        "\"%s\" is not an OVN SB remote list (tcp:IP:PORT, ssl:IP:PORT or "
-		        "unix:PATH, comma-separated)",
-		        ovn->remote);
-	if (cget_enum(x, o, "encap_type", types, &t) == 1)
-		strcpy(ovn->encap_type, types[t]);
-	if (cget_str(x, o, "encap_ip", ip, sizeof(ip)) == 1) {
-		if (dpn_cidr_parse(ip, true, &ovn->encap_ip) < 0)
-			cerr(x, "encap_ip", "\"%s\" is not an IP address", ip);
-		else
-			ovn->has_encap_ip = true;
-	}
-	cget_int(x, o, "remote_probe_interval_ms", 0, 3600000, &ovn->remote_probe_ms);
-	cget_int(x, o, "openflow_probe_interval_s", 0, 3600, &ovn->of_probe_s);
-	cget_str(x, o, "system_id", ovn->system_id, sizeof(ovn->system_id));
-	cget_str(x, o, "bridge_mappings", ovn->bridge_mappings, sizeof(ovn->bridge_mappings));
 }
 
 /* Checks that span sections, run after every section parsed. */
@@ -603,7 +265,7 @@ static void parse_id(struct cctx *x, json_t *o, const char *key, bool group, lon
 
 	if (json_is_integer(v)) {
 		cget_int(x, o, key, 0, 0x7fffffff, dst);
-	} else if (cget_str(x, o, key, name, sizeof(name)) == 1) {
+	} else if (cget_str(x, o, key, name, sizeof(name)) == 0) {
 		struct group *gr = group ? getgrnam(name) : NULL;
 		struct passwd *pw = group ? NULL : getpwnam(name);
 		if (group ? !gr : !pw)
@@ -621,12 +283,12 @@ static void parse_vhost(struct cctx *x, json_t *o, struct dpn_vhost_conf *v)
 	char mode[8];
 
 	cobj_check(x, o, keys);
-	check_abs_path(x, o, "socket_root", v->socket_root, sizeof(v->socket_root));
-	check_abs_path(x, o, "kubelet_dir", v->kubelet_dir, sizeof(v->kubelet_dir));
-	check_abs_path(x, o, "state_file", v->state_file, sizeof(v->state_file));
+	ccheck_abs_path(x, o, "socket_root", v->socket_root, sizeof(v->socket_root));
+	ccheck_abs_path(x, o, "kubelet_dir", v->kubelet_dir, sizeof(v->kubelet_dir));
+	ccheck_abs_path(x, o, "state_file", v->state_file, sizeof(v->state_file));
 	parse_id(x, o, "owner", false, &v->uid);
 	parse_id(x, o, "group", true, &v->gid);
-	if (cget_str(x, o, "mode", mode, sizeof(mode)) == 1) {
+	if (cget_str(x, o, "mode", mode, sizeof(mode)) == 0) {
 		char *end;
 		unsigned long m = strtoul(mode, &end, 8);
 		if (*end || end == mode || m > 0777 || (m & 0002))
@@ -659,10 +321,10 @@ static void sec_dp(struct cctx *x, json_t *o, struct dpn_conf *c)
 
 	c->devplugin.enabled = true;
 	cobj_check(x, o, keys);
-	check_abs_path(x, o, "plugin_dir", c->devplugin.plugin_dir, sizeof(c->devplugin.plugin_dir));
-	check_abs_path(x, o, "devinfo_dir", c->devplugin.devinfo_dir, sizeof(c->devplugin.devinfo_dir));
-	check_abs_path(x, o, "state_file", c->devplugin.state_file, sizeof(c->devplugin.state_file));
-	check_abs_path(x, o, "sriovdp_config", c->devplugin.sriovdp_config, sizeof(c->devplugin.sriovdp_config));
+	ccheck_abs_path(x, o, "plugin_dir", c->devplugin.plugin_dir, sizeof(c->devplugin.plugin_dir));
+	ccheck_abs_path(x, o, "devinfo_dir", c->devplugin.devinfo_dir, sizeof(c->devplugin.devinfo_dir));
+	ccheck_abs_path(x, o, "state_file", c->devplugin.state_file, sizeof(c->devplugin.state_file));
+	ccheck_abs_path(x, o, "sriovdp_config", c->devplugin.sriovdp_config, sizeof(c->devplugin.sriovdp_config));
 	if (res && json_object_get(o, "sriovdp_config"))
 		cerr(x, "resources", "give resources or sriovdp_config, not both");
 	else if (res) {
@@ -693,15 +355,15 @@ static void sec_hugepages(struct cctx *x, json_t *o, struct dpn_conf *c)
 }
 static void sec_ovs(struct cctx *x, json_t *o, struct dpn_conf *c)
 {
-	parse_ovs(x, o, &c->ovs);
+	dpn_conf_parse_ovs(x, o, &c->ovs);
 }
 static void sec_uplink(struct cctx *x, json_t *o, struct dpn_conf *c)
 {
-	parse_uplink(x, o, &c->uplink);
+	dpn_conf_parse_uplink(x, o, &c->uplink);
 }
 static void sec_ovn(struct cctx *x, json_t *o, struct dpn_conf *c)
 {
-	parse_ovn(x, o, &c->ovn);
+	dpn_conf_parse_ovn(x, o, &c->ovn);
 }
 
 static const struct {
@@ -712,7 +374,7 @@ static const struct {
         {"hugepages", sec_hugepages},
         {"ovs", sec_ovs},
         {"uplink", sec_uplink},
-        {"integration", parse_integration},
+        {"integration", dpn_conf_parse_integration},
         {"ovn", sec_ovn},
         {"vhostuser", sec_vhost},
         {"sriov", sec_sriov},
@@ -734,7 +396,7 @@ int dpn_conf_load_json(
 		return -EINVAL;
 	}
 	cobj_check(&x, root, top);
-	if (cget_enum(&x, root, "log_level", levels, &lvl) == 1)
+	if (cget_enum(&x, root, "log_level", levels, &lvl) == 0)
 		strcpy(c->log_level, levels[lvl]);
 	for (size_t i = 0; i < DPN_ARRAY_SIZE(sections); i++) {
 		json_t *o = cget_obj(&x, root, sections[i].name);
@@ -771,25 +433,6 @@ int dpn_conf_load_file(const char *path, const struct dpn_machine *m, struct dpn
 	ret = dpn_conf_load_json(root, m, c, errs);
 	json_decref(root);
 	return ret;
-}
-
-const char *dpn_conf_uplink_port_name(const struct dpn_conf *c)
-{
-	if (c->uplink.n_ports > 1)
-		return c->uplink.bond_name;
-	return c->uplink.ports[0].name;
-}
-
-const char *dpn_bond_mode_name(enum dpn_bond_mode m)
-{
-	static const char *const n[] = {"none", "active-backup", "balance-slb", "balance-tcp"};
-	return m <= DPN_BOND_BALANCE_TCP ? n[m] : "?";
-}
-
-const char *dpn_lacp_name(enum dpn_lacp l)
-{
-	static const char *const n[] = {"off", "active", "passive"};
-	return l <= DPN_LACP_PASSIVE ? n[l] : "?";
 }
 
 static int read_node_list(const char *path, struct dpn_cpuset *s)

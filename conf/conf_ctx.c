@@ -155,48 +155,48 @@ int cget_str(struct cctx *x, json_t *obj, const char *key, char *dst, size_t len
 {
 	json_t *v = json_object_get(obj, key);
 	if (!v)
-		return 0;
+		return -ENOENT;
 	if (!json_is_string(v)) {
 		cerr(x, key, "expected a string, got %s", type_name(v));
-		return -1;
+		return -EINVAL;
 	}
 	if (json_string_length(v) >= len) {
 		cerr(x, key, "longer than %zu characters", len - 1);
-		return -1;
+		return -EINVAL;
 	}
 	if (strlen(json_string_value(v)) != json_string_length(v)) {
 		cerr(x, key, "contains a NUL character");
-		return -1;
+		return -EINVAL;
 	}
 	strcpy(dst, json_string_value(v));
-	return 1;
+	return 0;
 }
 
 int cget_int(struct cctx *x, json_t *obj, const char *key, long min, long max, long *dst)
 {
 	json_t *v = json_object_get(obj, key);
 	if (!v)
-		return 0;
+		return -ENOENT;
 	if (!json_is_integer(v)) {
 		cerr(x, key, "expected an integer, got %s", type_name(v));
-		return -1;
+		return -EINVAL;
 	}
 	json_int_t i = json_integer_value(v);
 	if (i < min || i > max) {
 		cerr(x, key, "%lld is out of range (%ld..%ld)", (long long)i, min, max);
-		return -1;
+		return -EINVAL;
 	}
 	*dst = i;
-	return 1;
+	return 0;
 }
 
 int cget_bool(struct cctx *x, json_t *obj, const char *key, bool *dst)
 {
 	json_t *v = want(x, obj, key, JSON_TRUE, "a boolean (true/false)");
 	if (!v)
-		return json_object_get(obj, key) ? -1 : 0;
+		return json_object_get(obj, key) ? -EINVAL : -ENOENT;
 	*dst = json_is_true(v);
-	return 1;
+	return 0;
 }
 
 json_t *cget_obj(struct cctx *x, json_t *obj, const char *key)
@@ -213,12 +213,12 @@ int cget_enum(struct cctx *x, json_t *obj, const char *key, const char *const na
 {
 	char buf[64];
 	int r = cget_str(x, obj, key, buf, sizeof(buf));
-	if (r <= 0)
+	if (r < 0)
 		return r;
 	for (int i = 0; names[i]; i++) {
 		if (strcmp(names[i], buf) == 0) {
 			*dst = i;
-			return 1;
+			return 0;
 		}
 	}
 	char allowed[256] = "";
@@ -227,5 +227,49 @@ int cget_enum(struct cctx *x, json_t *obj, const char *key, const char *const na
 		off += snprintf(
 		        allowed + off, sizeof(allowed) - off, "%s%s", i ? ", " : "", names[i]);
 	cerr(x, key, "\"%s\" is not one of: %s", buf, allowed);
-	return -1;
+	return -EINVAL;
 }
+
+void ccheck_abs_path(struct cctx *x, json_t *obj, const char *key, char *dst, size_t len)
+{
+	if (cget_str(x, obj, key, dst, len) == 0 && dst[0] != '/')
+		cerr(x, key, "\"%s\" is not an absolute path", dst);
+}
+
+void ccheck_ifname(struct cctx *x, const char *key, const char *name)
+{
+	if (!dpn_ifname_valid(name))
+		cerr(x, key,
+		        "\"%s\" is not an interface name (1-15 characters, no '/', ':' or spaces)",
+		        name);
+}
+
+
+/* Array of MB per NUMA node: [1024, 1024]. */
+int cget_mb_list(struct cctx *x, json_t *o, const char *key, long *dst, int *n)
+{
+	json_t *arr = cget_arr(x, o, key), *v;
+	size_t i;
+
+	if (!arr)
+		return -ENOENT;
+	if (json_array_size(arr) == 0 || json_array_size(arr) > DPN_MAX_NUMA) {
+		cerr(x, key, "expected 1 to %d entries (MB per NUMA node)", DPN_MAX_NUMA);
+		return -EINVAL;
+	}
+	size_t old = cctx_push(x, key);
+	json_array_foreach (arr, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		        json_integer_value(v) > 16 * 1024 * 1024) {
+			char *s = cval(v);
+			cerr(x, NULL, "[%zu] %s is not a size in MB (0..16777216)", i, s);
+			free(s);
+			continue;
+		}
+		dst[i] = json_integer_value(v);
+	}
+	cctx_pop(x, old);
+	*n = json_array_size(arr);
+	return 0;
+}
+

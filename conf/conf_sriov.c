@@ -18,22 +18,22 @@ static void parse_vf(struct cctx *x, json_t *o, int num_vfs, struct dpn_vf_conf 
 	v->vlan = v->trust = v->spoofchk = v->link_state = -1;
 	if (!json_object_get(o, "index"))
 		cerr(x, "index", "missing (the VF number, 0..num_vfs-1)");
-	if (cget_int(x, o, "index", 0, 4095, &n) == 1) {
+	if (cget_int(x, o, "index", 0, 4095, &n) == 0) {
 		v->index = n;
 		if (n >= num_vfs)
 			cerr(x, "index", "VF %ld does not exist with num_vfs %d", n, num_vfs);
 	}
-	if (cget_str(x, o, "mac", v->mac, sizeof(v->mac)) == 1 && !dpn_mac_valid_unicast(v->mac))
+	if (cget_str(x, o, "mac", v->mac, sizeof(v->mac)) == 0 && !dpn_mac_valid_unicast(v->mac))
 		cerr(x, "mac", "\"%s\" is not a unicast MAC (xx:xx:xx:xx:xx:xx)", v->mac);
-	if (cget_int(x, o, "vlan", 0, 4094, &n) == 1)
+	if (cget_int(x, o, "vlan", 0, 4094, &n) == 0)
 		v->vlan = n;
-	if (cget_int(x, o, "qos", 0, 7, &n) == 1)
+	if (cget_int(x, o, "qos", 0, 7, &n) == 0)
 		v->qos = n;
-	if (cget_bool(x, o, "trust", &b) == 1)
+	if (cget_bool(x, o, "trust", &b) == 0)
 		v->trust = b;
-	if (cget_bool(x, o, "spoofchk", &b) == 1)
+	if (cget_bool(x, o, "spoofchk", &b) == 0)
 		v->spoofchk = b;
-	if (cget_enum(x, o, "link_state", states, &st) == 1)
+	if (cget_enum(x, o, "link_state", states, &st) == 0)
 		v->link_state = st;
 }
 
@@ -51,7 +51,7 @@ static void parse_param(struct cctx *x, json_t *v, size_t i, void *arg)
 	if (!json_object_get(v, "name"))
 		cerr(x, "name", "missing");
 	cget_str(x, v, "name", p->params[p->n_params].name, sizeof(p->params[0].name));
-	if (cget_enum(x, v, "cmode", cmodes, &c) == 1)
+	if (cget_enum(x, v, "cmode", cmodes, &c) == 0)
 		strcpy(p->params[p->n_params].cmode, cmodes[c]);
 	/* numbers and booleans are written as devlink shows them */
 	if (json_is_integer(val))
@@ -104,21 +104,21 @@ static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 	p->hw_tc_offload = -1;
 	if (!json_object_get(o, "pf"))
 		cerr(x, "pf", "missing (PCI address DDDD:BB:DD.F or netdev name)");
-	if (cget_str(x, o, "pf", p->pf, sizeof(p->pf)) == 1 && !dpn_pci_addr_valid(p->pf) &&
+	if (cget_str(x, o, "pf", p->pf, sizeof(p->pf)) == 0 && !dpn_pci_addr_valid(p->pf) &&
 	        !dpn_ifname_valid(p->pf))
 		cerr(x, "pf", "\"%s\" is neither a PCI address (DDDD:BB:DD.F) nor a netdev name",
 		        p->pf);
 	if (!json_object_get(o, "num_vfs"))
 		cerr(x, "num_vfs", "missing");
-	if (cget_int(x, o, "num_vfs", 0, 4096, &n) == 1)
+	if (cget_int(x, o, "num_vfs", 0, 4096, &n) == 0)
 		p->num_vfs = n;
-	if (cget_enum(x, o, "eswitch", modes, &e) == 1)
+	if (cget_enum(x, o, "eswitch", modes, &e) == 0)
 		p->switchdev = e == 1;
-	if (cget_enum(x, o, "vf_driver", drivers, &e) == 1)
+	if (cget_enum(x, o, "vf_driver", drivers, &e) == 0)
 		p->vfio = e == 1;
-	if (cget_bool(x, o, "hw_tc_offload", &b) == 1)
+	if (cget_bool(x, o, "hw_tc_offload", &b) == 0)
 		p->hw_tc_offload = b;
-	if (cget_enum(x, o, "flow_steering_mode", steering, &e) == 1)
+	if (cget_enum(x, o, "flow_steering_mode", steering, &e) == 0)
 		strcpy(p->flow_steering, steering[e]);
 	parse_params(x, o, p);
 	vfs = cget_arr(x, o, "vfs");

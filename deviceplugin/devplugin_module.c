@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "devplugin_priv.h"
+#include "dpn_conf.h"
 #include "dpn_devplugin.h"
 
 static const char *devplugin_disabled(const struct dpn_conf *c)

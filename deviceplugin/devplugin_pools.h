@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "dpn_conf.h"
+#include "dpn_conf_devplugin.h"
 #include "dpn_sriov.h"
 
 /* No resources configured: each PF of a known vendor gets the NIC table's

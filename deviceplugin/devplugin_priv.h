@@ -6,7 +6,7 @@
 #include <grpc/grpc.h>
 #include <jansson.h>
 
-#include "dpn_conf.h"
+#include "dpn_conf_devplugin.h"
 #include "devplugin_res.h"
 #include "devplugin_grpc.h"
 #include "dpn_sriov.h"

@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "dpn_conf.h"
+#include "dpn_conf_devplugin.h"
 #include "dpn_sriov.h"
 
 struct dpn_devres_dev {

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "dpn_conf.h"
+#include "dpn_conf_hugepages.h"
 #include "dpn_module.h"
 
 struct dpn_hp_pool {

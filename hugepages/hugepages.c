@@ -10,6 +10,7 @@
 #define DPN_LOG_MOD "hugepages"
 #include "dpn_hugepages.h"
 #include "dpn_log.h"
+#include "dpn_util.h"
 
 static char root[256] = "";
 

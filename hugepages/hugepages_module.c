@@ -4,6 +4,7 @@
 #include <string.h>
 
 #define DPN_LOG_MOD "hugepages"
+#include "dpn_conf.h"
 #include "dpn_hugepages.h"
 #include "dpn_log.h"
 

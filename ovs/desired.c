@@ -179,8 +179,8 @@ static void add_uplink(json_t *bridges, const struct dpn_conf *c)
 		json_t *ifs = json_object();
 		for (int i = 0; i < u->n_ports; i++)
 			json_object_set_new(ifs, u->ports[i].name, uplink_iface(u, &u->ports[i]));
-		json_object_set_new(
-		        ports, u->bond_name, json_pack("{s:o, s:o}", "cols", cols, "ifaces", ifs));
+		json_object_set_new(ports, dpn_conf_uplink_port_name(u),
+		        json_pack("{s:o, s:o}", "cols", cols, "ifaces", ifs));
 	}
 	json_object_set_new(bridges, u->bridge, br);
 }

@@ -306,5 +306,5 @@ int dpn_devlink_cmode_parse(const char *s)
 		return DEVLINK_PARAM_CMODE_DRIVERINIT;
 	if (!strcmp(s, "permanent"))
 		return DEVLINK_PARAM_CMODE_PERMANENT;
-	return -1;
+	return -EINVAL;
 }

@@ -144,7 +144,7 @@ void dpn_sriov_mon_free(struct dpn_sriov_mon *m)
 int dpn_sriov_mon_subscribe(struct dpn_sriov_mon *m, dpn_sriov_mon_cb cb, void *arg)
 {
 	if (m->n_subs >= MAX_SUBS)
-		return -1;
+		return -ENOSPC;
 	m->subs[m->n_subs].cb = cb;
 	m->subs[m->n_subs].arg = arg;
 	m->n_subs++;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #define DPN_LOG_MOD "sriov"
+#include "dpn_conf.h"
 #include "dpn_log.h"
 #include "dpn_sriov.h"
 #include "dpn_sriov_mon.h"

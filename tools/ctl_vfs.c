@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "devplugin_pools.h"
+#include "dpn_conf.h"
 #include "dpn_sriov.h"
 #include "dpnodectl.h"
 

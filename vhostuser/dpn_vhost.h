@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "dpn_conf.h"
+#include "dpn_conf_vhost.h"
 #include "dpn_err.h"
 #include "dpn_module.h"
 #include "dpn_ovs.h"

@@ -1,5 +1,7 @@
 #include "testlib.h"
 
+#include <errno.h>
+
 #include <stdlib.h>
 
 #include "dpn_cni.h"
@@ -62,7 +64,7 @@ static void bad_configs(void **state)
 	(void)state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(dpn_cni_parse_conf(cases[i].conf, &c, &e), -1);
+		assert_int_equal(dpn_cni_parse_conf(cases[i].conf, &c, &e), -EINVAL);
 		assert_int_equal(e.code, cases[i].code);
 		if (cases[i].details)
 			assert_string_equal(e.details, cases[i].details);
@@ -94,12 +96,12 @@ static void environment(void **state)
 	assert_string_equal(env.ifname, "net1");
 
 	fake_env = no_ifname;
-	assert_int_equal(dpn_cni_parse_env(fake_get, &env, &e), -1);
+	assert_int_equal(dpn_cni_parse_env(fake_get, &env, &e), -EINVAL);
 	assert_int_equal(e.code, 4);
 	assert_string_equal(e.details, "CNI_IFNAME is not set");
 
 	fake_env = no_uid;
-	assert_int_equal(dpn_cni_parse_env(fake_get, &env, &e), -1);
+	assert_int_equal(dpn_cni_parse_env(fake_get, &env, &e), -EINVAL);
 	assert_int_equal(e.code, 4);
 
 	fake_env = del_no_netns; /* DEL may come without a netns */

@@ -86,7 +86,7 @@ static void good_config(void **state)
 	assert_string_equal(c.uplink.ports[1].name, "up1");
 	assert_int_equal(c.uplink.bond_mode, DPN_BOND_BALANCE_TCP);
 	assert_int_equal(c.uplink.lacp, DPN_LACP_ACTIVE); /* balance-tcp implies LACP */
-	assert_string_equal(dpn_conf_uplink_port_name(&c), "bond0");
+	assert_string_equal(dpn_conf_uplink_port_name(&c.uplink), "bond0");
 	/* the OVN tunnel endpoint defaults to the uplink's encap IP */
 	assert_true(c.ovn.has_encap_ip);
 	dpn_conf_free(&c);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "dpn_hugepages.h"
+#include "dpn_util.h"
 
 static char root[64];
 

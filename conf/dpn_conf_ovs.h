@@ -1,0 +1,86 @@
+/* dpnode config: the "ovs", "uplink", "integration" and "ovn" sections. */
+#ifndef DPN_CONF_OVS_H
+#define DPN_CONF_OVS_H
+
+#include <jansson.h>
+
+#include "dpn_conf_base.h"
+#include "dpn_util.h"
+
+enum dpn_ovs_mode { DPN_OVS_MANAGED, DPN_OVS_ATTACH, DPN_OVS_NONE };
+enum dpn_bond_mode {
+	DPN_BOND_NONE,
+	DPN_BOND_ACTIVE_BACKUP,
+	DPN_BOND_BALANCE_SLB,
+	DPN_BOND_BALANCE_TCP,
+};
+enum dpn_lacp { DPN_LACP_OFF, DPN_LACP_ACTIVE, DPN_LACP_PASSIVE };
+
+struct dpn_dpdk_conf {
+	int n_socket_mem;
+	long socket_mem[DPN_MAX_NUMA];
+	int n_socket_limit;
+	long socket_limit[DPN_MAX_NUMA];
+	bool has_lcore, has_pmd;
+	struct dpn_cpuset lcore;
+	struct dpn_cpuset pmd;
+	char extra[1024]; /* joined with spaces, as OVS's dpdk-extra */
+	int init_timeout_s;
+};
+
+struct dpn_ovs_conf {
+	enum dpn_ovs_mode mode;
+	char run_dir[DPN_PATH_MAX];
+	char db_socket[DPN_PATH_MAX];
+	char db_file[DPN_PATH_MAX];
+	char log_dir[DPN_PATH_MAX];
+	char vswitchd_bin[DPN_PATH_MAX];
+	char ovsdb_server_bin[DPN_PATH_MAX];
+	char ovsdb_tool_bin[DPN_PATH_MAX];
+	char schema[DPN_PATH_MAX];
+	char vhost_sock_dir[DPN_PATH_MAX];
+	struct dpn_dpdk_conf dpdk;
+	bool hw_offload;
+	char tc_policy[16];
+	json_t *other_config; /* object: extra other_config keys, strings */
+	bool stop_on_exit;
+};
+
+struct dpn_uplink_port {
+	char name[16];
+	char pci[16];
+	char devargs[256];
+	int n_rxq; /* 0: OVS default */
+};
+
+struct dpn_uplink_conf {
+	bool present;
+	char bridge[16];
+	int n_ports;
+	struct dpn_uplink_port ports[DPN_MAX_UPLINK_PORTS];
+	char bond_name[16];
+	enum dpn_bond_mode bond_mode;
+	enum dpn_lacp lacp;
+	int vlan; /* 0: untagged */
+	int mtu;  /* 0: leave OVS's default */
+	bool has_encap;
+	struct dpn_cidr encap;
+};
+
+struct dpn_ovn_conf {
+	char remote[512]; /* empty: no OVN, br-int stays standalone */
+	char encap_type[8];
+	bool has_encap_ip;
+	struct dpn_cidr encap_ip;
+	long remote_probe_ms;
+	long of_probe_s;
+	char system_id[64];
+	char bridge_mappings[256];
+};
+
+const char *dpn_bond_mode_name(enum dpn_bond_mode m);
+const char *dpn_lacp_name(enum dpn_lacp l);
+/* Name of the bridge's uplink port in OVS (the bond, or the single port). */
+const char *dpn_conf_uplink_port_name(const struct dpn_uplink_conf *u);
+
+#endif

@@ -282,6 +282,145 @@ static void set_bool_key(struct out *o, const char *file, const struct kv *kv, c
 		json_object_set_new(dst, key, json_boolean(b));
 }
 
+/* One handler per ovs-dpdk-config variable; u is the uplink object. */
+#define KV_ARGS struct out *o, const char *file, const struct kv *kv, const char *v, json_t *u
+
+static void kv_encap_ip(KV_ARGS)
+{
+	struct dpn_cidr c;
+	if (dpn_cidr_parse(v, false, &c) < 0)
+		BAD("\"%s\" is not an IP address with prefix length (e.g. 192.168.1.5/24)", v);
+	else
+		json_object_set_new(u, "encap_ip", json_string(v));
+}
+
+static void kv_dpdk_dev(KV_ARGS)
+{
+	json_t *ports = json_array();
+	(void)o;
+	(void)file;
+	(void)v;
+	for (int i = 0; i < kv->n; i++) {
+		json_t *p = json_object();
+		json_object_set_new(p, "name", json_sprintf("dpdk%d", i));
+		json_object_set_new(p, dpn_pci_addr_valid(kv->vals[i]) ? "pci" : "devargs",
+		        json_string(kv->vals[i]));
+		json_array_append_new(ports, p);
+	}
+	json_object_set_new(u, "ports", ports);
+}
+
+static void kv_bond_type(KV_ARGS)
+{
+	static const struct {
+		const char *in, *mode, *lacp;
+	} map[] = {
+	        /* Linux bonding mode numbers Kube-OVN documents, then OVS names. */
+	        {"0", "balance-slb", "off"},
+	        {"balance-rr", "balance-slb", "off"},
+	        {"1", "active-backup", "off"},
+	        {"active-backup", "active-backup", "off"},
+	        {"4", "balance-tcp", "active"},
+	        {"802.3ad", "balance-tcp", "active"},
+	        {"balance-slb", "balance-slb", "off"},
+	        {"balance-tcp", "balance-tcp", "active"},
+	};
+	size_t i;
+	for (i = 0; i < DPN_ARRAY_SIZE(map); i++)
+		if (!strcmp(map[i].in, v))
+			break;
+	if (i == DPN_ARRAY_SIZE(map)) {
+		BAD("\"%s\" is not a bond type (0, 1, 4, active-backup, balance-slb, "
+		    "balance-tcp)",
+		        v);
+		return;
+	}
+	json_t *b = obj(u, "bond");
+	json_object_set_new(b, "mode", json_string(map[i].mode));
+	json_object_set_new(b, "lacp", json_string(map[i].lacp));
+}
+
+/* A decimal in [min, max] into u[key] (0 omitted when skip_zero). */
+static void kv_number(KV_ARGS, const char *key, long min, long max, bool skip_zero,
+        const char *what)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*end || end == v || n < min || n > max)
+		BAD("\"%s\" is not %s (%ld-%ld)", v, what, min, max);
+	else if (n || !skip_zero)
+		json_object_set_new(u, key, json_integer(n));
+}
+
+static void kv_vlan(KV_ARGS)
+{
+	kv_number(o, file, kv, v, u, "vlan", 0, 4094, true, "a VLAN ID");
+}
+
+static void kv_mtu(KV_ARGS)
+{
+	kv_number(o, file, kv, v, u, "mtu", 68, 9710, false, "an MTU");
+}
+
+static void kv_bond_name(KV_ARGS)
+{
+	if (!dpn_ifname_valid(v))
+		BAD("\"%s\" is not a port name", v);
+	else
+		json_object_set_new(obj(u, "bond"), "name", json_string(v));
+}
+
+static void kv_hw_offload(KV_ARGS)
+{
+	(void)u;
+	set_bool_key(o, file, kv, v, o->ovs, "hw_offload");
+}
+
+static void kv_cpu_mask(KV_ARGS)
+{
+	json_t *l = mask_to_list(file, kv, v, o->errs);
+	(void)u;
+	if (l)
+		json_object_set_new(obj(o->ovs, "dpdk"), "pmd_cores", l);
+}
+
+static void kv_socket_mem(KV_ARGS)
+{
+	(void)u;
+	set_socket_mem(o, file, kv, v);
+}
+
+static void kv_vlog(KV_ARGS)
+{
+	static const char *const lv[][2] = {{"emer", "err"}, {"err", "err"}, {"warn", "warn"},
+	        {"info", "info"}, {"dbg", "debug"}, {"debug", "debug"}};
+	size_t i;
+	(void)u;
+	for (i = 0; i < DPN_ARRAY_SIZE(lv); i++)
+		if (!strcmp(lv[i][0], v))
+			break;
+	if (i == DPN_ARRAY_SIZE(lv))
+		BAD("\"%s\" is not a log level (emer, err, warn, info, dbg)", v);
+	else
+		json_object_set_new(o->root, "log_level", json_string(lv[i][1]));
+}
+
+static const struct {
+	const char *key;
+	void (*fn)(KV_ARGS);
+} dpdk_config_keys[] = {
+        {"ENCAP_IP", kv_encap_ip},
+        {"DPDK_DEV", kv_dpdk_dev},
+        {"BOND_TYPE", kv_bond_type},
+        {"VLAN_TAG", kv_vlan},
+        {"VLOG", kv_vlog},
+        {"HW_OFFLOAD", kv_hw_offload},
+        {"CPU_MASK", kv_cpu_mask},
+        {"SOCKET_MEM", kv_socket_mem},
+        {"PF_MTU", kv_mtu},
+        {"BR_PHY_BOND_NAME", kv_bond_name},
+};
+
 /* ovs-dpdk-config: Kube-OVN's shell variables (and Yunsilicon's additions). */
 static void import_dpdk_config(struct out *o, const struct kv *kv)
 {
@@ -292,95 +431,17 @@ static void import_dpdk_config(struct out *o, const struct kv *kv)
 		BAD("expected one value, got %d", kv->n);
 		return;
 	}
-	if (!strcmp(kv->key, "ENCAP_IP")) {
-		struct dpn_cidr c;
-		if (dpn_cidr_parse(v, false, &c) < 0)
-			BAD("\"%s\" is not an IP address with prefix length (e.g. 192.168.1.5/24)",
-			        v);
-		else
-			json_object_set_new(u, "encap_ip", json_string(v));
-	} else if (!strcmp(kv->key, "DPDK_DEV")) {
-		json_t *ports = json_array();
-		for (int i = 0; i < kv->n; i++) {
-			json_t *p = json_object();
-			json_object_set_new(p, "name", json_sprintf("dpdk%d", i));
-			json_object_set_new(p, dpn_pci_addr_valid(kv->vals[i]) ? "pci" : "devargs",
-			        json_string(kv->vals[i]));
-			json_array_append_new(ports, p);
-		}
-		json_object_set_new(u, "ports", ports);
-	} else if (!strcmp(kv->key, "BOND_TYPE")) {
-		static const struct {
-			const char *in, *mode, *lacp;
-		} map[] = {
-		        /* Linux bonding mode numbers Kube-OVN documents, then OVS names. */
-		        {"0", "balance-slb", "off"},
-		        {"balance-rr", "balance-slb", "off"},
-		        {"1", "active-backup", "off"},
-		        {"active-backup", "active-backup", "off"},
-		        {"4", "balance-tcp", "active"},
-		        {"802.3ad", "balance-tcp", "active"},
-		        {"balance-slb", "balance-slb", "off"},
-		        {"balance-tcp", "balance-tcp", "active"},
-		};
-		size_t i;
-		for (i = 0; i < DPN_ARRAY_SIZE(map); i++)
-			if (!strcmp(map[i].in, v))
-				break;
-		if (i == DPN_ARRAY_SIZE(map)) {
-			BAD("\"%s\" is not a bond type (0, 1, 4, active-backup, balance-slb, "
-			    "balance-tcp)",
-			        v);
+	for (size_t i = 0; i < DPN_ARRAY_SIZE(dpdk_config_keys); i++) {
+		if (!strcmp(kv->key, dpdk_config_keys[i].key)) {
+			dpdk_config_keys[i].fn(o, file, kv, v, u);
 			return;
 		}
-		json_t *b = obj(u, "bond");
-		json_object_set_new(b, "mode", json_string(map[i].mode));
-		json_object_set_new(b, "lacp", json_string(map[i].lacp));
-	} else if (!strcmp(kv->key, "VLAN_TAG")) {
-		char *end;
-		long t = strtol(v, &end, 10);
-		if (*end || end == v || t < 0 || t > 4094)
-			BAD("\"%s\" is not a VLAN ID (0-4094)", v);
-		else if (t)
-			json_object_set_new(u, "vlan", json_integer(t));
-	} else if (!strcmp(kv->key, "PF_MTU")) {
-		char *end;
-		long m = strtol(v, &end, 10);
-		if (*end || end == v || m < 68 || m > 9710)
-			BAD("\"%s\" is not an MTU (68-9710)", v);
-		else
-			json_object_set_new(u, "mtu", json_integer(m));
-	} else if (!strcmp(kv->key, "BR_PHY_BOND_NAME")) {
-		if (!dpn_ifname_valid(v))
-			BAD("\"%s\" is not a port name", v);
-		else
-			json_object_set_new(obj(u, "bond"), "name", json_string(v));
-	} else if (!strcmp(kv->key, "HW_OFFLOAD")) {
-		set_bool_key(o, file, kv, v, o->ovs, "hw_offload");
-	} else if (!strcmp(kv->key, "CPU_MASK")) {
-		json_t *l = mask_to_list(file, kv, v, o->errs);
-		if (l)
-			json_object_set_new(obj(o->ovs, "dpdk"), "pmd_cores", l);
-	} else if (!strcmp(kv->key, "SOCKET_MEM")) {
-		set_socket_mem(o, file, kv, v);
-	} else if (!strcmp(kv->key, "VLOG")) {
-		static const char *const lv[][2] = {{"emer", "err"}, {"err", "err"},
-		        {"warn", "warn"}, {"info", "info"}, {"dbg", "debug"}, {"debug", "debug"}};
-		size_t i;
-		for (i = 0; i < DPN_ARRAY_SIZE(lv); i++)
-			if (!strcmp(lv[i][0], v))
-				break;
-		if (i == DPN_ARRAY_SIZE(lv))
-			BAD("\"%s\" is not a log level (emer, err, warn, info, dbg)", v);
-		else
-			json_object_set_new(o->root, "log_level", json_string(lv[i][1]));
-	} else {
-		dpn_conf_errorf(o->errs,
-		        "%s:%d: unknown key %s (known: ENCAP_IP, DPDK_DEV, "
-		        "BOND_TYPE, VLAN_TAG, VLOG, HW_OFFLOAD, CPU_MASK, SOCKET_MEM, PF_MTU, "
-		        "BR_PHY_BOND_NAME)",
-		        file, kv->line, kv->key);
 	}
+	dpn_conf_errorf(o->errs,
+	        "%s:%d: unknown key %s (known: ENCAP_IP, DPDK_DEV, "
+	        "BOND_TYPE, VLAN_TAG, VLOG, HW_OFFLOAD, CPU_MASK, SOCKET_MEM, PF_MTU, "
+	        "BR_PHY_BOND_NAME)",
+	        file, kv->line, kv->key);
 }
 
 /* config.cfg: one Open_vSwitch other_config key=value per line. */

@@ -13,10 +13,10 @@
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 
+#define DPN_LOG_MOD "dpnode-app"
 #include "app_priv.h"
+#include "dpn_log.h"
 
-#define DEVINFO_DIR    "/var/run/k8s.cni.cncf.io/devinfo"
-#define NETSTATUS_FILE "/etc/podnetinfo/annotations"
 #define RX_DESC        1024
 #define TX_DESC        1024
 
@@ -24,217 +24,42 @@ struct app app;
 volatile bool app_quit;
 extern char **environ;
 
-struct opts {
-	struct dpn_app_devs devs;
-	const char *devinfo_dir, *netstatus, *engines, *file_prefix, *lcores, *sysfs, *cgroup;
-	bool no_env, print_eal;
-	long mem_mb;
-};
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-	        "usage: dpnode-app [options] [-- extra EAL arguments]\n"
-	        "devices (all sources are combined):\n"
-	        "  PCIDEVICE_<PREFIX>_<NAME>=BDF,... env   (the SR-IOV device plugin's; --no-env "
-	        "ignores)\n"
-	        "  --devinfo-dir DIR      CNI device-info files (default " DEVINFO_DIR ")\n"
-	        "  --network-status FILE  downward-API annotations (default " NETSTATUS_FILE ")\n"
-	        "  --pci BDF              a PCI device (repeatable)\n"
-	        "  --vhost PATH[,server|client][,queues=N]  a vhost-user socket (repeatable)\n"
-	        "  --print-eal            print the EAL arguments and exit\n"
-	        "engine:\n"
-	        "  --engine E[,E...]      io|macswap|mac|l2fwd|rxonly|txonly, per port in order\n"
-	        "  --queues N --burst N   queue pairs per port (1), burst size (32)\n"
-	        "  --peer-mac MAC         destination for mac/l2fwd/txonly\n"
-	        "  --pkt-size N --flows N --rate PPS --tx-packets N   txonly\n"
-	        "  --duration S --warmup S --stats-period S --stats-json FILE --quiesce-ms MS\n"
-	        "  --lcores LIST --mem MB --file-prefix P\n");
-}
-
 static void on_signal(int sig)
 {
 	(void)sig;
 	app_quit = true;
 }
 
-static int parse_mac(const char *s, struct rte_ether_addr *m)
+static int discover(struct opts *o, struct dpn_err *err)
 {
-	return rte_ether_unformat_addr(s, m);
-}
-
-static int parse_opts(int argc, char **argv, struct opts *o)
-{
-	static const struct option lopts[] = {
-	        {"pci", 1, 0, 'p'},
-	        {"vhost", 1, 0, 'v'},
-	        {"devinfo-dir", 1, 0, 'd'},
-	        {"network-status", 1, 0, 'n'},
-	        {"no-env", 0, 0, 'N'},
-	        {"print-eal", 0, 0, 'P'},
-	        {"engine", 1, 0, 'e'},
-	        {"queues", 1, 0, 'q'},
-	        {"burst", 1, 0, 'b'},
-	        {"peer-mac", 1, 0, 'm'},
-	        {"pkt-size", 1, 0, 's'},
-	        {"flows", 1, 0, 'f'},
-	        {"rate", 1, 0, 'r'},
-	        {"tx-packets", 1, 0, 't'},
-	        {"duration", 1, 0, 'D'},
-	        {"stats-period", 1, 0, 'S'},
-	        {"stats-json", 1, 0, 'j'},
-	        {"quiesce-ms", 1, 0, 'Q'},
-	        {"warmup", 1, 0, 'W'},
-	        {"lcores", 1, 0, 'l'},
-	        {"mem", 1, 0, 'M'},
-	        {"file-prefix", 1, 0, 'F'},
-	        {"sysfs-root", 1, 0, 'y'},
-	        {"cgroup-root", 1, 0, 'c'},
-	        {"help", 0, 0, 'h'},
-	        {0},
-	};
-	struct dpn_app_err err;
-	int c;
-
-	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (dpn_app_add_pci(optarg, "--pci", &o->devs, &err) < 0)
-				goto bad;
-			break;
-		case 'v':
-			if (dpn_app_add_vhost(optarg, "--vhost", &o->devs, &err) < 0)
-				goto bad;
-			break;
-		case 'd':
-			o->devinfo_dir = optarg;
-			break;
-		case 'n':
-			o->netstatus = optarg;
-			break;
-		case 'N':
-			o->no_env = true;
-			break;
-		case 'P':
-			o->print_eal = true;
-			break;
-		case 'e':
-			o->engines = optarg;
-			break;
-		case 'q':
-			app.queues = atoi(optarg);
-			break;
-		case 'b':
-			app.burst = atoi(optarg);
-			break;
-		case 'm':
-			if (parse_mac(optarg, &app.peer_mac) < 0) {
-				snprintf(err.msg, sizeof(err.msg),
-				        "--peer-mac: \"%s\" is not a MAC", optarg);
-				goto bad;
-			}
-			app.have_peer_mac = true;
-			break;
-		case 's':
-			app.tmpl.size = atoi(optarg);
-			break;
-		case 'f':
-			app.flows = atoi(optarg);
-			break;
-		case 'r':
-			app.rate_pps = strtoull(optarg, NULL, 10);
-			break;
-		case 't':
-			app.tx_packets = strtoull(optarg, NULL, 10);
-			break;
-		case 'D':
-			app.duration_s = atof(optarg);
-			break;
-		case 'S':
-			app.stats_period_s = atof(optarg);
-			break;
-		case 'j':
-			app.stats_json = optarg;
-			break;
-		case 'Q':
-			app.quiesce_ms = atoi(optarg);
-			break;
-		case 'W':
-			app.warmup_s = atof(optarg);
-			break;
-		case 'l':
-			o->lcores = optarg;
-			break;
-		case 'M':
-			o->mem_mb = atol(optarg);
-			break;
-		case 'F':
-			o->file_prefix = optarg;
-			break;
-		case 'y':
-			o->sysfs = optarg;
-			break;
-		case 'c':
-			o->cgroup = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			return -1;
-		}
-	}
-	if (app.queues < 1 || app.queues > APP_MAX_QUEUES || app.burst < 1 || app.burst > 256 ||
-	        app.tmpl.size < 60 || app.tmpl.size > 9000 || app.flows < 1 ||
-	        app.flows > APP_MAX_FLOWS) {
-		fprintf(stderr,
-		        "dpnode-app: --queues 1..%d, --burst 1..256, --pkt-size 60..9000, "
-		        "--flows 1..%d\n",
-		        APP_MAX_QUEUES, APP_MAX_FLOWS);
-		return -1;
-	}
-	return 0;
-bad:
-	fprintf(stderr, "dpnode-app: %s\n", err.msg);
-	return -1;
-}
-
-static int discover(struct opts *o)
-{
-	struct dpn_app_err err;
 	char dir[600];
+	int ret;
 
-	if (!o->no_env && dpn_app_from_env(environ, &o->devs, &err) < 0)
-		goto bad;
+	if (!o->no_env && (ret = dpn_app_from_env(environ, &o->devs, err)) < 0)
+		return ret;
 	/* the device plugin writes under dp/, CNI plugins under cni/ */
 	const char *subs[] = {"", "/dp", "/cni"};
 	for (size_t i = 0; i < 3; i++) {
-		snprintf(dir, sizeof(dir), "%s%s", o->devinfo_dir, subs[i]);
-		if (dpn_app_from_devinfo_dir(dir, &o->devs, &err) < 0)
-			goto bad;
+		if (dpn_snprintf(dir, sizeof(dir), "%s%s", o->devinfo_dir, subs[i]) < 0)
+			return dpn_err_set(err, -ENAMETOOLONG, "--devinfo-dir: too long");
+		if ((ret = dpn_app_from_devinfo_dir(dir, &o->devs, err)) < 0)
+			return ret;
 	}
-	if (dpn_app_from_network_status(o->netstatus, &o->devs, &err) < 0)
-		goto bad;
-	return 0;
-bad:
-	fprintf(stderr, "dpnode-app: %s\n", err.msg);
-	return -1;
+	return dpn_app_from_network_status(o->netstatus, &o->devs, err);
 }
 
 /* Built arguments, the user's overrides, then anything after "--". */
-static int eal_args(struct opts *o, int extra_argc, char **extra, int *argc, char ***argv)
+static int eal_args(struct opts *o, int extra_argc, char **extra, int *argc, char ***argv,
+        struct dpn_err *err)
 {
 	struct dpn_app_env env = {.sysfs = o->sysfs,
 	        .cgroup = o->cgroup,
 	        .file_prefix = o->file_prefix,
 	        .queues = app.queues};
-	struct dpn_app_err err;
+	int ret;
 
-	if (dpn_app_build_eal(&o->devs, &env, argc, argv, &err) < 0) {
-		fprintf(stderr, "dpnode-app: %s\n", err.msg);
-		return -1;
-	}
+	if ((ret = dpn_app_build_eal(&o->devs, &env, argc, argv, err)) < 0)
+		return ret;
 	for (int i = 1; i < *argc; i++) {
 		if (o->lcores && !strcmp((*argv)[i], "-l")) {
 			free((*argv)[i + 1]);
@@ -243,12 +68,12 @@ static int eal_args(struct opts *o, int extra_argc, char **extra, int *argc, cha
 		if (o->mem_mb && !strcmp((*argv)[i], "-m")) {
 			free((*argv)[i + 1]);
 			if (asprintf(&(*argv)[i + 1], "%ld", o->mem_mb) < 0)
-				return -1;
+				return dpn_err_set(err, -ENOMEM, "out of memory");
 		}
 	}
 	char **n = realloc(*argv, sizeof(char *) * (*argc + extra_argc + 1));
 	if (!n)
-		return -1;
+		return dpn_err_set(err, -ENOMEM, "out of memory");
 	*argv = n;
 	for (int i = 0; i < extra_argc; i++)
 		n[(*argc)++] = strdup(extra[i]);
@@ -270,8 +95,7 @@ static int on_link_change(uint16_t p, enum rte_eth_event_type ev, void *arg, voi
 	rte_eth_dev_get_name_by_port(p, name);
 	if (!link.link_status && p < APP_MAX_PORTS)
 		__atomic_fetch_add(&app.link_downs[p], 1, __ATOMIC_RELAXED);
-	fprintf(stderr, "dpnode-app: port %u (%s): link %s\n", p, name,
-	        link.link_status ? "up" : "down");
+	LOG_INFO("port %u (%s): link %s", p, name, link.link_status ? "up" : "down");
 	return 0;
 }
 
@@ -287,9 +111,9 @@ static int setup_port(uint16_t p)
 	if ((ret = rte_eth_dev_info_get(p, &info)) < 0)
 		goto fail;
 	if (app.queues > info.max_rx_queues || app.queues > info.max_tx_queues) {
-		fprintf(stderr, "dpnode-app: port %u (%s): %u queues asked, it has %u rx / %u tx\n",
-		        p, name, app.queues, info.max_rx_queues, info.max_tx_queues);
-		return -1;
+		LOG_ERR("port %u (%s): %u queues asked, it has %u rx / %u tx", p, name, app.queues,
+		        info.max_rx_queues, info.max_tx_queues);
+		return -EINVAL;
 	}
 	if (app.queues > 1 && info.flow_type_rss_offloads) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
@@ -315,8 +139,8 @@ static int setup_port(uint16_t p)
 	rte_eth_macaddr_get(p, &app.mac[p]);
 	return 0;
 fail:
-	fprintf(stderr, "dpnode-app: port %u (%s): %s\n", p, name, rte_strerror(-ret));
-	return -1;
+	LOG_ERR("port %u (%s): %s", p, name, rte_strerror(-ret));
+	return ret;
 }
 
 /* Traffic starts once every port's link is up: for vhost-user that means
@@ -331,10 +155,8 @@ static void wait_links(unsigned timeout_ms)
 			if (rte_eth_link_get_nowait(p, &link) == 0 && link.link_status)
 				break;
 			if (rte_get_timer_cycles() > deadline) {
-				fprintf(stderr,
-				        "dpnode-app: port %d: link still down after %u ms, "
-				        "starting anyway\n",
-				        p, timeout_ms);
+				LOG_WARN("port %d: link still down after %u ms, starting anyway", p,
+				        timeout_ms);
 				break;
 			}
 			rte_delay_us_sleep(10000);
@@ -431,109 +253,50 @@ static void main_loop(bool main_works)
 	app.stop_tsc = rte_rdtsc();
 }
 
-int main(int argc, char **argv)
+/* Each port's engine from --engine (the last one covers the rest); latency
+ * is stamped when txonly and rxonly run together. */
+static int assign_engines(const struct opts *o)
 {
-	struct opts o = {.devinfo_dir = DEVINFO_DIR,
-	        .netstatus = NETSTATUS_FILE,
-	        .engines = "io",
-	        .sysfs = "",
-	        .cgroup = "/sys/fs/cgroup"};
-	char prefix[64], **eargv;
-	int eargc, extra_argc = 0;
-	char **extra = NULL;
+	bool has_tx = false, has_rx = false;
 
-	app.queues = 1;
-	app.burst = 32;
-	app.flows = 1;
-	app.tmpl.size = 64;
-	app.stats_period_s = 1;
-	/* "--" separates our options from extra EAL arguments */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			extra = argv + i + 1;
-			extra_argc = argc - i - 1;
-			argc = i;
-			break;
-		}
-	if (parse_opts(argc, argv, &o) < 0 || discover(&o) < 0)
-		return 2;
-	snprintf(prefix, sizeof(prefix), "dpnode-app-%d", (int)getpid());
-	if (!o.file_prefix)
-		o.file_prefix = prefix;
-	if (eal_args(&o, extra_argc, extra, &eargc, &eargv) < 0)
-		return 2;
-	if (o.print_eal) {
-		for (int i = 0; i < eargc; i++)
-			printf("%s%s", i ? " " : "", eargv[i]);
-		printf("\n");
-		return 0;
-	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	/* virtio_user writes to its vhost-user socket without MSG_NOSIGNAL: a
-	 * switch that restarts must not kill the pod's app */
-	signal(SIGPIPE, SIG_IGN);
-	/* EAL permutes argv and stores argv[0] in a second slot: free the
-	 * strings through a copy of the array as built */
-	char **owned = malloc(sizeof(char *) * (eargc + 1));
-	if (!owned)
-		return 1;
-	memcpy(owned, eargv, sizeof(char *) * (eargc + 1));
-	if (rte_eal_init(eargc, eargv) < 0) {
-		fprintf(stderr, "dpnode-app: EAL init failed: %s\n", rte_strerror(rte_errno));
-		return 1;
-	}
-	app.n_ports = rte_eth_dev_count_avail();
-	if (app.n_ports == 0 || app.n_ports > APP_MAX_PORTS) {
-		fprintf(stderr, "dpnode-app: %d ports; expected 1 to %d\n", app.n_ports,
-		        APP_MAX_PORTS);
-		rte_eal_cleanup();
-		return 1;
-	}
-	/* --engine a,b: one per port in order; the last one covers the rest */
-	char *list = strdup(o.engines), *save = NULL, *tok = strtok_r(list, ",", &save);
 	for (int p = 0; p < app.n_ports; p++) {
-		if (engine_parse(tok, &app.engine[p]) < 0) {
-			fprintf(stderr,
-			        "dpnode-app: --engine: \"%s\" is not one of io, macswap, mac, "
-			        "l2fwd, rxonly, txonly\n",
-			        tok);
-			return 2;
-		}
-		char *next = strtok_r(NULL, ",", &save);
-		tok = next ? next : tok;
-		app.stamp |= app.engine[p] == ENG_TXONLY;
-	}
-	bool has_rx = false;
-	for (int p = 0; p < app.n_ports; p++)
+		app.engine[p] = o->engines[p < o->n_engines ? p : o->n_engines - 1];
+		has_tx |= app.engine[p] == ENG_TXONLY;
 		has_rx |= app.engine[p] == ENG_RXONLY;
-	app.stamp = app.stamp && has_rx;
-	free(list);
-	for (int p = 0; p < app.n_ports; p++)
 		if (app.engine[p] == ENG_L2FWD && app.n_ports % 2) {
-			fprintf(stderr, "dpnode-app: l2fwd pairs ports; %d ports found\n",
-			        app.n_ports);
-			return 2;
+			LOG_ERR("l2fwd pairs ports; %d ports found", app.n_ports);
+			return -EINVAL;
 		}
+	}
+	app.stamp = has_tx && has_rx;
+	return 0;
+}
+
+static int setup_pool_and_ports(void)
+{
 	unsigned nmbuf = app.n_ports * app.queues * (RX_DESC + TX_DESC + 2 * app.burst) +
 	                 rte_lcore_count() * 512 + 4096;
+	int ret;
+
 	app.pool = rte_pktmbuf_pool_create("dpnode-app", nmbuf, 256, 0,
 	        RTE_MBUF_DEFAULT_BUF_SIZE > app.tmpl.size + 128 ? RTE_MBUF_DEFAULT_BUF_SIZE
 	                                                        : app.tmpl.size + 256,
 	        rte_socket_id());
 	if (!app.pool) {
-		fprintf(stderr, "dpnode-app: mbuf pool (%u mbufs): %s\n", nmbuf,
-		        rte_strerror(rte_errno));
-		rte_eal_cleanup();
-		return 1;
+		LOG_ERR("mbuf pool (%u mbufs): %s", nmbuf, rte_strerror(rte_errno));
+		return -ENOMEM;
 	}
 	for (int p = 0; p < app.n_ports; p++)
-		if (setup_port(p) < 0) {
-			rte_eal_cleanup();
-			return 1;
-		}
-	/* txonly: source this port, destination the peer port (or --peer-mac) */
+		if ((ret = setup_port(p)) < 0)
+			return ret;
+	return 0;
+}
+
+/* txonly: source this port, destination the peer port (or --peer-mac). */
+static int setup_templates(void)
+{
 	uint16_t txp = 0;
+
 	for (int p = 0; p < app.n_ports; p++)
 		if (app.engine[p] == ENG_TXONLY) {
 			txp = p;
@@ -550,12 +313,25 @@ int main(int argc, char **argv)
 	app.tmpl.src_port = 1024;
 	app.tmpl.dst_port = 4789 + 1000;
 	app.templates = rte_malloc(NULL, (size_t)app.flows * app.tmpl.size, 64);
+	if (!app.templates) {
+		LOG_ERR("%u packet templates of %u bytes: out of hugepage memory", app.flows,
+		        app.tmpl.size);
+		return -ENOMEM;
+	}
 	engine_build_templates();
+	return 0;
+}
+
+/* Workers forward until the main loop says stop; then pending mbufs back,
+ * ports stopped, the last stats. 0, or -EIO when the stats JSON failed. */
+static int run(void)
+{
+	unsigned l;
+	int ret = 0;
 
 	wait_links(10000);
 	int nw = assign_lcores();
 	bool main_works = app.lc[rte_get_main_lcore()].n > 0;
-	unsigned l;
 	RTE_LCORE_FOREACH(l) engine_lcore_init(&app.lc[l]);
 	RTE_LCORE_FOREACH_WORKER (l)
 		rte_eal_remote_launch(engine_lcore_main, &app.lc[l], l);
@@ -572,14 +348,101 @@ int main(int argc, char **argv)
 		rte_eth_dev_stop(p);
 	if (app.stats_period_s > 0)
 		stats_print((double)(app.stop_tsc - app.start_tsc) / rte_get_tsc_hz());
-	int ret = 0;
 	if (app.stats_json && stats_write_json(app.stats_json) < 0) {
-		fprintf(stderr, "dpnode-app: cannot write %s\n", app.stats_json);
-		ret = 1;
+		LOG_ERR("cannot write %s", app.stats_json);
+		ret = -EIO;
 	}
+	return ret;
+}
+
+/* After EAL: ports, engines, memory, then traffic. Exit code. */
+static int run_dataplane(const struct opts *o)
+{
+	int ret;
+
+	app.n_ports = rte_eth_dev_count_avail();
+	if (app.n_ports == 0 || app.n_ports > APP_MAX_PORTS) {
+		LOG_ERR("%d ports; expected 1 to %d", app.n_ports, APP_MAX_PORTS);
+		return 1;
+	}
+	if (assign_engines(o) < 0)
+		return 2;
+	if (setup_pool_and_ports() < 0 || setup_templates() < 0)
+		return 1;
+	ret = run();
 	for (int p = 0; p < app.n_ports; p++)
 		rte_eth_dev_close(p);
-	rte_eal_cleanup();
+	rte_free(app.templates);
+	return ret < 0 ? 1 : 0;
+}
+
+/* Options, devices and EAL arguments: everything checked before EAL. */
+static int prepare(int argc, char **argv, struct opts *o, int *eargc, char ***eargv)
+{
+	static char prefix[64];
+	struct dpn_err err = {0};
+	char **extra = NULL;
+	int extra_argc = 0, ret;
+
+	/* "--" separates our options from extra EAL arguments */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			extra = argv + i + 1;
+			extra_argc = argc - i - 1;
+			argc = i;
+			break;
+		}
+	if ((ret = opts_parse(argc, argv, o, &err)) != 0) {
+		if (ret > 0)
+			opts_usage(stdout);
+		else
+			LOG_ERR("%s", err.msg);
+		return ret;
+	}
+	snprintf(prefix, sizeof(prefix), "dpnode-app-%d", (int)getpid());
+	if (!o->file_prefix)
+		o->file_prefix = prefix;
+	if ((ret = discover(o, &err)) < 0 ||
+	        (ret = eal_args(o, extra_argc, extra, eargc, eargv, &err)) < 0) {
+		LOG_ERR("%s", err.msg);
+		return ret;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	char **eargv;
+	int eargc, ret;
+
+	if ((ret = prepare(argc, argv, &o, &eargc, &eargv)) != 0)
+		return ret > 0 ? 0 : 2;
+	if (o.print_eal) {
+		for (int i = 0; i < eargc; i++)
+			printf("%s%s", i ? " " : "", eargv[i]);
+		printf("\n");
+		dpn_app_eal_free(eargc, eargv);
+		return 0;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	/* virtio_user writes to its vhost-user socket without MSG_NOSIGNAL: a
+	 * switch that restarts must not kill the pod's app */
+	signal(SIGPIPE, SIG_IGN);
+	/* EAL permutes argv and stores argv[0] in a second slot: free the
+	 * strings through a copy of the array as built */
+	char **owned = malloc(sizeof(char *) * (eargc + 1));
+	if (!owned)
+		return 1;
+	memcpy(owned, eargv, sizeof(char *) * (eargc + 1));
+	if (rte_eal_init(eargc, eargv) < 0) {
+		LOG_ERR("EAL init failed: %s", rte_strerror(rte_errno));
+		ret = 1;
+	} else {
+		ret = run_dataplane(&o);
+		rte_eal_cleanup();
+	}
 	free(eargv);
 	dpn_app_eal_free(eargc, owned);
 	return ret;

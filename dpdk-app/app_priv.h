@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_ether.h>
 #include <rte_lcore.h>
@@ -77,6 +78,22 @@ extern struct app app;
 extern volatile bool app_quit;
 
 int engine_parse(const char *s, enum engine *e);
+
+/* Command line (opts.c). */
+struct opts {
+	struct dpn_app_devs devs;
+	const char *devinfo_dir, *netstatus, *file_prefix, *lcores, *sysfs, *cgroup;
+	bool no_env, print_eal;
+	long mem_mb;
+	/* --engine E[,E...]: checked before EAL starts; the last one covers
+	 * the ports beyond the list */
+	int n_engines;
+	enum engine engines[APP_MAX_PORTS];
+};
+void opts_usage(FILE *f);
+/* Fills o and the app's settings; 1 after --help, -EINVAL with err naming
+ * the option. */
+int opts_parse(int argc, char **argv, struct opts *o, struct dpn_err *err);
 void engine_lcore_init(struct lcore_conf *lc);
 void engine_poll(struct lcore_conf *lc);
 int engine_lcore_main(void *arg);

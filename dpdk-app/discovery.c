@@ -12,13 +12,14 @@
 
 #include "dpn_app.h"
 
-int dpn_app_fail(struct dpn_app_err *err, const char *fmt, ...)
+int dpn_app_fail(struct dpn_err *err, const char *fmt, ...)
 {
 	va_list ap;
+	err->code = -EINVAL;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
-	return -1;
+	return -EINVAL;
 }
 
 static bool seen(const struct dpn_app_devs *d, const struct dpn_app_dev *x)
@@ -33,7 +34,7 @@ static bool seen(const struct dpn_app_devs *d, const struct dpn_app_dev *x)
 	return false;
 }
 
-static int push(struct dpn_app_devs *d, struct dpn_app_dev *x, struct dpn_app_err *err)
+static int push(struct dpn_app_devs *d, struct dpn_app_dev *x, struct dpn_err *err)
 {
 	if (seen(d, x))
 		return 0;
@@ -44,7 +45,7 @@ static int push(struct dpn_app_devs *d, struct dpn_app_dev *x, struct dpn_app_er
 }
 
 int dpn_app_add_pci(
-        const char *bdf, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err)
+        const char *bdf, const char *source, struct dpn_app_devs *d, struct dpn_err *err)
 {
 	struct dpn_app_dev x = {.type = DPN_APP_PCI};
 
@@ -59,7 +60,7 @@ int dpn_app_add_pci(
 }
 
 static int add_vhost(const char *path, bool server, int queues, const char *source,
-        struct dpn_app_devs *d, struct dpn_app_err *err)
+        struct dpn_app_devs *d, struct dpn_err *err)
 {
 	struct dpn_app_dev x = {.type = DPN_APP_VHOST, .server = server, .queues = queues};
 
@@ -73,7 +74,7 @@ static int add_vhost(const char *path, bool server, int queues, const char *sour
 }
 
 int dpn_app_add_vhost(
-        const char *spec, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err)
+        const char *spec, const char *source, struct dpn_app_devs *d, struct dpn_err *err)
 {
 	char buf[256], *save = NULL, *tok;
 	bool server = true, split = false;
@@ -105,7 +106,7 @@ int dpn_app_add_vhost(
 	return ret;
 }
 
-int dpn_app_from_env(char *const envp[], struct dpn_app_devs *d, struct dpn_app_err *err)
+int dpn_app_from_env(char *const envp[], struct dpn_app_devs *d, struct dpn_err *err)
 {
 	int added = 0;
 
@@ -124,7 +125,7 @@ int dpn_app_from_env(char *const envp[], struct dpn_app_devs *d, struct dpn_app_
 			int r = dpn_app_add_pci(a, src, d, err);
 			if (r < 0) {
 				free(list);
-				return -1;
+				return r;
 			}
 			added += r;
 		}
@@ -135,7 +136,7 @@ int dpn_app_from_env(char *const envp[], struct dpn_app_devs *d, struct dpn_app_
 
 /* One Device Information Specification object (type pci or vhost-user). */
 static int from_devinfo(
-        json_t *di, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err)
+        json_t *di, const char *source, struct dpn_app_devs *d, struct dpn_err *err)
 {
 	const char *type = json_string_value(json_object_get(di, "type"));
 
@@ -164,7 +165,7 @@ static int from_devinfo(
 	return 0; /* other kinds (vdpa, memif) are not ours to drive */
 }
 
-int dpn_app_from_devinfo_dir(const char *dir, struct dpn_app_devs *d, struct dpn_app_err *err)
+int dpn_app_from_devinfo_dir(const char *dir, struct dpn_app_devs *d, struct dpn_err *err)
 {
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort), added = 0, ret = 0;
@@ -244,7 +245,7 @@ static char *unquote(const char *s, const char **end)
 	return out;
 }
 
-int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d, struct dpn_app_err *err)
+int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d, struct dpn_err *err)
 {
 	static const char key[] = "k8s.v1.cni.cncf.io/network-status=";
 	char *text = NULL, *line, *save = NULL;
@@ -285,7 +286,7 @@ int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d, struct
 			if (r2 < 0) {
 				json_decref(arr);
 				free(text);
-				return -1;
+				return r2;
 			}
 			added += r2;
 		}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dpn_err.h"
 #include "dpn_util.h"
 
 #define DPN_APP_MAX_DEVS 32
@@ -30,24 +31,21 @@ struct dpn_app_devs {
 };
 
 /* Error text for the caller: "source: what is wrong". */
-struct dpn_app_err {
-	char msg[512];
-};
-
-/* Fills err; returns -1 (for "return dpn_app_fail(...)"). */
-int dpn_app_fail(struct dpn_app_err *err, const char *fmt, ...)
+/* Fills err with -EINVAL and the message; returns -EINVAL (for "return
+ * dpn_app_fail(...)"). */
+int dpn_app_fail(struct dpn_err *err, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
 /* Sources; each appends (skipping duplicates) and returns the number added
  * or -1 with err set. */
-int dpn_app_from_env(char *const envp[], struct dpn_app_devs *d, struct dpn_app_err *err);
-int dpn_app_from_devinfo_dir(const char *dir, struct dpn_app_devs *d, struct dpn_app_err *err);
-int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d, struct dpn_app_err *err);
+int dpn_app_from_env(char *const envp[], struct dpn_app_devs *d, struct dpn_err *err);
+int dpn_app_from_devinfo_dir(const char *dir, struct dpn_app_devs *d, struct dpn_err *err);
+int dpn_app_from_network_status(const char *file, struct dpn_app_devs *d, struct dpn_err *err);
 /* --pci BDF and --vhost PATH[,server|client][,queues=N][,split|packed] */
 int dpn_app_add_pci(
-        const char *bdf, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err);
+        const char *bdf, const char *source, struct dpn_app_devs *d, struct dpn_err *err);
 int dpn_app_add_vhost(
-        const char *spec, const char *source, struct dpn_app_devs *d, struct dpn_app_err *err);
+        const char *spec, const char *source, struct dpn_app_devs *d, struct dpn_err *err);
 
 struct dpn_app_env {
 	const char *sysfs;  /* "" normally; a fixture tree in tests */
@@ -66,7 +64,7 @@ long dpn_app_hugepage_mb(const struct dpn_app_env *e);
  * with a driver, a socket that exists for client mode, a directory for
  * server mode). argv entries are malloc'd; free with dpn_app_eal_free. */
 int dpn_app_build_eal(const struct dpn_app_devs *d, const struct dpn_app_env *e, int *argc,
-        char ***argv, struct dpn_app_err *err);
+        char ***argv, struct dpn_err *err);
 void dpn_app_eal_free(int argc, char **argv);
 
 /* Packets: Ethernet + IPv4 + UDP, checksums filled; flow varies the UDP

@@ -16,10 +16,11 @@
 static int read_list(const char *path, struct dpn_cpuset *s)
 {
 	char buf[1024];
-	if (dpn_read_file(path, buf, sizeof(buf)) < 0)
-		return -1;
+	int ret = dpn_read_file(path, buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
 	buf[strcspn(buf, "\n")] = '\0';
-	return buf[0] ? dpn_cpuset_parse_list(buf, s) : -1;
+	return buf[0] ? dpn_cpuset_parse_list(buf, s) : -ENOENT;
 }
 
 int dpn_app_cpus(const struct dpn_app_env *e, struct dpn_cpuset *cpus)
@@ -93,7 +94,7 @@ long dpn_app_hugepage_mb(const struct dpn_app_env *e)
 }
 
 static int check_pci(
-        const struct dpn_app_env *e, const struct dpn_app_dev *x, struct dpn_app_err *err)
+        const struct dpn_app_env *e, const struct dpn_app_dev *x, struct dpn_err *err)
 {
 	char path[512];
 	struct stat st;
@@ -111,7 +112,7 @@ static int check_pci(
 	return 0;
 }
 
-static int check_vhost(const struct dpn_app_dev *x, struct dpn_app_err *err)
+static int check_vhost(const struct dpn_app_dev *x, struct dpn_err *err)
 {
 	char dir[sizeof(x->path)];
 	struct stat st;
@@ -151,7 +152,7 @@ static int add(int *argc, char ***argv, const char *fmt, ...)
 }
 
 int dpn_app_build_eal(const struct dpn_app_devs *d, const struct dpn_app_env *e, int *argc,
-        char ***argv, struct dpn_app_err *err)
+        char ***argv, struct dpn_err *err)
 {
 	struct dpn_cpuset cpus;
 	char list[512];
@@ -164,8 +165,9 @@ int dpn_app_build_eal(const struct dpn_app_devs *d, const struct dpn_app_env *e,
 		                         "network-status, --pci or --vhost");
 	for (int i = 0; i < d->n; i++) {
 		const struct dpn_app_dev *x = &d->dev[i];
-		if (x->type == DPN_APP_PCI ? check_pci(e, x, err) : check_vhost(x, err))
-			return -1;
+		int ret = x->type == DPN_APP_PCI ? check_pci(e, x, err) : check_vhost(x, err);
+		if (ret < 0)
+			return ret;
 	}
 	if (dpn_app_cpus(e, &cpus) < 0 || dpn_cpuset_count(&cpus) == 0)
 		return dpn_app_fail(err, "cannot tell which CPUs this pod may use");

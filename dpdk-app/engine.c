@@ -1,3 +1,4 @@
+#include <errno.h>
 /* Forwarding engines; one loop per lcore over its (port, queue) pairs. */
 #include <string.h>
 
@@ -16,7 +17,7 @@ int engine_parse(const char *s, enum engine *e)
 			*e = i;
 			return 0;
 		}
-	return -1;
+	return -EINVAL;
 }
 
 /* Paired ports forward to each other (0<->1, 2<->3); a lone port to itself. */

@@ -77,7 +77,8 @@ static bool k8s_name_ok(const char *s)
 	return isalnum((unsigned char)s[0]) && isalnum((unsigned char)s[n - 1]);
 }
 
-int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, struct dpn_err *err)
+/* The fields as given: known keys, types and lengths. */
+static int get_fields(json_t *p, struct dpn_vhost_req *r, struct dpn_err *err)
 {
 	static const char *const keys[] = {"pod_uid", "namespace", "pod", "ifname", "provider",
 	        "volume", "socket_name", "consumption", "mac", "mtu", "queues", "iface_id", "ip",
@@ -87,8 +88,6 @@ int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, struct dpn_err *err)
 	json_t *v;
 	int ret;
 
-	memset(r, 0, sizeof(*r));
-	r->queues = 1;
 	if (!json_is_object(p))
 		return fail(err, "params: expected an object");
 	json_object_foreach (p, k, v) {
@@ -118,6 +117,12 @@ int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, struct dpn_err *err)
 		r->consumption = DPN_VHOST_KUBEVIRT;
 	else
 		return fail(err, "consumption: \"%s\" is not \"pod\" or \"kubevirt\"", cons);
+	return 0;
+}
+
+/* What the fields must be, and the defaults derived from them. */
+static int check_fields(struct dpn_vhost_req *r, struct dpn_err *err)
+{
 	/* Components of a filesystem path the pod chooses: no traversal. */
 	if (!dpn_vhost_component_ok(r->pod_uid, 63))
 		return fail(err, "pod_uid: \"%s\" is not a path component (no '/', '..', spaces)",
@@ -159,6 +164,17 @@ int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, struct dpn_err *err)
 			        "iface_id: the default <pod>.<namespace>[.<provider>] is too long");
 	}
 	return 0;
+}
+
+int dpn_vhost_req_parse(json_t *p, struct dpn_vhost_req *r, struct dpn_err *err)
+{
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->queues = 1;
+	if ((ret = get_fields(p, r, err)) < 0)
+		return ret;
+	return check_fields(r, err);
 }
 
 json_t *dpn_vhost_req_json(const struct dpn_vhost_req *r)

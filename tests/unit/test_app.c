@@ -19,7 +19,7 @@ static void from_env(void **state)
 	        "PCIDEVICE_INTEL_COM_X=0000:3b:02.0", NULL};
 	char *bad[] = {"PCIDEVICE_X=0000:3b:02.0,nonsense", NULL};
 	struct dpn_app_devs d = {0};
-	struct dpn_app_err e;
+	struct dpn_err e;
 	(void)state;
 
 	assert_int_equal(dpn_app_from_env(env, &d, &e), 2); /* the duplicate is merged */
@@ -27,7 +27,7 @@ static void from_env(void **state)
 	assert_string_equal(d.dev[1].pci, "0000:3b:02.1"); /* lower-cased */
 	assert_string_equal(d.dev[0].source, "env PCIDEVICE_MELLANOX_COM_CX5_SRIOV_SWITCHDEV");
 	d.n = 0;
-	assert_int_equal(dpn_app_from_env(bad, &d, &e), -1);
+	assert_int_equal(dpn_app_from_env(bad, &d, &e), -EINVAL);
 	assert_string_equal(
 	        e.msg, "env PCIDEVICE_X: \"nonsense\" is not a PCI address (DDDD:BB:DD.F)");
 }
@@ -35,7 +35,7 @@ static void from_env(void **state)
 static void from_devinfo(void **state)
 {
 	struct dpn_app_devs d = {0};
-	struct dpn_app_err e;
+	struct dpn_err e;
 	(void)state;
 
 	assert_int_equal(dpn_app_from_devinfo_dir(FIX "/devinfo/dp", &d, &e), 1);
@@ -53,7 +53,7 @@ static void from_devinfo(void **state)
 static void from_network_status(void **state)
 {
 	struct dpn_app_devs d = {0};
-	struct dpn_app_err e;
+	struct dpn_err e;
 	(void)state;
 
 	assert_int_equal(dpn_app_from_network_status(FIX "/annotations", &d, &e), 2);
@@ -69,7 +69,7 @@ static void from_network_status(void **state)
 static void from_options(void **state)
 {
 	struct dpn_app_devs d = {0};
-	struct dpn_app_err e;
+	struct dpn_err e;
 	(void)state;
 
 	assert_int_equal(dpn_app_add_vhost("/run/a.sock,client,queues=4", "--vhost", &d, &e), 1);
@@ -77,14 +77,14 @@ static void from_options(void **state)
 	assert_int_equal(d.dev[0].queues, 4);
 	assert_int_equal(dpn_app_add_vhost("/run/b.sock", "--vhost", &d, &e), 1);
 	assert_true(d.dev[1].server);
-	assert_int_equal(dpn_app_add_vhost("/run/c.sock,serverr", "--vhost", &d, &e), -1);
+	assert_int_equal(dpn_app_add_vhost("/run/c.sock,serverr", "--vhost", &d, &e), -EINVAL);
 	assert_string_equal(
 	        e.msg, "--vhost: \"serverr\": expected server, client, queues=1..64, split or packed");
 	assert_false(d.dev[1].split); /* packed unless asked */
 	assert_int_equal(dpn_app_add_vhost("/run/d.sock,split", "--vhost", &d, &e), 1);
 	assert_true(d.dev[2].split);
-	assert_int_equal(dpn_app_add_vhost("relative.sock", "--vhost", &d, &e), -1);
-	assert_int_equal(dpn_app_add_pci("3b:02.0", "--pci", &d, &e), -1);
+	assert_int_equal(dpn_app_add_vhost("relative.sock", "--vhost", &d, &e), -EINVAL);
+	assert_int_equal(dpn_app_add_pci("3b:02.0", "--pci", &d, &e), -EINVAL);
 }
 
 /* A socket in a temp dir, for client-mode checks. */
@@ -114,7 +114,7 @@ static void eal_arguments(void **state)
 	        .file_prefix = "dpnode-app-7",
 	        .queues = 2};
 	struct dpn_app_devs d = {0};
-	struct dpn_app_err e;
+	struct dpn_err e;
 	char dir[] = "/tmp/dpn-app-XXXXXX", sock[64];
 	char **argv;
 	int argc;
@@ -154,32 +154,32 @@ static void eal_refuses_unusable(void **state)
 {
 	struct dpn_app_env env = {
 	        .sysfs = FIX "/sysfs", .cgroup = FIX "/cgroup", .file_prefix = "p"};
-	struct dpn_app_err e;
+	struct dpn_err e;
 	char **argv;
 	int argc;
 	(void)state;
 
 	struct dpn_app_devs a = {0};
 	dpn_app_add_pci("0000:3b:02.1", "env PCIDEVICE_X", &a, &e);
-	assert_int_equal(dpn_app_build_eal(&a, &env, &argc, &argv, &e), -1);
+	assert_int_equal(dpn_app_build_eal(&a, &env, &argc, &argv, &e), -EINVAL);
 	assert_string_equal(e.msg, "env PCIDEVICE_X: PCI device 0000:3b:02.1 has no driver (bind "
 	                           "it to vfio-pci or its kernel driver)");
 	struct dpn_app_devs b = {0};
 	dpn_app_add_pci("0000:3b:07.0", "--pci", &b, &e);
-	assert_int_equal(dpn_app_build_eal(&b, &env, &argc, &argv, &e), -1);
+	assert_int_equal(dpn_app_build_eal(&b, &env, &argc, &argv, &e), -EINVAL);
 	assert_string_equal(e.msg, "--pci: PCI device 0000:3b:07.0 does not exist on this node");
 	struct dpn_app_devs c = {0};
 	dpn_app_add_vhost("/nonexistent/dir/peer.sock,client", "--vhost", &c, &e);
-	assert_int_equal(dpn_app_build_eal(&c, &env, &argc, &argv, &e), -1);
+	assert_int_equal(dpn_app_build_eal(&c, &env, &argc, &argv, &e), -EINVAL);
 	assert_string_equal(e.msg, "--vhost: vhost-user socket /nonexistent/dir/peer.sock does not "
 	                           "exist (client mode needs the peer's socket)");
 	struct dpn_app_devs s = {0};
 	dpn_app_add_vhost("/nonexistent/dir/mine.sock,server", "--vhost", &s, &e);
-	assert_int_equal(dpn_app_build_eal(&s, &env, &argc, &argv, &e), -1);
+	assert_int_equal(dpn_app_build_eal(&s, &env, &argc, &argv, &e), -EINVAL);
 	assert_string_equal(e.msg, "--vhost: directory of vhost-user socket "
 	                           "/nonexistent/dir/mine.sock does not exist");
 	struct dpn_app_devs none = {0};
-	assert_int_equal(dpn_app_build_eal(&none, &env, &argc, &argv, &e), -1);
+	assert_int_equal(dpn_app_build_eal(&none, &env, &argc, &argv, &e), -EINVAL);
 }
 
 static void packets(void **state)

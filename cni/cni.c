@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dpn_api.h"
 #include "dpn_cni.h"
 
 const char *const dpn_cni_versions[] = {"0.3.1", "0.4.0", "1.0.0", "1.1.0", NULL};
@@ -102,7 +103,7 @@ int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_
 	int ret = -EINVAL;
 
 	memset(c, 0, sizeof(*c));
-	strcpy(c->server_socket, "/run/dpnode/dpnoded.sock");
+	strcpy(c->server_socket, DPN_API_DEFAULT_SOCKET);
 	strcpy(c->consumption, "pod");
 	c->queues = 1;
 	if (!o || !json_is_object(o)) {

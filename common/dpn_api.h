@@ -11,13 +11,14 @@
 #include "dpn_err.h"
 
 #define DPN_API_VERSION 1
+/* Where dpnoded serves and its clients look, unless configured. */
+#define DPN_API_DEFAULT_SOCKET "/run/dpnode/dpnoded.sock"
 
 struct dpn_api_conf {
 	char socket[108];
 	unsigned mode; /* file mode of the socket */
 	long gid;      /* -1: leave the group alone */
 };
-
 
 struct dpn_api;
 

@@ -16,7 +16,6 @@ void dpn_log_set_level(enum dpn_log_level lvl);
 enum dpn_log_level dpn_log_get_level(void);
 /* Parses "err", "warn", "info", "debug"; returns -EINVAL otherwise. */
 int dpn_log_parse_level(const char *s, enum dpn_log_level *lvl);
-const char *dpn_log_level_name(enum dpn_log_level lvl);
 
 void dpn_log(enum dpn_log_level lvl, const char *mod, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -33,7 +32,10 @@ struct dpn_log_limit {
 	unsigned dropped;
 	uint64_t last_hash;
 };
-#define DPN_LOG_LIMIT_INIT(b, ms) {.burst = (b), .interval_ms = (ms)}
+#define DPN_LOG_LIMIT_INIT(b, ms)                                                                  \
+	{                                                                                          \
+		.burst = (b), .interval_ms = (ms)                                                  \
+	}
 
 void dpn_log_limited(struct dpn_log_limit *rl, enum dpn_log_level lvl, const char *mod,
         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -50,10 +52,10 @@ int dpn_log_limit_pass(struct dpn_log_limit *rl, const char *line);
 #define LOG_DEBUG(...) dpn_log(DPN_LOG_DEBUG, DPN_LOG_MOD, __VA_ARGS__)
 
 /* LOG_*_RL: rate-limited, default 5 lines per 10 s and identical lines once per 10 s. */
-#define DPN_LOG_RL_(lvl, ...)                                                        \
-	do {                                                                          \
-		static struct dpn_log_limit rl_ = DPN_LOG_LIMIT_INIT(5, 10000);        \
-		dpn_log_limited(&rl_, lvl, DPN_LOG_MOD, __VA_ARGS__);                  \
+#define DPN_LOG_RL_(lvl, ...)                                                                      \
+	do {                                                                                       \
+		static struct dpn_log_limit rl_ = DPN_LOG_LIMIT_INIT(5, 10000);                    \
+		dpn_log_limited(&rl_, lvl, DPN_LOG_MOD, __VA_ARGS__);                              \
 	} while (0)
 #define LOG_ERR_RL(...)  DPN_LOG_RL_(DPN_LOG_ERR, __VA_ARGS__)
 #define LOG_WARN_RL(...) DPN_LOG_RL_(DPN_LOG_WARN, __VA_ARGS__)

@@ -25,11 +25,6 @@ enum dpn_log_level dpn_log_get_level(void)
 	return cur_level;
 }
 
-const char *dpn_log_level_name(enum dpn_log_level lvl)
-{
-	return lvl <= DPN_LOG_DEBUG ? names[lvl] : "?";
-}
-
 int dpn_log_parse_level(const char *s, enum dpn_log_level *lvl)
 {
 	for (unsigned i = 0; i <= DPN_LOG_DEBUG; i++) {
@@ -100,8 +95,8 @@ int dpn_log_limit_pass(struct dpn_log_limit *rl, const char *line)
 	return 1;
 }
 
-void dpn_log_limited(struct dpn_log_limit *rl, enum dpn_log_level lvl, const char *mod,
-        const char *fmt, ...)
+void dpn_log_limited(
+        struct dpn_log_limit *rl, enum dpn_log_level lvl, const char *mod, const char *fmt, ...)
 {
 	char msg[2048];
 	va_list ap;

@@ -194,7 +194,10 @@ static json_t *outcome(struct slot *s, json_t *st)
 		        "depends_on", deps);
 	ret = s->m->status ? s->m->status(s->priv, st, &err) : 0;
 	o = json_pack("{s:s, s:o}", "state",
-	        ret == 0 ? "ok" : ret == -EINPROGRESS ? "pending" : "degraded", "depends_on", deps);
+	        ret == 0              ? "ok"
+	        : ret == -EINPROGRESS ? "pending"
+	                              : "degraded",
+	        "depends_on", deps);
 	if (ret < 0 && err.msg[0])
 		json_object_set_new(o, "error", json_string(err.msg));
 	return o;

@@ -13,7 +13,7 @@ void dpn_conf_init(struct dpn_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	strcpy(c->log_level, "info");
-	strcpy(c->api.socket, "/run/dpnode/dpnoded.sock");
+	strcpy(c->api.socket, DPN_API_DEFAULT_SOCKET);
 	c->api.mode = 0660;
 	c->api.gid = -1;
 	c->hugepages.page_kb = 2048;
@@ -321,20 +321,26 @@ static void sec_dp(struct cctx *x, json_t *o, struct dpn_conf *c)
 
 	c->devplugin.enabled = true;
 	cobj_check(x, o, keys);
-	ccheck_abs_path(x, o, "plugin_dir", c->devplugin.plugin_dir, sizeof(c->devplugin.plugin_dir));
-	ccheck_abs_path(x, o, "devinfo_dir", c->devplugin.devinfo_dir, sizeof(c->devplugin.devinfo_dir));
-	ccheck_abs_path(x, o, "state_file", c->devplugin.state_file, sizeof(c->devplugin.state_file));
-	ccheck_abs_path(x, o, "sriovdp_config", c->devplugin.sriovdp_config, sizeof(c->devplugin.sriovdp_config));
+	ccheck_abs_path(
+	        x, o, "plugin_dir", c->devplugin.plugin_dir, sizeof(c->devplugin.plugin_dir));
+	ccheck_abs_path(
+	        x, o, "devinfo_dir", c->devplugin.devinfo_dir, sizeof(c->devplugin.devinfo_dir));
+	ccheck_abs_path(
+	        x, o, "state_file", c->devplugin.state_file, sizeof(c->devplugin.state_file));
+	ccheck_abs_path(x, o, "sriovdp_config", c->devplugin.sriovdp_config,
+	        sizeof(c->devplugin.sriovdp_config));
 	if (res && json_object_get(o, "sriovdp_config"))
 		cerr(x, "resources", "give resources or sriovdp_config, not both");
 	else if (res) {
 		char where[600];
 		snprintf(where, sizeof(where), "%s.resources", x->path);
-		c->devplugin.has_resources = dpn_devplugin_pools_parse(res, where, &c->devplugin.pools, x->errs) == 0;
+		c->devplugin.has_resources =
+		        dpn_devplugin_pools_parse(res, where, &c->devplugin.pools, x->errs) == 0;
 	} else if (c->devplugin.sriovdp_config[0]) {
 		/* the file is read now, so its problems are config errors too */
 		c->devplugin.has_resources =
-		        dpn_devplugin_pools_load_sriovdp(c->devplugin.sriovdp_config, &c->devplugin.pools, x->errs) == 0;
+		        dpn_devplugin_pools_load_sriovdp(
+		                c->devplugin.sriovdp_config, &c->devplugin.pools, x->errs) == 0;
 	}
 }
 
@@ -452,11 +458,13 @@ int dpn_machine_probe(const char *sysfs_root, struct dpn_machine *m)
 	int ret;
 
 	memset(m, 0, sizeof(*m));
-	snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/online", sysfs_root);
+	if (dpn_snprintf(path, sizeof(path), "%s/sys/devices/system/cpu/online", sysfs_root) < 0)
+		return -ENAMETOOLONG;
 	ret = read_node_list(path, &m->online);
 	if (ret < 0)
 		return ret;
-	snprintf(path, sizeof(path), "%s/sys/devices/system/node/online", sysfs_root);
+	if (dpn_snprintf(path, sizeof(path), "%s/sys/devices/system/node/online", sysfs_root) < 0)
+		return -ENAMETOOLONG;
 	if (read_node_list(path, &nodes) < 0) {
 		/* No NUMA support compiled in: one node. */
 		dpn_cpuset_zero(&nodes);

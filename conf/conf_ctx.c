@@ -244,7 +244,6 @@ void ccheck_ifname(struct cctx *x, const char *key, const char *name)
 		        name);
 }
 
-
 /* Array of MB per NUMA node: [1024, 1024]. */
 int cget_mb_list(struct cctx *x, json_t *o, const char *key, long *dst, int *n)
 {
@@ -272,4 +271,3 @@ int cget_mb_list(struct cctx *x, json_t *o, const char *key, long *dst, int *n)
 	*n = json_array_size(arr);
 	return 0;
 }
-

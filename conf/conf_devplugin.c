@@ -131,8 +131,8 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-int dpn_devplugin_pools_parse(
-        json_t *list, const char *where, struct dpn_devplugin_pools *p, struct dpn_conf_errors *errs)
+int dpn_devplugin_pools_parse(json_t *list, const char *where, struct dpn_devplugin_pools *p,
+        struct dpn_conf_errors *errs)
 {
 	int before = errs->n;
 	json_t *r;

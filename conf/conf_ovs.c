@@ -302,7 +302,6 @@ void dpn_conf_parse_ovn(struct cctx *x, json_t *o, struct dpn_ovn_conf *ovn)
 	cget_str(x, o, "bridge_mappings", ovn->bridge_mappings, sizeof(ovn->bridge_mappings));
 }
 
-
 const char *dpn_conf_uplink_port_name(const struct dpn_uplink_conf *u)
 {
 	return u->n_ports > 1 ? u->bond_name : u->ports[0].name;

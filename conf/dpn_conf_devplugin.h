@@ -26,8 +26,8 @@ struct dpn_devplugin_pools {
 int dpn_devplugin_pfname_match(const char *entry, const char *pf, int idx, bool *match);
 /* A resourceList (array) -> pools; -EINVAL with every problem in errs,
  * each naming where it is ("resourceList[1].selectors.pfNames[0]: ..."). */
-int dpn_devplugin_pools_parse(json_t *resource_list, const char *where, struct dpn_devplugin_pools *p,
-        struct dpn_conf_errors *errs);
+int dpn_devplugin_pools_parse(json_t *resource_list, const char *where,
+        struct dpn_devplugin_pools *p, struct dpn_conf_errors *errs);
 /* sriovdp's own config.json ({"resourceList": [...]}), unchanged. */
 int dpn_devplugin_pools_load_sriovdp(
         const char *path, struct dpn_devplugin_pools *p, struct dpn_conf_errors *errs);
@@ -42,6 +42,5 @@ struct dpn_devplugin_conf {
 	bool has_resources; /* else: sriovdp_config, else the NIC table defaults */
 	struct dpn_devplugin_pools pools;
 };
-
 
 #endif

@@ -12,5 +12,4 @@ struct dpn_hugepages_conf {
 	char mount[DPN_PATH_MAX];
 };
 
-
 #endif

@@ -38,5 +38,4 @@ struct dpn_sriov_conf {
 	struct dpn_sriov_pf_conf pfs[DPN_MAX_SRIOV_PFS];
 };
 
-
 #endif

@@ -14,5 +14,4 @@ struct dpn_vhost_conf {
 	long tx_retries_max; /* -1: OVS default */
 };
 
-
 #endif

@@ -174,7 +174,8 @@ static int load_kvfile(const char *dir, const char *name, bool required, struct 
 	size_t cap = 0;
 
 	f->name = name;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (dpn_snprintf(path, sizeof(path), "%s/%s", dir, name) < 0)
+		return -ENAMETOOLONG;
 	fp = fopen(path, "re");
 	if (!fp) {
 		if (!required && errno == ENOENT)
@@ -341,8 +342,8 @@ static void kv_bond_type(KV_ARGS)
 }
 
 /* A decimal in [min, max] into u[key] (0 omitted when skip_zero). */
-static void kv_number(KV_ARGS, const char *key, long min, long max, bool skip_zero,
-        const char *what)
+static void kv_number(
+        KV_ARGS, const char *key, long min, long max, bool skip_zero, const char *what)
 {
 	char *end;
 	long n = strtol(v, &end, 10);

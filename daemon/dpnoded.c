@@ -60,13 +60,13 @@ struct daemon {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: dpnoded [--config FILE] [--foreground] [--log-level LEVEL] "
-	           "[--log-file FILE]\n"
-	           "  --config FILE      node config (default " DPN_CONF_DEFAULT_PATH ")\n"
-	           "  --foreground       do not daemonize (always so under systemd)\n"
-	           "  --log-level LEVEL  err, warn, info or debug (overrides the config)\n"
-	           "  --log-file FILE    log here when daemonized (default " DEFAULT_LOG_FILE
-	           ")\n");
+	fprintf(f,
+	        "usage: dpnoded [--config FILE] [--foreground] [--log-level LEVEL] "
+	        "[--log-file FILE]\n"
+	        "  --config FILE      node config (default " DPN_CONF_DEFAULT_PATH ")\n"
+	        "  --foreground       do not daemonize (always so under systemd)\n"
+	        "  --log-level LEVEL  err, warn, info or debug (overrides the config)\n"
+	        "  --log-file FILE    log here when daemonized (default " DEFAULT_LOG_FILE ")\n");
 }
 
 static void on_ready(void *arg)
@@ -189,8 +189,7 @@ static int setup(struct daemon *d)
 		return -ENOMEM;
 	for (size_t i = 0; i < DPN_ARRAY_SIZE(modules); i++)
 		dpn_node_register(d->node, modules[i]);
-	if ((ret = dpn_node_init(d->node, &err)) < 0 ||
-	        (ret = dpn_node_start(d->node, &err)) < 0) {
+	if ((ret = dpn_node_init(d->node, &err)) < 0 || (ret = dpn_node_start(d->node, &err)) < 0) {
 		LOG_ERR("%s", dpn_err_str(&err));
 		return ret;
 	}

@@ -44,8 +44,9 @@ static int rdma_specs(const char *root, const char *rdma, json_t *specs, struct 
 
 	for (size_t i = 0; i < 2; i++) {
 		char path[1024];
-		snprintf(path, sizeof(path), "%s/sys/class/infiniband/%s/device/%s", root, rdma,
-		        dirs[i]);
+		if (dpn_snprintf(path, sizeof(path), "%s/sys/class/infiniband/%s/device/%s", root,
+		            rdma, dirs[i]) < 0)
+			return -ENAMETOOLONG;
 		DIR *d = opendir(path);
 		struct dirent *e;
 		while (d && (e = readdir(d))) {
@@ -67,9 +68,8 @@ static int rdma_specs(const char *root, const char *rdma, json_t *specs, struct 
 	return 0;
 }
 
-int dpn_devplugin_device_specs(
-        const char *root, const struct dpn_vf *vf, bool vhost_net, json_t *specs,
-        struct dpn_err *err)
+int dpn_devplugin_device_specs(const char *root, const struct dpn_vf *vf, bool vhost_net,
+        json_t *specs, struct dpn_err *err)
 {
 	char host[512], cont[64];
 	struct stat st;
@@ -82,7 +82,9 @@ int dpn_devplugin_device_specs(
 		spec(specs, "/dev/vfio/vfio", "/dev/vfio/vfio");
 		snprintf(cont, sizeof(cont), "/dev/vfio/%d", vf->iommu_group);
 		/* no-IOMMU mode names the host node noiommu-N; the container sees N */
-		snprintf(host, sizeof(host), "%s/dev/vfio/noiommu-%d", root, vf->iommu_group);
+		if (dpn_snprintf(host, sizeof(host), "%s/dev/vfio/noiommu-%d", root,
+		            vf->iommu_group) < 0)
+			return -ENAMETOOLONG;
 		if (stat(host, &st) == 0)
 			snprintf(host, sizeof(host), "/dev/vfio/noiommu-%d", vf->iommu_group);
 		else

@@ -17,7 +17,8 @@ int dpn_devres_init(struct dpn_devres *r, const struct dpn_devplugin_pools *p, i
 	r->pool = pool;
 	snprintf(r->prefix, sizeof(r->prefix), "%s", pl->prefix);
 	snprintf(r->name, sizeof(r->name), "%s", pl->name);
-	snprintf(r->resource, sizeof(r->resource), "%s/%s", pl->prefix, pl->name);
+	if (dpn_snprintf(r->resource, sizeof(r->resource), "%s/%s", pl->prefix, pl->name) < 0)
+		return -ENAMETOOLONG;
 	/* sriovdp's socket name: the resource with '/' as '_' */
 	snprintf(r->endpoint, sizeof(r->endpoint), "%s_%s.sock", pl->prefix, pl->name);
 	dpn_devplugin_env_name(pl->prefix, pl->name, r->env, sizeof(r->env));
@@ -218,7 +219,8 @@ json_t *dpn_devres_allocate(const struct dpn_devres *r, const struct dpn_invento
 		const struct dpn_vf *vf = find_vf(inv, ids[i], &pf);
 		json_t *specs = json_array(), *s;
 		size_t k;
-		if (!vf || dpn_devplugin_device_specs(root, vf, r->need_vhost_net, specs, err) < 0) {
+		if (!vf ||
+		        dpn_devplugin_device_specs(root, vf, r->need_vhost_net, specs, err) < 0) {
 			json_decref(specs);
 			json_decref(infos);
 			json_decref(out);

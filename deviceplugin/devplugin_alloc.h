@@ -18,9 +18,8 @@ json_t *dpn_devplugin_devinfo(const struct dpn_pf *pf, const struct dpn_vf *vf);
  * vfio-pci -> /dev/vfio/vfio and its group (noiommu: /dev/vfio/noiommu-N as
  * /dev/vfio/N); RDMA -> /dev/infiniband/uverbsN, umadN, issmN, rdma_cm;
  * vhost_net -> /dev/vhost-net, /dev/net/tun. root: "" or a test tree. */
-int dpn_devplugin_device_specs(
-        const char *root, const struct dpn_vf *vf, bool vhost_net, json_t *specs,
-        struct dpn_err *err);
+int dpn_devplugin_device_specs(const char *root, const struct dpn_vf *vf, bool vhost_net,
+        json_t *specs, struct dpn_err *err);
 
 struct dpn_devplugin_cand {
 	const char *id; /* PCI address */
@@ -30,7 +29,7 @@ struct dpn_devplugin_cand {
 /* Picks size IDs from avail: every must-include, then from one NUMA node
  * (theirs, else the one with most candidates), within it PF by PF (most
  * candidates first). Returns a JSON array of IDs, or NULL when too few. */
-json_t *dpn_devplugin_preferred(const struct dpn_devplugin_cand *avail, int n_avail, const char *const *must,
-        int n_must, int size);
+json_t *dpn_devplugin_preferred(const struct dpn_devplugin_cand *avail, int n_avail,
+        const char *const *must, int n_must, int size);
 
 #endif

@@ -14,8 +14,8 @@ static const char *devplugin_disabled(const struct dpn_conf *c)
 static int devplugin_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 {
 	void *sriov = dpn_node_module(n, "sriov");
-	struct dpn_devplugin *pl = dpn_devplugin_new(dpn_node_base(n),
-	        &dpn_node_conf(n)->devplugin, dpn_sriov_nics(sriov), dpn_sriov_monitor(sriov));
+	struct dpn_devplugin *pl = dpn_devplugin_new(dpn_node_base(n), &dpn_node_conf(n)->devplugin,
+	        dpn_sriov_nics(sriov), dpn_sriov_monitor(sriov));
 
 	if (!pl)
 		return dpn_err_set(err, -EIO, "cannot start the device plugin");

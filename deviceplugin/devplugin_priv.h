@@ -20,9 +20,9 @@ struct dpn_devslot {
 	struct dpn_devplugin *pl;
 	struct dpn_devres res;
 	struct dpn_devep *ep; /* NULL while (re)starting */
-	bool restarting;     /* the old server is stopping; a new one follows */
+	bool restarting;      /* the old server is stopping; a new one follows */
 	bool registered;
-	bool again;            /* register again when the call in flight ends */
+	bool again;             /* register again when the call in flight ends */
 	struct dpn_devreg *reg; /* Register call in flight */
 	int attempts;
 	long allocs; /* Allocate calls served since start */
@@ -45,7 +45,8 @@ struct dpn_devplugin {
 };
 
 /* endpoint.c: one resource's gRPC server on its socket. */
-struct dpn_devep *dpn_devep_start(struct dpn_devplugin *pl, struct dpn_devslot *s, const char *path);
+struct dpn_devep *dpn_devep_start(
+        struct dpn_devplugin *pl, struct dpn_devslot *s, const char *path);
 /* Async: cancels every call, cb(arg) once the server and its calls are gone. */
 void dpn_devep_stop(struct dpn_devep *ep, void (*cb)(void *arg), void *arg);
 /* The device list changed: send it on every ListAndWatch stream. */
@@ -69,8 +70,9 @@ void dpn_devrpc_register_cancel(struct dpn_devreg *r);
 /* plugin.c */
 int dpn_devplugin_record(struct dpn_devplugin *pl, struct dpn_devslot *s, json_t *devinfo);
 
-struct dpn_devplugin *dpn_devplugin_new(struct event_base *base, const struct dpn_devplugin_conf *conf,
-        const struct dpn_nic_table *nics, struct dpn_sriov_mon *mon);
+struct dpn_devplugin *dpn_devplugin_new(struct event_base *base,
+        const struct dpn_devplugin_conf *conf, const struct dpn_nic_table *nics,
+        struct dpn_sriov_mon *mon);
 /* Stops every endpoint (their sockets go away) and waits for the calls. */
 void dpn_devplugin_free(struct dpn_devplugin *pl);
 /* {"resources": [{"resource", "endpoint", "registered", "streams", counts,

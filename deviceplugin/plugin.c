@@ -27,7 +27,8 @@ static void register_slot(struct dpn_devplugin *pl, struct dpn_devslot *s);
 
 static void path_in(const struct dpn_devplugin *pl, const char *name, char *out, size_t len)
 {
-	snprintf(out, len, "%s/%s", pl->conf->plugin_dir, name);
+	if (dpn_snprintf(out, len, "%s/%s", pl->conf->plugin_dir, name) < 0)
+		return;
 }
 
 static bool kubelet_up(const struct dpn_devplugin *pl)
@@ -296,7 +297,8 @@ int dpn_devplugin_record(struct dpn_devplugin *pl, struct dpn_devslot *s, json_t
 	/* the device-info files before the reply: the CNI reads them next */
 	json_object_foreach (devinfo, id, info) {
 		dpn_devres_devinfo_name(&s->res, id, name, sizeof(name));
-		snprintf(path, sizeof(path), "%s/%s", pl->conf->devinfo_dir, name);
+		if (dpn_snprintf(path, sizeof(path), "%s/%s", pl->conf->devinfo_dir, name) < 0)
+			return -ENAMETOOLONG;
 		if (write_if_changed(path, info) < 0)
 			return -EIO;
 	}
@@ -348,8 +350,9 @@ static int mkdirs(const struct dpn_devplugin_conf *c)
 	return 0;
 }
 
-struct dpn_devplugin *dpn_devplugin_new(struct event_base *base, const struct dpn_devplugin_conf *conf,
-        const struct dpn_nic_table *nics, struct dpn_sriov_mon *mon)
+struct dpn_devplugin *dpn_devplugin_new(struct event_base *base,
+        const struct dpn_devplugin_conf *conf, const struct dpn_nic_table *nics,
+        struct dpn_sriov_mon *mon)
 {
 	struct dpn_devplugin *pl = calloc(1, sizeof(*pl));
 	if (!pl)

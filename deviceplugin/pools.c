@@ -7,8 +7,8 @@
 
 #include "devplugin_pools.h"
 
-int dpn_devplugin_pools_defaults(
-        const struct dpn_inventory *inv, const struct dpn_nic_table *t, struct dpn_devplugin_pools *p)
+int dpn_devplugin_pools_defaults(const struct dpn_inventory *inv, const struct dpn_nic_table *t,
+        struct dpn_devplugin_pools *p)
 {
 	memset(p, 0, sizeof(*p));
 	for (int i = 0; i < inv->n_pfs && p->n < DPN_DEVPLUGIN_MAX_POOLS; i++) {
@@ -74,8 +74,8 @@ static bool selects(
 		size_t i;
 		bool any = false, m;
 		json_array_foreach (v, i, x)
-			if (dpn_devplugin_pfname_match(json_string_value(x), pf->netdev, vf->index, &m) ==
-			                0 &&
+			if (dpn_devplugin_pfname_match(
+			            json_string_value(x), pf->netdev, vf->index, &m) == 0 &&
 			        m)
 				any = true;
 		if (!any)
@@ -84,8 +84,8 @@ static bool selects(
 	return true;
 }
 
-int dpn_devplugin_pool_of(const struct dpn_devplugin_pools *p, const struct dpn_pf *pf, const struct dpn_vf *vf,
-        const char *link_type)
+int dpn_devplugin_pool_of(const struct dpn_devplugin_pools *p, const struct dpn_pf *pf,
+        const struct dpn_vf *vf, const char *link_type)
 {
 	for (int i = 0; i < p->n; i++) {
 		json_t *s;

@@ -288,7 +288,8 @@ int dpn_devrpc_register(struct dpn_devplugin *pl, struct dpn_devslot *s,
 	r->pl = pl;
 	r->slot = s;
 	r->done = done;
-	snprintf(path, sizeof(path), "%s/kubelet.sock", pl->conf->plugin_dir);
+	if (dpn_snprintf(path, sizeof(path), "%s/kubelet.sock", pl->conf->plugin_dir) < 0)
+		return -ENAMETOOLONG;
 	dpn_devgrpc_unix_target(path, target, sizeof(target));
 	grpc_channel_credentials *cr = grpc_insecure_credentials_create();
 	r->ch = grpc_channel_create(target, cr, NULL);

@@ -17,8 +17,8 @@
 #include "app_priv.h"
 #include "dpn_log.h"
 
-#define RX_DESC        1024
-#define TX_DESC        1024
+#define RX_DESC 1024
+#define TX_DESC 1024
 
 struct app app;
 volatile bool app_quit;
@@ -49,8 +49,8 @@ static int discover(struct opts *o, struct dpn_err *err)
 }
 
 /* Built arguments, the user's overrides, then anything after "--". */
-static int eal_args(struct opts *o, int extra_argc, char **extra, int *argc, char ***argv,
-        struct dpn_err *err)
+static int eal_args(
+        struct opts *o, int extra_argc, char **extra, int *argc, char ***argv, struct dpn_err *err)
 {
 	struct dpn_app_env env = {.sysfs = o->sysfs,
 	        .cgroup = o->cgroup,

@@ -85,8 +85,8 @@ int dpn_app_add_vhost(
 	strcpy(buf, spec);
 	char *path = strtok_r(buf, ",", &save);
 	if (!path)
-		return dpn_app_fail(
-		        err, "%s: empty vhost spec (PATH[,server|client][,queues=N][,split])", source);
+		return dpn_app_fail(err,
+		        "%s: empty vhost spec (PATH[,server|client][,queues=N][,split])", source);
 	while ((tok = strtok_r(NULL, ",", &save))) {
 		if (!strcmp(tok, "server"))
 			server = true;
@@ -98,7 +98,8 @@ int dpn_app_add_vhost(
 			split = tok[0] == 's';
 		else
 			return dpn_app_fail(err,
-			        "%s: \"%s\": expected server, client, queues=1..64, split or packed",
+			        "%s: \"%s\": expected server, client, queues=1..64, split or "
+			        "packed",
 			        source, tok);
 	}
 	if ((ret = add_vhost(path, server, queues, source, d, err)) > 0)
@@ -135,8 +136,7 @@ int dpn_app_from_env(char *const envp[], struct dpn_app_devs *d, struct dpn_err 
 }
 
 /* One Device Information Specification object (type pci or vhost-user). */
-static int from_devinfo(
-        json_t *di, const char *source, struct dpn_app_devs *d, struct dpn_err *err)
+static int from_devinfo(json_t *di, const char *source, struct dpn_app_devs *d, struct dpn_err *err)
 {
 	const char *type = json_string_value(json_object_get(di, "type"));
 
@@ -176,9 +176,11 @@ int dpn_app_from_devinfo_dir(const char *dir, struct dpn_app_devs *d, struct dpn
 		char path[1024];
 		json_error_t jerr;
 		if (ret >= 0 && strstr(names[i]->d_name, ".json")) {
-			snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-			json_t *j = json_load_file(path, 0, &jerr);
-			if (!j)
+			json_t *j = NULL;
+			if (dpn_snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) < 0)
+				ret = dpn_app_fail(
+				        err, "%s/%s: path too long", dir, names[i]->d_name);
+			else if (!(j = json_load_file(path, 0, &jerr)))
 				ret = dpn_app_fail(err, "%s: not JSON: %s", path, jerr.text);
 			else if ((ret = from_devinfo(j, path, d, err)) > 0)
 				added += ret;
@@ -187,7 +189,7 @@ int dpn_app_from_devinfo_dir(const char *dir, struct dpn_app_devs *d, struct dpn
 		free(names[i]);
 	}
 	free(names);
-	return ret < 0 ? -1 : added;
+	return ret < 0 ? ret : added;
 }
 
 /* The downward API writes key="Go-quoted value" lines. */

@@ -21,7 +21,7 @@ struct dpn_app_dev {
 	char path[108]; /* vhost-user socket */
 	bool server;    /* this app creates the socket (virtio_user server=1) */
 	int queues;
-	bool split; /* a split virtqueue; default packed (virtio 1.1), see eal.c */
+	bool split;      /* a split virtqueue; default packed (virtio 1.1), see eal.c */
 	char source[96]; /* where it was found, for messages */
 };
 
@@ -33,8 +33,7 @@ struct dpn_app_devs {
 /* Error text for the caller: "source: what is wrong". */
 /* Fills err with -EINVAL and the message; returns -EINVAL (for "return
  * dpn_app_fail(...)"). */
-int dpn_app_fail(struct dpn_err *err, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
+int dpn_app_fail(struct dpn_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Sources; each appends (skipping duplicates) and returns the number added
  * or -1 with err set. */
@@ -85,7 +84,5 @@ void dpn_pkt_stamp(uint8_t *buf, uint64_t tsc);
 /* The stamp of a received packet, false when it carries none. */
 bool dpn_pkt_stamp_get(const uint8_t *buf, size_t len, uint64_t *tsc);
 uint16_t dpn_ip_csum(const void *hdr, size_t len);
-/* Verifies IPv4 header and UDP checksums (unit tests, rxonly sanity). */
-bool dpn_pkt_csum_ok(const uint8_t *buf, size_t len);
 
 #endif

@@ -31,10 +31,13 @@ int dpn_app_cpus(const struct dpn_app_env *e, struct dpn_cpuset *cpus)
 	bool have_cg;
 
 	/* cgroup v2 (with the pod's cgroup namespace), then v1 */
-	snprintf(path, sizeof(path), "%s/cpuset.cpus.effective", e->cgroup);
+	if (dpn_snprintf(path, sizeof(path), "%s/cpuset.cpus.effective", e->cgroup) < 0)
+		return -ENAMETOOLONG;
 	have_cg = read_list(path, &cg) == 0;
 	if (!have_cg) {
-		snprintf(path, sizeof(path), "%s/cpuset/cpuset.effective_cpus", e->cgroup);
+		if (dpn_snprintf(path, sizeof(path), "%s/cpuset/cpuset.effective_cpus", e->cgroup) <
+		        0)
+			return -ENAMETOOLONG;
 		have_cg = read_list(path, &cg) == 0;
 	}
 	if (sched_getaffinity(0, sizeof(set), &set) < 0)
@@ -77,14 +80,17 @@ long dpn_app_hugepage_mb(const struct dpn_app_env *e)
 	for (size_t i = 0; i < DPN_ARRAY_SIZE(sizes); i++) {
 		char path[512];
 		long freep = 0;
-		snprintf(path, sizeof(path), "%s/sys/kernel/mm/hugepages/%s/free_hugepages",
-		        e->sysfs, sizes[i].pool);
+		if (dpn_snprintf(path, sizeof(path), "%s/sys/kernel/mm/hugepages/%s/free_hugepages",
+		            e->sysfs, sizes[i].pool) < 0)
+			return -ENAMETOOLONG;
 		dpn_read_long(path, &freep);
 		long long free_mb = (long long)freep * sizes[i].page_kb / 1024;
-		snprintf(path, sizeof(path), "%s/%s", e->cgroup, sizes[i].v2);
+		if (dpn_snprintf(path, sizeof(path), "%s/%s", e->cgroup, sizes[i].v2) < 0)
+			return -ENAMETOOLONG;
 		long long lim = read_limit(path);
 		if (lim < 0) {
-			snprintf(path, sizeof(path), "%s/%s", e->cgroup, sizes[i].v1);
+			if (dpn_snprintf(path, sizeof(path), "%s/%s", e->cgroup, sizes[i].v1) < 0)
+				return -ENAMETOOLONG;
 			lim = read_limit(path);
 		}
 		long long mb = lim < 0 ? free_mb : lim / (1024 * 1024);
@@ -93,17 +99,19 @@ long dpn_app_hugepage_mb(const struct dpn_app_env *e)
 	return total;
 }
 
-static int check_pci(
-        const struct dpn_app_env *e, const struct dpn_app_dev *x, struct dpn_err *err)
+static int check_pci(const struct dpn_app_env *e, const struct dpn_app_dev *x, struct dpn_err *err)
 {
 	char path[512];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s", e->sysfs, x->pci);
+	if (dpn_snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s", e->sysfs, x->pci) < 0)
+		return -ENAMETOOLONG;
 	if (stat(path, &st) < 0)
 		return dpn_app_fail(
 		        err, "%s: PCI device %s does not exist on this node", x->source, x->pci);
-	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/driver", e->sysfs, x->pci);
+	if (dpn_snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/driver", e->sysfs, x->pci) <
+	        0)
+		return -ENAMETOOLONG;
 	if (lstat(path, &st) < 0)
 		return dpn_app_fail(err,
 		        "%s: PCI device %s has no driver (bind it to vfio-pci or its "

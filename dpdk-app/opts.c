@@ -236,7 +236,7 @@ int opts_parse(int argc, char **argv, struct opts *o, struct dpn_err *err)
 			return ret;
 	}
 	if (optind != argc)
-		return dpn_err_set(err, -EINVAL, "\"%s\": not an option (EAL arguments go after --)",
-		        argv[optind]);
+		return dpn_err_set(err, -EINVAL,
+		        "\"%s\": not an option (EAL arguments go after --)", argv[optind]);
 	return 0;
 }

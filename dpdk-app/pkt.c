@@ -110,17 +110,3 @@ bool dpn_pkt_stamp_get(const uint8_t *buf, size_t len, uint64_t *tsc)
 		*tsc = *tsc << 8 | p[i];
 	return true;
 }
-
-bool dpn_pkt_csum_ok(const uint8_t *buf, size_t len)
-{
-	const uint8_t *ip = buf + 14, *udp = buf + 34;
-	if (len < 42 || buf[12] != 0x08 || buf[13] != 0x00)
-		return false;
-	if (dpn_ip_csum(ip, 20) != 0)
-		return false;
-	size_t udp_len = (udp[4] << 8) | udp[5];
-	if (34 + udp_len > len)
-		return false;
-	uint32_t sum = sum16(ip + 12, 8, 0) + 17 + udp_len;
-	return fold(sum16(udp, udp_len, sum)) == 0;
-}

@@ -47,7 +47,8 @@ int dpn_hp_read(struct dpn_hp_pool *pools, int max)
 	DIR *ndir, *hdir;
 	int n = 0;
 
-	snprintf(path, sizeof(path), "%s/sys/devices/system/node", root);
+	if (dpn_snprintf(path, sizeof(path), "%s/sys/devices/system/node", root) < 0)
+		return -ENAMETOOLONG;
 	ndir = opendir(path);
 	if (!ndir)
 		return -errno;
@@ -55,8 +56,9 @@ int dpn_hp_read(struct dpn_hp_pool *pools, int max)
 		int node;
 		if (sscanf(nd->d_name, "node%d", &node) != 1)
 			continue;
-		snprintf(path, sizeof(path), "%s/sys/devices/system/node/%s/hugepages", root,
-		        nd->d_name);
+		if (dpn_snprintf(path, sizeof(path), "%s/sys/devices/system/node/%s/hugepages",
+		            root, nd->d_name) < 0)
+			continue; /* not a node name the kernel makes */
 		hdir = opendir(path);
 		if (!hdir)
 			continue;
@@ -115,7 +117,8 @@ static bool is_hugetlbfs_mount(const char *dir, unsigned long page_kb)
 	bool found = false;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/proc/mounts", root);
+	if (dpn_snprintf(path, sizeof(path), "%s/proc/mounts", root) < 0)
+		return false;
 	f = setmntent(path, "r");
 	if (!f)
 		return false;

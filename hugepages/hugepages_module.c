@@ -39,7 +39,8 @@ static int shortfall(json_t *pools, struct dpn_err *err)
 		json_int_t have = json_integer_value(json_object_get(p, "total"));
 		if (want > 0 && have < want)
 			return dpn_err_set(err, -ENOMEM,
-			        "NUMA node %lld: %lld of %lld %lld kB pages (the kernel gave fewer)",
+			        "NUMA node %lld: %lld of %lld %lld kB pages (the kernel gave "
+			        "fewer)",
 			        json_integer_value(json_object_get(p, "numa")), have, want,
 			        json_integer_value(json_object_get(p, "size_kb")));
 	}

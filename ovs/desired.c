@@ -146,8 +146,8 @@ static json_t *port(json_t *cols, const char *name, json_t *ifspec)
 
 static json_t *bridge(const char *fail_mode)
 {
-	return json_pack("{s:{s:s, s:s}, s:{}}", "cols", OVS_C_DATAPATH_TYPE, "netdev", OVS_C_FAIL_MODE,
-	        fail_mode, "ports");
+	return json_pack("{s:{s:s, s:s}, s:{}}", "cols", OVS_C_DATAPATH_TYPE, "netdev",
+	        OVS_C_FAIL_MODE, fail_mode, "ports");
 }
 
 static json_t *uplink_iface(const struct dpn_uplink_conf *u, const struct dpn_uplink_port *p)
@@ -208,8 +208,8 @@ json_t *dpn_desired_from_conf(const struct dpn_conf *c)
 		        port(NULL, "patch-phy-int",
 		                iface("patch", json_pack("{s:s}", "peer", "patch-int-phy"), 0)));
 	}
-	d = json_pack("{s:{s:o, s:o}, s:o}", "ovs", OVS_C_OTHER_CONFIG, other_config(c), OVS_C_EXTERNAL_IDS,
-	        external_ids(c), "bridges", bridges);
+	d = json_pack("{s:{s:o, s:o}, s:o}", "ovs", OVS_C_OTHER_CONFIG, other_config(c),
+	        OVS_C_EXTERNAL_IDS, external_ids(c), "bridges", bridges);
 	return d;
 }
 
@@ -235,7 +235,8 @@ static json_t *kv_map(const struct dpn_ovs_kv *kv, int n)
 {
 	json_t *m = json_object();
 	for (int i = 0; i < n; i++)
-		json_object_set_new(m, kv[i].key, kv[i].value ? json_string(kv[i].value) : json_null());
+		json_object_set_new(
+		        m, kv[i].key, kv[i].value ? json_string(kv[i].value) : json_null());
 	return m;
 }
 
@@ -253,5 +254,6 @@ json_t *dpn_desired_port(const struct dpn_ovs_port_spec *s)
 const char *dpn_desired_port_owner(json_t *desired, const char *bridge, const char *port)
 {
 	json_t *br = json_object_get(json_object_get(desired, "bridges"), bridge);
-	return json_string_value(json_object_get(json_object_get(json_object_get(br, "ports"), port), "owner"));
+	return json_string_value(
+	        json_object_get(json_object_get(json_object_get(br, "ports"), port), "owner"));
 }

@@ -22,7 +22,6 @@
 #define RESTART_MAX_MS  5000
 #define STABLE_UPTIME_S 30
 
-
 static void kick_cb(evutil_socket_t fd, short what, void *arg);
 
 static void arm(struct event *ev, int ms)
@@ -134,7 +133,8 @@ static int ensure_db(struct dpn_ovs *o)
 
 static void proc_out_path(struct dpn_ovs *o, const char *name, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s.out", o->conf->ovs.log_dir, name);
+	if (dpn_snprintf(buf, len, "%s/%s.out", o->conf->ovs.log_dir, name) < 0)
+		return;
 }
 
 static int start_ovsdb(struct dpn_ovs *o)
@@ -146,8 +146,10 @@ static int start_ovsdb(struct dpn_ovs *o)
 	if ((ret = ensure_db(o)) < 0)
 		return ret;
 	snprintf(remote, sizeof(remote), "--remote=punix:%s", c->db_socket);
-	snprintf(pidf, sizeof(pidf), "--pidfile=%s/ovsdb-server.pid", c->run_dir);
-	snprintf(log, sizeof(log), "--log-file=%s/ovsdb-server.log", c->log_dir);
+	if (dpn_snprintf(pidf, sizeof(pidf), "--pidfile=%s/ovsdb-server.pid", c->run_dir) < 0)
+		return -ENAMETOOLONG;
+	if (dpn_snprintf(log, sizeof(log), "--log-file=%s/ovsdb-server.log", c->log_dir) < 0)
+		return -ENAMETOOLONG;
 	char *argv[] = {(char *)c->ovsdb_server_bin, (char *)c->db_file, remote,
 	        "--remote=db:Open_vSwitch,Open_vSwitch,manager_options", pidf, log, NULL};
 	proc_out_path(o, "ovsdb-server", out, sizeof(out));
@@ -161,7 +163,8 @@ static int start_vswitchd(struct dpn_ovs *o)
 	int ret;
 
 	snprintf(db, sizeof(db), "unix:%s", c->db_socket);
-	snprintf(pidf, sizeof(pidf), "--pidfile=%s/ovs-vswitchd.pid", c->run_dir);
+	if (dpn_snprintf(pidf, sizeof(pidf), "--pidfile=%s/ovs-vswitchd.pid", c->run_dir) < 0)
+		return -ENAMETOOLONG;
 	snprintf(log, sizeof(log), "--log-file=%s", o->vs_log);
 	char *argv[] = {(char *)c->vswitchd_bin, db, pidf, log, NULL};
 	proc_out_path(o, "ovs-vswitchd", out, sizeof(out));
@@ -283,8 +286,8 @@ static bool ensure_host_side(struct dpn_ovs *o)
 	if (ret == -ENODEV)
 		return false; /* vswitchd has not created the bridge's tap yet */
 	if (ret < 0) {
-		dpn_err_set(&o->last_error, ret, "%s: cannot set encap IP: %s",
-		        u->bridge, strerror(-ret));
+		dpn_err_set(&o->last_error, ret, "%s: cannot set encap IP: %s", u->bridge,
+		        strerror(-ret));
 		return false;
 	}
 	if (changed)
@@ -303,8 +306,8 @@ static void add_cfg_bump(struct dpn_ovs *o, json_t *ops)
 	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_OPEN_VSWITCH), u, row) {
 		json_array_append_new(
 		        ops, json_pack("{s:s, s:s, s:o, s:[[s, s, i]]}", "op", "mutate", "table",
-		                     OVS_T_OPEN_VSWITCH, "where", dpn_ovsdb_where_uuid(u), "mutations",
-		                     OVS_C_NEXT_CFG, "+=", 1));
+		                     OVS_T_OPEN_VSWITCH, "where", dpn_ovsdb_where_uuid(u),
+		                     "mutations", OVS_C_NEXT_CFG, "+=", 1));
 		return;
 	}
 }
@@ -486,10 +489,14 @@ struct dpn_ovs *dpn_ovs_new(struct event_base *base, const struct dpn_conf *conf
 	/* a persisting problem is logged again once a minute */
 	o->err_log = (struct dpn_log_limit)DPN_LOG_LIMIT_INIT(5, 60000);
 	o->bump_cfg = true; /* the db may predate us: have vswitchd confirm it */
-	snprintf(o->vs_log, sizeof(o->vs_log), "%s/ovs-vswitchd.log", conf->ovs.log_dir);
-	snprintf(pidf, sizeof(pidf), "%s/ovsdb-server.pid", conf->ovs.run_dir);
+	if (dpn_snprintf(o->vs_log, sizeof(o->vs_log), "%s/ovs-vswitchd.log", conf->ovs.log_dir) <
+	        0)
+		return NULL;
+	if (dpn_snprintf(pidf, sizeof(pidf), "%s/ovsdb-server.pid", conf->ovs.run_dir) < 0)
+		return NULL;
 	o->dbproc = dpn_proc_new(base, "ovsdb-server", pidf, "ovsdb-server", on_proc_exit, o);
-	snprintf(pidf, sizeof(pidf), "%s/ovs-vswitchd.pid", conf->ovs.run_dir);
+	if (dpn_snprintf(pidf, sizeof(pidf), "%s/ovs-vswitchd.pid", conf->ovs.run_dir) < 0)
+		return NULL;
 	/* comm is the binary's name, cut to 15 chars: ovs-vswitchd-dp for the DPDK build. */
 	char bin[DPN_PATH_MAX];
 	snprintf(bin, sizeof(bin), "%s", conf->ovs.vswitchd_bin);

@@ -61,8 +61,9 @@ static json_t *iface_status(struct dpn_ovs *o, const char *port, const char *uui
 	json_t *ofport = dpn_ovsdb_plain(json_object_get(row, OVS_C_OFPORT));
 	json_t *mtu = dpn_ovsdb_plain(json_object_get(row, OVS_C_MTU));
 	j = json_pack("{s:O, s:s, s:O, s:o, s:o, s:o, s:o, s:o, s:b}", "name",
-	        json_object_get(row, OVS_C_NAME), "port", port, "type", json_object_get(row, OVS_C_TYPE),
-	        "ofport", json_is_integer(ofport) ? ofport : (json_decref(ofport), json_null()),
+	        json_object_get(row, OVS_C_NAME), "port", port, "type",
+	        json_object_get(row, OVS_C_TYPE), "ofport",
+	        json_is_integer(ofport) ? ofport : (json_decref(ofport), json_null()),
 	        "admin_state", str_or_null(json_object_get(row, OVS_C_ADMIN_STATE)), "link_state",
 	        str_or_null(json_object_get(row, OVS_C_LINK_STATE)), "mtu",
 	        json_is_integer(mtu) ? mtu : (json_decref(mtu), json_null()), "error",
@@ -109,11 +110,12 @@ static json_t *bridges_status(struct dpn_ovs *o)
 	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_BRIDGE), uuid, row) {
 		struct walk w = {.o = o, .out = json_array()};
 		dpn_ovsdb_uuids(json_object_get(row, OVS_C_PORTS), port_cb, &w);
-		json_array_append_new(out,
-		        json_pack("{s:O, s:O, s:o, s:b, s:o}", "name", json_object_get(row, OVS_C_NAME),
-		                "datapath_type", json_object_get(row, OVS_C_DATAPATH_TYPE), "fail_mode",
-		                str_or_null(json_object_get(row, OVS_C_FAIL_MODE)), "owned",
-		                dpn_reconcile_owned(row), "ports", sorted(w.out)));
+		json_array_append_new(
+		        out, json_pack("{s:O, s:O, s:o, s:b, s:o}", "name",
+		                     json_object_get(row, OVS_C_NAME), "datapath_type",
+		                     json_object_get(row, OVS_C_DATAPATH_TYPE), "fail_mode",
+		                     str_or_null(json_object_get(row, OVS_C_FAIL_MODE)), "owned",
+		                     dpn_reconcile_owned(row), "ports", sorted(w.out)));
 	}
 	return sorted(out);
 }
@@ -175,8 +177,8 @@ json_t *dpn_ovs_status(struct dpn_ovs *o)
 	/* The db keeps a dead vswitchd's last word: trust it only while one runs. */
 	bool alive = dpn_proc_pid(o->vsproc) != 0;
 	st = json_pack("{s:b, s:b, s:o, s:o}", "dpdk_initialized",
-	        alive && json_is_true(json_object_get(row, OVS_C_DPDK_INITIALIZED)), "config_applied",
-	        alive && dpn_ovs_vswitchd_ready(o), "dpdk_version",
+	        alive && json_is_true(json_object_get(row, OVS_C_DPDK_INITIALIZED)),
+	        "config_applied", alive && dpn_ovs_vswitchd_ready(o), "dpdk_version",
 	        str_or_null(json_object_get(row, OVS_C_DPDK_VERSION)), "ovs_version",
 	        str_or_null(json_object_get(row, OVS_C_OVS_VERSION)));
 	json_object_set_new(st, "ovs",

@@ -10,8 +10,8 @@
 
 /* Interface types a module may ask for (vswitch.ovsschema's are free text;
  * these are the ones OVS-DPDK and the kernel datapath implement). */
-static const char *const port_types[] = {"dpdkvhostuserclient", "dpdk", "system", "internal",
-        "afxdp", "tap", NULL};
+static const char *const port_types[] = {
+        "dpdkvhostuserclient", "dpdk", "system", "internal", "afxdp", "tap", NULL};
 
 int dpn_ovs_kv_add(struct dpn_ovs_kv *map, int *n, const char *key, const char *value)
 {
@@ -24,15 +24,15 @@ int dpn_ovs_kv_add(struct dpn_ovs_kv *map, int *n, const char *key, const char *
 static int check_map(const char *what, const struct dpn_ovs_kv *kv, int n, struct dpn_err *err)
 {
 	if (n < 0 || n > DPN_OVS_PORT_KV_MAX)
-		return dpn_err_set(err, -EINVAL, "%s: %d keys (at most %d)", what, n,
-		        DPN_OVS_PORT_KV_MAX);
+		return dpn_err_set(
+		        err, -EINVAL, "%s: %d keys (at most %d)", what, n, DPN_OVS_PORT_KV_MAX);
 	for (int i = 0; i < n; i++) {
 		if (!kv[i].key || !kv[i].key[0])
 			return dpn_err_set(err, -EINVAL, "%s[%d]: empty key", what, i);
 		for (int j = 0; j < i; j++)
 			if (!strcmp(kv[i].key, kv[j].key))
-				return dpn_err_set(err, -EINVAL, "%s: key %s given twice", what,
-				        kv[i].key);
+				return dpn_err_set(
+				        err, -EINVAL, "%s: key %s given twice", what, kv[i].key);
 	}
 	return 0;
 }
@@ -52,7 +52,8 @@ int dpn_ovs_port_spec_check(const struct dpn_ovs_port_spec *s, struct dpn_err *e
 		return dpn_err_set(err, -EINVAL, "port %s: type \"%s\" is not one dpnode manages",
 		        s->name, s->type ? s->type : "");
 	if (s->mtu < 0 || s->mtu > 65535)
-		return dpn_err_set(err, -EINVAL, "port %s: mtu %d out of 0..65535", s->name, s->mtu);
+		return dpn_err_set(
+		        err, -EINVAL, "port %s: mtu %d out of 0..65535", s->name, s->mtu);
 	if ((ret = check_map("options", s->options, s->n_options, err)) < 0 ||
 	        (ret = check_map("external_ids", s->iface_ids, s->n_iface_ids, err)) < 0 ||
 	        (ret = check_map("port external_ids", s->port_ids, s->n_port_ids, err)) < 0)

@@ -238,7 +238,8 @@ static void sync_port(struct rctx *x, const char *puuid, json_t *prow, json_t *p
 			json_array_append_new(refs, dpn_ovsdb_uuid(iu));
 			n_have++;
 		} else {
-			json_array_append_new(refs, insert_row(x, OVS_T_INTERFACE, iname, cols, NULL));
+			json_array_append_new(
+			        refs, insert_row(x, OVS_T_INTERFACE, iname, cols, NULL));
 			set_changed = true;
 		}
 		json_decref(cols);
@@ -296,8 +297,9 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 		}
 		if ((elsewhere = find_anywhere(x, OVS_T_PORT, pname))) {
 			if (!x->err->code)
-				dpn_err_set(x->err, -EEXIST, "port %s already exists on bridge %s, not on %s",
-				        pname, bridge_of_port(x, elsewhere),
+				dpn_err_set(x->err, -EEXIST,
+				        "port %s already exists on bridge %s, not on %s", pname,
+				        bridge_of_port(x, elsewhere),
 				        json_string_value(json_object_get(brow, OVS_C_NAME)));
 			continue;
 		}
@@ -341,8 +343,8 @@ static json_t *insert_bridge(struct rctx *x, const char *bname, json_t *bspec)
 static json_t *with_dropped_keys(json_t *want_ovs, json_t *ovs_row)
 {
 	json_t *w = json_deep_copy(want_ovs), *oc = json_object_get(w, OVS_C_OTHER_CONFIG);
-	const char *rec =
-	        dpn_ovsdb_map_get(json_object_get(ovs_row, OVS_C_EXTERNAL_IDS), DPN_PASSTHROUGH_KEY);
+	const char *rec = dpn_ovsdb_map_get(
+	        json_object_get(ovs_row, OVS_C_EXTERNAL_IDS), DPN_PASSTHROUGH_KEY);
 	char *dup = rec ? strdup(rec) : NULL, *save = NULL;
 
 	for (char *k = dup ? strtok_r(dup, ",", &save) : NULL; k; k = strtok_r(NULL, ",", &save))
@@ -386,15 +388,15 @@ json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, struct dpn_err *err)
 		dpn_ovsdb_uuids(br_refs, stale_cb, &s);
 		json_t *mut = json_array();
 		if (json_array_size(s.del))
-			json_array_append_new(
-			        mut, json_pack("[s, s, o]", OVS_C_BRIDGES, "delete", uuid_set(s.del)));
+			json_array_append_new(mut,
+			        json_pack("[s, s, o]", OVS_C_BRIDGES, "delete", uuid_set(s.del)));
 		if (json_array_size(new_br))
-			json_array_append_new(
-			        mut, json_pack("[s, s, o]", OVS_C_BRIDGES, "insert", uuid_set(new_br)));
+			json_array_append_new(mut,
+			        json_pack("[s, s, o]", OVS_C_BRIDGES, "insert", uuid_set(new_br)));
 		if (json_array_size(mut))
 			add_op(&x, json_pack("{s:s, s:s, s:o, s:O}", "op", "mutate", "table",
-			                   OVS_T_OPEN_VSWITCH, "where", dpn_ovsdb_where_uuid(ovs_uuid),
-			                   "mutations", mut));
+			                   OVS_T_OPEN_VSWITCH, "where",
+			                   dpn_ovsdb_where_uuid(ovs_uuid), "mutations", mut));
 		json_decref(mut);
 		json_decref(s.del);
 	}

@@ -36,8 +36,8 @@ int dpn_nic_table_load(const char *path, struct dpn_nic_table *t, struct dpn_err
 		        !json_is_array(json_object_get(v, "devices"))) {
 			json_decref(t->root);
 			t->root = NULL;
-			return dpn_err_set(
-			        err, -EINVAL, "%s: vendors[%zu]: needs vendor_id and devices", path, i);
+			return dpn_err_set(err, -EINVAL,
+			        "%s: vendors[%zu]: needs vendor_id and devices", path, i);
 		}
 	}
 	return 0;

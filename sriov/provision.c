@@ -50,9 +50,10 @@ static void done(struct pf_ctx *p, const char *fmt, ...)
 	p->r->changes++;
 }
 
-static int fail(struct pf_ctx *p, struct dpn_err *err, int ret, const char *step, const char *fmt, ...)
-        __attribute__((format(printf, 5, 6)));
-static int fail(struct pf_ctx *p, struct dpn_err *err, int ret, const char *step, const char *fmt, ...)
+static int fail(struct pf_ctx *p, struct dpn_err *err, int ret, const char *step, const char *fmt,
+        ...) __attribute__((format(printf, 5, 6)));
+static int fail(
+        struct pf_ctx *p, struct dpn_err *err, int ret, const char *step, const char *fmt, ...)
 {
 	char what[512];
 	va_list ap;
@@ -66,14 +67,16 @@ static int fail(struct pf_ctx *p, struct dpn_err *err, int ret, const char *step
 static int rd_int(const char *dir, const char *attr, long *v)
 {
 	char path[PATH_MAX + 64];
-	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	if (dpn_snprintf(path, sizeof(path), "%s/%s", dir, attr) < 0)
+		return -ENAMETOOLONG;
 	return dpn_read_long(path, v);
 }
 
 static int wr(const char *dir, const char *attr, const char *val)
 {
 	char path[PATH_MAX + 64];
-	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	if (dpn_snprintf(path, sizeof(path), "%s/%s", dir, attr) < 0)
+		return -ENAMETOOLONG;
 	return dpn_write_file(path, val);
 }
 
@@ -84,19 +87,21 @@ static int resolve(struct pf_ctx *p, struct dpn_err *err)
 
 	if (dpn_pci_addr_valid(p->c->pf))
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", p->c->pf);
-	else
-		snprintf(path, sizeof(path), "/sys/class/net/%s/device", p->c->pf);
+	else if (dpn_snprintf(path, sizeof(path), "/sys/class/net/%s/device", p->c->pf) < 0)
+		return fail(p, err, -ENAMETOOLONG, "find", "%s: name too long", p->c->pf);
 	if (!realpath(path, real))
 		return fail(p, err, -ENODEV, "find", "no such %s",
 		        dpn_pci_addr_valid(p->c->pf) ? "PCI device" : "netdev with a device");
 	snprintf(p->sysdir, sizeof(p->sysdir), "%s", real);
 	snprintf(p->dev, sizeof(p->dev), "%s", basename(real));
-	snprintf(path, sizeof(path), "%s/subsystem", p->sysdir);
+	if (dpn_snprintf(path, sizeof(path), "%s/subsystem", p->sysdir) < 0)
+		return -ENAMETOOLONG;
 	if (!realpath(path, sub))
 		return fail(p, err, -ENODEV, "find", "%s has no subsystem", p->sysdir);
 	snprintf(p->bus, sizeof(p->bus), "%s", basename(sub));
 	/* its netdev: the one that is not a VF representor */
-	snprintf(path, sizeof(path), "%s/net", p->sysdir);
+	if (dpn_snprintf(path, sizeof(path), "%s/net", p->sysdir) < 0)
+		return -ENAMETOOLONG;
 	DIR *d = opendir(path);
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
@@ -104,7 +109,8 @@ static int resolve(struct pf_ctx *p, struct dpn_err *err)
 		int c, pf, vf;
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(f, sizeof(f), "%s/%s/phys_port_name", path, e->d_name);
+		if (dpn_snprintf(f, sizeof(f), "%s/%s/phys_port_name", path, e->d_name) < 0)
+			continue;
 		dpn_read_file(f, ppn, sizeof(ppn));
 		ppn[strcspn(ppn, "\n")] = '\0';
 		if (dpn_sriov_parse_port_name(ppn, &c, &pf, &vf) != 1 &&
@@ -133,7 +139,8 @@ static bool vfs_present(struct pf_ctx *p, int n)
 		return false;
 	if (strcmp(p->bus, "pci"))
 		return true;
-	snprintf(path, sizeof(path), "%s/virtfn%d", p->sysdir, n - 1);
+	if (dpn_snprintf(path, sizeof(path), "%s/virtfn%d", p->sysdir, n - 1) < 0)
+		return false;
 	return n == 0 || access(path, F_OK) == 0;
 }
 
@@ -204,10 +211,12 @@ static int unbind_vfs(struct pf_ctx *p, struct dpn_err *err)
 		return 0;
 	for (int i = 0; i < p->c->num_vfs; i++) {
 		char vf[PATH_MAX + 32], rvf[PATH_MAX], drv[PATH_MAX + 40], rdrv[PATH_MAX];
-		snprintf(vf, sizeof(vf), "%s/virtfn%d", p->sysdir, i);
+		if (dpn_snprintf(vf, sizeof(vf), "%s/virtfn%d", p->sysdir, i) < 0)
+			return -ENAMETOOLONG;
 		if (!realpath(vf, rvf))
 			continue;
-		snprintf(drv, sizeof(drv), "%s/driver", rvf);
+		if (dpn_snprintf(drv, sizeof(drv), "%s/driver", rvf) < 0)
+			return -ENAMETOOLONG;
 		if (!realpath(drv, rdrv))
 			continue;
 		if (wr(rvf, "driver/unbind", basename(rvf)) < 0)
@@ -224,10 +233,12 @@ static int bind_vfs(struct pf_ctx *p, struct dpn_err *err)
 		return 0; /* netdevsim VFs are not devices */
 	for (int i = 0; i < p->c->num_vfs; i++) {
 		char vf[PATH_MAX + 32], rvf[PATH_MAX], drv[PATH_MAX + 40], rdrv[PATH_MAX];
-		snprintf(vf, sizeof(vf), "%s/virtfn%d", p->sysdir, i);
+		if (dpn_snprintf(vf, sizeof(vf), "%s/virtfn%d", p->sysdir, i) < 0)
+			return -ENAMETOOLONG;
 		if (!realpath(vf, rvf))
 			return fail(p, err, -ENODEV, "vf driver", "VF %d is missing", i);
-		snprintf(drv, sizeof(drv), "%s/driver", rvf);
+		if (dpn_snprintf(drv, sizeof(drv), "%s/driver", rvf) < 0)
+			return -ENAMETOOLONG;
 		const char *cur = realpath(drv, rdrv) ? basename(rdrv) : "";
 		bool is_vfio = !strcmp(cur, "vfio-pci");
 		if (*cur && is_vfio == p->c->vfio)
@@ -494,7 +505,8 @@ int dpn_sriov_apply(const struct dpn_sriov_conf *c, const struct dpn_nic_table *
 			return dpn_err_set(err, ret, "%s (not applied: the rest of %s%s%s)",
 			        dpn_err_str(&e), c->pfs[i].pf,
 			        i + 1 < c->n_pfs ? " and PFs after it" : "",
-			        r->changes ? "; done before: see the log" : "; nothing was changed");
+			        r->changes ? "; done before: see the log"
+			                   : "; nothing was changed");
 		}
 	}
 	return 0;

@@ -13,6 +13,7 @@
 
 #include "dpn_devlink.h"
 #include "dpn_vfnl.h"
+#include "dpn_util.h"
 #include "sriov_priv.h"
 
 int dpn_sriov_parse_port_name(const char *name, int *controller, int *pf, int *vf)
@@ -42,7 +43,8 @@ static int link_base(const char *dir, const char *link, char *out, size_t len)
 	char path[PATH_MAX], target[PATH_MAX];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, link);
+	if (dpn_snprintf(path, sizeof(path), "%s/%s", dir, link) < 0)
+		return -ENAMETOOLONG;
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
 		return -errno;

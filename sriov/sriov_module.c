@@ -66,8 +66,9 @@ static int sriov_status(void *priv, json_t *st, struct dpn_err *err)
 {
 	struct sriov_module *m = priv;
 	json_t *inv = dpn_sriov_mon_inventory(m->mon);
-	json_t *s = json_pack("{s:I, s:o}", "pfs", (json_int_t)json_array_size(json_object_get(inv, "pfs")),
-	        "nic_table_error", m->nics_err[0] ? json_string(m->nics_err) : json_null());
+	json_t *s = json_pack("{s:I, s:o}", "pfs",
+	        (json_int_t)json_array_size(json_object_get(inv, "pfs")), "nic_table_error",
+	        m->nics_err[0] ? json_string(m->nics_err) : json_null());
 
 	if (m->provisioned)
 		json_object_set_new(s, "provisioning",

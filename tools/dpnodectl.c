@@ -31,7 +31,7 @@ static void usage(FILE *f)
 	        "  call METHOD [PARAMS_JSON]     any API method (e.g. sriov.inventory)\n"
 	        "  ping                          check that dpnoded answers\n"
 	        "\n"
-	        "The API socket is --sock, else $DPNODE_SOCK, else /run/dpnode/dpnoded.sock.\n");
+	        "The API socket is --sock, else $DPNODE_SOCK, else " DPN_API_DEFAULT_SOCKET ".\n");
 }
 
 json_t *ctl_call(const char *method, json_t *params)
@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 	};
 	int c;
 
-	sock_path = getenv("DPNODE_SOCK") ?: "/run/dpnode/dpnoded.sock";
+	sock_path = getenv("DPNODE_SOCK") ?: DPN_API_DEFAULT_SOCKET;
 	while ((c = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':

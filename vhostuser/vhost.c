@@ -37,8 +37,8 @@ static int commit(struct dpn_vhost *v, json_t *next, struct dpn_err *err)
 	json_decref(doc);
 	if (ret < 0) {
 		json_decref(next);
-		return dpn_err_set(
-		        err, ret, "%s: cannot write state: %s", v->conf->state_file, strerror(-ret));
+		return dpn_err_set(err, ret, "%s: cannot write state: %s", v->conf->state_file,
+		        strerror(-ret));
 	}
 	json_decref(v->ports);
 	v->ports = next;
@@ -56,8 +56,8 @@ static int dir_users(struct dpn_vhost *v, const char *dir)
 	return n;
 }
 
-static int put_port(struct dpn_vhost *v, const struct dpn_vhost_req *r, const char *sock,
-        struct dpn_err *err)
+static int put_port(
+        struct dpn_vhost *v, const struct dpn_vhost_req *r, const char *sock, struct dpn_err *err)
 {
 	struct dpn_vhost_port p;
 
@@ -146,8 +146,8 @@ static int add_existing(struct dpn_vhost *v, const char *port, const struct dpn_
 	return 1;
 }
 
-static int check_conflict(struct dpn_vhost *v, const char *port, json_t *want, const char *sock,
-        struct dpn_err *err)
+static int check_conflict(
+        struct dpn_vhost *v, const char *port, json_t *want, const char *sock, struct dpn_err *err)
 {
 	char why[600];
 	const char *other = conflicting_port(v, port, want, sock, why, sizeof(why));
@@ -155,8 +155,9 @@ static int check_conflict(struct dpn_vhost *v, const char *port, json_t *want, c
 	if (!other)
 		return 0;
 	json_t *oreq = json_object_get(json_object_get(v->ports, other), "req");
-	return dpn_err_set(err, -EEXIST, "%s is already used by vhost port %s (pod %s/%s interface %s)",
-	        why, other, json_string_value(json_object_get(oreq, "namespace")),
+	return dpn_err_set(err, -EEXIST,
+	        "%s is already used by vhost port %s (pod %s/%s interface %s)", why, other,
+	        json_string_value(json_object_get(oreq, "namespace")),
 	        json_string_value(json_object_get(oreq, "pod")),
 	        json_string_value(json_object_get(oreq, "ifname")));
 }
@@ -344,8 +345,8 @@ static int vhost_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 	if ((ret = vhost_load(v)) < 0) {
 		json_decref(v->ports);
 		free(v);
-		return dpn_err_set(err, ret, "cannot restore vhost-user ports from %s",
-		        c->vhost.state_file);
+		return dpn_err_set(
+		        err, ret, "cannot restore vhost-user ports from %s", c->vhost.state_file);
 	}
 	*priv = v;
 	return 0;

@@ -42,7 +42,8 @@ int dpn_vhost_fs_ensure(const struct dpn_vhost_conf *c, const struct dpn_vhost_r
 	int ret;
 
 	*mounted = false;
-	snprintf(poddir, sizeof(poddir), "%s/%s", c->socket_root, r->pod_uid);
+	if (dpn_snprintf(poddir, sizeof(poddir), "%s/%s", c->socket_root, r->pod_uid) < 0)
+		return -ENAMETOOLONG;
 	if ((ret = dpn_mkdir_p(poddir, 0755)) < 0 || (mkdir(dir, c->mode) < 0 && errno != EEXIST)) {
 		ret = ret ? ret : -errno;
 		LOG_ERR("%s: cannot create: %s", dir, strerror(-ret));
@@ -53,8 +54,9 @@ int dpn_vhost_fs_ensure(const struct dpn_vhost_conf *c, const struct dpn_vhost_r
 		LOG_ERR("%s: exists and is not a directory", dir);
 		return -ENOTDIR;
 	}
-	snprintf(src, sizeof(src), "%s/pods/%s/volumes/kubernetes.io~empty-dir/%s", c->kubelet_dir,
-	        r->pod_uid, r->volume);
+	if (dpn_snprintf(src, sizeof(src), "%s/pods/%s/volumes/kubernetes.io~empty-dir/%s",
+	            c->kubelet_dir, r->pod_uid, r->volume) < 0)
+		return -ENAMETOOLONG;
 	if (dpn_vhost_fs_is_mountpoint(dir)) {
 		*mounted = true;
 	} else if (lstat(src, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -90,7 +92,8 @@ int dpn_vhost_fs_release(const struct dpn_vhost_conf *c, const struct dpn_vhost_
 		else
 			LOG_WARN("rmdir %s: %s", dir, strerror(errno));
 	}
-	snprintf(poddir, sizeof(poddir), "%s/%s", c->socket_root, r->pod_uid);
+	if (dpn_snprintf(poddir, sizeof(poddir), "%s/%s", c->socket_root, r->pod_uid) < 0)
+		return -ENAMETOOLONG;
 	rmdir(poddir); /* only when the pod has no other volume here */
 	return 0;
 }

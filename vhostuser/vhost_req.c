@@ -37,7 +37,8 @@ bool dpn_vhost_component_ok(const char *s, size_t max)
 }
 
 /* Copies a string field; absent is fine unless required. */
-static int get(json_t *p, const char *key, char *dst, size_t len, bool required, struct dpn_err *err)
+static int get(
+        json_t *p, const char *key, char *dst, size_t len, bool required, struct dpn_err *err)
 {
 	json_t *v = json_object_get(p, key);
 
@@ -242,8 +243,10 @@ void dpn_vhost_port_spec(const struct dpn_vhost_conf *c, const struct dpn_vhost_
 	struct dpn_ovs_port_spec *s = &p->spec;
 
 	dpn_vhost_port_name(r->pod_uid, r->ifname, p->name);
-	*s = (struct dpn_ovs_port_spec){.name = p->name, .owner = DPN_VHOST_OWNER,
-	        .type = "dpdkvhostuserclient", .mtu = r->mtu};
+	*s = (struct dpn_ovs_port_spec){.name = p->name,
+	        .owner = DPN_VHOST_OWNER,
+	        .type = "dpdkvhostuserclient",
+	        .mtu = r->mtu};
 	/* What ovn-controller and Kube-OVN read on the Interface. */
 	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "iface-id", r->iface_id);
 	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "pod_name", r->pod);

@@ -117,8 +117,9 @@ static void sriovdp_config_and_matching(void **state)
 	struct dpn_inventory inv = inventory();
 	(void)state;
 
-	assert_int_equal(
-	        dpn_devplugin_pools_load_sriovdp(DPN_SRCDIR "/tests/fixtures/dp/config.json", &p, &e), 0);
+	assert_int_equal(dpn_devplugin_pools_load_sriovdp(
+	                         DPN_SRCDIR "/tests/fixtures/dp/config.json", &p, &e),
+	        0);
 	assert_int_equal(p.n, 3);
 	assert_string_equal(p.pool[2].prefix, "intel.com"); /* sriovdp's default prefix */
 	assert_true(p.pool[2].need_vhost_net);

@@ -168,7 +168,8 @@ static void allocate(void **state)
 	dpn_devres_update(&r, &pools, &inv);
 	const char *gone[] = {"0000:3b:0a.0"};
 	assert_null(dpn_devres_allocate(&r, &inv, "", gone, 1, &err));
-	assert_string_equal(err.msg, "device 0000:3b:0a.0 of mellanox.com/vfio (gone) is unhealthy");
+	assert_string_equal(
+	        err.msg, "device 0000:3b:0a.0 of mellanox.com/vfio (gone) is unhealthy");
 	pfs[1].n_vfs = 1;
 	dpn_devres_fini(&r);
 }

@@ -21,15 +21,15 @@ static void note(const char *what, const char *name)
 
 /* The module's name is its state, so hooks can trace themselves; a needs
  * b's state in its init. */
-#define INIT(id)                                                                             \
-	static int init_##id(struct dpn_node *n, void **priv, struct dpn_err *err)          \
-	{                                                                                     \
-		(void)err;                                                                    \
-		if (!strcmp(#id, "a") && !dpn_node_module(n, "b"))                            \
-			fail_msg("a initialized before b");                                   \
-		note("init", #id);                                                            \
-		*priv = (void *)#id;                                                          \
-		return 0;                                                                     \
+#define INIT(id)                                                                                   \
+	static int init_##id(struct dpn_node *n, void **priv, struct dpn_err *err)                 \
+	{                                                                                          \
+		(void)err;                                                                         \
+		if (!strcmp(#id, "a") && !dpn_node_module(n, "b"))                                 \
+			fail_msg("a initialized before b");                                        \
+		note("init", #id);                                                                 \
+		*priv = (void *)#id;                                                               \
+		return 0;                                                                          \
 	}
 INIT(a)
 INIT(b)
@@ -75,12 +75,14 @@ static const char *off_reason(const struct dpn_conf *c)
 static const struct dpn_api_method c_methods[] = {{"c.hello", t_hello}, {NULL, NULL}};
 static const struct dpn_api_method a_methods[] = {{"a.hello", t_hello}, {NULL, NULL}};
 
-#define MOD(n, deps, ...)                                                                   \
-	{.name = #n, .depends_on = deps, .init = init_##n, .start = t_start, .status = t_status,   \
-	        .stop = t_stop, .fini = t_fini, __VA_ARGS__}
+#define MOD(n, deps, ...)                                                                          \
+	{                                                                                          \
+		.name = #n, .depends_on = deps, .init = init_##n, .start = t_start,                \
+		.status = t_status, .stop = t_stop, .fini = t_fini, __VA_ARGS__                    \
+	}
 
-static const struct dpn_module mod_a = MOD(a, ((const char *const[]){"b", NULL}),
-        .methods = a_methods, .converges = true);
+static const struct dpn_module mod_a =
+        MOD(a, ((const char *const[]){"b", NULL}), .methods = a_methods, .converges = true);
 static const struct dpn_module mod_b = MOD(b, NULL);
 static const struct dpn_module mod_c = MOD(c, NULL, .disabled = off_reason, .methods = c_methods);
 static const struct dpn_module mod_d = MOD(d, ((const char *const[]){"c", NULL}));
@@ -173,12 +175,14 @@ static void order_outcomes_and_teardown(void **state)
 	json_decref(st);
 
 	json_t *r = call(&f, "a.hello");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "result"), "from")), "a");
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(r, "result"), "from")), "a");
 	json_decref(r);
 	r = call(&f, "c.hello");
 	json_t *e = json_object_get(r, "error");
 	assert_int_equal(json_integer_value(json_object_get(e, "code")), ENOENT);
-	assert_string_equal(json_string_value(json_object_get(e, "message")), "c is off in this config");
+	assert_string_equal(
+	        json_string_value(json_object_get(e, "message")), "c is off in this config");
 	json_decref(r);
 
 	trace[0] = '\0';

@@ -47,7 +47,8 @@ static int teardown(void **state)
 
 static struct dpn_ovs_port_spec vhost_spec(const char *name)
 {
-	struct dpn_ovs_port_spec s = {.name = name, .owner = "vhost", .type = "dpdkvhostuserclient"};
+	struct dpn_ovs_port_spec s = {
+	        .name = name, .owner = "vhost", .type = "dpdkvhostuserclient"};
 	dpn_ovs_kv_add(s.options, &s.n_options, "vhost-server-path", "/run/x/sock");
 	dpn_ovs_kv_add(s.iface_ids, &s.n_iface_ids, "iface-id", "pod.ns");
 	dpn_ovs_kv_add(s.iface_ids, &s.n_iface_ids, "ip", NULL);

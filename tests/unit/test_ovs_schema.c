@@ -13,7 +13,8 @@
 
 static json_t *load_schema(void)
 {
-	const char *path = getenv("DPN_OVS_SCHEMA") ? getenv("DPN_OVS_SCHEMA") : DPN_OVS_SCHEMA_FILE;
+	const char *path =
+	        getenv("DPN_OVS_SCHEMA") ? getenv("DPN_OVS_SCHEMA") : DPN_OVS_SCHEMA_FILE;
 	json_error_t jerr;
 	json_t *s = json_load_file(path, 0, &jerr);
 	if (!s)

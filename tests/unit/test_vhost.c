@@ -112,7 +112,8 @@ static void socket_path_limit(void **state)
 	        parse_with("socket_name", json_string("s123456789012345678901234"), &r, &err), 0);
 	assert_int_equal(
 	        dpn_vhost_paths(&c, &r, dir, sizeof(dir), sock, sizeof(sock), &err), -ENAMETOOLONG);
-	assert_non_null(strstr(err.msg, "is 111 bytes, 4 over the 107 a unix socket path can hold"));
+	assert_non_null(
+	        strstr(err.msg, "is 111 bytes, 4 over the 107 a unix socket path can hold"));
 	assert_int_equal(
 	        parse_with("socket_name", json_string("s12345678901234567890"), &r, &err), 0);
 	assert_int_equal(dpn_vhost_paths(&c, &r, dir, sizeof(dir), sock, sizeof(sock), &err), 0);

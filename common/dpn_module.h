@@ -70,7 +70,8 @@ int dpn_node_register(struct dpn_node *n, const struct dpn_module *m);
 int dpn_node_init(struct dpn_node *n, struct dpn_err *err);
 int dpn_node_start(struct dpn_node *n, struct dpn_err *err);
 /* Every module's status keys plus "modules": {name: {state, error|reason,
- * depends_on}}, state one of ok, pending, degraded, disabled. New ref. */
+ * depends_on, order}}, state one of ok, pending, degraded, disabled; order
+ * is the init order. New ref. */
 json_t *dpn_node_status(struct dpn_node *n);
 /* Names in init order, for the architecture test; NULL past the end. */
 const char *dpn_node_order(struct dpn_node *n, int i);

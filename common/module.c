@@ -209,7 +209,9 @@ json_t *dpn_node_status(struct dpn_node *n)
 
 	for (int i = 0; i < n->n; i++) {
 		struct slot *s = n->order[i];
-		json_object_set_new(mods, s->m->name, outcome(s, st));
+		json_t *o = outcome(s, st);
+		json_object_set_new(o, "order", json_integer(i));
+		json_object_set_new(mods, s->m->name, o);
 	}
 	json_object_set_new(st, "modules", mods);
 	return st;

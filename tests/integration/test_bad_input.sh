@@ -73,3 +73,27 @@ check "dpdk init failure: names the log file" grep -q "$T/log/ovs-vswitchd.log" 
 check_eq "dpdk init failure: dpdk_initialized false" "$(st .dpdk_initialized)" false
 check_eq "dpdk init failure: not converged" "$(st .reconcile.converged)" false
 check "dpdk init failure: logged by dpnoded" grep -q 'DPDK' "$T/dpnoded.log"
+check_eq "dpdk init failure: the ovs module is pending, with the reason" \
+	"$(st '.modules.ovs.state + " " + (.modules.ovs.error | test("DPDK|dpdk|converging") | tostring)')" "pending true"
+
+# A provisioning failure does not stop the node: it is the sriov module's
+# outcome in status, logged once (it was logged twice before the module record).
+cat >"$T/sriov.json" <<EOT
+{"api": {"socket": "$T/sriov.sock"}, "ovs": {"mode": "none"},
+ "sriov": {"pfs": [{"pf": "0000:ff:1f.7", "num_vfs": 2}]}}
+EOT
+DPNODE_SOCK=$T/sriov.sock "$DPNODED" --config "$T/sriov.json" --foreground >"$T/sriov.log" 2>&1 &
+spid=$!
+sctl() { "$CTL" --sock "$T/sriov.sock" "$@"; }
+check "sriov failure: dpnoded serves anyway" wait_until 10 sctl ping
+sst=$(sctl status --json)
+check_eq "sriov failure: the sriov module is degraded" "$(jq -r .modules.sriov.state <<<"$sst")" degraded
+check "sriov failure: the error names the PF" grep -q '0000:ff:1f.7' <<<"$(jq -r .modules.sriov.error <<<"$sst")"
+check_eq "sriov failure: provisioning report in status" \
+	"$(jq -c '.sriov.provisioning | [.ok, .changes, (.error | test("nothing was changed"))]' <<<"$sst")" '[false,0,true]'
+check_eq "sriov failure: the ovs module says ovs.mode none" "$(jq -c .ovs <<<"$sst")" '{"mode":"none"}'
+check_eq "sriov failure: vhost is disabled with the reason" "$(jq -r .modules.vhost.state <<<"$sst")" disabled
+check_eq "sriov failure: logged once" "$(grep -c '0000:ff:1f.7' "$T/sriov.log")" 1
+kill "$spid"
+wait "$spid"
+check_eq "sriov failure: dpnoded stops cleanly on SIGTERM" "$?" 0

@@ -16,6 +16,15 @@ check "status: ovsdb-server pid is the pidfile's" [ "$(st .ovs.ovsdb_server.pid)
 check_eq "status: PMD cores from pmd-rxq-show" "$(status_json | jq -c .pmd_cores)" "[1]"
 check "status: 2M hugepages on node 0, requested 512 and obtained" \
 	[ "$(st '.hugepages[] | select(.numa==0 and .size_kb==2048) | (.total >= .requested and .requested == 512)')" = true ]
+check_eq "status: every module's outcome, in dependency order" \
+	"$(status_json | jq -c '.modules | to_entries | sort_by(.value.order) | map([.key, .value.state])')" \
+	'[["hugepages","ok"],["sriov","ok"],["ovs","ok"],["vhost","ok"],["deviceplugin","disabled"]]'
+check_eq "status: ovs depends on hugepages and sriov" "$(status_json | jq -c .modules.ovs.depends_on)" '["hugepages","sriov"]'
+check_eq "status: a disabled module says why" "$(st .modules.deviceplugin.reason)" \
+	"the device plugin is not enabled (no device_plugin section)"
+check_eq "api: a disabled module's method answers with the reason" \
+	"$("$CTL" call deviceplugin.status 2>&1)" \
+	"dpnodectl: deviceplugin.status: the device plugin is not enabled (no device_plugin section)"
 check_eq "status: bridges" "$(status_json | jq -c '[.bridges[].name]')" '["br-int","br-phy"]'
 check_eq "status: uplink port" \
 	"$(status_json | jq -c '.bridges[] | select(.name=="br-phy") | .ports[] | select(.name=="dpdk0") | [.type, .ofport, .admin_state, .link_state, .owned]')" \

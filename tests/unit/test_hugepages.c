@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "dpn_conf.h"
 #include "dpn_hugepages.h"
+#include "dpn_module.h"
 #include "dpn_util.h"
 
 static char root[64];
@@ -129,6 +131,48 @@ static void apply_writes_sysfs(void **state)
 	json_decref(st);
 }
 
+/* The module's outcome in status: ok once applied, degraded when a pool
+ * later holds fewer pages than asked (the error says which and how many),
+ * degraded when the section cannot be applied at all. */
+static const char *outcome(struct dpn_node *n, char *err, size_t len)
+{
+	static char state[32];
+	json_t *st = dpn_node_status(n),
+	       *m = json_object_get(json_object_get(st, "modules"), "hugepages");
+
+	snprintf(state, sizeof(state), "%s", json_string_value(json_object_get(m, "state")));
+	snprintf(err, len, "%s", json_string_value(json_object_get(m, "error")) ?: "");
+	json_decref(st);
+	return state;
+}
+
+static void module_outcome_in_status(void **state)
+{
+	struct dpn_conf c;
+	struct dpn_err err = {0};
+	char msg[256];
+	(void)state;
+
+	memset(&c, 0, sizeof(c));
+	c.hugepages = conf(256, 128);
+	struct dpn_node *n = dpn_node_new(NULL, &c, NULL, NULL, NULL);
+	assert_int_equal(dpn_node_register(n, &dpn_hugepages_module), 0);
+	assert_int_equal(dpn_node_init(n, &err), 0);
+	assert_string_equal(outcome(n, msg, sizeof(msg)), "ok");
+	put(N0 "nr_hugepages", "100\n"); /* the kernel took some back */
+	assert_string_equal(outcome(n, msg, sizeof(msg)), "degraded");
+	assert_string_equal(msg, "NUMA node 0: 100 of 128 2048 kB pages (the kernel gave fewer)");
+	dpn_node_free(n);
+
+	c.hugepages.page_kb = 1048576; /* no 1G pool on node 1 */
+	n = dpn_node_new(NULL, &c, NULL, NULL, NULL);
+	dpn_node_register(n, &dpn_hugepages_module);
+	assert_int_equal(dpn_node_init(n, &err), 0); /* not fatal: reported */
+	assert_string_equal(outcome(n, msg, sizeof(msg)), "degraded");
+	assert_non_null(strstr(msg, "not applied"));
+	dpn_node_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +181,7 @@ int main(void)
 	                plan_grows_and_never_shrinks_below_use, setup, teardown),
 	        cmocka_unit_test_setup_teardown(plan_unknown_node, setup, teardown),
 	        cmocka_unit_test_setup_teardown(apply_writes_sysfs, setup, teardown),
+	        cmocka_unit_test_setup_teardown(module_outcome_in_status, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -160,13 +160,13 @@ static void order_outcomes_and_teardown(void **state)
 	assert_int_equal(f.ready, 1); /* READY once */
 
 	json_t *st = dpn_node_status(node), *m = json_object_get(st, "modules");
-	json_t *want = tjson("{\"a\": {\"state\": \"ok\", \"depends_on\": [\"b\"]},"
-	                     " \"b\": {\"state\": \"degraded\", \"depends_on\": [],"
+	json_t *want = tjson("{\"a\": {\"state\": \"ok\", \"depends_on\": [\"b\"], \"order\": 1},"
+	                     " \"b\": {\"state\": \"degraded\", \"depends_on\": [], \"order\": 0,"
 	                     "        \"error\": \"b is short of something\"},"
-	                     " \"c\": {\"state\": \"disabled\", \"depends_on\": [],"
+	                     " \"c\": {\"state\": \"disabled\", \"depends_on\": [], \"order\": 2,"
 	                     "        \"reason\": \"c is off in this config\"},"
 	                     " \"d\": {\"state\": \"disabled\", \"depends_on\": [\"c\"],"
-	                     "        \"reason\": \"c is off in this config\"}}");
+	                     "        \"order\": 3, \"reason\": \"c is off in this config\"}}");
 	if (!json_equal(m, want))
 		fail_msg("modules: %s", json_dumps(m, JSON_SORT_KEYS));
 	assert_true(json_is_true(json_object_get(st, "a")));

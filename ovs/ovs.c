@@ -257,15 +257,15 @@ static bool startup_config_applied(struct dpn_ovs *o)
 	return true;
 }
 
-static void txn_done(void *arg, json_t *result, const char *error)
+static void txn_done(void *arg, json_t *result, const struct dpn_err *error)
 {
 	struct dpn_ovs *o = arg;
 	(void)result;
 
 	o->txn_inflight = false;
 	if (error) {
-		dpn_err_set(&o->last_error, -EIO, "%s", error);
-		LOG_ERR("reconcile transaction failed: %s", error);
+		o->last_error = *error;
+		LOG_ERR_RL("reconcile transaction failed: %s", error->msg);
 		arm(o->resync_ev, 1000);
 		return;
 	}

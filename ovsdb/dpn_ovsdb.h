@@ -4,6 +4,8 @@
 
 #include <event2/event.h>
 #include <jansson.h>
+
+#include "dpn_err.h"
 #include <stdbool.h>
 
 struct dpn_ovsdb;
@@ -18,7 +20,8 @@ struct dpn_ovsdb_ops {
 
 /* Called once per transaction: result is the ops' result array, or NULL with
  * error set ("disconnected", or the first failing op's error and details). */
-typedef void (*dpn_ovsdb_txn_cb)(void *arg, json_t *result, const char *error);
+/* result on success (borrowed), else NULL with err (borrowed). */
+typedef void (*dpn_ovsdb_txn_cb)(void *arg, json_t *result, const struct dpn_err *err);
 
 /* Monitors every column of the given tables of database db. */
 struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, const char *db,
@@ -41,8 +44,9 @@ json_t *dpn_ovsdb_req(const char *method, json_t *params, json_int_t id);
 json_t *dpn_ovsdb_monitor_req(const char *db, const char *const tables[], json_int_t id);
 /* Applies a monitor "update" (table-updates) to replica. */
 int dpn_ovsdb_apply_update(json_t *replica, json_t *updates);
-/* The first error of a transact reply, formatted; NULL when it succeeded. */
-char *dpn_ovsdb_txn_error(json_t *reply);
+/* 0 when a transact reply succeeded; else -EPROTO (rejected whole) or -EIO
+ * (an operation failed) with err quoting the first error. */
+int dpn_ovsdb_txn_error(json_t *reply, struct dpn_err *err);
 
 /* Datum helpers: OVSDB's ["set",…], ["map",…], ["uuid",…] encodings. */
 /* Datum -> plain JSON: empty set -> null, one-element set -> the atom,

@@ -41,7 +41,7 @@ struct dpn_ovsdb {
 	int backoff_ms;
 	int probe_misses;
 	bool synced; /* monitor reply received */
-	bool down_logged;
+	struct dpn_log_limit down_log; /* "not reachable yet", while it lasts */
 	json_int_t next_id;
 	json_int_t monitor_id;
 	struct pending *pending;
@@ -52,11 +52,14 @@ static void schedule_retry(struct dpn_ovsdb *c);
 
 static void fail_pending(struct dpn_ovsdb *c, const char *why)
 {
+	struct dpn_err err = {0};
+
+	dpn_err_set(&err, -ECONNRESET, "%s", why);
 	while (c->pending) {
 		struct pending *p = c->pending;
 		c->pending = p->next;
 		if (p->cb)
-			p->cb(p->arg, NULL, why);
+			p->cb(p->arg, NULL, &err);
 		free(p);
 	}
 }
@@ -113,7 +116,6 @@ static void handle_reply(struct dpn_ovsdb *c, json_t *msg)
 		c->synced = true;
 		c->backoff_ms = BACKOFF_MIN_MS;
 		LOG_INFO("%s: connected, monitoring %s", c->path, c->db);
-		c->down_logged = false;
 		if (c->ops.connected)
 			c->ops.connected(c->arg);
 		return;
@@ -122,10 +124,11 @@ static void handle_reply(struct dpn_ovsdb *c, json_t *msg)
 		if (p->id != id)
 			continue;
 		*pp = p->next;
-		char *err = dpn_ovsdb_txn_error(msg);
+		struct dpn_err err = {0};
+		bool failed = dpn_ovsdb_txn_error(msg, &err) < 0;
 		if (p->cb)
-			p->cb(p->arg, err ? NULL : json_object_get(msg, "result"), err);
-		free(err);
+			p->cb(p->arg, failed ? NULL : json_object_get(msg, "result"),
+			        failed ? &err : NULL);
 		free(p);
 		return;
 	}
@@ -192,11 +195,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
-		if (!c->synced && !c->down_logged) {
-			LOG_INFO("%s: not reachable yet (%s), retrying", c->path,
+		if (!c->synced)
+			dpn_log_limited(&c->down_log, DPN_LOG_INFO, DPN_LOG_MOD,
+			        "%s: not reachable yet (%s), retrying", c->path,
 			        what & BEV_EVENT_EOF ? "closed" : strerror(EVUTIL_SOCKET_ERROR()));
-			c->down_logged = true;
-		}
 		disconnect(c, what & BEV_EVENT_EOF ? "connection closed" : "socket error");
 	}
 }
@@ -258,6 +260,8 @@ struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, 
 	c->ops = *ops;
 	c->arg = arg;
 	c->next_id = 1;
+	/* a server that stays away is mentioned once a minute */
+	c->down_log = (struct dpn_log_limit)DPN_LOG_LIMIT_INIT(1, 60000);
 	c->backoff_ms = BACKOFF_MIN_MS;
 	c->replica = json_object();
 	c->retry_ev = evtimer_new(base, try_connect, c);

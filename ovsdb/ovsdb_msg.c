@@ -49,17 +49,16 @@ int dpn_ovsdb_apply_update(json_t *replica, json_t *updates)
 	return 0;
 }
 
-char *dpn_ovsdb_txn_error(json_t *reply)
+int dpn_ovsdb_txn_error(json_t *reply, struct dpn_err *err)
 {
-	json_t *err = json_object_get(reply, "error"), *res, *op;
-	char *s = NULL;
+	json_t *rej = json_object_get(reply, "error"), *res, *op;
 	size_t i;
 
-	if (err && !json_is_null(err)) {
-		char *e = json_dumps(err, JSON_ENCODE_ANY | JSON_COMPACT);
-		s = dpn_strf("transaction rejected: %s", e ? e : "?");
+	if (rej && !json_is_null(rej)) {
+		char *e = json_dumps(rej, JSON_ENCODE_ANY | JSON_COMPACT);
+		dpn_err_set(err, -EPROTO, "transaction rejected: %s", e ? e : "?");
 		free(e);
-		return s;
+		return -EPROTO;
 	}
 	res = json_object_get(reply, "result");
 	json_array_foreach (res, i, op) {
@@ -67,11 +66,10 @@ char *dpn_ovsdb_txn_error(json_t *reply)
 		if (!json_is_string(e))
 			continue;
 		const char *det = json_string_value(json_object_get(op, "details"));
-		s = dpn_strf(
-		        "op %zu: %s%s%s", i, json_string_value(e), det ? ": " : "", det ? det : "");
-		return s;
+		return dpn_err_set(err, -EIO, "op %zu: %s%s%s", i, json_string_value(e),
+		        det ? ": " : "", det ? det : "");
 	}
-	return NULL;
+	return 0;
 }
 
 json_t *dpn_ovsdb_plain(json_t *d)

@@ -57,7 +57,11 @@ static int sriov_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 		else
 			LOG_INFO("provisioning: %d change(s)", m->report.changes);
 	}
-	m->mon = dpn_sriov_mon_new(dpn_node_base(n), &m->nics);
+	if (!(m->mon = dpn_sriov_mon_new(dpn_node_base(n), &m->nics))) {
+		dpn_nic_table_free(&m->nics);
+		free(m);
+		return dpn_err_set(err, -ENOMEM, "cannot start the SR-IOV monitor");
+	}
 	*priv = m;
 	return 0;
 }

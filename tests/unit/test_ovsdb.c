@@ -122,19 +122,19 @@ static void txn_errors(void **state)
 {
 	(void)state;
 	json_t *ok = tjson("{\"id\":1,\"error\":null,\"result\":[{},{\"uuid\":[\"uuid\",\"x\"]}]}");
-	assert_null(dpn_ovsdb_txn_error(ok));
+	struct dpn_err e = {0};
+	assert_int_equal(dpn_ovsdb_txn_error(ok, &e), 0);
 	json_t *bad = tjson("{\"id\":1,\"error\":null,\"result\":[{},{\"error\":\"constraint "
 	                    "violation\",\"details\":\"Transaction causes multiple rows in "
 	                    "\\\"Bridge\\\" table to have identical values\"},"
 	                    "{\"error\":\"aborted\"}]}");
-	char *e = dpn_ovsdb_txn_error(bad);
-	assert_string_equal(e, "op 1: constraint violation: Transaction causes multiple rows in "
-	                       "\"Bridge\" table to have identical values");
-	free(e);
+	assert_int_equal(dpn_ovsdb_txn_error(bad, &e), -EIO);
+	assert_string_equal(e.msg,
+	        "op 1: constraint violation: Transaction causes multiple rows in "
+	        "\"Bridge\" table to have identical values");
 	json_t *rej = tjson("{\"id\":1,\"error\":\"unknown database\",\"result\":null}");
-	e = dpn_ovsdb_txn_error(rej);
-	assert_string_equal(e, "transaction rejected: \"unknown database\"");
-	free(e);
+	assert_int_equal(dpn_ovsdb_txn_error(rej, &e), -EPROTO);
+	assert_string_equal(e.msg, "transaction rejected: \"unknown database\"");
 	json_decref(ok);
 	json_decref(bad);
 	json_decref(rej);

@@ -51,11 +51,32 @@ static void print_devplugin(json_t *st)
 		        num(r, "total"), num(r, "healthy"), num(r, "allocated"), num(r, "streams"));
 }
 
+/* One line: every module in init order, with what is wrong where it is. */
+static void print_modules(json_t *st)
+{
+	json_t *mods = json_object_get(st, "modules"), *m;
+	size_t n = json_object_size(mods);
+	const char *k;
+
+	printf("modules:         ");
+	for (size_t i = 0; i < n; i++)
+		json_object_foreach (mods, k, m) {
+			if ((size_t)json_integer_value(json_object_get(m, "order")) != i)
+				continue;
+			printf(" %s %s", k, str(m, "state"));
+			if (json_is_string(json_object_get(m, "error")))
+				printf(" (%s)", str(m, "error"));
+			printf("%s", i + 1 < n ? "," : "");
+		}
+	printf("\n");
+}
+
 static void print_human(json_t *st)
 {
 	json_t *ovs = json_object_get(st, "ovs"), *v, *b, *p;
 	size_t i, j;
 
+	print_modules(st);
 	if (!strcmp(str(ovs, "mode"), "none")) {
 		printf("ovs:              none (an SR-IOV-only node)\n");
 		print_hugepages(st);

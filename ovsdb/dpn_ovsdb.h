@@ -1,4 +1,5 @@
-/* dpnode: OVSDB client (RFC 7047 JSON-RPC over a unix socket). */
+/* dpnode: OVSDB client (RFC 7047 JSON-RPC over a unix socket): OVS's
+ * database (monitor) and OVN's Southbound (monitor_cond). */
 #ifndef DPN_OVSDB_H
 #define DPN_OVSDB_H
 
@@ -39,7 +40,32 @@ json_t *dpn_ovsdb_row(const struct dpn_ovsdb *c, const char *table, const char *
 json_t *dpn_ovsdb_find(
         const struct dpn_ovsdb *c, const char *table, const char *name, const char **uuid);
 
+/* Conditional monitoring: only rows matching a condition, only the listed
+ * columns, changes as diffs ("update2"). set_columns: the columns whose
+ * type is a set (OVSDB sends their changes as the elements toggled). */
+struct dpn_ovsdb_cond_table {
+	const char *table;
+	const char *const *columns;
+	const char *const *set_columns;
+};
+/* tables: {NULL}-terminated; every table starts with the condition [false]
+ * (no rows) until dpn_ovsdb_set_where. */
+struct dpn_ovsdb *dpn_ovsdb_new_cond(struct event_base *base, const char *sock_path, const char *db,
+        const struct dpn_ovsdb_cond_table *tables, const struct dpn_ovsdb_ops *ops, void *arg);
+/* Replaces a table's condition (an array of conditions, any of which
+ * selects a row; stolen). Sent now when connected (monitor_cond_change) and
+ * with every later monitor_cond. 0, -ENOENT for a table not monitored. */
+int dpn_ovsdb_set_where(struct dpn_ovsdb *c, const char *table, json_t *where);
+
 /* Pure helpers (unit tested). */
+json_t *dpn_ovsdb_monitor_cond_req(const char *db, const struct dpn_ovsdb_cond_table *tables,
+        json_t *const *where, json_int_t id);
+json_t *dpn_ovsdb_cond_change_req(
+        const char *table, json_t *where, json_int_t monitor_id, json_int_t id);
+/* Applies "update2" table-updates ("initial", "insert", "modify", "delete");
+ * checked whole before anything is applied. -EPROTO when malformed. */
+int dpn_ovsdb_apply_update2(
+        json_t *replica, json_t *updates, const struct dpn_ovsdb_cond_table *tables);
 json_t *dpn_ovsdb_req(const char *method, json_t *params, json_int_t id);
 json_t *dpn_ovsdb_monitor_req(const char *db, const char *const tables[], json_int_t id);
 /* Applies a monitor "update" (table-updates) to replica. */

@@ -31,6 +31,10 @@ struct dpn_ovsdb {
 	char *path;
 	char *db;
 	const char *const *tables;
+	/* monitor_cond: the tables and each one's current condition */
+	const struct dpn_ovsdb_cond_table *cond;
+	int n_cond;
+	json_t **where;
 	struct dpn_ovsdb_ops ops;
 	void *arg;
 
@@ -40,7 +44,7 @@ struct dpn_ovsdb {
 	struct dpn_jsbuf rx;
 	int backoff_ms;
 	int probe_misses;
-	bool synced; /* monitor reply received */
+	bool synced;                   /* monitor reply received */
 	struct dpn_log_limit down_log; /* "not reachable yet", while it lasts */
 	json_int_t next_id;
 	json_int_t monitor_id;
@@ -112,7 +116,11 @@ static void handle_reply(struct dpn_ovsdb *c, json_t *msg)
 			return;
 		}
 		json_object_clear(c->replica);
-		dpn_ovsdb_apply_update(c->replica, json_object_get(msg, "result"));
+		if (c->cond)
+			dpn_ovsdb_apply_update2(
+			        c->replica, json_object_get(msg, "result"), c->cond);
+		else
+			dpn_ovsdb_apply_update(c->replica, json_object_get(msg, "result"));
 		c->synced = true;
 		c->backoff_ms = BACKOFF_MIN_MS;
 		LOG_INFO("%s: connected, monitoring %s", c->path, c->db);
@@ -149,10 +157,13 @@ static void handle_msg(struct dpn_ovsdb *c, json_t *msg)
 		        "error", "id", json_object_get(msg, "id"));
 		send_msg(c, r);
 		json_decref(r);
-	} else if (!strcmp(method, "update")) {
-		json_t *params = json_object_get(msg, "params");
-		if (dpn_ovsdb_apply_update(c->replica, json_array_get(params, 1)) == 0 &&
-		        c->ops.changed)
+	} else if (!strcmp(method, "update") || !strcmp(method, "update2")) {
+		json_t *up = json_array_get(json_object_get(msg, "params"), 1);
+		int ret = c->cond ? dpn_ovsdb_apply_update2(c->replica, up, c->cond)
+		                  : dpn_ovsdb_apply_update(c->replica, up);
+		if (ret < 0)
+			LOG_WARN_RL("%s: malformed %s notification ignored", c->path, method);
+		else if (c->ops.changed)
 			c->ops.changed(c->arg);
 	}
 }
@@ -187,7 +198,8 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		json_t *req;
 		LOG_DEBUG("%s: socket connected", c->path);
 		c->monitor_id = c->next_id++;
-		req = dpn_ovsdb_monitor_req(c->db, c->tables, c->monitor_id);
+		req = c->cond ? dpn_ovsdb_monitor_cond_req(c->db, c->cond, c->where, c->monitor_id)
+		              : dpn_ovsdb_monitor_req(c->db, c->tables, c->monitor_id);
 		send_msg(c, req);
 		json_decref(req);
 		struct timeval tv = {PROBE_MS / 1000, (PROBE_MS % 1000) * 1000};
@@ -282,6 +294,9 @@ void dpn_ovsdb_free(struct dpn_ovsdb *c)
 	event_free(c->probe_ev);
 	dpn_jsbuf_free(&c->rx);
 	json_decref(c->replica);
+	for (int i = 0; i < c->n_cond; i++)
+		json_decref(c->where[i]);
+	free(c->where);
 	free(c->path);
 	free(c->db);
 	free(c);
@@ -358,4 +373,69 @@ json_t *dpn_ovsdb_find(
 json_t *dpn_ovsdb_replica(const struct dpn_ovsdb *c)
 {
 	return c->replica;
+}
+
+struct dpn_ovsdb *dpn_ovsdb_new_cond(struct event_base *base, const char *sock_path, const char *db,
+        const struct dpn_ovsdb_cond_table *tables, const struct dpn_ovsdb_ops *ops, void *arg)
+{
+	int n = 0;
+
+	while (tables[n].table)
+		n++;
+	json_t **where = calloc(n ? n : 1, sizeof(*where));
+	if (!where)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		where[i] = json_pack("[b]", 0); /* nothing until the caller says */
+	/* cond is set before the first connect attempt, which runs from the loop */
+	struct dpn_ovsdb *c = dpn_ovsdb_new(base, sock_path, db, NULL, ops, arg);
+	if (!c) {
+		for (int i = 0; i < n; i++)
+			json_decref(where[i]);
+		free(where);
+		return NULL;
+	}
+	c->cond = tables;
+	c->n_cond = n;
+	c->where = where;
+	return c;
+}
+
+static void cond_changed(void *arg, json_t *result, const struct dpn_err *err)
+{
+	struct dpn_ovsdb *c = arg;
+	(void)result;
+	if (err && err->code != -ECONNRESET)
+		LOG_WARN("%s: condition change refused: %s", c->path, err->msg);
+}
+
+int dpn_ovsdb_set_where(struct dpn_ovsdb *c, const char *table, json_t *where)
+{
+	struct pending *p, **tail;
+	int i;
+
+	for (i = 0; i < c->n_cond && strcmp(c->cond[i].table, table); i++)
+		;
+	if (i == c->n_cond) {
+		json_decref(where);
+		return -ENOENT;
+	}
+	json_decref(c->where[i]);
+	c->where[i] = where;
+	if (!c->synced)
+		return 0; /* the next monitor_cond carries it */
+	if (!(p = calloc(1, sizeof(*p))))
+		return -ENOMEM;
+	*p = (struct pending){.id = c->next_id++, .cb = cond_changed, .arg = c};
+	json_t *req = dpn_ovsdb_cond_change_req(table, where, c->monitor_id, p->id);
+	int ret = send_msg(c, req);
+	json_decref(req);
+	if (ret < 0) {
+		free(p);
+		return ret;
+	}
+	for (tail = &c->pending; *tail; tail = &(*tail)->next)
+		;
+	*tail = p;
+	return 0;
 }

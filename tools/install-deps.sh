@@ -33,6 +33,8 @@ dpdk
 dpdk-dev
 openvswitch-switch-dpdk
 openvswitch-common
+ovn-central
+ovn-host
 iproute2
 iputils-ping
 procps
@@ -76,6 +78,7 @@ fi
 # The packages start system OVS services; dpnode's tests and `make run`
 # manage their own instances, so keep the distro ones out of the way.
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-	systemctl stop openvswitch-switch ovs-vswitchd ovsdb-server 2>/dev/null || true
-	systemctl disable openvswitch-switch 2>/dev/null || true
+	systemctl stop openvswitch-switch ovs-vswitchd ovsdb-server ovn-central ovn-host \
+		ovn-northd ovn-controller ovn-ovsdb-server-nb ovn-ovsdb-server-sb 2>/dev/null || true
+	systemctl disable openvswitch-switch ovn-central ovn-host 2>/dev/null || true
 fi

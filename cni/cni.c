@@ -251,15 +251,37 @@ json_t *dpn_cni_add_params(const struct dpn_cni_conf *c, const struct dpn_cni_en
 	return p;
 }
 
-json_t *dpn_cni_result(
-        const char *version, const char *ifname, const char *mac, const char *socket_path, int mtu)
+/* addr with the prefix the same address has in asked ("10.16.0.5/16,..."),
+ * else a host prefix: OVN's addresses carry none. */
+static json_t *with_prefix(const char *addr, const char *asked)
+{
+	char buf[512], *save = NULL;
+	size_t n = strlen(addr);
+
+	snprintf(buf, sizeof(buf), "%s", asked ? asked : "");
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (!strncmp(t, addr, n) && t[n] == '/')
+			return json_string(t);
+	return json_sprintf("%s/%d", addr, strchr(addr, ':') ? 128 : 32);
+}
+
+json_t *dpn_cni_result(const char *version, const char *ifname, const char *mac,
+        const char *socket_path, int mtu, json_t *ips, const char *asked)
 {
 	json_t *iface =
 	        json_pack("{s:s, s:s, s:s}", "name", ifname, "mac", mac, "socketPath", socket_path);
+	json_t *out = json_array(), *ip;
+	size_t i;
+
 	if (mtu)
 		json_object_set_new(iface, "mtu", json_integer(mtu));
-	return json_pack("{s:s, s:[o], s:[], s:{}}", "cniVersion", version, "interfaces", iface,
-	        "ips", "dns");
+	json_array_foreach (ips, i, ip)
+		if (json_is_string(ip))
+			json_array_append_new(out,
+			        json_pack("{s:o, s:i}", "address",
+			                with_prefix(json_string_value(ip), asked), "interface", 0));
+	return json_pack("{s:s, s:[o], s:o, s:{}}", "cniVersion", version, "interfaces", iface,
+	        "ips", out, "dns");
 }
 
 json_t *dpn_cni_error_json(const char *version, const struct dpn_cni_err *e)

@@ -62,8 +62,8 @@ int dpn_cni_parse_env(
         const char *(*get)(const char *name), struct dpn_cni_env *env, struct dpn_cni_err *e);
 /* vhost.add parameters for dpnoded. */
 json_t *dpn_cni_add_params(const struct dpn_cni_conf *c, const struct dpn_cni_env *env);
-json_t *dpn_cni_result(
-        const char *version, const char *ifname, const char *mac, const char *socket_path, int mtu);
+json_t *dpn_cni_result(const char *version, const char *ifname, const char *mac,
+        const char *socket_path, int mtu, json_t *ips, const char *asked);
 json_t *dpn_cni_error_json(const char *version, const struct dpn_cni_err *e);
 json_t *dpn_cni_version_json(const char *version);
 void dpn_cni_seterr(struct dpn_cni_err *e, int code, const char *msg, const char *fmt, ...)

@@ -13,6 +13,9 @@
 
 #define API_TIMEOUT_MS 20000
 #define PORT_WAIT_MS   10000
+/* dpnoded bounds the wait for a logical port (ovn.bind_timeout_s); this
+ * only stops a loop that a misbehaving dpnoded would keep going */
+#define ADD_RETRY_MAX_MS (10 * 60 * 1000)
 
 static const char *env_get(const char *name)
 {
@@ -55,6 +58,21 @@ static int fail(const char *version, const struct dpn_cni_err *e)
 	return 1;
 }
 
+/* The edge: dpnoded's errno (err, after -EREMOTEIO) becomes a CNI error. */
+static void cni_error(const struct dpn_cni_conf *c, const char *method, int ret,
+        const struct dpn_err *err, struct dpn_cni_err *e)
+{
+	if (ret != -EREMOTEIO)
+		dpn_cni_seterr(e, DPN_CNI_ERR_TRY_AGAIN, "dpnoded is not reachable", "%s", err->msg);
+	else if (err->code == -ETIMEDOUT || err->code == -EAGAIN)
+		dpn_cni_seterr(e, DPN_CNI_ERR_TRY_AGAIN, "the logical port is not in OVN",
+		        "%s: %s", method, err->msg);
+	else
+		dpn_cni_seterr(e, DPN_CNI_ERR_REFUSED, "dpnoded refused the request", "%s: %s",
+		        method, err->msg);
+	(void)c;
+}
+
 /* dpnoded's answer, or the CNI error that says why there is none. */
 static json_t *call(
         const struct dpn_cni_conf *c, const char *method, json_t *params, struct dpn_cni_err *e)
@@ -63,12 +81,31 @@ static json_t *call(
 	json_t *res;
 	int ret = dpn_api_call(c->server_socket, method, params, API_TIMEOUT_MS, &res, &err);
 
-	/* The edge: dpnoded's errno becomes a CNI error code. */
-	if (ret == -EREMOTEIO)
-		dpn_cni_seterr(e, DPN_CNI_ERR_REFUSED, "dpnoded refused the request", "%s: %s",
-		        method, err.msg);
-	else if (ret < 0)
-		dpn_cni_seterr(e, DPN_CNI_ERR_TRY_AGAIN, "dpnoded is not reachable", "%s", err.msg);
+	if (ret < 0)
+		cni_error(c, method, ret, &err, e);
+	return ret < 0 ? NULL : res;
+}
+
+/* vhost.add, asked again while dpnoded says the logical port is not in OVN
+ * yet (kube-ovn-controller may be slower than kubelet); dpnoded ends that
+ * with -ETIMEDOUT after ovn.bind_timeout_s. */
+static json_t *add_port(const struct dpn_cni_conf *c, const struct dpn_cni_env *env,
+        struct dpn_cni_err *e)
+{
+	uint64_t deadline = dpn_now_ms() + ADD_RETRY_MAX_MS;
+	struct dpn_err err = {0};
+	json_t *res;
+	int ret;
+
+	for (;;) {
+		ret = dpn_api_call(c->server_socket, "vhost.add", dpn_cni_add_params(c, env),
+		        API_TIMEOUT_MS, &res, &err);
+		if (ret != -EREMOTEIO || err.code != -EAGAIN || dpn_now_ms() > deadline)
+			break;
+		usleep(200000);
+	}
+	if (ret < 0)
+		cni_error(c, "vhost.add", ret, &err, e);
 	return ret < 0 ? NULL : res;
 }
 
@@ -82,29 +119,44 @@ static json_t *get_port(const struct dpn_cni_conf *c, const char *port, struct d
 	return p;
 }
 
-/* The port is in OVS with an OpenFlow port number, or the error OVS gave. */
+/* Why a port is not ready ("" when it is): in OVS with an OpenFlow port
+ * and no error, and under OVN with ovn-controller's flows installed. */
+static void not_ready(json_t *p, char *why, size_t len)
+{
+	json_t *ovs = json_object_get(p, "ovs"), *ovn = json_object_get(p, "ovn");
+	const char *err = json_string_value(json_object_get(ovs, "error"));
+
+	why[0] = '\0';
+	if (err)
+		snprintf(why, len, "%s", err);
+	else if (json_integer_value(json_object_get(ovs, "ofport")) <= 0)
+		snprintf(why, len, "not in OVS yet");
+	else if (ovn && !json_is_true(json_object_get(ovn, "installed")))
+		snprintf(why, len, "logical port %s: ovn-controller has not installed it "
+		                   "(no ovn-installed on the interface)",
+		        json_string_value(json_object_get(ovn, "logical_port")));
+}
+
+/* The port is ready, or the reason it is not after the wait. */
 static int wait_in_ovs(const struct dpn_cni_conf *c, const char *port, struct dpn_cni_err *e)
 {
-	uint64_t deadline = dpn_now_ms() + PORT_WAIT_MS;
-	const char *why = "not in OVS yet";
+	uint64_t start = dpn_now_ms(), wait_ms = PORT_WAIT_MS;
+	char why[600];
 
 	for (;;) {
-		json_t *p = get_port(c, port, e), *ovs;
+		json_t *p = get_port(c, port, e);
 		if (!p)
 			return -EINVAL;
-		ovs = json_object_get(p, "ovs");
-		json_int_t ofport = json_integer_value(json_object_get(ovs, "ofport"));
-		const char *err = json_string_value(json_object_get(ovs, "error"));
-		if (ofport > 0 && !err) {
-			json_decref(p);
-			return 0;
-		}
-		char buf[512];
-		snprintf(buf, sizeof(buf), "%s", err ? err : why);
+		json_t *ovn = json_object_get(p, "ovn");
+		if (ovn) /* under OVN, as long as dpnoded waits for the logical port */
+			wait_ms = json_integer_value(json_object_get(ovn, "bind_timeout_s")) * 1000;
+		not_ready(p, why, sizeof(why));
 		json_decref(p);
-		if (dpn_now_ms() >= deadline) {
+		if (!why[0])
+			return 0;
+		if (dpn_now_ms() - start >= wait_ms) {
 			dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "vhost-user port not up in OVS",
-			        "%s: %s", port, buf);
+			        "%s: %s", port, why);
 			return -EINVAL;
 		}
 		usleep(100000);
@@ -114,7 +166,7 @@ static int wait_in_ovs(const struct dpn_cni_conf *c, const char *port, struct dp
 static int cmd_add(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 {
 	struct dpn_cni_err e;
-	json_t *r = call(c, "vhost.add", dpn_cni_add_params(c, env), &e);
+	json_t *r = add_port(c, env, &e);
 
 	if (!r)
 		return fail(c->cni_version, &e);
@@ -125,7 +177,8 @@ static int cmd_add(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 	}
 	emit(dpn_cni_result(c->cni_version, env->ifname,
 	        json_string_value(json_object_get(r, "mac")),
-	        json_string_value(json_object_get(r, "socket_path")), c->mtu));
+	        json_string_value(json_object_get(r, "socket_path")), c->mtu,
+	        json_object_get(r, "ips"), c->ips[0] ? c->ips : env->ip));
 	json_decref(r);
 	return 0;
 }

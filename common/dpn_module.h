@@ -29,6 +29,8 @@ struct dpn_module {
 	const char *name;
 	/* Modules initialized before this one, NULL terminated (NULL: none). */
 	const char *const *depends_on;
+	/* Ordered after these when they run, but runs without them. */
+	const char *const *after;
 	/* NULL when the module runs with config c, else why not (shown in
 	 * status, and as the error of its methods). NULL hook: always runs. */
 	const char *(*disabled)(const struct dpn_conf *c);

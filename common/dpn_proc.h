@@ -3,6 +3,7 @@
 #define DPN_PROC_H
 
 #include <event2/event.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -31,5 +32,7 @@ pid_t dpn_proc_pid(const struct dpn_proc *p); /* 0 when not running */
 uint64_t dpn_proc_uptime_s(const struct dpn_proc *p);
 unsigned dpn_proc_restarts(const struct dpn_proc *p);
 void dpn_proc_count_restart(struct dpn_proc *p);
+/* {"pid": N|null, "uptime_s", "restarts"} for status; new reference. */
+json_t *dpn_proc_status(const struct dpn_proc *p);
 
 #endif

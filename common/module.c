@@ -112,6 +112,11 @@ static int visit(struct dpn_node *n, struct slot *s, int *mark, int *k, struct d
 		if ((ret = visit(n, dep, mark, k, err)) < 0)
 			return ret;
 	}
+	for (const char *const *d = s->m->after; d && *d; d++) {
+		struct slot *dep = find(n, *d);
+		if (dep && (ret = visit(n, dep, mark, k, err)) < 0)
+			return ret;
+	}
 	mark[i] = 2;
 	n->order[(*k)++] = s;
 	return 0;

@@ -269,3 +269,13 @@ void dpn_proc_count_restart(struct dpn_proc *p)
 {
 	p->restarts++;
 }
+
+json_t *dpn_proc_status(const struct dpn_proc *p)
+{
+	pid_t pid = dpn_proc_pid(p);
+	if (!pid)
+		return json_pack("{s:n, s:i, s:I}", "pid", "uptime_s", 0, "restarts",
+		        (json_int_t)dpn_proc_restarts(p));
+	return json_pack("{s:i, s:I, s:I}", "pid", (int)pid, "uptime_s",
+	        (json_int_t)dpn_proc_uptime_s(p), "restarts", (json_int_t)dpn_proc_restarts(p));
+}

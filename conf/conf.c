@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf_ctx.h"
 
@@ -34,6 +35,8 @@ void dpn_conf_init(struct dpn_conf *c)
 	strcpy(c->ovn.encap_type, "geneve");
 	c->ovn.remote_probe_ms = -1;
 	c->ovn.of_probe_s = -1;
+	strcpy(c->ovn.controller_bin, "/usr/bin/ovn-controller");
+	c->ovn.bind_timeout_s = 30;
 	strcpy(c->vhost.socket_root, "/run/openvswitch/vhost_sockets");
 	strcpy(c->vhost.kubelet_dir, "/var/lib/kubelet");
 	strcpy(c->vhost.state_file, "/var/lib/dpnode/vhost-ports.json");
@@ -233,6 +236,35 @@ static void check_uplink(struct cctx *x, struct dpn_conf *c)
 		        x->errs, "uplink.bridge: \"%s\" is also integration.bridge", u->bridge);
 }
 
+/* OVN: the SB connection defaults to ovn-controller's remote, the run dir
+ * sits beside OVS's (/run/openvswitch -> /run/ovn), and a managed
+ * ovn-controller needs a chassis name: the host's. */
+static void derive_ovn(struct cctx *x, struct dpn_conf *c)
+{
+	struct dpn_ovn_conf *n = &c->ovn;
+	char dir[DPN_PATH_MAX], *slash;
+
+	if (!n->remote[0])
+		return;
+	if (!n->sb_remote[0])
+		strcpy(n->sb_remote, n->remote);
+	if (!n->run_dir[0]) {
+		snprintf(dir, sizeof(dir), "%s", c->ovs.run_dir);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		if (dpn_snprintf(n->run_dir, sizeof(n->run_dir), "%s/ovn", dir) < 0)
+			dpn_conf_errorf(x->errs, "ovs.run_dir: too long");
+	}
+	if (n->controller == DPN_OVN_CONTROLLER_MANAGED && c->ovs.mode != DPN_OVS_MANAGED)
+		n->controller = DPN_OVN_CONTROLLER_EXTERNAL; /* someone else runs this OVS */
+	/* only a chassis dpnoded runs gets a name from it: an attached OVS keeps
+	 * the system-id its own start script set */
+	if (n->controller == DPN_OVN_CONTROLLER_MANAGED && !n->system_id[0] &&
+	        gethostname(n->system_id, sizeof(n->system_id) - 1) < 0)
+		dpn_conf_errorf(x->errs, "ovn.system_id: missing and the host name is unknown");
+}
+
 /* db_socket defaults to run_dir/db.sock; vhost_sock_dir must sit under run_dir
  * because OVS takes it relative to its run dir. */
 static void derive_paths(struct cctx *x, struct dpn_conf *c)
@@ -255,6 +287,7 @@ static void derive_paths(struct cctx *x, struct dpn_conf *c)
 		c->ovn.encap_ip = c->uplink.encap;
 		c->ovn.has_encap_ip = true;
 	}
+	derive_ovn(x, c);
 }
 
 /* uid/gid as a number or a name known to this machine */

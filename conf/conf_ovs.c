@@ -276,8 +276,10 @@ void dpn_conf_parse_ovn(struct cctx *x, json_t *o, struct dpn_ovn_conf *ovn)
 {
 	static const char *const keys[] = {"remote", "encap_type", "encap_ip",
 	        "remote_probe_interval_ms", "openflow_probe_interval_s", "system_id",
-	        "bridge_mappings", NULL};
+	        "bridge_mappings", "sb_remote", "controller", "controller_bin", "run_dir",
+	        "bind_timeout_s", NULL};
 	static const char *const types[] = {"geneve", "vxlan", "stt", NULL};
+	static const char *const ctls[] = {"managed", "external", NULL};
 	char ip[64];
 	int t;
 
@@ -300,6 +302,14 @@ void dpn_conf_parse_ovn(struct cctx *x, json_t *o, struct dpn_ovn_conf *ovn)
 	cget_int(x, o, "openflow_probe_interval_s", 0, 3600, &ovn->of_probe_s);
 	cget_str(x, o, "system_id", ovn->system_id, sizeof(ovn->system_id));
 	cget_str(x, o, "bridge_mappings", ovn->bridge_mappings, sizeof(ovn->bridge_mappings));
+	if (cget_str(x, o, "sb_remote", ovn->sb_remote, sizeof(ovn->sb_remote)) == 0 &&
+	        !ovn_remote_valid(ovn->sb_remote))
+		cerr(x, "sb_remote", "\"%s\" is not an OVN SB remote list", ovn->sb_remote);
+	if (cget_enum(x, o, "controller", ctls, &t) == 0)
+		ovn->controller = t;
+	ccheck_abs_path(x, o, "controller_bin", ovn->controller_bin, sizeof(ovn->controller_bin));
+	ccheck_abs_path(x, o, "run_dir", ovn->run_dir, sizeof(ovn->run_dir));
+	cget_int(x, o, "bind_timeout_s", 1, 600, &ovn->bind_timeout_s);
 }
 
 const char *dpn_conf_uplink_port_name(const struct dpn_uplink_conf *u)

@@ -67,8 +67,15 @@ struct dpn_uplink_conf {
 	struct dpn_cidr encap;
 };
 
+enum dpn_ovn_controller { DPN_OVN_CONTROLLER_MANAGED, DPN_OVN_CONTROLLER_EXTERNAL };
+
 struct dpn_ovn_conf {
 	char remote[512]; /* empty: no OVN, br-int stays standalone */
+	char sb_remote[512]; /* dpnoded's own SB connection; default: remote */
+	enum dpn_ovn_controller controller; /* managed: dpnoded runs ovn-controller */
+	char controller_bin[DPN_PATH_MAX];
+	char run_dir[DPN_PATH_MAX]; /* ovn-controller's OVN_RUNDIR */
+	long bind_timeout_s;        /* how long a CNI ADD waits for OVN */
 	char encap_type[8];
 	bool has_encap_ip;
 	struct dpn_cidr encap_ip;

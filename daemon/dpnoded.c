@@ -21,6 +21,7 @@
 #include "dpn_hugepages.h"
 #include "dpn_log.h"
 #include "dpn_module.h"
+#include "dpn_ovn.h"
 #include "dpn_ovs.h"
 #include "dpn_sriov.h"
 #include "dpn_util.h"
@@ -37,6 +38,7 @@ static const struct dpn_module *const modules[] = {
         &dpn_hugepages_module,
         &dpn_sriov_module,
         &dpn_ovs_module,
+        &dpn_ovn_module,
         &dpn_vhost_module,
         &dpn_devplugin_module,
 };

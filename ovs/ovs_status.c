@@ -13,15 +13,6 @@
 static const char *const counters[] = {"rx_packets", "tx_packets", "rx_bytes", "tx_bytes",
         "rx_dropped", "tx_dropped", "rx_errors", "tx_errors", NULL};
 
-static json_t *proc_status(struct dpn_proc *p)
-{
-	pid_t pid = dpn_proc_pid(p);
-	if (!pid)
-		return json_pack("{s:n, s:i, s:I}", "pid", "uptime_s", 0, "restarts",
-		        (json_int_t)dpn_proc_restarts(p));
-	return json_pack("{s:i, s:I, s:I}", "pid", (int)pid, "uptime_s",
-	        (json_int_t)dpn_proc_uptime_s(p), "restarts", (json_int_t)dpn_proc_restarts(p));
-}
 
 static int by_name(const void *a, const void *b)
 {
@@ -68,6 +59,9 @@ static json_t *iface_status(struct dpn_ovs *o, const char *port, const char *uui
 	        str_or_null(json_object_get(row, OVS_C_LINK_STATE)), "mtu",
 	        json_is_integer(mtu) ? mtu : (json_decref(mtu), json_null()), "error",
 	        str_or_null(json_object_get(row, OVS_C_ERROR)), "owned", dpn_reconcile_owned(row));
+	/* ovn-controller's word that its flows for the port are in */
+	const char *inst = dpn_ovsdb_map_get(json_object_get(row, OVS_C_EXTERNAL_IDS), "ovn-installed");
+	json_object_set_new(j, "ovn_installed", json_boolean(inst && !strcmp(inst, "true")));
 	stats = dpn_ovsdb_plain(json_object_get(row, OVS_C_STATISTICS));
 	for (int i = 0; counters[i]; i++) {
 		json_t *v = json_object_get(stats, counters[i]);
@@ -185,8 +179,8 @@ json_t *dpn_ovs_status(struct dpn_ovs *o)
 	        json_pack("{s:s, s:b, s:s, s:s, s:o, s:o, s:o}", "mode",
 	                o->conf->ovs.mode == DPN_OVS_MANAGED ? "managed" : "attach", "db_connected",
 	                dpn_ovsdb_is_connected(o->db), "db_socket", o->conf->ovs.db_socket,
-	                "run_dir", o->conf->ovs.run_dir, "ovsdb_server", proc_status(o->dbproc),
-	                "vswitchd", proc_status(o->vsproc), "dpdk_init_error",
+	                "run_dir", o->conf->ovs.run_dir, "ovsdb_server", dpn_proc_status(o->dbproc),
+	                "vswitchd", dpn_proc_status(o->vsproc), "dpdk_init_error",
 	                o->dpdk_init_error[0] ? json_string(o->dpdk_init_error) : json_null()));
 	json_object_set_new(st, "pmd_cores", pmd_cores(o));
 	json_object_set_new(st, "bridges", bridges_status(o));

@@ -8,6 +8,7 @@
 
 #include "dpn_err.h"
 #include <stdbool.h>
+#include <sys/socket.h>
 
 struct dpn_ovsdb;
 
@@ -53,11 +54,18 @@ struct dpn_ovsdb_cond_table {
 struct dpn_ovsdb *dpn_ovsdb_new_cond(struct event_base *base, const char *sock_path, const char *db,
         const struct dpn_ovsdb_cond_table *tables, const struct dpn_ovsdb_ops *ops, void *arg);
 /* Replaces a table's condition (an array of conditions, any of which
- * selects a row; stolen). Sent now when connected (monitor_cond_change) and
- * with every later monitor_cond. 0, -ENOENT for a table not monitored. */
-int dpn_ovsdb_set_where(struct dpn_ovsdb *c, const char *table, json_t *where);
+ * selects a row; stolen). Sent now when connected (monitor_cond_change,
+ * done called with its outcome; the matching rows arrive before it) and with
+ * every later monitor_cond. 0 (done not called when not connected), -ENOENT
+ * for a table not monitored. */
+int dpn_ovsdb_set_where(struct dpn_ovsdb *c, const char *table, json_t *where,
+        dpn_ovsdb_txn_cb done, void *arg);
 
 /* Pure helpers (unit tested). */
+struct sockaddr_storage;
+/* The n-th member of a remote list ("/path", "unix:/path", "tcp:IP:PORT",
+ * "tcp:[IPv6]:PORT", comma-separated): 0, -ENOENT past the end, -EINVAL. */
+int dpn_ovsdb_remote_addr(const char *list, int n, struct sockaddr_storage *ss, socklen_t *len);
 json_t *dpn_ovsdb_monitor_cond_req(const char *db, const struct dpn_ovsdb_cond_table *tables,
         json_t *const *where, json_int_t id);
 json_t *dpn_ovsdb_cond_change_req(

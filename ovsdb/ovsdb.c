@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include "dpn_jsonrpc.h"
 #include "dpn_log.h"
 #include "dpn_ovsdb.h"
+#include "dpn_util.h"
 
 #define BACKOFF_MIN_MS   100
 #define BACKOFF_MAX_MS   2000
@@ -38,6 +41,7 @@ struct dpn_ovsdb {
 	struct dpn_ovsdb_ops ops;
 	void *arg;
 
+	int n_remotes, cur_remote; /* path: a comma-separated list, tried in turn */
 	struct bufferevent *bev;
 	struct event *retry_ev;
 	struct event *probe_ev;
@@ -215,14 +219,66 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
+/* The n-th remote of the list: "/path" or "unix:/path", "tcp:IP:PORT"
+ * (IPv6 in brackets). 0 with the address, or -EINVAL. */
+int dpn_ovsdb_remote_addr(const char *list, int n, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char buf[512], *save = NULL, *t = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	t = strtok_r(buf, ",", &save);
+	for (int i = 0; t && i < n; i++)
+		t = strtok_r(NULL, ",", &save);
+	if (!t)
+		return -ENOENT;
+	memset(ss, 0, sizeof(*ss));
+	if (t[0] == '/' || !strncmp(t, "unix:", 5)) {
+		struct sockaddr_un *sun = (struct sockaddr_un *)ss;
+		const char *p = t[0] == '/' ? t : t + 5;
+		sun->sun_family = AF_UNIX;
+		if (dpn_snprintf(sun->sun_path, sizeof(sun->sun_path), "%s", p) < 0)
+			return -ENAMETOOLONG;
+		*len = sizeof(*sun);
+		return 0;
+	}
+	if (strncmp(t, "tcp:", 4))
+		return -EINVAL; /* ssl: is not spoken yet */
+	char *host = t + 4, *colon = strrchr(host, ':');
+	if (!colon)
+		return -EINVAL;
+	*colon = '\0';
+	int port = atoi(colon + 1);
+	if (host[0] == '[' && colon[-1] == ']') {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		colon[-1] = '\0';
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		*len = sizeof(*s6);
+		return inet_pton(AF_INET6, host + 1, &s6->sin6_addr) == 1 ? 0 : -EINVAL;
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(port);
+	*len = sizeof(*s4);
+	return inet_pton(AF_INET, host, &s4->sin_addr) == 1 ? 0 : -EINVAL;
+}
+
 static void try_connect(evutil_socket_t fd, short what, void *arg)
 {
 	struct dpn_ovsdb *c = arg;
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct sockaddr_storage ss;
+	socklen_t len;
 	(void)fd;
 	(void)what;
 
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", c->path);
+	/* a cluster: the next member after each failure */
+	c->cur_remote = c->n_remotes ? (c->cur_remote + 1) % c->n_remotes : 0;
+	if (dpn_ovsdb_remote_addr(c->path, c->cur_remote, &ss, &len) < 0) {
+		LOG_WARN_RL("%s: remote %d is not unix: or tcp: (ssl: is not supported yet)",
+		        c->path, c->cur_remote);
+		schedule_retry(c);
+		return;
+	}
 	c->bev = bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
 		schedule_retry(c);
@@ -230,7 +286,7 @@ static void try_connect(evutil_socket_t fd, short what, void *arg)
 	}
 	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&ss, len) < 0)
 		on_event(c->bev, BEV_EVENT_ERROR, c);
 }
 
@@ -267,6 +323,10 @@ struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, 
 		return NULL;
 	c->base = base;
 	c->path = strdup(sock_path);
+	c->n_remotes = 1;
+	for (const char *p = sock_path; *p; p++)
+		c->n_remotes += *p == ',';
+	c->cur_remote = -1;
 	c->db = strdup(db);
 	c->tables = tables;
 	c->ops = *ops;
@@ -401,15 +461,8 @@ struct dpn_ovsdb *dpn_ovsdb_new_cond(struct event_base *base, const char *sock_p
 	return c;
 }
 
-static void cond_changed(void *arg, json_t *result, const struct dpn_err *err)
-{
-	struct dpn_ovsdb *c = arg;
-	(void)result;
-	if (err && err->code != -ECONNRESET)
-		LOG_WARN("%s: condition change refused: %s", c->path, err->msg);
-}
-
-int dpn_ovsdb_set_where(struct dpn_ovsdb *c, const char *table, json_t *where)
+int dpn_ovsdb_set_where(struct dpn_ovsdb *c, const char *table, json_t *where,
+        dpn_ovsdb_txn_cb done, void *arg)
 {
 	struct pending *p, **tail;
 	int i;
@@ -426,7 +479,7 @@ int dpn_ovsdb_set_where(struct dpn_ovsdb *c, const char *table, json_t *where)
 		return 0; /* the next monitor_cond carries it */
 	if (!(p = calloc(1, sizeof(*p))))
 		return -ENOMEM;
-	*p = (struct pending){.id = c->next_id++, .cb = cond_changed, .arg = c};
+	*p = (struct pending){.id = c->next_id++, .cb = done, .arg = arg};
 	json_t *req = dpn_ovsdb_cond_change_req(table, where, c->monitor_id, p->id);
 	int ret = send_msg(c, req);
 	json_decref(req);

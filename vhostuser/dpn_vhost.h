@@ -25,6 +25,7 @@ struct dpn_vhost_req {
 	char sock_name[64];
 	enum dpn_vhost_consumption consumption;
 	char mac[18];
+	bool mac_given; /* asked for (else derived, or OVN's) */
 	int mtu;    /* 0: OVS default */
 	int queues; /* queue pairs the guest offers */
 	char iface_id[512];

@@ -11,6 +11,7 @@
 #include "dpn_api.h"
 #include "dpn_conf.h"
 #include "dpn_log.h"
+#include "dpn_ovn.h"
 #include "dpn_ovs.h"
 #include "dpn_vhost.h"
 #include "vhost_fs.h"
@@ -20,6 +21,9 @@ struct dpn_vhost {
 	const struct dpn_vhost_conf *conf;
 	char bridge[16];
 	struct dpn_ovs *ovs;
+	struct dpn_ovn *ovn;   /* NULL without OVN */
+	long bind_timeout_ms;  /* how long an ADD waits for its logical port */
+	json_t *asked;         /* logical port -> first ADD time (ms) while OVN lacks it */
 	json_t *ports; /* port name -> {"req": {...}, "dir": s, "socket": s} */
 };
 
@@ -101,6 +105,17 @@ static json_t *result(struct dpn_vhost *v, const char *port, json_t *e, bool cre
 	        json_object_get(req, "consumption"), "created", created, "mounted",
 	        dpn_vhost_fs_is_mountpoint(json_string_value(json_object_get(e, "dir"))));
 	json_t *st = dpn_ovs_iface_status(v->ovs, port, port);
+	json_t *ips = json_array();
+	char buf[sizeof(((struct dpn_vhost_req *)0)->ip)], *save = NULL;
+	snprintf(buf, sizeof(buf), "%s", json_string_value(json_object_get(req, "ip")) ?: "");
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		json_array_append_new(ips, json_string(t));
+	json_object_set_new(j, "ips", ips);
+	if (v->ovn) /* ovn-controller sets ovn-installed once its flows are in */
+		json_object_set_new(j, "ovn",
+		        json_pack("{s:O, s:b, s:I}", "logical_port", json_object_get(req, "iface_id"),
+		                "installed", json_is_true(json_object_get(st, "ovn_installed")),
+		                "bind_timeout_s", (json_int_t)(v->bind_timeout_ms / 1000)));
 	json_object_set_new(j, "ovs", st ? st : json_null());
 	return j;
 }
@@ -162,6 +177,46 @@ static int check_conflict(
 	        json_string_value(json_object_get(oreq, "ifname")));
 }
 
+/* The MAC and IPs kube-ovn-controller gave the logical port, into r. Until
+ * the port exists in OVN: -EAGAIN (the CNI asks again) for bind_timeout,
+ * then -ETIMEDOUT naming it. A MAC asked for that is not OVN's is refused. */
+static int ovn_addresses(struct dpn_vhost *v, struct dpn_vhost_req *r, struct dpn_err *err)
+{
+	const char *lp = r->iface_id;
+	struct dpn_ovn_port op;
+	uint64_t now = dpn_now_ms();
+	int ret;
+
+	dpn_ovn_watch(v->ovn, lp);
+	if ((ret = dpn_ovn_port(v->ovn, lp, &op, err)) == -EAGAIN || ret == -ENOENT) {
+		json_t *t = json_object_get(v->asked, lp);
+		if (!t)
+			json_object_set_new(v->asked, lp, json_integer(now));
+		else if (now - json_integer_value(t) > (uint64_t)v->bind_timeout_ms) {
+			char why[DPN_ERR_MSG_MAX];
+			snprintf(why, sizeof(why), "%s", err->msg);
+			json_object_del(v->asked, lp);
+			dpn_ovn_unwatch(v->ovn, lp);
+			return dpn_err_set(err, -ETIMEDOUT, "gave up after %ld s: %s",
+			        v->bind_timeout_ms / 1000, why);
+		}
+		return err->code == -EAGAIN ? ret : dpn_err_set(err, -EAGAIN, "%s", err->msg);
+	}
+	if (ret < 0)
+		return ret;
+	json_object_del(v->asked, lp);
+	if (r->mac_given && strcasecmp(r->mac, op.mac))
+		return dpn_err_set(err, -EINVAL,
+		        "mac: %s was asked for, but OVN's logical port %s has %s", r->mac, lp, op.mac);
+	snprintf(r->mac, sizeof(r->mac), "%s", op.mac);
+	r->ip[0] = '\0';
+	for (int i = 0; i < op.n_ips; i++) {
+		size_t off = strlen(r->ip);
+		snprintf(r->ip + off, sizeof(r->ip) - off, "%s%s", i ? "," : "", op.ips[i]);
+	}
+	return 0;
+}
+
 static int api_add(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
 	struct dpn_vhost *v = ctx;
@@ -173,7 +228,8 @@ static int api_add(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 	int ret;
 
 	if ((ret = dpn_vhost_req_parse(params, &r, err)) < 0 ||
-	        (ret = dpn_vhost_paths(v->conf, &r, dir, sizeof(dir), sock, sizeof(sock), err)) < 0)
+	        (ret = dpn_vhost_paths(v->conf, &r, dir, sizeof(dir), sock, sizeof(sock), err)) < 0 ||
+	        (v->ovn && (ret = ovn_addresses(v, &r, err)) < 0))
 		return ret;
 	dpn_vhost_port_name(r.pod_uid, r.ifname, port);
 	want = dpn_vhost_req_json(&r);
@@ -252,6 +308,8 @@ static int api_del(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 	}
 	dpn_ovs_port_del(v->ovs, v->bridge, port, DPN_VHOST_OWNER);
 	if (dpn_vhost_req_parse(json_object_get(e, "req"), &r, NULL) == 0) {
+		if (v->ovn)
+			dpn_ovn_unwatch(v->ovn, r.iface_id);
 		const char *dir = json_string_value(json_object_get(e, "dir"));
 		dpn_vhost_fs_release(v->conf, &r, dir,
 		        json_string_value(json_object_get(e, "socket")), dir_users(v, dir) == 0);
@@ -315,6 +373,8 @@ static int vhost_load(struct dpn_vhost *v)
 			        dpn_err_str(&err));
 			continue;
 		}
+		if (v->ovn) /* its binding is reported in vhost.list */
+			dpn_ovn_watch(v->ovn, r.iface_id);
 		/* Mounts do not survive a node reboot or a new mount namespace. */
 		dpn_vhost_fs_ensure(v->conf, &r, dir, &mounted);
 		json_object_set_new(v->ports, port,
@@ -338,11 +398,15 @@ static int vhost_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 	v->conf = &c->vhost;
 	snprintf(v->bridge, sizeof(v->bridge), "%s", c->int_bridge);
 	v->ovs = dpn_ovs_of(dpn_node_module(n, "ovs"));
+	v->ovn = dpn_ovn_of(dpn_node_module(n, "ovn"));
+	v->bind_timeout_ms = c->ovn.bind_timeout_s * 1000;
+	v->asked = json_object();
 	v->ports = json_object();
 	/* Ports from the state file are desired before the first reconcile:
 	 * otherwise they would look like stale ports of ours. An unreadable
 	 * state file stops here rather than deleting pods' ports. */
 	if ((ret = vhost_load(v)) < 0) {
+		json_decref(v->asked);
 		json_decref(v->ports);
 		free(v);
 		return dpn_err_set(
@@ -366,6 +430,7 @@ static void vhost_fini(void *priv)
 {
 	struct dpn_vhost *v = priv;
 	json_decref(v->ports);
+	json_decref(v->asked);
 	free(v);
 }
 
@@ -384,6 +449,7 @@ static const struct dpn_api_method vhost_methods[] = {
 const struct dpn_module dpn_vhost_module = {
         .name = "vhost",
         .depends_on = (const char *const[]){"ovs", NULL},
+        .after = (const char *const[]){"ovn", NULL},
         .disabled = vhost_disabled,
         .init = vhost_init,
         .status = vhost_status,

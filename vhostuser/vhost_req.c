@@ -148,6 +148,7 @@ static int check_fields(struct dpn_vhost_req *r, struct dpn_err *err)
 		return fail(err,
 		        "socket_name: \"%s\" is not a path component (no '/', '..', spaces)",
 		        r->sock_name);
+	r->mac_given = r->mac[0] != '\0';
 	if (r->mac[0] && !dpn_mac_valid_unicast(r->mac))
 		return fail(err, "mac: \"%s\" is not a unicast MAC (xx:xx:xx:xx:xx:xx)", r->mac);
 	if (!r->mac[0])

@@ -138,13 +138,26 @@ static void result_and_error_json(void **state)
 	struct dpn_cni_err e;
 	(void)state;
 
-	json_t *r = dpn_cni_result("1.0.0", "net1", "02:00:00:00:00:01", "/run/x/sock", 1500);
+	json_t *r = dpn_cni_result(
+	        "1.0.0", "net1", "02:00:00:00:00:01", "/run/x/sock", 1500, NULL, NULL);
 	json_t *want = tjson("{\"cniVersion\": \"1.0.0\", \"interfaces\": [{\"name\": \"net1\","
 	                     " \"mac\": \"02:00:00:00:00:01\", \"socketPath\": \"/run/x/sock\","
 	                     " \"mtu\": 1500}], \"ips\": [], \"dns\": {}}");
 	assert_true(json_equal(r, want));
 	json_decref(r);
 	json_decref(want);
+
+	/* OVN's dual-stack addresses; the prefix from what was asked, else a host one */
+	json_t *ips = tjson("[\"10.16.0.5\", \"fd00:10:16::5\"]");
+	r = dpn_cni_result(
+	        "1.0.0", "net1", "0a:00:00:00:00:05", "/run/x/sock", 0, ips, "10.16.0.5/16");
+	want = tjson("[{\"address\": \"10.16.0.5/16\", \"interface\": 0},"
+	             " {\"address\": \"fd00:10:16::5/128\", \"interface\": 0}]");
+	if (!json_equal(json_object_get(r, "ips"), want))
+		fail_msg("ips: %s", json_dumps(json_object_get(r, "ips"), 0));
+	json_decref(r);
+	json_decref(want);
+	json_decref(ips);
 
 	dpn_cni_seterr(&e, 11, "dpnoded is not reachable", "%s: %s", "/run/d.sock", "refused");
 	json_t *err = dpn_cni_error_json("1.0.0", &e);

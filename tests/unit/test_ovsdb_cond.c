@@ -2,7 +2,10 @@
  * OVN's Southbound Port_Binding. */
 #include "testlib.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/un.h>
 
 #include "dpn_ovsdb.h"
 
@@ -80,11 +83,34 @@ static void update2_diffs(void **state)
 	json_decref(rep);
 }
 
+static void remotes(void **state)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	const char *l =
+	        "tcp:192.0.2.10:6642,unix:/run/ovn/sb.sock,tcp:[fd00::2]:6642,ssl:192.0.2.1:6642";
+	(void)state;
+
+	assert_int_equal(dpn_ovsdb_remote_addr(l, 0, &ss, &len), 0);
+	assert_int_equal(ss.ss_family, AF_INET);
+	assert_int_equal(ntohs(((struct sockaddr_in *)&ss)->sin_port), 6642);
+	assert_int_equal(dpn_ovsdb_remote_addr(l, 1, &ss, &len), 0);
+	assert_int_equal(ss.ss_family, AF_UNIX);
+	assert_string_equal(((struct sockaddr_un *)&ss)->sun_path, "/run/ovn/sb.sock");
+	assert_int_equal(dpn_ovsdb_remote_addr(l, 2, &ss, &len), 0);
+	assert_int_equal(ss.ss_family, AF_INET6);
+	assert_int_equal(dpn_ovsdb_remote_addr(l, 3, &ss, &len), -EINVAL); /* no SSL yet */
+	assert_int_equal(dpn_ovsdb_remote_addr(l, 4, &ss, &len), -ENOENT);
+	assert_int_equal(dpn_ovsdb_remote_addr("/run/openvswitch/db.sock", 0, &ss, &len), 0);
+	assert_int_equal(dpn_ovsdb_remote_addr("tcp:nohost:1", 0, &ss, &len), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(requests),
 	        cmocka_unit_test(update2_diffs),
+	        cmocka_unit_test(remotes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

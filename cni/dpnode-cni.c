@@ -63,10 +63,11 @@ static void cni_error(const struct dpn_cni_conf *c, const char *method, int ret,
         const struct dpn_err *err, struct dpn_cni_err *e)
 {
 	if (ret != -EREMOTEIO)
-		dpn_cni_seterr(e, DPN_CNI_ERR_TRY_AGAIN, "dpnoded is not reachable", "%s", err->msg);
+		dpn_cni_seterr(
+		        e, DPN_CNI_ERR_TRY_AGAIN, "dpnoded is not reachable", "%s", err->msg);
 	else if (err->code == -ETIMEDOUT || err->code == -EAGAIN)
-		dpn_cni_seterr(e, DPN_CNI_ERR_TRY_AGAIN, "the logical port is not in OVN",
-		        "%s: %s", method, err->msg);
+		dpn_cni_seterr(e, DPN_CNI_ERR_TRY_AGAIN, "the logical port is not in OVN", "%s: %s",
+		        method, err->msg);
 	else
 		dpn_cni_seterr(e, DPN_CNI_ERR_REFUSED, "dpnoded refused the request", "%s: %s",
 		        method, err->msg);
@@ -89,8 +90,8 @@ static json_t *call(
 /* vhost.add, asked again while dpnoded says the logical port is not in OVN
  * yet (kube-ovn-controller may be slower than kubelet); dpnoded ends that
  * with -ETIMEDOUT after ovn.bind_timeout_s. */
-static json_t *add_port(const struct dpn_cni_conf *c, const struct dpn_cni_env *env,
-        struct dpn_cni_err *e)
+static json_t *add_port(
+        const struct dpn_cni_conf *c, const struct dpn_cni_env *env, struct dpn_cni_err *e)
 {
 	uint64_t deadline = dpn_now_ms() + ADD_RETRY_MAX_MS;
 	struct dpn_err err = {0};
@@ -132,8 +133,9 @@ static void not_ready(json_t *p, char *why, size_t len)
 	else if (json_integer_value(json_object_get(ovs, "ofport")) <= 0)
 		snprintf(why, len, "not in OVS yet");
 	else if (ovn && !json_is_true(json_object_get(ovn, "installed")))
-		snprintf(why, len, "logical port %s: ovn-controller has not installed it "
-		                   "(no ovn-installed on the interface)",
+		snprintf(why, len,
+		        "logical port %s: ovn-controller has not installed it "
+		        "(no ovn-installed on the interface)",
 		        json_string_value(json_object_get(ovn, "logical_port")));
 }
 

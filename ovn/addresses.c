@@ -13,8 +13,8 @@ static bool ip_ok(const char *s)
 	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
-int dpn_ovn_parse_addresses(const char *lport, const char *entry, struct dpn_ovn_port *p,
-        struct dpn_err *err)
+int dpn_ovn_parse_addresses(
+        const char *lport, const char *entry, struct dpn_ovn_port *p, struct dpn_err *err)
 {
 	char buf[512], *save = NULL, *t;
 
@@ -33,11 +33,12 @@ int dpn_ovn_parse_addresses(const char *lport, const char *entry, struct dpn_ovn
 	while ((t = strtok_r(NULL, " ", &save))) {
 		if (!ip_ok(t))
 			return dpn_err_set(err, -EINVAL,
-			        "logical port %s: Port_Binding mac \"%s\": \"%s\" is not an IP address",
+			        "logical port %s: Port_Binding mac \"%s\": \"%s\" is not an IP "
+			        "address",
 			        lport, entry, t);
 		if (p->n_ips == 4)
-			return dpn_err_set(err, -EINVAL, "logical port %s: more than 4 addresses",
-			        lport);
+			return dpn_err_set(
+			        err, -EINVAL, "logical port %s: more than 4 addresses", lport);
 		snprintf(p->ips[p->n_ips++], sizeof(p->ips[0]), "%s", t);
 	}
 	return 0;

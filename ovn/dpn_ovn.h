@@ -20,8 +20,8 @@ struct dpn_ovn_port {
 };
 
 /* Pure (unit tested): one Port_Binding mac entry; -EINVAL with err naming it. */
-int dpn_ovn_parse_addresses(const char *lport, const char *entry, struct dpn_ovn_port *p,
-        struct dpn_err *err);
+int dpn_ovn_parse_addresses(
+        const char *lport, const char *entry, struct dpn_ovn_port *p, struct dpn_err *err);
 
 /* Adds lport to what the Southbound sends us (idempotent). */
 int dpn_ovn_watch(struct dpn_ovn *n, const char *lport);
@@ -29,8 +29,7 @@ void dpn_ovn_unwatch(struct dpn_ovn *n, const char *lport);
 /* 0 with *p; -EAGAIN while dpnoded's view is not complete (not connected,
  * or a condition change in flight); -ENOENT: the Southbound has no such
  * logical port (yet); -EINVAL: its addresses are malformed. err says which. */
-int dpn_ovn_port(struct dpn_ovn *n, const char *lport, struct dpn_ovn_port *p,
-        struct dpn_err *err);
+int dpn_ovn_port(struct dpn_ovn *n, const char *lport, struct dpn_ovn_port *p, struct dpn_err *err);
 
 /* The module (depends on ovs): disabled without ovn.remote. Status "ovn". */
 extern const struct dpn_module dpn_ovn_module;

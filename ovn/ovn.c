@@ -90,8 +90,7 @@ static json_t *find_binding(struct dpn_ovn *n, const char *lport)
 	return NULL;
 }
 
-int dpn_ovn_port(struct dpn_ovn *n, const char *lport, struct dpn_ovn_port *p,
-        struct dpn_err *err)
+int dpn_ovn_port(struct dpn_ovn *n, const char *lport, struct dpn_ovn_port *p, struct dpn_err *err)
 {
 	json_t *w = json_object_get(n->watched, lport);
 
@@ -109,9 +108,9 @@ int dpn_ovn_port(struct dpn_ovn *n, const char *lport, struct dpn_ovn_port *p,
 	/* a set: the first entry with a MAC is the port's ("MAC IP...") */
 	const char *entry = json_is_string(macs) ? json_string_value(macs)
 	                                         : json_string_value(json_array_get(macs, 0));
-	int ret = entry ? dpn_ovn_parse_addresses(lport, entry, p, err)
-	                : dpn_err_set(err, -EINVAL, "logical port %s has no addresses in OVN",
-	                          lport);
+	int ret =
+	        entry ? dpn_ovn_parse_addresses(lport, entry, p, err)
+	              : dpn_err_set(err, -EINVAL, "logical port %s has no addresses in OVN", lport);
 	if (ret == 0)
 		p->up = json_is_true(up);
 	json_decref(macs);
@@ -149,7 +148,8 @@ static int ovn_init(struct dpn_node *node, void **priv, struct dpn_err *err)
 		return dpn_err_set(err, -ENOMEM, "out of memory");
 	*n = (struct dpn_ovn){.node = node, .conf = c, .watched = json_object()};
 	n->cond_ev = event_new(dpn_node_base(node), -1, 0, cond_cb, n);
-	n->sb = dpn_ovsdb_new_cond(dpn_node_base(node), c->ovn.sb_remote, SB_DB, sb_tables, &ops, n);
+	n->sb = dpn_ovsdb_new_cond(
+	        dpn_node_base(node), c->ovn.sb_remote, SB_DB, sb_tables, &ops, n);
 	if (!n->sb || !n->cond_ev ||
 	        (ret = ovn_controller_init(&n->ctl, dpn_node_base(node), c, err)) < 0) {
 		dpn_ovsdb_free(n->sb);
@@ -176,16 +176,16 @@ static int ovn_status(void *priv, json_t *st, struct dpn_err *err)
 
 	json_object_set_new(st, "ovn",
 	        json_pack("{s:s, s:b, s:s, s:b, s:I, s:o}", "sb_remote", n->conf->ovn.sb_remote,
-	                "sb_connected", sb, "chassis", n->conf->ovn.system_id,
-	                "chassis_registered", reg, "watched_ports",
-	                (json_int_t)json_object_size(n->watched), "controller",
-	                ovn_controller_status(&n->ctl)));
+	                "sb_connected", sb, "chassis", n->conf->ovn.system_id, "chassis_registered",
+	                reg, "watched_ports", (json_int_t)json_object_size(n->watched),
+	                "controller", ovn_controller_status(&n->ctl)));
 	if (!sb)
 		return dpn_err_set(err, -EINPROGRESS, "connecting to the Southbound %s",
 		        n->conf->ovn.sb_remote);
 	if (!reg)
 		return dpn_err_set(err, -EINPROGRESS,
-		        "chassis %s is not registered in the Southbound yet", n->conf->ovn.system_id);
+		        "chassis %s is not registered in the Southbound yet",
+		        n->conf->ovn.system_id);
 	return 0;
 }
 

@@ -19,9 +19,9 @@ struct dpn_ovn {
 	struct dpn_node *node;
 	const struct dpn_conf *conf;
 	struct dpn_ovsdb *sb;
-	json_t *watched;        /* lport -> generation of the condition that has it */
-	unsigned gen, acked;    /* condition generations sent and acknowledged */
-	struct event *cond_ev;  /* coalesces watch/unwatch into one condition change */
+	json_t *watched;       /* lport -> generation of the condition that has it */
+	unsigned gen, acked;   /* condition generations sent and acknowledged */
+	struct event *cond_ev; /* coalesces watch/unwatch into one condition change */
 	struct ovn_controller ctl;
 };
 

@@ -21,10 +21,10 @@ struct dpn_vhost {
 	const struct dpn_vhost_conf *conf;
 	char bridge[16];
 	struct dpn_ovs *ovs;
-	struct dpn_ovn *ovn;   /* NULL without OVN */
-	long bind_timeout_ms;  /* how long an ADD waits for its logical port */
-	json_t *asked;         /* logical port -> first ADD time (ms) while OVN lacks it */
-	json_t *ports; /* port name -> {"req": {...}, "dir": s, "socket": s} */
+	struct dpn_ovn *ovn;  /* NULL without OVN */
+	long bind_timeout_ms; /* how long an ADD waits for its logical port */
+	json_t *asked;        /* logical port -> first ADD time (ms) while OVN lacks it */
+	json_t *ports;        /* port name -> {"req": {...}, "dir": s, "socket": s} */
 };
 
 /* Makes next (taken over) the port set once it is on disk; on failure the
@@ -113,8 +113,9 @@ static json_t *result(struct dpn_vhost *v, const char *port, json_t *e, bool cre
 	json_object_set_new(j, "ips", ips);
 	if (v->ovn) /* ovn-controller sets ovn-installed once its flows are in */
 		json_object_set_new(j, "ovn",
-		        json_pack("{s:O, s:b, s:I}", "logical_port", json_object_get(req, "iface_id"),
-		                "installed", json_is_true(json_object_get(st, "ovn_installed")),
+		        json_pack("{s:O, s:b, s:I}", "logical_port",
+		                json_object_get(req, "iface_id"), "installed",
+		                json_is_true(json_object_get(st, "ovn_installed")),
 		                "bind_timeout_s", (json_int_t)(v->bind_timeout_ms / 1000)));
 	json_object_set_new(j, "ovs", st ? st : json_null());
 	return j;
@@ -202,12 +203,18 @@ static int ovn_addresses(struct dpn_vhost *v, struct dpn_vhost_req *r, struct dp
 		}
 		return err->code == -EAGAIN ? ret : dpn_err_set(err, -EAGAIN, "%s", err->msg);
 	}
-	if (ret < 0)
-		return ret;
 	json_object_del(v->asked, lp);
-	if (r->mac_given && strcasecmp(r->mac, op.mac))
-		return dpn_err_set(err, -EINVAL,
-		        "mac: %s was asked for, but OVN's logical port %s has %s", r->mac, lp, op.mac);
+	if (ret == 0 && r->mac_given && strcasecmp(r->mac, op.mac))
+		ret = dpn_err_set(err, -EINVAL,
+		        "mac: %s was asked for, but OVN's logical port %s has %s", r->mac, lp,
+		        op.mac);
+	if (ret < 0) {
+		char port[16];
+		dpn_vhost_port_name(r->pod_uid, r->ifname, port);
+		if (!json_object_get(v->ports, port)) /* refused: nothing of it stays */
+			dpn_ovn_unwatch(v->ovn, lp);
+		return ret;
+	}
 	snprintf(r->mac, sizeof(r->mac), "%s", op.mac);
 	r->ip[0] = '\0';
 	for (int i = 0; i < op.n_ips; i++) {
@@ -228,7 +235,8 @@ static int api_add(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 	int ret;
 
 	if ((ret = dpn_vhost_req_parse(params, &r, err)) < 0 ||
-	        (ret = dpn_vhost_paths(v->conf, &r, dir, sizeof(dir), sock, sizeof(sock), err)) < 0 ||
+	        (ret = dpn_vhost_paths(v->conf, &r, dir, sizeof(dir), sock, sizeof(sock), err)) <
+	                0 ||
 	        (v->ovn && (ret = ovn_addresses(v, &r, err)) < 0))
 		return ret;
 	dpn_vhost_port_name(r.pod_uid, r.ifname, port);

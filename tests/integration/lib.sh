@@ -152,6 +152,12 @@ it_cleanup() {
 		pid=$(pidfile_pid $p)
 		alive "$pid" && kill -KILL "$pid"
 	done
+	for f in "$T"/ovn/ovn-controller.pid "$T"/central/*.pid; do
+		[ -f "$f" ] || continue
+		local pid
+		pid=$(cat "$f" 2>/dev/null)
+		alive "$pid" && kill -KILL "$pid"
+	done
 	ip link del "$VA" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
 	ip link del br-phy 2>/dev/null
@@ -168,4 +174,29 @@ it_cleanup() {
 	fi
 	rm -rf "$T"
 	exit $((rc != 0 ? rc : N_FAIL > 0))
+}
+
+# OVN central, as ovn-central runs it: NB and SB ovsdb-servers and
+# ovn-northd, in $T/central, on unix sockets (OVN_NB / OVN_SB).
+ovn_db_start() { # nb|sb
+	local db=$1 schema=/usr/share/ovn/ovn-$1.ovsschema
+	[ -f "$T/central/$db.db" ] || ovsdb-tool create "$T/central/$db.db" "$schema"
+	ovsdb-server "$T/central/$db.db" --remote="punix:$T/central/$db.sock" \
+		--pidfile="$T/central/$db.pid" --unixctl="$T/central/$db.ctl" \
+		--log-file="$T/central/$db.log" --detach --no-chdir
+}
+ovn_central_start() {
+	mkdir -p "$T/central"
+	OVN_NB=unix:$T/central/nb.sock
+	OVN_SB=unix:$T/central/sb.sock
+	ovn_db_start nb && ovn_db_start sb &&
+		OVN_RUNDIR=$T/central ovn-northd --ovnnb-db="$OVN_NB" --ovnsb-db="$OVN_SB" \
+			--pidfile="$T/central/northd.pid" --log-file="$T/central/northd.log" \
+			--detach --no-chdir
+}
+nbctl() { ovn-nbctl --no-leader-only --db="$OVN_NB" "$@"; }
+sbctl() { ovn-sbctl --no-leader-only --db="$OVN_SB" "$@"; }
+# A logical port as kube-ovn-controller makes it: addresses and port security.
+lsp_add() { # SWITCH PORT "MAC IP..."
+	nbctl lsp-add "$1" "$2" -- lsp-set-addresses "$2" "$3" -- lsp-set-port-security "$2" "$3"
 }

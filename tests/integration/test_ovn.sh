@@ -1,0 +1,117 @@
+#!/bin/bash
+# dpnode under a real OVN control plane (Debian's ovn-central and ovn-host):
+# dpnoded runs ovn-controller against its OVS, vhost-user ports carry the
+# MAC and IPs kube-ovn-controller gave their logical ports, CNI ADD waits for
+# the logical port and for ovn-installed, and the faults around it.
+. "$(dirname "$0")/lib.sh"
+
+CNI=$ROOT/$BUILD/cni/dpnode-cni
+it_setup
+reserve_hugepages 1024 || { notok "reserve hugepages"; exit 1; }
+ovn_central_start || { notok "OVN central (NB, SB, ovn-northd) started"; exit 1; }
+ok "OVN central (NB, SB, ovn-northd) started"
+nbctl ls-add ls1
+lsp_add ls1 pod-a.default "0a:00:00:00:00:0a 10.16.0.10 fd00:10:16::a"
+write_config "$T/node.json" ".hugepages.mb_per_numa = [2048]
+	| .vhostuser = {\"socket_root\": \"$T/vs\", \"kubelet_dir\": \"$T/kubelet\",
+		\"state_file\": \"$T/vhost.json\"}
+	| .ovn = {\"remote\": \"$OVN_SB\", \"encap_ip\": \"198.18.0.1\", \"system_id\": \"node-t\",
+		\"run_dir\": \"$T/ovn\", \"bind_timeout_s\": 6}"
+it_start
+it_wait_converged 90 || exit 1
+ovn_ok() { [ "$(st .modules.ovn.state)" = ok ]; }
+if ms=$(wait_until 60 ovn_ok); then ok "ovn: SB connected, chassis registered (${ms} ms)"; else
+	notok "ovn: SB connected, chassis registered: $(st .modules.ovn.error)"; fi
+ctl_pid() { cat "$T/ovn/ovn-controller.pid" 2>/dev/null; }
+check_eq "ovn: dpnoded runs ovn-controller" "$(st .ovn.controller.pid)" "$(ctl_pid)"
+check_eq "ovn: the chassis in the SB is this node" "$(sbctl --bare --columns=name list Chassis)" node-t
+check_eq "ovn: br-int is secure (OVN programs it)" "$(vsctl get Bridge br-int fail_mode)" secure
+
+nad() {
+	cat <<EOT
+{"cniVersion": "1.0.0", "name": "ovn-dpdk", "type": "dpnode-cni",
+ "server_socket": "$T/dpnoded.sock", "vhost_user_socket_volume_name": "vhostuser-sockets",
+ "vhost_user_socket_name": "sock" ${1:-}}
+EOT
+}
+cni() { # COMMAND POD [extra NAD JSON]
+	nad "${3:-}" | CNI_COMMAND=$1 CNI_CONTAINERID=ctr-$2 CNI_NETNS=/var/run/netns/$2 CNI_IFNAME=net1 \
+		CNI_PATH=/opt/cni/bin CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=$2;K8S_POD_UID=uid-$2" \
+		"$CNI"
+}
+port_of() { "$CTL" call vhost.list 2>/dev/null | jq -r ".ports[] | select(.iface_id==\"$1.default\") | .port"; }
+
+t0=$(date +%s%N)
+out=$(cni ADD pod-a)
+check_eq "ADD pod-a: exit 0" "$?" 0
+echo "# ADD with OVN: $((($(date +%s%N) - t0) / 1000000)) ms"
+check_eq "ADD pod-a: OVN's MAC in the result" "$(jq -r '.interfaces[0].mac' <<<"$out")" 0a:00:00:00:00:0a
+check_eq "ADD pod-a: OVN's dual-stack IPs in the result" "$(jq -c '[.ips[].address]' <<<"$out")" \
+	'["10.16.0.10/32","fd00:10:16::a/128"]'
+PA=$(port_of pod-a)
+check_eq "ovs: attached-mac is OVN's" "$(vsctl get Interface "$PA" external_ids:attached-mac)" '"0a:00:00:00:00:0a"'
+check_eq "ovs: ip is OVN's" "$(vsctl get Interface "$PA" external_ids:ip)" '"10.16.0.10,fd00:10:16::a"'
+check_eq "ovs: ovn-installed when ADD returned" "$(vsctl get Interface "$PA" external_ids:ovn-installed)" '"true"'
+check_eq "sb: pod-a bound to this chassis" \
+	"$(sbctl --bare --columns=chassis find Port_Binding logical_port=pod-a.default)" \
+	"$(sbctl --bare --columns=_uuid find Chassis name=node-t)"
+check_eq "sb: dpnoded watches only its own ports" "$(st .ovn.watched_ports)" 1
+
+# The logical port comes after kubelet's ADD: ADD waits for it.
+cni ADD pod-b >"$T/b.out" &
+bpid=$!
+sleep 1.5
+lsp_add ls1 pod-b.default "0a:00:00:00:00:0b 10.16.0.11"
+wait "$bpid"
+check_eq "ADD before the logical port exists: succeeds once it is made" "$?" 0
+check_eq "ADD before the logical port exists: OVN's MAC" "$(jq -r '.interfaces[0].mac' "$T/b.out")" 0a:00:00:00:00:0b
+
+# Never made: a retryable CNI error naming the logical port, nothing left.
+t0=$(date +%s)
+out=$(cni ADD pod-c)
+rc=$?
+check_eq "no logical port: ADD fails" "$rc" 1
+check_eq "no logical port: CNI code 11 (try again later)" "$(jq .code <<<"$out")" 11
+check "no logical port: the error names it" grep -q 'pod-c.default' <<<"$(jq -r .details <<<"$out")"
+check "no logical port: after the bind timeout (6 s)" [ $(($(date +%s) - t0)) -ge 6 ]
+check_eq "no logical port: no vhost port left" "$(port_of pod-c)" ""
+
+# Bad input: a MAC that is not OVN's, addresses OVN cannot give.
+out=$(cni ADD pod-a '' ) # unchanged re-ADD is fine
+check_eq "ADD again: exit 0" "$?" 0
+lsp_add ls1 pod-d.default "0a:00:00:00:00:0d 10.16.0.13"
+out=$(cni ADD pod-d ', "runtimeConfig": {"mac": "02:00:00:00:00:99"}')
+check_eq "MAC not OVN's: refused" "$(jq .code <<<"$out")" 100
+check "MAC not OVN's: names both" grep -q '02:00:00:00:00:99.*0a:00:00:00:00:0d' <<<"$(jq -r .details <<<"$out")"
+nbctl lsp-add ls1 pod-e.default -- lsp-set-addresses pod-e.default unknown
+out=$(cni ADD pod-e)
+check_eq "addresses 'unknown': refused" "$(jq .code <<<"$out")" 100
+check "addresses 'unknown': says what is wrong" grep -q 'does not start with a unicast MAC' <<<"$(jq -r .details <<<"$out")"
+check_eq "refused ADDs: no vhost port left" "$(port_of pod-d)$(port_of pod-e)" ""
+check_eq "refused ADDs: dpnoded stops watching their logical ports" "$(st .ovn.watched_ports)" 2
+check_eq "bad input: pod-a still bound" "$(vsctl get Interface "$PA" external_ids:ovn-installed)" '"true"'
+
+# Faults: ovn-controller killed, the SB ovsdb-server restarted.
+old=$(ctl_pid)
+kill -9 "$old"
+new_ctl() { p=$(ctl_pid); [ -n "$p" ] && [ "$p" != "$old" ] && alive "$p"; }
+if ms=$(wait_until 30 new_ctl); then ok "kill -9 ovn-controller: restarted (${ms} ms)"; else notok "kill -9 ovn-controller: restarted"; fi
+check_eq "kill -9 ovn-controller: restarts counted" "$(st .ovn.controller.restarts)" 1
+check_eq "kill -9 ovn-controller: pod-a stays bound" "$(vsctl get Interface "$PA" external_ids:ovn-installed)" '"true"'
+kill -TERM "$(cat "$T/central/sb.pid")"
+sb_down() { [ "$(st .ovn.sb_connected)" = false ]; }
+if ms=$(wait_until 30 sb_down); then ok "SB restart: dpnoded sees the SB go (${ms} ms)"; else notok "SB restart: dpnoded sees the SB go"; fi
+ovn_db_start sb
+sb_up() { [ "$(st .ovn.sb_connected)" = true ]; }
+if ms=$(wait_until 30 sb_up); then ok "SB restart: dpnoded reconnects (${ms} ms)"; else notok "SB restart: dpnoded reconnects"; fi
+lsp_add ls1 pod-f.default "0a:00:00:00:00:0f 10.16.0.15"
+out=$(cni ADD pod-f)
+check_eq "SB restart: a new ADD works" "$(jq -r '.interfaces[0].mac' <<<"$out")" 0a:00:00:00:00:0f
+
+# DEL never waits for OVN.
+nbctl lsp-del pod-b.default
+t0=$(date +%s%N)
+cni DEL pod-b
+check_eq "DEL: exit 0" "$?" 0
+echo "# DEL with OVN: $((($(date +%s%N) - t0) / 1000000)) ms"
+check_eq "DEL: the vhost port is gone" "$(port_of pod-b)" ""

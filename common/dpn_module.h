@@ -34,6 +34,9 @@ struct dpn_module {
 	/* NULL when the module runs with config c, else why not (shown in
 	 * status, and as the error of its methods). NULL hook: always runs. */
 	const char *(*disabled)(const struct dpn_conf *c);
+	/* For a disabled module: undoes what an earlier run with another config
+	 * left running (e.g. a supervised process). Optional. */
+	void (*undo)(struct dpn_node *n);
 	/* Makes the module's state (*priv). A failure stops dpnoded before it
 	 * serves anything. */
 	int (*init)(struct dpn_node *n, void **priv, struct dpn_err *err);

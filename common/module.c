@@ -149,6 +149,8 @@ static int init_one(struct dpn_node *n, struct slot *s, struct dpn_err *err)
 	for (const char *const *d = s->m->depends_on; !s->disabled && d && *d; d++)
 		if (find(n, *d)->disabled)
 			s->disabled = find(n, *d)->disabled;
+	if (s->disabled && s->m->undo)
+		s->m->undo(n);
 	if (!s->disabled && s->m->init) {
 		if ((ret = s->m->init(n, &s->priv, err)) < 0)
 			return dpn_err_prefix(err, "%s", s->m->name);

@@ -244,11 +244,7 @@ static void derive_ovn(struct cctx *x, struct dpn_conf *c)
 	struct dpn_ovn_conf *n = &c->ovn;
 	char dir[DPN_PATH_MAX], *slash;
 
-	if (!n->remote[0])
-		return;
-	if (!n->sb_remote[0])
-		strcpy(n->sb_remote, n->remote);
-	if (!n->run_dir[0]) {
+	if (!n->run_dir[0]) { /* also without OVN: where an earlier ovn-controller is */
 		snprintf(dir, sizeof(dir), "%s", c->ovs.run_dir);
 		slash = strrchr(dir, '/');
 		if (slash)
@@ -256,6 +252,10 @@ static void derive_ovn(struct cctx *x, struct dpn_conf *c)
 		if (dpn_snprintf(n->run_dir, sizeof(n->run_dir), "%s/ovn", dir) < 0)
 			dpn_conf_errorf(x->errs, "ovs.run_dir: too long");
 	}
+	if (!n->remote[0])
+		return;
+	if (!n->sb_remote[0])
+		strcpy(n->sb_remote, n->remote);
 	if (n->controller == DPN_OVN_CONTROLLER_MANAGED && c->ovs.mode != DPN_OVS_MANAGED)
 		n->controller = DPN_OVN_CONTROLLER_EXTERNAL; /* someone else runs this OVS */
 	/* only a chassis dpnoded runs gets a name from it: an attached OVS keeps

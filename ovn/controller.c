@@ -108,6 +108,24 @@ void ovn_controller_fini(struct ovn_controller *c)
 		event_free(c->restart_ev);
 }
 
+/* OVN left the config: the ovn-controller an earlier dpnoded started would
+ * keep programming br-int (fail_mode secure among others). */
+void ovn_controller_undo(struct event_base *base, const struct dpn_conf *conf)
+{
+	struct ovn_controller c;
+	struct dpn_err err = {0};
+
+	if (conf->ovs.mode != DPN_OVS_MANAGED || conf->ovn.controller != DPN_OVN_CONTROLLER_MANAGED)
+		return;
+	if (ovn_controller_init(&c, base, conf, &err) == 0 && dpn_proc_adopt(c.proc) == 0) {
+		LOG_INFO("no ovn.remote any more: stopping the ovn-controller (pid %d) dpnoded ran",
+		        (int)dpn_proc_pid(c.proc));
+		c.stopping = true;
+		dpn_proc_stop(c.proc, 5000);
+	}
+	ovn_controller_fini(&c);
+}
+
 json_t *ovn_controller_status(struct ovn_controller *c)
 {
 	if (!c->managed)

@@ -174,11 +174,15 @@ static int ovn_status(void *priv, json_t *st, struct dpn_err *err)
 	struct dpn_ovn *n = priv;
 	bool sb = dpn_ovsdb_is_connected(n->sb), reg = sb && chassis_registered(n);
 
+	uint64_t rx, tx;
+	dpn_ovsdb_bytes(n->sb, &rx, &tx);
 	json_object_set_new(st, "ovn",
-	        json_pack("{s:s, s:b, s:s, s:b, s:I, s:o}", "sb_remote", n->conf->ovn.sb_remote,
-	                "sb_connected", sb, "chassis", n->conf->ovn.system_id, "chassis_registered",
-	                reg, "watched_ports", (json_int_t)json_object_size(n->watched),
-	                "controller", ovn_controller_status(&n->ctl)));
+	        json_pack("{s:s, s:b, s:s, s:b, s:I, s:I, s:I, s:o}", "sb_remote",
+	                n->conf->ovn.sb_remote, "sb_connected", sb, "chassis",
+	                n->conf->ovn.system_id, "chassis_registered", reg, "watched_ports",
+	                (json_int_t)json_object_size(n->watched), "sb_rx_bytes", (json_int_t)rx,
+	                "sb_tx_bytes", (json_int_t)tx, "controller",
+	                ovn_controller_status(&n->ctl)));
 	if (!sb)
 		return dpn_err_set(err, -EINPROGRESS, "connecting to the Southbound %s",
 		        n->conf->ovn.sb_remote);
@@ -205,6 +209,11 @@ static void ovn_fini(void *priv)
 	free(n);
 }
 
+static void ovn_undo(struct dpn_node *node)
+{
+	ovn_controller_undo(dpn_node_base(node), dpn_node_conf(node));
+}
+
 static const char *ovn_disabled(const struct dpn_conf *c)
 {
 	return c->ovn.remote[0] ? NULL : "no ovn.remote: the node runs without OVN";
@@ -214,6 +223,7 @@ const struct dpn_module dpn_ovn_module = {
         .name = "ovn",
         .depends_on = (const char *const[]){"ovs", NULL},
         .disabled = ovn_disabled,
+        .undo = ovn_undo,
         .init = ovn_init,
         .start = ovn_start,
         .status = ovn_status,

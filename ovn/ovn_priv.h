@@ -31,5 +31,6 @@ int ovn_controller_start(struct ovn_controller *c, struct dpn_err *err);
 void ovn_controller_stop(struct ovn_controller *c);
 void ovn_controller_fini(struct ovn_controller *c);
 json_t *ovn_controller_status(struct ovn_controller *c);
+void ovn_controller_undo(struct event_base *base, const struct dpn_conf *conf);
 
 #endif

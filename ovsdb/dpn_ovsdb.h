@@ -8,6 +8,7 @@
 
 #include "dpn_err.h"
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 struct dpn_ovsdb;
@@ -30,6 +31,8 @@ struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, 
         const char *const tables[], const struct dpn_ovsdb_ops *ops, void *arg);
 void dpn_ovsdb_free(struct dpn_ovsdb *c);
 bool dpn_ovsdb_is_connected(const struct dpn_ovsdb *c);
+/* Bytes received and sent since the client was made (what it costs a server). */
+void dpn_ovsdb_bytes(const struct dpn_ovsdb *c, uint64_t *rx, uint64_t *tx);
 /* ops is stolen. Returns 0, or -ENOTCONN. */
 int dpn_ovsdb_transact(struct dpn_ovsdb *c, json_t *ops, dpn_ovsdb_txn_cb cb, void *arg);
 /* Replica: table -> {uuid -> row}; borrowed, valid until the next event. */
@@ -58,8 +61,8 @@ struct dpn_ovsdb *dpn_ovsdb_new_cond(struct event_base *base, const char *sock_p
  * done called with its outcome; the matching rows arrive before it) and with
  * every later monitor_cond. 0 (done not called when not connected), -ENOENT
  * for a table not monitored. */
-int dpn_ovsdb_set_where(struct dpn_ovsdb *c, const char *table, json_t *where,
-        dpn_ovsdb_txn_cb done, void *arg);
+int dpn_ovsdb_set_where(
+        struct dpn_ovsdb *c, const char *table, json_t *where, dpn_ovsdb_txn_cb done, void *arg);
 
 /* Pure helpers (unit tested). */
 struct sockaddr_storage;

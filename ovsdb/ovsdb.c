@@ -50,6 +50,7 @@ struct dpn_ovsdb {
 	int probe_misses;
 	bool synced;                   /* monitor reply received */
 	struct dpn_log_limit down_log; /* "not reachable yet", while it lasts */
+	uint64_t rx_bytes, tx_bytes;   /* on the wire, every connection included */
 	json_int_t next_id;
 	json_int_t monitor_id;
 	struct pending *pending;
@@ -99,6 +100,7 @@ static int send_msg(struct dpn_ovsdb *c, json_t *msg)
 
 	if (!s)
 		return -ENOMEM;
+	c->tx_bytes += strlen(s);
 	if (!c->bev || bufferevent_write(c->bev, s, strlen(s)) < 0)
 		ret = -ENOTCONN;
 	free(s);
@@ -178,6 +180,7 @@ static void on_read(struct bufferevent *bev, void *arg)
 	json_t *msg;
 	int ret;
 
+	c->rx_bytes += evbuffer_get_length(bufferevent_get_input(bev));
 	ret = dpn_jsbuf_feed_evbuffer(&c->rx, bufferevent_get_input(bev));
 	if (ret < 0) {
 		disconnect(c, strerror(-ret));
@@ -461,8 +464,8 @@ struct dpn_ovsdb *dpn_ovsdb_new_cond(struct event_base *base, const char *sock_p
 	return c;
 }
 
-int dpn_ovsdb_set_where(struct dpn_ovsdb *c, const char *table, json_t *where,
-        dpn_ovsdb_txn_cb done, void *arg)
+int dpn_ovsdb_set_where(
+        struct dpn_ovsdb *c, const char *table, json_t *where, dpn_ovsdb_txn_cb done, void *arg)
 {
 	struct pending *p, **tail;
 	int i;
@@ -491,4 +494,10 @@ int dpn_ovsdb_set_where(struct dpn_ovsdb *c, const char *table, json_t *where,
 		;
 	*tail = p;
 	return 0;
+}
+
+void dpn_ovsdb_bytes(const struct dpn_ovsdb *c, uint64_t *rx, uint64_t *tx)
+{
+	*rx = c->rx_bytes;
+	*tx = c->tx_bytes;
 }

@@ -1,17 +1,17 @@
 # DPDK guests for integration tests: dpdk-testpmd on a virtio_user port in
 # server mode (the pod's side of a vhost-user socket), driven through a FIFO.
-# guest_start NAME SOCKET; guest_cmd NAME "testpmd command"; guest_rx NAME
+# guest_start NAME SOCKET [MAC]; guest_cmd NAME "testpmd command"; guest_rx NAME
 GUESTS=()
 
 guest_start() {
-	local name=$1 sock=$2 fd
+	local name=$1 sock=$2 mac=${3:+,mac=$3} fd
 	mkfifo "$T/$name.in"
 	# Opened read-write, the FIFO never blocks us, even after testpmd is gone.
 	exec {fd}<>"$T/$name.in"
 	eval "GUEST_FD_$name=$fd"
 	stdbuf -oL dpdk-testpmd --lcores 0@0,1@0 --no-pci --file-prefix="dpnit$$$name" \
 		--single-file-segments -m 128 \
-		--vdev="virtio_user0,path=$sock,server=1,queues=1" \
+		--vdev="virtio_user0,path=$sock,server=1,queues=1$mac" \
 		-- -i --forward-mode=rxonly --total-num-mbufs=8192 \
 		<"$T/$name.in" >"$T/$name.out" 2>&1 &
 	eval "GUEST_PID_$name=$!"

@@ -3,7 +3,7 @@
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps build run test unit integration bench clean format
+.PHONY: all deps build run run-ovn test unit integration bench clean format
 
 all: build
 
@@ -18,6 +18,9 @@ build: deps $(BUILD)/build.ninja
 
 run: build
 	@./tools/sim-node.sh $(BUILD)
+
+run-ovn: build
+	@./tools/sim-node.sh $(BUILD) ovn
 
 test: build
 	@./tests/run.sh $(BUILD)

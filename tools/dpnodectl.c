@@ -40,7 +40,15 @@ json_t *ctl_call(const char *method, json_t *params)
 	json_t *res;
 	int ret;
 
-	ret = dpn_api_call(sock_path, method, params, 30000, &res, &err);
+	/* EAGAIN: dpnoded asks us to come back (e.g. a logical port OVN does
+	 * not have yet; dpnoded bounds that wait itself) */
+	for (int tries = 0;; tries++) {
+		ret = dpn_api_call(sock_path, method, json_incref(params), 30000, &res, &err);
+		if (ret != -EREMOTEIO || err.code != -EAGAIN || tries > 3000)
+			break;
+		usleep(200000);
+	}
+	json_decref(params);
 	if (ret == -EREMOTEIO)
 		fprintf(stderr, "dpnodectl: %s: %s\n", method, err.msg);
 	else if (ret < 0)

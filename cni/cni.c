@@ -8,6 +8,7 @@
 
 #include "dpn_api.h"
 #include "dpn_cni.h"
+#include "dpn_util.h"
 
 const char *const dpn_cni_versions[] = {"0.3.1", "0.4.0", "1.0.0", "1.1.0", NULL};
 
@@ -83,8 +84,12 @@ static void runtime_config(json_t *rc, struct dpn_cni_conf *c)
 	const char *mac = json_string_value(json_object_get(rc, "mac"));
 	size_t i, off = 0;
 
+	const char *di = json_string_value(json_object_get(rc, "CNIDeviceInfoFile"));
+
 	if (mac && strlen(mac) < sizeof(c->mac))
 		strcpy(c->mac, mac);
+	if (di && di[0] == '/' && strlen(di) < sizeof(c->devinfo_file))
+		strcpy(c->devinfo_file, di);
 	json_array_foreach (ips, i, v) {
 		const char *ip = json_string_value(v);
 		int n = ip ? snprintf(
@@ -105,6 +110,7 @@ int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_
 	memset(c, 0, sizeof(*c));
 	strcpy(c->server_socket, DPN_API_DEFAULT_SOCKET);
 	strcpy(c->consumption, "pod");
+	strcpy(c->mount_path, "/var/run/vhostuser");
 	c->queues = 1;
 	if (!o || !json_is_object(o)) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_DECODE, "failed to decode network config", "%s",
@@ -122,6 +128,8 @@ int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_
 	                0 ||
 	        str(o, "vhost_user_socket_consumption", c->consumption, sizeof(c->consumption),
 	                false, e) < 0 ||
+	        str(o, "vhost_user_socket_mount_path", c->mount_path, sizeof(c->mount_path), false,
+	                e) < 0 ||
 	        num(o, "mtu", 68, 9710, &c->mtu, e) < 0 ||
 	        num(o, "queues", 1, 128, &c->queues, e) < 0)
 		goto out;
@@ -268,13 +276,16 @@ static json_t *with_prefix(const char *addr, const char *asked)
 json_t *dpn_cni_result(const char *version, const char *ifname, const char *mac,
         const char *socket_path, int mtu, json_t *ips, const char *asked)
 {
-	json_t *iface =
-	        json_pack("{s:s, s:s, s:s}", "name", ifname, "mac", mac, "socketPath", socket_path);
+	json_t *iface = json_pack("{s:s, s:s}", "name", ifname, "mac", mac);
 	json_t *out = json_array(), *ip;
 	size_t i;
 
 	if (mtu)
 		json_object_set_new(iface, "mtu", json_integer(mtu));
+	/* not a CNI 1.0 field (libcni drops it): the device-info file carries
+	 * the socket; 1.1.0 callers get it here too */
+	if (!strcmp(version, "1.1.0"))
+		json_object_set_new(iface, "socketPath", json_string(socket_path));
 	json_array_foreach (ips, i, ip)
 		if (json_is_string(ip))
 			json_array_append_new(out,
@@ -300,4 +311,29 @@ json_t *dpn_cni_version_json(const char *version)
 		json_array_append_new(arr, json_string(dpn_cni_versions[i]));
 	return json_pack("{s:s, s:o}", "cniVersion", version && *version ? version : "1.1.0",
 	        "supportedVersions", arr);
+}
+
+int dpn_cni_devinfo_path(const struct dpn_cni_conf *c, const struct dpn_cni_env *env,
+        const char *dir, char *out, size_t len)
+{
+	char name[600];
+
+	if (c->devinfo_file[0])
+		return dpn_snprintf(out, len, "%s", c->devinfo_file) < 0 ? -ENAMETOOLONG : 0;
+	if (dpn_snprintf(name, sizeof(name), "%s-%s_%s", c->name, env->container_id, env->ifname) <
+	        0)
+		return -ENAMETOOLONG;
+	for (char *p = name; *p; p++)
+		if (*p == '/')
+			*p = '-';
+	return dpn_snprintf(out, len, "%s/%s", dir, name) < 0 ? -ENAMETOOLONG : 0;
+}
+
+json_t *dpn_cni_devinfo_json(const struct dpn_cni_conf *c, const char *sock_name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", c->mount_path, sock_name);
+	return json_pack("{s:s, s:s, s:{s:s, s:s}}", "type", "vhost-user", "version", "1.1.0",
+	        "vhost-user", "mode", "server", "path", path);
 }

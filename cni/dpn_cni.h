@@ -37,8 +37,10 @@ struct dpn_cni_conf {
 	char consumption[16];
 	int mtu;
 	int queues;
-	char mac[18];  /* runtimeConfig.mac */
-	char ips[128]; /* runtimeConfig.ips, comma-joined */
+	char mac[18];           /* runtimeConfig.mac */
+	char ips[128];          /* runtimeConfig.ips, comma-joined */
+	char devinfo_file[256]; /* runtimeConfig.CNIDeviceInfoFile (Multus) */
+	char mount_path[128];   /* where the pod mounts the socket volume */
 };
 
 struct dpn_cni_env {
@@ -52,6 +54,17 @@ struct dpn_cni_env {
 	char mac[18]; /* CNI_ARGS MAC= */
 	char ip[128]; /* CNI_ARGS IP= */
 };
+
+#define DPN_CNI_DEVINFO_DIR "/var/run/k8s.cni.cncf.io/devinfo/cni"
+
+/* Where the attachment's device-info file goes: the path Multus passed, else
+ * the one Multus would pick (<network>-<container>_<ifname> in the CNI
+ * device-info dir, '/' made '-'). -ENAMETOOLONG when it does not fit. */
+int dpn_cni_devinfo_path(const struct dpn_cni_conf *c, const struct dpn_cni_env *env,
+        const char *dir, char *out, size_t len);
+/* Device Information Specification 1.1.0 for a vhost-user socket as the pod
+ * sees it (mount path + socket name); the pod is the server (OVS connects). */
+json_t *dpn_cni_devinfo_json(const struct dpn_cni_conf *c, const char *sock_name);
 
 extern const char *const dpn_cni_versions[];
 

@@ -165,6 +165,44 @@ static int wait_in_ovs(const struct dpn_cni_conf *c, const char *port, struct dp
 	}
 }
 
+/* The device-info file (spec 1.1.0) at the path Multus passes when the NAD
+ * has the CNIDeviceInfoFile capability; Multus copies it into the pod's
+ * network-status, where the pod's app finds its socket. Without the
+ * capability nobody would read it: nothing is written. */
+static int write_devinfo(const struct dpn_cni_conf *c, const struct dpn_cni_env *env, json_t *r,
+        struct dpn_cni_err *e)
+{
+	char path[512], dir[512];
+	const char *sock = json_string_value(json_object_get(r, "socket_path"));
+	int ret;
+
+	if (!c->devinfo_file[0])
+		return 0;
+	if (dpn_cni_devinfo_path(c, env, DPN_CNI_DEVINFO_DIR, path, sizeof(path)) < 0) {
+		dpn_cni_seterr(e, DPN_CNI_ERR_IO, "cannot write the device-info file",
+		        "path for %s too long", env->ifname);
+		return -ENAMETOOLONG;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	json_t *di = dpn_cni_devinfo_json(c, sock ? strrchr(sock, '/') + 1 : "");
+	if ((ret = dpn_mkdir_p(dir, 0755)) == 0)
+		ret = dpn_json_save(path, di);
+	json_decref(di);
+	if (ret < 0)
+		dpn_cni_seterr(e, DPN_CNI_ERR_IO, "cannot write the device-info file", "%s: %s",
+		        path, strerror(-ret));
+	return ret;
+}
+
+static void remove_devinfo(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
+{
+	char path[512];
+	if (c->devinfo_file[0] &&
+	        dpn_cni_devinfo_path(c, env, DPN_CNI_DEVINFO_DIR, path, sizeof(path)) == 0)
+		unlink(path);
+}
+
 static int cmd_add(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 {
 	struct dpn_cni_err e;
@@ -174,6 +212,10 @@ static int cmd_add(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 		return fail(c->cni_version, &e);
 	const char *port = json_string_value(json_object_get(r, "port"));
 	if (wait_in_ovs(c, port, &e) < 0) {
+		json_decref(r);
+		return fail(c->cni_version, &e);
+	}
+	if (write_devinfo(c, env, r, &e) < 0) {
 		json_decref(r);
 		return fail(c->cni_version, &e);
 	}
@@ -194,6 +236,7 @@ static int cmd_del(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 	if (!r)
 		return fail(c->cni_version, &e);
 	json_decref(r);
+	remove_devinfo(c, env);
 	return 0; /* DEL prints nothing on success */
 }
 

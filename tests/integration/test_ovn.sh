@@ -29,15 +29,16 @@ check_eq "ovn: dpnoded runs ovn-controller" "$(st .ovn.controller.pid)" "$(ctl_p
 check_eq "ovn: the chassis in the SB is this node" "$(sbctl --bare --columns=name list Chassis)" node-t
 check_eq "ovn: br-int is secure (OVN programs it)" "$(vsctl get Bridge br-int fail_mode)" secure
 
-nad() {
+nad() { # POD [MAC]: runtimeConfig as Multus passes it (CNIDeviceInfoFile capability)
 	cat <<EOT
 {"cniVersion": "1.0.0", "name": "ovn-dpdk", "type": "dpnode-cni",
  "server_socket": "$T/dpnoded.sock", "vhost_user_socket_volume_name": "vhostuser-sockets",
- "vhost_user_socket_name": "sock" ${1:-}}
+ "vhost_user_socket_name": "sock",
+ "runtimeConfig": {"CNIDeviceInfoFile": "$T/devinfo/ovn-dpdk-ctr-$1_net1" ${2:+, \"mac\": \"$2\"}}}
 EOT
 }
-cni() { # COMMAND POD [extra NAD JSON]
-	nad "${3:-}" | CNI_COMMAND=$1 CNI_CONTAINERID=ctr-$2 CNI_NETNS=/var/run/netns/$2 CNI_IFNAME=net1 \
+cni() { # COMMAND POD [MAC]
+	nad "$2" "${3:-}" | CNI_COMMAND=$1 CNI_CONTAINERID=ctr-$2 CNI_NETNS=/var/run/netns/$2 CNI_IFNAME=net1 \
 		CNI_PATH=/opt/cni/bin CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=$2;K8S_POD_UID=uid-$2" \
 		"$CNI"
 }
@@ -58,6 +59,11 @@ check_eq "sb: pod-a bound to this chassis" \
 	"$(sbctl --bare --columns=chassis find Port_Binding logical_port=pod-a.default)" \
 	"$(sbctl --bare --columns=_uuid find Chassis name=node-t)"
 check_eq "sb: dpnoded watches only its own ports" "$(st .ovn.watched_ports)" 1
+check_eq "CNI 1.0.0: no socketPath in the result (not a spec field)" \
+	"$(jq -c '.interfaces[0] | has("socketPath")' <<<"$out")" false
+check_eq "device-info file at the path Multus passed, spec 1.1.0" \
+	"$(jq -c . "$T/devinfo/ovn-dpdk-ctr-pod-a_net1")" \
+	'{"type":"vhost-user","version":"1.1.0","vhost-user":{"mode":"server","path":"/var/run/vhostuser/sock"}}'
 
 # The logical port comes after kubelet's ADD: ADD waits for it.
 cni ADD pod-b >"$T/b.out" &
@@ -76,7 +82,11 @@ lsp_add ls1 pod-t2.default "0a:00:00:00:01:02 198.18.0.2"
 out1=$(cni ADD pod-t1)
 out2=$(cni ADD pod-t2)
 mac_of() { jq -r '.interfaces[0].mac' <<<"$1"; }
-sock_of() { jq -r '.interfaces[0].socketPath' <<<"$1"; }
+sock_of() { # the host's end of the socket (the pod sees its mount path)
+	local pod
+	pod=$(jq -r '.interfaces[0].mac' <<<"$1")
+	"$CTL" call vhost.list | jq -r ".ports[] | select(.mac==\"$pod\") | .socket_path"
+}
 check_eq "traffic: the ADDs returned OVN's MACs" "$(mac_of "$out1") $(mac_of "$out2")" \
 	"0a:00:00:00:01:01 0a:00:00:00:01:02"
 guest_start ga "$(sock_of "$out1")" "$(mac_of "$out1")"
@@ -131,10 +141,10 @@ check "no logical port: after the bind timeout (6 s)" [ $(($(date +%s) - t0)) -g
 check_eq "no logical port: no vhost port left" "$(port_of pod-c)" ""
 
 # Bad input: a MAC that is not OVN's, addresses OVN cannot give.
-out=$(cni ADD pod-a '' ) # unchanged re-ADD is fine
+out=$(cni ADD pod-a) # unchanged re-ADD is fine
 check_eq "ADD again: exit 0" "$?" 0
 lsp_add ls1 pod-d.default "0a:00:00:00:00:0d 10.16.0.13"
-out=$(cni ADD pod-d ', "runtimeConfig": {"mac": "02:00:00:00:00:99"}')
+out=$(cni ADD pod-d 02:00:00:00:00:99)
 check_eq "MAC not OVN's: refused" "$(jq .code <<<"$out")" 100
 check "MAC not OVN's: names both" grep -q '02:00:00:00:00:99.*0a:00:00:00:00:0d' <<<"$(jq -r .details <<<"$out")"
 nbctl lsp-add ls1 pod-e.default -- lsp-set-addresses pod-e.default unknown
@@ -174,3 +184,4 @@ cni DEL pod-b
 check_eq "DEL: exit 0" "$?" 0
 echo "# DEL with OVN: $((($(date +%s%N) - t0) / 1000000)) ms"
 check_eq "DEL: the vhost port is gone" "$(port_of pod-b)" ""
+check "DEL: its device-info file is gone" [ ! -e "$T/devinfo/ovn-dpdk-ctr-pod-b_net1" ]

@@ -22,7 +22,7 @@ it_wait_converged 90 || exit 1
 
 nad() {
 	cat <<EOT
-{"cniVersion": "1.0.0", "name": "ovn-dpdk", "type": "dpnode-cni",
+{"cniVersion": "1.1.0", "name": "ovn-dpdk", "type": "dpnode-cni",
  "server_socket": "$T/dpnoded.sock", "provider": "ovn-dpdk.default.ovn",
  "vhost_user_socket_volume_name": "vhostuser-sockets", "vhost_user_socket_name": "sock",
  "mtu": ${1:-1500}}

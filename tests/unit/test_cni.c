@@ -140,12 +140,19 @@ static void result_and_error_json(void **state)
 
 	json_t *r = dpn_cni_result(
 	        "1.0.0", "net1", "02:00:00:00:00:01", "/run/x/sock", 1500, NULL, NULL);
+	/* CNI 1.0.0 has no socketPath (libcni drops it): only 1.1.0 callers get it */
 	json_t *want = tjson("{\"cniVersion\": \"1.0.0\", \"interfaces\": [{\"name\": \"net1\","
-	                     " \"mac\": \"02:00:00:00:00:01\", \"socketPath\": \"/run/x/sock\","
-	                     " \"mtu\": 1500}], \"ips\": [], \"dns\": {}}");
+	                     " \"mac\": \"02:00:00:00:00:01\", \"mtu\": 1500}], \"ips\": [],"
+	                     " \"dns\": {}}");
 	assert_true(json_equal(r, want));
 	json_decref(r);
 	json_decref(want);
+	r = dpn_cni_result("1.1.0", "net1", "02:00:00:00:00:01", "/run/x/sock", 0, NULL, NULL);
+	assert_string_equal(
+	        json_string_value(json_object_get(
+	                json_array_get(json_object_get(r, "interfaces"), 0), "socketPath")),
+	        "/run/x/sock");
+	json_decref(r);
 
 	/* OVN's dual-stack addresses; the prefix from what was asked, else a host one */
 	json_t *ips = tjson("[\"10.16.0.5\", \"fd00:10:16::5\"]");
@@ -175,6 +182,36 @@ static void result_and_error_json(void **state)
 	json_decref(want);
 }
 
+static void devinfo(void **state)
+{
+	struct dpn_cni_conf c;
+	struct dpn_cni_err e;
+	struct dpn_cni_env env = {.container_id = "abc123", .ifname = "net1"};
+	char path[256];
+	(void)state;
+
+	assert_int_equal(dpn_cni_parse_conf("{\"cniVersion\": \"1.0.0\", \"name\": \"ovn/dpdk\","
+	                                    " \"vhost_user_socket_mount_path\": \"/run/vu\"}",
+	                         &c, &e),
+	        0);
+	/* the name Multus picks: <network>-<container>_<ifname>, '/' made '-' */
+	assert_int_equal(dpn_cni_devinfo_path(&c, &env, "/d", path, sizeof(path)), 0);
+	assert_string_equal(path, "/d/ovn-dpdk-abc123_net1");
+	json_t *j = dpn_cni_devinfo_json(&c, "sock");
+	json_t *want = tjson("{\"type\": \"vhost-user\", \"version\": \"1.1.0\", \"vhost-user\":"
+	                     " {\"mode\": \"server\", \"path\": \"/run/vu/sock\"}}");
+	assert_true(json_equal(j, want));
+	json_decref(j);
+	json_decref(want);
+	/* the path Multus passes wins */
+	assert_int_equal(dpn_cni_parse_conf("{\"cniVersion\": \"1.0.0\", \"runtimeConfig\":"
+	                                    " {\"CNIDeviceInfoFile\": \"/m/x.json\"}}",
+	                         &c, &e),
+	        0);
+	assert_int_equal(dpn_cni_devinfo_path(&c, &env, "/d", path, sizeof(path)), 0);
+	assert_string_equal(path, "/m/x.json");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +220,7 @@ int main(void)
 	        cmocka_unit_test(environment),
 	        cmocka_unit_test(add_params),
 	        cmocka_unit_test(result_and_error_json),
+	        cmocka_unit_test(devinfo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

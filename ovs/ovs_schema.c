@@ -1,5 +1,7 @@
 #include <stddef.h>
+#include <string.h>
 
+#include "dpn_ovsdb.h"
 #include "ovs_schema.h"
 
 const char *const dpn_ovs_schema_tables[] = {
@@ -38,3 +40,24 @@ const struct dpn_ovs_schema_col dpn_ovs_schema_used[] = {
         {OVS_T_INTERFACE, OVS_C_STATISTICS},
         {NULL, NULL},
 };
+
+#define MAX_COLS 32
+
+const struct dpn_ovsdb_cond_table *dpn_ovs_schema_monitor(void)
+{
+	static struct dpn_ovsdb_cond_table tables[5];
+	static const char *cols[4][MAX_COLS + 1];
+	int t, n;
+
+	if (tables[0].table)
+		return tables;
+	for (t = 0; dpn_ovs_schema_tables[t]; t++) {
+		n = 0;
+		for (const struct dpn_ovs_schema_col *c = dpn_ovs_schema_used; c->table; c++)
+			if (!strcmp(c->table, dpn_ovs_schema_tables[t]) && n < MAX_COLS)
+				cols[t][n++] = c->column;
+		cols[t][n] = NULL;
+		tables[t] = (struct dpn_ovsdb_cond_table){dpn_ovs_schema_tables[t], cols[t], NULL};
+	}
+	return tables;
+}

@@ -13,7 +13,6 @@
 static const char *const counters[] = {"rx_packets", "tx_packets", "rx_bytes", "tx_bytes",
         "rx_dropped", "tx_dropped", "rx_errors", "tx_errors", NULL};
 
-
 static int by_name(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -60,7 +59,8 @@ static json_t *iface_status(struct dpn_ovs *o, const char *port, const char *uui
 	        json_is_integer(mtu) ? mtu : (json_decref(mtu), json_null()), "error",
 	        str_or_null(json_object_get(row, OVS_C_ERROR)), "owned", dpn_reconcile_owned(row));
 	/* ovn-controller's word that its flows for the port are in */
-	const char *inst = dpn_ovsdb_map_get(json_object_get(row, OVS_C_EXTERNAL_IDS), "ovn-installed");
+	const char *inst =
+	        dpn_ovsdb_map_get(json_object_get(row, OVS_C_EXTERNAL_IDS), "ovn-installed");
 	json_object_set_new(j, "ovn_installed", json_boolean(inst && !strcmp(inst, "true")));
 	stats = dpn_ovsdb_plain(json_object_get(row, OVS_C_STATISTICS));
 	for (int i = 0; counters[i]; i++) {

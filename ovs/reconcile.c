@@ -13,6 +13,7 @@
 
 struct rctx {
 	json_t *replica;
+	json_t *names; /* table -> {name: uuid}, built on first use */
 	json_t *ops;
 	int named;
 	struct dpn_err *err;
@@ -200,15 +201,39 @@ static json_t *row_of(struct rctx *x, const char *table, const char *uuid)
 	return json_object_get(json_object_get(x->replica, table), uuid);
 }
 
+/* name -> uuid for a table, once per reconcile: a lookup per desired port
+ * over the whole table would make a node with many pods quadratic. */
+static json_t *name_index(struct rctx *x, const char *table)
+{
+	json_t *idx = json_object_get(x->names, table), *row;
+	const char *uuid, *name;
+
+	if (idx)
+		return idx;
+	idx = json_object();
+	json_object_foreach (json_object_get(x->replica, table), uuid, row)
+		if ((name = json_string_value(json_object_get(row, OVS_C_NAME))))
+			json_object_set_new(idx, name, json_string(uuid));
+	json_object_set_new(x->names, table, idx);
+	return idx;
+}
+
 static const char *find_anywhere(struct rctx *x, const char *table, const char *name)
 {
-	const char *uuid;
-	json_t *row;
+	return json_string_value(json_object_get(name_index(x, table), name));
+}
 
-	json_object_foreach (json_object_get(x->replica, table), uuid, row)
-		if (!strcmp(json_string_value(json_object_get(row, OVS_C_NAME)) ?: "", name))
-			return uuid;
-	return NULL;
+static void member_cb(const char *uuid, void *arg)
+{
+	json_object_set_new(arg, uuid, json_true());
+}
+
+/* The uuids of a set-of-uuid datum as an object, for O(1) membership. */
+static json_t *uuid_members(json_t *refs)
+{
+	json_t *m = json_object();
+	dpn_ovsdb_uuids(refs, member_cb, m);
+	return m;
 }
 
 static const char *bridge_of_port(struct rctx *x, const char *puuid)
@@ -283,19 +308,24 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 {
 	json_t *ports = json_object_get(brow, OVS_C_PORTS), *pspec, *cols;
 	json_t *ins = json_array(), *wanted = json_object_get(bspec, "ports");
+	json_t *members = uuid_members(ports);
 	const char *pname;
 
 	cols = want_cols(bspec, true);
 	update_row(x, OVS_T_BRIDGE, buuid, brow, cols);
 	json_decref(cols);
 	json_object_foreach (wanted, pname, pspec) {
-		const char *pu = find_in(x, ports, OVS_T_PORT, pname);
+		const char *pu = find_anywhere(x, OVS_T_PORT, pname);
 		const char *elsewhere = NULL;
+		if (pu && !json_object_get(members, pu)) {
+			elsewhere = pu;
+			pu = NULL;
+		}
 		if (pu) {
 			sync_port(x, pu, row_of(x, OVS_T_PORT, pu), pspec);
 			continue;
 		}
-		if ((elsewhere = find_anywhere(x, OVS_T_PORT, pname))) {
+		if (elsewhere) {
 			if (!x->err->code)
 				dpn_err_set(x->err, -EEXIST,
 				        "port %s already exists on bridge %s, not on %s", pname,
@@ -320,6 +350,7 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 	json_decref(mut);
 	json_decref(s.del);
 	json_decref(ins);
+	json_decref(members);
 }
 
 static json_t *insert_bridge(struct rctx *x, const char *bname, json_t *bspec)
@@ -357,7 +388,10 @@ static json_t *with_dropped_keys(json_t *want_ovs, json_t *ovs_row)
 json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, struct dpn_err *err)
 {
 	struct dpn_err local = {0};
-	struct rctx x = {.replica = replica, .ops = json_array(), .err = err ? err : &local};
+	struct rctx x = {.replica = replica,
+	        .names = json_object(),
+	        .ops = json_array(),
+	        .err = err ? err : &local};
 	json_t *ovs_tab = json_object_get(replica, OVS_T_OPEN_VSWITCH), *ovs_row = NULL, *bspec;
 	json_t *want_ovs = json_object_get(desired, "ovs");
 	json_t *bridges = json_object_get(desired, "bridges"), *new_br = json_array();
@@ -401,6 +435,7 @@ json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, struct dpn_err *err)
 		json_decref(s.del);
 	}
 	json_decref(new_br);
+	json_decref(x.names);
 	if (x.err->code) {
 		json_decref(x.ops);
 		return NULL;

@@ -44,6 +44,16 @@ json_t *dpn_ovsdb_row(const struct dpn_ovsdb *c, const char *table, const char *
 json_t *dpn_ovsdb_find(
         const struct dpn_ovsdb *c, const char *table, const char *name, const char **uuid);
 
+/* Monitors only the listed columns of each table ({NULL}-terminated; the
+ * set_columns member is unused): a replica of what the caller reads, not
+ * the whole database (OVS's Interface status and statistics maps are most
+ * of it on a node with many ports). */
+struct dpn_ovsdb_cond_table;
+struct dpn_ovsdb *dpn_ovsdb_new_cols(struct event_base *base, const char *sock_path, const char *db,
+        const struct dpn_ovsdb_cond_table *tables, const struct dpn_ovsdb_ops *ops, void *arg);
+json_t *dpn_ovsdb_monitor_cols_req(
+        const char *db, const struct dpn_ovsdb_cond_table *tables, json_int_t id);
+
 /* Conditional monitoring: only rows matching a condition, only the listed
  * columns, changes as diffs ("update2"). set_columns: the columns whose
  * type is a set (OVSDB sends their changes as the elements toggled). */

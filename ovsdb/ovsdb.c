@@ -34,6 +34,8 @@ struct dpn_ovsdb {
 	char *path;
 	char *db;
 	const char *const *tables;
+	/* monitor with columns: the tables and their columns */
+	const struct dpn_ovsdb_cond_table *cols;
 	/* monitor_cond: the tables and each one's current condition */
 	const struct dpn_ovsdb_cond_table *cond;
 	int n_cond;
@@ -206,7 +208,8 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		LOG_DEBUG("%s: socket connected", c->path);
 		c->monitor_id = c->next_id++;
 		req = c->cond ? dpn_ovsdb_monitor_cond_req(c->db, c->cond, c->where, c->monitor_id)
-		              : dpn_ovsdb_monitor_req(c->db, c->tables, c->monitor_id);
+		      : c->cols ? dpn_ovsdb_monitor_cols_req(c->db, c->cols, c->monitor_id)
+		                : dpn_ovsdb_monitor_req(c->db, c->tables, c->monitor_id);
 		send_msg(c, req);
 		json_decref(req);
 		struct timeval tv = {PROBE_MS / 1000, (PROBE_MS % 1000) * 1000};
@@ -500,4 +503,14 @@ void dpn_ovsdb_bytes(const struct dpn_ovsdb *c, uint64_t *rx, uint64_t *tx)
 {
 	*rx = c->rx_bytes;
 	*tx = c->tx_bytes;
+}
+
+struct dpn_ovsdb *dpn_ovsdb_new_cols(struct event_base *base, const char *sock_path, const char *db,
+        const struct dpn_ovsdb_cond_table *tables, const struct dpn_ovsdb_ops *ops, void *arg)
+{
+	/* cols is set before the first connect attempt, which runs from the loop */
+	struct dpn_ovsdb *c = dpn_ovsdb_new(base, sock_path, db, NULL, ops, arg);
+	if (c)
+		c->cols = tables;
+	return c;
 }

@@ -151,3 +151,14 @@ int dpn_ovsdb_apply_update2(
 	}
 	return 0;
 }
+
+json_t *dpn_ovsdb_monitor_cols_req(
+        const char *db, const struct dpn_ovsdb_cond_table *tables, json_int_t id)
+{
+	json_t *reqs = json_object();
+
+	for (int i = 0; tables[i].table; i++)
+		json_object_set_new(reqs, tables[i].table,
+		        json_pack("{s:o}", "columns", str_array(tables[i].columns)));
+	return dpn_ovsdb_req("monitor", json_pack("[s, n, o]", db, reqs), id);
+}

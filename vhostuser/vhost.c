@@ -27,26 +27,41 @@ struct dpn_vhost {
 	json_t *ports;        /* port name -> {"req": {...}, "dir": s, "socket": s} */
 };
 
-/* Makes next (taken over) the port set once it is on disk; on failure the
- * old set stays and err says why. */
-static int commit(struct dpn_vhost *v, json_t *next, struct dpn_err *err)
+/* Writes the port set (a crash leaves the old file or the new one). */
+static int save(struct dpn_vhost *v, struct dpn_err *err)
 {
 	char dir[DPN_PATH_MAX];
 	int ret;
 
 	snprintf(dir, sizeof(dir), "%s", v->conf->state_file);
-	json_t *doc = json_pack("{s:i, s:O}", "version", 1, "ports", next);
+	json_t *doc = json_pack("{s:i, s:O}", "version", 1, "ports", v->ports);
 	if ((ret = dpn_mkdir_p(dirname(dir), 0755)) == 0)
 		ret = dpn_json_save(v->conf->state_file, doc);
 	json_decref(doc);
-	if (ret < 0) {
-		json_decref(next);
+	if (ret < 0)
 		return dpn_err_set(err, ret, "%s: cannot write state: %s", v->conf->state_file,
 		        strerror(-ret));
-	}
-	json_decref(v->ports);
-	v->ports = next;
 	return 0;
+}
+
+/* Sets (e) or removes (NULL) one port, kept only once it is on disk. */
+static int commit(struct dpn_vhost *v, const char *port, json_t *e, struct dpn_err *err)
+{
+	json_t *old = json_incref(json_object_get(v->ports, port));
+	int ret;
+
+	if (e)
+		json_object_set(v->ports, port, e);
+	else
+		json_object_del(v->ports, port);
+	if ((ret = save(v, err)) < 0) {
+		if (old)
+			json_object_set(v->ports, port, old);
+		else
+			json_object_del(v->ports, port);
+	}
+	json_decref(old);
+	return ret;
 }
 
 /* Ports sharing a socket directory (KubeVirt hotplug puts several there). */
@@ -254,13 +269,10 @@ static int api_add(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 		        strerror(-ret));
 	}
 	e = json_pack("{s:o, s:s, s:s}", "req", want, "dir", dir, "socket", sock);
-	json_t *next = json_deep_copy(v->ports);
-	json_object_set(next, port, e);
 	/* The desired port first (memory only: the reconcile it kicks runs after
 	 * this call), so a refused port is never written to the state file. */
-	if ((ret = dpn_ovs_port_set(v->ovs, v->bridge, &spec.spec, err)) < 0)
-		json_decref(next);
-	else if ((ret = commit(v, next, err)) < 0) /* next is freed */
+	if ((ret = dpn_ovs_port_set(v->ovs, v->bridge, &spec.spec, err)) == 0 &&
+	        (ret = commit(v, port, e, err)) < 0)
 		dpn_ovs_port_del(v->ovs, v->bridge, port, DPN_VHOST_OWNER);
 	if (ret < 0) {
 		json_decref(e);
@@ -308,9 +320,7 @@ static int api_del(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 		return 0;
 	}
 	json_incref(e);
-	json_t *next = json_deep_copy(v->ports);
-	json_object_del(next, port);
-	if ((ret = commit(v, next, err)) < 0) {
+	if ((ret = commit(v, port, NULL, err)) < 0) {
 		json_decref(e);
 		return ret;
 	}

@@ -1,0 +1,102 @@
+#!/bin/bash
+# Pod-burst scale: N vhost-user ports added with C concurrent dpnode-cni ADDs
+# (what kubelet does when many pods start), against the same N ports added
+# the way Kube-OVN's CNI daemon does it, one `ovs-vsctl add-port` process per
+# port at the same concurrency, from the same starting state in the same run.
+# An ADD ends when its port has an OpenFlow port (dpnode-cni waits for it; the
+# ovs-vsctl way gets `--wait=hv`-like behaviour from waiting on ofport too).
+# Prints JSON: totals, p50/p99 per ADD, ratio, dpnoded's RSS and idle CPU.
+. "$(dirname "$0")/lib.sh"
+
+N=${N:-1000}
+C=${C:-16}
+CNI=$BENCH_ROOT/$BUILD/cni/dpnode-cni
+DPDK='{"socket_mem": [512], "lcore": "0", "pmd_cores": "1", "extra_args": ["--no-pci"]}'
+bench_begin 1024
+UPLINK_DEVARGS=net_null0,no-rx=1
+
+vsctl() { ovs-vsctl --db="unix:$BDIR/ovs/db.sock" --timeout=60 "$@"; }
+ms_now() { echo $(($(date +%s%N) / 1000000)); }
+
+# One pod's ADD through dpnode-cni; prints its latency in ms.
+cni_add() { # i
+	local t0
+	t0=$(ms_now)
+	printf '{"cniVersion": "1.0.0", "name": "b", "type": "dpnode-cni", "server_socket": "%s",
+	  "vhost_user_socket_volume_name": "v", "vhost_user_socket_name": "s"}' "$BDIR/dpnoded.sock" |
+		CNI_COMMAND=ADD CNI_CONTAINERID=c$1 CNI_NETNS=/x CNI_IFNAME=net1 CNI_PATH=/x \
+			CNI_ARGS="K8S_POD_NAMESPACE=bench;K8S_POD_NAME=p$1;K8S_POD_UID=u$1" "$CNI" >/dev/null ||
+		echo "bench: ADD $1 failed" >&2
+	echo $(($(ms_now) - t0))
+}
+
+# The same port the Kube-OVN way: one ovs-vsctl per port, then its ofport.
+vsctl_add() { # i
+	local t0 p=kv$1
+	t0=$(ms_now)
+	mkdir -p "$BDIR/kv/$1"
+	vsctl add-port br-int "$p" -- set Interface "$p" type=dpdkvhostuserclient \
+		"options:vhost-server-path=$BDIR/kv/$1/s" external_ids:iface-id="p$1.bench" \
+		external_ids:pod_name="p$1" external_ids:pod_namespace=bench
+	until [ "$(vsctl get Interface "$p" ofport 2>/dev/null)" -gt 0 ] 2>/dev/null; do sleep 0.05; done
+	echo $(($(ms_now) - t0))
+}
+export -f cni_add vsctl_add vsctl ms_now
+export BDIR CNI
+
+stats() { # file of ms -> {p50, p99, max}
+	sort -n "$1" | jq -s '{p50_ms: .[(length * 0.5 | floor)], p99_ms: .[(length * 0.99 | floor)],
+		max_ms: .[-1], n: length}'
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+idle_cpu_pct() { # pid seconds
+	local a b
+	a=$(cpu_ticks "$1")
+	sleep "$2"
+	b=$(cpu_ticks "$1")
+	awk -v a="$a" -v b="$b" -v s="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", (b - a) * 100 / (s * hz)}'
+}
+
+run_dpnode() {
+	node_config "$BDIR/node.conf" "$DPDK"
+	node_start "$BDIR/node.conf" || return 1
+	local t0 t1
+	t0=$(ms_now)
+	seq 1 "$N" | xargs -P "$C" -I{} bash -c 'cni_add {}' >"$BDIR/dpnode.ms"
+	t1=$(ms_now)
+	local rss idle
+	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$NODE_PID/status")
+	idle=$(idle_cpu_pct "$NODE_PID" 5)
+	jq -n --argjson s "$(stats "$BDIR/dpnode.ms")" --argjson total "$((t1 - t0))" \
+		--argjson rss "$rss" --argjson idle "$idle" \
+		'$s + {total_ms: $total, rss_kb: $rss, idle_cpu_pct: $idle}' >"$BDIR/dpnode.json"
+	node_stop
+}
+
+run_vsctl() {
+	node_config "$BDIR/node.conf" "$DPDK"
+	node_start "$BDIR/node.conf" || return 1
+	local t0 t1
+	t0=$(ms_now)
+	seq 1 "$N" | xargs -P "$C" -I{} bash -c 'vsctl_add {}' >"$BDIR/vsctl.ms"
+	t1=$(ms_now)
+	jq -n --argjson s "$(stats "$BDIR/vsctl.ms")" --argjson total "$((t1 - t0))" \
+		'$s + {total_ms: $total}' >"$BDIR/vsctl.json"
+	node_stop
+}
+
+mark=$(steal_mark)
+run_dpnode || exit 1
+run_vsctl || exit 1
+steal=$(steal_since "$mark")
+json=$(jq -n --slurpfile d "$BDIR/dpnode.json" --slurpfile v "$BDIR/vsctl.json" \
+	--argjson n "$N" --argjson c "$C" --argjson steal "$steal" --argjson m "$(machine_json)" '
+	{n: $n, concurrency: $c, dpnode: $d[0], ovs_vsctl: $v[0], steal_pct: $steal, machine: $m,
+	 ratio: (if $d[0].total_ms > 0 then ($v[0].total_ms / $d[0].total_ms * 1000 | round / 1000) else 0 end)}')
+save_result ports "$json"
+echo "$json"
+echo "ports: $N ports, $C at a time: dpnode $(jq .dpnode.total_ms <<<"$json") ms" \
+	"(p50 $(jq .dpnode.p50_ms <<<"$json") ms, p99 $(jq .dpnode.p99_ms <<<"$json") ms)," \
+	"ovs-vsctl $(jq .ovs_vsctl.total_ms <<<"$json") ms; ratio=$(jq .ratio <<<"$json")" \
+	"rss=$(jq .dpnode.rss_kb <<<"$json") kB idle_cpu=$(jq .dpnode.idle_cpu_pct <<<"$json") %" \
+	"(steal $steal %)"

@@ -60,16 +60,23 @@ idle_cpu_pct() { # pid seconds
 run_dpnode() {
 	node_config "$BDIR/node.conf" "$DPDK"
 	node_start "$BDIR/node.conf" || return 1
-	local t0 t1
+	local t0 t1 vs c0 v0
+	vs=$(cat "$BDIR/ovs/ovs-vswitchd.pid")
+	c0=$(cpu_ticks "$NODE_PID")
+	v0=$(cpu_ticks "$vs")
 	t0=$(ms_now)
 	seq 1 "$N" | xargs -P "$C" -I{} bash -c 'cni_add {}' >"$BDIR/dpnode.ms"
 	t1=$(ms_now)
+	local hz
+	hz=$(getconf CLK_TCK)
+	local cpu_d=$((($(cpu_ticks "$NODE_PID") - c0) * 1000 / hz)) cpu_v=$((($(cpu_ticks "$vs") - v0) * 1000 / hz))
 	local rss idle
 	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$NODE_PID/status")
 	idle=$(idle_cpu_pct "$NODE_PID" 5)
 	jq -n --argjson s "$(stats "$BDIR/dpnode.ms")" --argjson total "$((t1 - t0))" \
-		--argjson rss "$rss" --argjson idle "$idle" \
-		'$s + {total_ms: $total, rss_kb: $rss, idle_cpu_pct: $idle}' >"$BDIR/dpnode.json"
+		--argjson rss "$rss" --argjson idle "$idle" --argjson cd "$cpu_d" --argjson cv "$cpu_v" \
+		'$s + {total_ms: $total, rss_kb: $rss, idle_cpu_pct: $idle,
+		       dpnoded_cpu_ms: $cd, vswitchd_cpu_ms: $cv}' >"$BDIR/dpnode.json"
 	node_stop
 }
 
@@ -87,6 +94,8 @@ run_vsctl() {
 
 mark=$(steal_mark)
 run_dpnode || exit 1
+# ONLY=dpnode skips the baseline while iterating (no ratio then)
+if [ "${ONLY:-}" = dpnode ]; then jq . "$BDIR/dpnode.json"; exit 0; fi
 run_vsctl || exit 1
 steal=$(steal_since "$mark")
 json=$(jq -n --slurpfile d "$BDIR/dpnode.json" --slurpfile v "$BDIR/vsctl.json" \

@@ -18,6 +18,8 @@
 #include "dpn_util.h"
 
 #define MAX_METHODS 64
+/* A request is a few hundred bytes; a client is not given more to hold. */
+#define REQUEST_MAX (1u << 20)
 
 struct method {
 	const char *name;
@@ -100,6 +102,33 @@ static void conn_free(struct conn *c)
 	free(c);
 }
 
+static void conn_event(struct bufferevent *bev, short what, void *arg);
+
+static void conn_drained(struct bufferevent *bev, void *arg)
+{
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		conn_free(arg);
+}
+
+/* A client that sent what is not a request gets one error reply, then the
+ * connection is closed once it is written (it used to stay open, unread,
+ * for ever: a file descriptor per such client). */
+static void conn_refuse(struct conn *c, int code, const char *msg)
+{
+	json_t *resp = error_resp(NULL, code, msg);
+	char *s = json_dumps(resp, JSON_COMPACT);
+
+	if (s) {
+		bufferevent_write(c->bev, s, strlen(s));
+		bufferevent_write(c->bev, "\n", 1);
+	}
+	free(s);
+	json_decref(resp);
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setcb(c->bev, NULL, conn_drained, conn_event, c);
+	conn_drained(c->bev, c);
+}
+
 static void conn_read(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
@@ -107,6 +136,10 @@ static void conn_read(struct bufferevent *bev, void *arg)
 	int ret;
 
 	ret = dpn_jsbuf_feed_evbuffer(&c->rx, bufferevent_get_input(bev));
+	if (ret == -EMSGSIZE) {
+		conn_refuse(c, EMSGSIZE, "request: larger than 1 MiB");
+		return;
+	}
 	if (ret < 0) {
 		conn_free(c);
 		return;
@@ -122,14 +155,8 @@ static void conn_read(struct bufferevent *bev, void *arg)
 		json_decref(resp);
 		json_decref(req);
 	}
-	if (ret < 0) {
-		json_t *resp = error_resp(NULL, EPROTO, "request: not JSON");
-		char *s = json_dumps(resp, JSON_COMPACT);
-		bufferevent_write(bev, s, strlen(s));
-		free(s);
-		json_decref(resp);
-		bufferevent_disable(bev, EV_READ);
-	}
+	if (ret < 0)
+		conn_refuse(c, EPROTO, "request: not JSON");
 }
 
 static void conn_event(struct bufferevent *bev, short what, void *arg)
@@ -154,6 +181,7 @@ static void on_accept(
 	}
 	c->api = api;
 	dpn_jsbuf_init(&c->rx);
+	c->rx.max = REQUEST_MAX;
 	c->bev = bufferevent_socket_new(api->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	bufferevent_setcb(c->bev, conn_read, NULL, conn_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);

@@ -17,6 +17,7 @@ struct dpn_jsbuf {
 	int depth;
 	int in_str;
 	int esc;
+	size_t max; /* bytes of unparsed input allowed; 0: the default (64 MiB) */
 };
 
 void dpn_jsbuf_init(struct dpn_jsbuf *b);

@@ -26,7 +26,7 @@ void dpn_jsbuf_free(struct dpn_jsbuf *b)
 
 int dpn_jsbuf_feed(struct dpn_jsbuf *b, const void *data, size_t len)
 {
-	if (b->len + len > JSBUF_MAX)
+	if (b->len + len > (b->max ? b->max : JSBUF_MAX))
 		return -EMSGSIZE;
 	if (b->len + len > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;

@@ -225,7 +225,12 @@ static char *unquote(const char *s, const char **end)
 			break;
 		case 'u': {
 			unsigned cp;
-			if (sscanf(s + 1, "%4x", &cp) != 1 || cp > 0x7f) {
+			/* exactly four hex digits: "\u7" at the end of the string
+			 * must not skip past its NUL */
+			bool hex4 = true;
+			for (int i = 1; i <= 4 && hex4; i++)
+				hex4 = isxdigit((unsigned char)s[i]);
+			if (!hex4 || sscanf(s + 1, "%4x", &cp) != 1 || cp > 0x7f) {
 				free(out);
 				return NULL;
 			}

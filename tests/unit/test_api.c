@@ -2,11 +2,14 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
 #include "dpn_api.h"
+#include "dpn_jsonrpc.h"
 
 static int echo(void *ctx, json_t *params, json_t **result, struct dpn_err *err)
 {
@@ -75,10 +78,95 @@ static void dispatch(void **state)
 	event_base_free(base);
 }
 
+static int count_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void spin(struct event_base *base, int rounds)
+{
+	for (int i = 0; i < rounds; i++) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		usleep(1000);
+	}
+}
+
+/* What the server sends back until it closes (or 1 s passes). */
+static int reply_then_eof(struct event_base *base, int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	for (int i = 0; i < 1000; i++) {
+		spin(base, 1);
+		ssize_t n = recv(fd, buf + got, len - got - 1, MSG_DONTWAIT);
+		if (n == 0) {
+			buf[got] = '\0';
+			return 0; /* closed by the server */
+		}
+		if (n > 0)
+			got += n;
+	}
+	buf[got] = '\0';
+	return -1;
+}
+
+/* Non-JSON and oversized requests: one error reply, then the server closes,
+ * and its file descriptors come back (each such client once leaked one). */
+static void hostile_clients(void **state)
+{
+	struct event_base *base = event_base_new();
+	char path[] = "/tmp/dpn-api-XXXXXX", buf[4096];
+	struct dpn_api_conf conf = {.mode = 0600, .gid = -1};
+	(void)state;
+
+	assert_non_null(mkdtemp(path));
+	snprintf(conf.socket, sizeof(conf.socket), "%s/api.sock", path);
+	struct dpn_api *api = dpn_api_new(base, &conf);
+	assert_non_null(api);
+	int before = count_fds();
+	for (int i = 0; i < 50; i++) {
+		int fd = dpn_unix_connect(conf.socket);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "garbage\n", 8), 8);
+		assert_int_equal(reply_then_eof(base, fd, buf, sizeof(buf)), 0);
+		assert_non_null(strstr(buf, "request: not JSON"));
+		close(fd);
+	}
+	spin(base, 20);
+	assert_int_equal(count_fds(), before);
+
+	int fd = dpn_unix_connect(conf.socket);
+	size_t big = (1u << 20) + 4096;
+	char *junk = malloc(big);
+	memset(junk, '[', big); /* never completes: the server must not keep it */
+	size_t sent = 0;
+	for (int i = 0; i < 10000 && sent < big; i++) {
+		ssize_t n = send(fd, junk + sent, big - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n > 0)
+			sent += n;
+		spin(base, 1);
+	}
+	assert_int_equal(reply_then_eof(base, fd, buf, sizeof(buf)), 0);
+	assert_non_null(strstr(buf, "larger than 1 MiB"));
+	close(fd);
+	free(junk);
+	spin(base, 20);
+	assert_int_equal(count_fds(), before);
+	dpn_api_free(api);
+	rmdir(path);
+	event_base_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(dispatch),
+	        cmocka_unit_test(hostile_clients),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,6 +96,33 @@ static void from_network_status(void **state)
 	assert_int_equal(d.n, 2);
 }
 
+/* Hostile downward-API contents: truncated escapes end the parse with an
+ * error naming the file (a "\u7" at the end once ran past the string). */
+static void network_status_truncated_escapes(void **state)
+{
+	static const char *const bad[] = {
+	        "k8s.v1.cni.cncf.io/network-status=\"\\u7",
+	        "k8s.v1.cni.cncf.io/network-status=\"\\u00",
+	        "k8s.v1.cni.cncf.io/network-status=\"\\",
+	        "k8s.v1.cni.cncf.io/network-status=\"[{\\\"a\\u12",
+	};
+	char path[] = "/tmp/dpn-ns-XXXXXX";
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct dpn_app_devs d = {0};
+		struct dpn_err e = {0};
+		int fd = mkstemp(path);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, bad[i], strlen(bad[i])), (ssize_t)strlen(bad[i]));
+		close(fd);
+		assert_true(dpn_app_from_network_status(path, &d, &e) <= 0);
+		assert_int_equal(d.n, 0);
+		unlink(path);
+		strcpy(path, "/tmp/dpn-ns-XXXXXX");
+	}
+}
+
 static void from_options(void **state)
 {
 	struct dpn_app_devs d = {0};
@@ -270,6 +297,7 @@ int main(void)
 	        cmocka_unit_test(from_env),
 	        cmocka_unit_test(from_devinfo),
 	        cmocka_unit_test(from_network_status),
+	        cmocka_unit_test(network_status_truncated_escapes),
 	        cmocka_unit_test(from_options),
 	        cmocka_unit_test(eal_arguments),
 	        cmocka_unit_test(eal_refuses_unusable),

@@ -139,17 +139,34 @@ static void fill(const struct dpn_devplugin_cand *a, int n, json_t *out, int num
 			return;
 		for (int i = 0; i < n && (int)json_array_size(out) < size; i++)
 			if (!taken(out, a[i].id) && !strcmp(a[i].pf, best) &&
-			        (numa == -2 || a[i].numa == numa))
-				json_array_append_new(out, json_string(a[i].id));
+			        (numa == -2 || a[i].numa == numa) &&
+			        json_array_append_new(out, json_string(a[i].id)) < 0)
+				return; /* cannot grow: stop rather than loop */
 	}
 }
 
 json_t *dpn_devplugin_preferred(
         const struct dpn_devplugin_cand *a, int n, const char *const *must, int n_must, int size)
 {
-	json_t *out = json_array();
-	int numa = -2;
+	struct dpn_devplugin_cand *ok = calloc(n > 0 ? n : 1, sizeof(*ok));
+	json_t *out;
+	int numa = -2, n_ok = 0;
 
+	/* IDs come from kubelet: only PCI addresses are ours (a non-UTF-8 one
+	 * made json_string fail and the fill loop spin for ever) */
+	for (int i = 0; i < n_must; i++)
+		if (!dpn_pci_addr_valid(must[i])) {
+			free(ok);
+			return NULL;
+		}
+	for (int i = 0; ok && i < n; i++)
+		if (dpn_pci_addr_valid(a[i].id) && a[i].pf)
+			ok[n_ok++] = a[i];
+	if (!ok)
+		return NULL;
+	a = ok;
+	n = n_ok;
+	out = json_array();
 	for (int i = 0; i < n_must && (int)json_array_size(out) < size; i++) {
 		json_array_append_new(out, json_string(must[i]));
 		for (int k = 0; k < n; k++)
@@ -169,6 +186,7 @@ json_t *dpn_devplugin_preferred(
 	if (n > 0)
 		fill(a, n, out, numa, size);
 	fill(a, n, out, -2, size); /* then anywhere */
+	free(ok);
 	if ((int)json_array_size(out) < size) {
 		json_decref(out);
 		return NULL;

@@ -29,14 +29,22 @@ int dpn_ovsdb_apply_update(json_t *replica, json_t *updates)
 
 	if (!json_is_object(updates))
 		return -EPROTO;
+	/* checked whole first: a malformed update changes nothing */
+	json_object_foreach (updates, tname, tu) {
+		if (!json_is_object(tu))
+			return -EPROTO;
+		json_object_foreach (tu, uuid, ru) {
+			json_t *new = json_object_get(ru, "new");
+			if (!json_is_object(ru) || (new && !json_is_object(new)))
+				return -EPROTO;
+		}
+	}
 	json_object_foreach (updates, tname, tu) {
 		json_t *table = json_object_get(replica, tname);
 		if (!table) {
 			table = json_object();
 			json_object_set_new(replica, tname, table);
 		}
-		if (!json_is_object(tu))
-			return -EPROTO;
 		json_object_foreach (tu, uuid, ru) {
 			json_t *new = json_object_get(ru, "new");
 			/* monitor v1: "new" carries every monitored column. */
@@ -148,7 +156,9 @@ void dpn_ovsdb_uuids(json_t *d, void (*fn)(const char *uuid, void *arg), void *a
 	if (!tag)
 		return;
 	if (!strcmp(tag, "uuid")) {
-		fn(json_string_value(json_array_get(d, 1)), arg);
+		const char *u = json_string_value(json_array_get(d, 1));
+		if (u) /* ["uuid", 5] from a broken server: not a uuid */
+			fn(u, arg);
 		return;
 	}
 	if (strcmp(tag, "set"))

@@ -166,10 +166,30 @@ static void preferred_allocation(void **state)
 	assert_null(pick(NULL, 0, 7));
 }
 
+/* IDs from kubelet that are not ours (not UTF-8, not a PCI address) end the
+ * pick: it used to loop for ever, freezing dpnoded's event loop. */
+static void preferred_hostile_ids(void **state)
+{
+	const char *bad_must[] = {"0000:3b:02.0\xff"};
+	struct dpn_devplugin_cand hostile[] = {
+	        {"\xc3\x28", 0, "0000:3b:00.0"},
+	        {"0000:3b:02.1", 0, "0000:3b:00.0"},
+	};
+	(void)state;
+
+	assert_null(dpn_devplugin_preferred(avail, 6, bad_must, 1, 1));
+	json_t *j = dpn_devplugin_preferred(hostile, 2, NULL, 0, 1);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_array_get(j, 0)), "0000:3b:02.1");
+	json_decref(j);
+	assert_null(dpn_devplugin_preferred(hostile, 2, NULL, 0, 2)); /* only one is ours */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(env_names),
+	        cmocka_unit_test(preferred_hostile_ids),
 	        cmocka_unit_test(devinfo_spec_1_1),
 	        cmocka_unit_test_setup_teardown(device_specs, setup, teardown),
 	        cmocka_unit_test(preferred_allocation),

@@ -85,6 +85,39 @@ static void replica_updates(void **state)
 	json_decref(rep);
 }
 
+static void count_uuid(const char *uuid, void *arg)
+{
+	(void)uuid;
+	(*(int *)arg)++;
+}
+
+/* What a broken or hostile server sends: nothing crashes, nothing applies. */
+static void malformed_server_data(void **state)
+{
+	json_t *rep = json_object(), *d;
+	int n = 0;
+	(void)state;
+
+	d = tjson("[\"uuid\", 5]"); /* once a NULL dereference in Bridge.ports */
+	dpn_ovsdb_uuids(d, count_uuid, &n);
+	assert_false(dpn_ovsdb_set_has_uuid(d, "x"));
+	json_decref(d);
+	d = tjson("[\"set\", [[\"uuid\", 5], [\"uuid\", \"u1\"], 7]]");
+	dpn_ovsdb_uuids(d, count_uuid, &n);
+	json_decref(d);
+	assert_int_equal(n, 1);
+	json_t *good = tjson("{\"Bridge\": {\"b1\": {\"new\": {\"name\": \"br-int\"}}}}");
+	assert_int_equal(dpn_ovsdb_apply_update(rep, good), 0);
+	/* the first table is fine, the second is not: neither is applied */
+	json_t *bad = tjson("{\"Bridge\": {\"b1\": null}, \"Port\": {\"p1\": {\"new\": 3}}}");
+	assert_int_equal(dpn_ovsdb_apply_update(rep, bad), -EPROTO);
+	assert_non_null(json_object_get(json_object_get(rep, "Bridge"), "b1"));
+	assert_null(json_object_get(rep, "Port"));
+	json_decref(good);
+	json_decref(bad);
+	json_decref(rep);
+}
+
 static void datums(void **state)
 {
 	(void)state;
@@ -162,6 +195,7 @@ int main(void)
 	        cmocka_unit_test(monitor_request),
 	        cmocka_unit_test(replica_updates),
 	        cmocka_unit_test(datums),
+	        cmocka_unit_test(malformed_server_data),
 	        cmocka_unit_test(txn_errors),
 	        cmocka_unit_test(pmd_rxq_show),
 	};

@@ -70,6 +70,14 @@ static int num(json_t *o, const char *key, int min, int max, int *dst, struct dp
 	return -EINVAL;
 }
 
+/* What jansson (and so dpnoded's API) takes as a string. */
+static bool utf8_ok(const char *s)
+{
+	json_t *j = json_string(s);
+	json_decref(j);
+	return j != NULL;
+}
+
 static bool version_ok(const char *v)
 {
 	for (int i = 0; dpn_cni_versions[i]; i++)
@@ -212,6 +220,12 @@ int dpn_cni_parse_env(
 			        vars[i].var);
 			return -EINVAL;
 		}
+		if (v && !utf8_ok(v)) {
+			dpn_cni_seterr(e, DPN_CNI_ERR_ENV,
+			        "invalid necessary environment variables", "%s is not UTF-8",
+			        vars[i].var);
+			return -EINVAL;
+		}
 		if (v && strlen(v) >= vars[i].len) {
 			dpn_cni_seterr(e, DPN_CNI_ERR_ENV,
 			        "invalid necessary environment variables",
@@ -221,7 +235,14 @@ int dpn_cni_parse_env(
 		if (v)
 			strcpy((char *)env + vars[i].off, v);
 	}
-	cni_args(get("CNI_ARGS"), env);
+	const char *args = get("CNI_ARGS");
+	if (args && !utf8_ok(args)) {
+		/* it would reach dpnoded as names and labels: refuse, naming it */
+		dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",
+		        "CNI_ARGS is not UTF-8");
+		return -EINVAL;
+	}
+	cni_args(args, env);
 	bool add = !strcmp(env->command, "ADD"), del = !strcmp(env->command, "DEL");
 	if ((add || del || !strcmp(env->command, "CHECK")) && !env->pod_uid[0]) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_ENV, "invalid necessary environment variables",

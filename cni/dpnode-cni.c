@@ -99,8 +99,14 @@ static json_t *add_port(
 	int ret;
 
 	for (;;) {
-		ret = dpn_api_call(c->server_socket, "vhost.add", dpn_cni_add_params(c, env),
-		        API_TIMEOUT_MS, &res, &err);
+		json_t *params = dpn_cni_add_params(c, env);
+		if (!params) { /* never {} to dpnoded: it would say "pod_uid: missing" */
+			dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
+			        "cannot build the request from the config and CNI_ARGS");
+			return NULL;
+		}
+		ret = dpn_api_call(
+		        c->server_socket, "vhost.add", params, API_TIMEOUT_MS, &res, &err);
 		if (ret != -EREMOTEIO || err.code != -EAGAIN || dpn_now_ms() > deadline)
 			break;
 		usleep(200000);
@@ -219,12 +225,17 @@ static int cmd_add(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 		json_decref(r);
 		return fail(c->cni_version, &e);
 	}
-	emit(dpn_cni_result(c->cni_version, env->ifname,
+	json_t *out = dpn_cni_result(c->cni_version, env->ifname,
 	        json_string_value(json_object_get(r, "mac")),
 	        json_string_value(json_object_get(r, "socket_path")), c->mtu,
-	        json_object_get(r, "ips"), c->ips[0] ? c->ips : env->ip));
+	        json_object_get(r, "ips"), c->ips[0] ? c->ips : env->ip);
 	json_decref(r);
-	return 0;
+	if (!out) { /* a success that printed nothing would read as an empty result */
+		dpn_cni_seterr(&e, DPN_CNI_ERR_IO, "cannot write the result",
+		        "dpnoded's answer lacks the MAC or socket path");
+		return fail(c->cni_version, &e);
+	}
+	return emit(out);
 }
 
 static int cmd_del(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)

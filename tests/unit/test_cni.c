@@ -100,6 +100,19 @@ static void environment(void **state)
 	assert_int_equal(e.code, 4);
 	assert_string_equal(e.details, "CNI_IFNAME is not set");
 
+	/* not UTF-8: refused naming it (it once reached dpnoded as "{}") */
+	static const char *const bad_ifname[] = {"CNI_COMMAND=ADD", "CNI_CONTAINERID=abc",
+	        "CNI_NETNS=/x", "CNI_IFNAME=net\xff", "CNI_ARGS=K8S_POD_UID=u", NULL};
+	static const char *const bad_args[] = {"CNI_COMMAND=ADD", "CNI_CONTAINERID=abc",
+	        "CNI_NETNS=/x", "CNI_IFNAME=net1",
+	        "CNI_ARGS=K8S_POD_UID=u;K8S_POD_NAME=p\xc3\x28;K8S_POD_NAMESPACE=b", NULL};
+	fake_env = bad_ifname;
+	assert_int_equal(dpn_cni_parse_env(fake_get, &env, &e), -EINVAL);
+	assert_string_equal(e.details, "CNI_IFNAME is not UTF-8");
+	fake_env = bad_args;
+	assert_int_equal(dpn_cni_parse_env(fake_get, &env, &e), -EINVAL);
+	assert_string_equal(e.details, "CNI_ARGS is not UTF-8");
+
 	fake_env = no_uid;
 	assert_int_equal(dpn_cni_parse_env(fake_get, &env, &e), -EINVAL);
 	assert_int_equal(e.code, 4);

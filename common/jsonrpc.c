@@ -39,7 +39,8 @@ int dpn_jsbuf_feed(struct dpn_jsbuf *b, const void *data, size_t len)
 		b->data = n;
 		b->cap = cap;
 	}
-	memcpy(b->data + b->len, data, len);
+	if (len) /* memcpy(NULL, ..., 0) is undefined, and data is NULL then */
+		memcpy(b->data + b->len, data, len);
 	b->len += len;
 	return 0;
 }

@@ -79,7 +79,9 @@ static void replica_updates(void **state)
 	assert_int_equal(json_object_size(bridges), 1);
 	assert_string_equal(
 	        json_string_value(json_object_get(json_object_get(bridges, "u1"), "name")), "brX");
-	assert_int_equal(dpn_ovsdb_apply_update(rep, json_array()), -EPROTO);
+	json_t *arr = json_array();
+	assert_int_equal(dpn_ovsdb_apply_update(rep, arr), -EPROTO);
+	json_decref(arr);
 	json_decref(init);
 	json_decref(upd);
 	json_decref(rep);

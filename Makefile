@@ -3,7 +3,7 @@
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps build run run-ovn test unit integration bench clean format
+.PHONY: all deps build run run-ovn test unit integration sanitizers bench clean format
 
 all: build
 
@@ -31,8 +31,11 @@ unit: build
 integration: build
 	@./tests/run.sh $(BUILD) integration
 
+sanitizers: build
+	@./tests/run.sh $(BUILD) sanitizers
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD)-asan

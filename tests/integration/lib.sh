@@ -146,6 +146,11 @@ it_stop_dpnoded() {
 it_cleanup() {
 	local rc=$?
 	it_stop_dpnoded
+	# a sanitizer build (make test runs some tests from one) reports there
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T/dpnoded.log" 2>/dev/null; then
+		notok "sanitizers: dpnoded ran clean"
+		grep -E -A12 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T/dpnoded.log" | head -40 | sed 's/^/# /'
+	fi
 	# Only processes this test started: the ones its pidfiles name.
 	for p in ovs-vswitchd ovsdb-server; do
 		local pid

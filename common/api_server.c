@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,28 +26,61 @@ struct method {
 	const char *name;
 	dpn_api_fn fn;
 	void *ctx;
+	bool read_only;
 };
 
 struct dpn_api {
 	struct event_base *base;
 	struct evconnlistener *lev;
+	struct dpn_api_conf conf;
 	char path[108];
 	int n;
 	struct method methods[MAX_METHODS];
+};
+
+/* The caller, as the kernel says (SO_PEERCRED), not as it claims. */
+struct peer {
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
 };
 
 struct conn {
 	struct dpn_api *api;
 	struct bufferevent *bev;
 	struct dpn_jsbuf rx;
+	struct peer peer;
 };
 
-int dpn_api_register(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx)
+static int add_method(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx, bool ro)
 {
 	if (api->n >= MAX_METHODS)
 		return -ENOSPC;
-	api->methods[api->n++] = (struct method){method, fn, ctx};
+	api->methods[api->n++] = (struct method){method, fn, ctx, ro};
 	return 0;
+}
+
+int dpn_api_register(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx)
+{
+	return add_method(api, method, fn, ctx, false);
+}
+
+int dpn_api_register_ro(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx)
+{
+	return add_method(api, method, fn, ctx, true);
+}
+
+static bool may_change(const struct dpn_api_conf *c, const struct peer *p)
+{
+	if (p->uid == 0)
+		return true;
+	for (int i = 0; i < c->n_allow_uids; i++)
+		if ((long)p->uid == c->allow_uids[i])
+			return true;
+	for (int i = 0; i < c->n_allow_gids; i++)
+		if ((long)p->gid == c->allow_gids[i])
+			return true;
+	return false;
 }
 
 static json_t *error_resp(json_t *id, int code, const char *msg)
@@ -55,7 +89,15 @@ static json_t *error_resp(json_t *id, int code, const char *msg)
 	        id ? id : json_null(), "error", "code", code, "message", msg);
 }
 
+static json_t *handle(struct dpn_api *api, json_t *req, const struct peer *who);
+
 json_t *dpn_api_handle(struct dpn_api *api, json_t *req)
+{
+	static const struct peer root = {0, 0, 0}; /* in-process: trusted */
+	return handle(api, req, &root);
+}
+
+static json_t *handle(struct dpn_api *api, json_t *req, const struct peer *who)
 {
 	json_t *id = json_object_get(req, "id"), *params, *res = NULL;
 	json_t *ver = json_object_get(req, "version");
@@ -78,6 +120,13 @@ json_t *dpn_api_handle(struct dpn_api *api, json_t *req)
 	for (int i = 0; i < api->n; i++) {
 		if (strcmp(api->methods[i].name, method))
 			continue;
+		if (!api->methods[i].read_only && !may_change(&api->conf, who)) {
+			snprintf(buf, sizeof(buf),
+			        "method %.64s: uid %u gid %u may not change the node (api.allow)",
+			        method, (unsigned)who->uid, (unsigned)who->gid);
+			LOG_WARN_RL("pid %d: %s", (int)who->pid, buf);
+			return error_resp(id, EPERM, buf);
+		}
 		json_t *p = params ? json_incref(params) : json_object();
 		ret = api->methods[i].fn(api->methods[i].ctx, p, &res, &err);
 		json_decref(p);
@@ -145,7 +194,7 @@ static void conn_read(struct bufferevent *bev, void *arg)
 		return;
 	}
 	while ((ret = dpn_jsbuf_next(&c->rx, &req)) == 1) {
-		json_t *resp = dpn_api_handle(c->api, req);
+		json_t *resp = handle(c->api, req, &c->peer);
 		char *s = json_dumps(resp, JSON_COMPACT);
 		if (s) {
 			bufferevent_write(bev, s, strlen(s));
@@ -179,6 +228,15 @@ static void on_accept(
 		close(fd);
 		return;
 	}
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0) {
+		/* no credentials, no calls */
+		close(fd);
+		free(c);
+		return;
+	}
+	c->peer = (struct peer){cred.uid, cred.gid, cred.pid};
 	c->api = api;
 	dpn_jsbuf_init(&c->rx);
 	c->rx.max = REQUEST_MAX;
@@ -216,6 +274,7 @@ struct dpn_api *dpn_api_new(struct event_base *base, const struct dpn_api_conf *
 	if (!api)
 		return NULL;
 	api->base = base;
+	api->conf = *conf;
 	snprintf(api->path, sizeof(api->path), "%s", conf->socket);
 	snprintf(dir, sizeof(dir), "%s", conf->socket);
 	dpn_mkdir_p(dirname(dir), 0755);

@@ -14,10 +14,16 @@
 /* Where dpnoded serves and its clients look, unless configured. */
 #define DPN_API_DEFAULT_SOCKET "/run/dpnode/dpnoded.sock"
 
+#define DPN_API_ALLOW_MAX 8
+
 struct dpn_api_conf {
 	char socket[108];
 	unsigned mode; /* file mode of the socket */
 	long gid;      /* -1: leave the group alone */
+	/* who may call methods that change the node, besides uid 0 (api.allow);
+	 * anyone who can open the socket may call the read-only ones */
+	int n_allow_uids, n_allow_gids;
+	long allow_uids[DPN_API_ALLOW_MAX], allow_gids[DPN_API_ALLOW_MAX];
 };
 
 struct dpn_api;
@@ -28,7 +34,10 @@ struct dpn_api;
 typedef int (*dpn_api_fn)(void *ctx, json_t *params, json_t **result, struct dpn_err *err);
 
 struct dpn_api *dpn_api_new(struct event_base *base, const struct dpn_api_conf *conf);
+/* A method that changes the node: only uid 0 and api.allow's callers. */
 int dpn_api_register(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx);
+/* A method that only reads (status, lists): any caller of the socket. */
+int dpn_api_register_ro(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx);
 void dpn_api_free(struct dpn_api *api);
 /* Pure dispatch of one request (unit tested); new reference. */
 json_t *dpn_api_handle(struct dpn_api *api, json_t *req);

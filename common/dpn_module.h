@@ -23,6 +23,7 @@ struct dpn_conf;
 struct dpn_api_method {
 	const char *name;
 	dpn_api_fn fn; /* called with the module's state as ctx */
+	bool read_only; /* any caller; else uid 0 and api.allow only */
 };
 
 struct dpn_module {

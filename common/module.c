@@ -133,10 +133,12 @@ static int disabled_method(void *ctx, json_t *params, json_t **result, struct dp
 static void register_methods(struct dpn_node *n, struct slot *s)
 {
 	for (const struct dpn_api_method *a = s->m->methods; a && a->name; a++) {
+		int (*reg)(struct dpn_api *, const char *, dpn_api_fn, void *) =
+		        a->read_only ? dpn_api_register_ro : dpn_api_register;
 		if (s->disabled)
-			dpn_api_register(n->api, a->name, disabled_method, s);
+			reg(n->api, a->name, disabled_method, s);
 		else
-			dpn_api_register(n->api, a->name, a->fn, s->priv);
+			reg(n->api, a->name, a->fn, s->priv);
 	}
 }
 

@@ -56,9 +56,52 @@ void dpn_conf_free(struct dpn_conf *c)
 	c->ovs.other_config = NULL;
 }
 
+/* api.allow.uids / gids: numbers or names known to this machine. */
+static void parse_allow_ids(
+        struct cctx *x, json_t *o, const char *key, bool group, long *dst, int *n)
+{
+	json_t *arr = cget_arr(x, o, key), *v;
+	size_t i;
+
+	if (!arr)
+		return;
+	size_t old = cctx_push(x, key);
+	json_array_foreach (arr, i, v) {
+		const char *name = json_string_value(v);
+		struct passwd *pw = name && !group ? getpwnam(name) : NULL;
+		struct group *gr = name && group ? getgrnam(name) : NULL;
+		long id = json_is_integer(v) ? (long)json_integer_value(v)
+		          : pw               ? (long)pw->pw_uid
+		          : gr               ? (long)gr->gr_gid
+		                             : -1;
+		if (id < 0 || id > 0x7fffffff)
+			cerr(x, NULL, "[%zu] is not a %s id or a name known to this machine", i,
+			        group ? "group" : "user");
+		else if (*n >= DPN_API_ALLOW_MAX)
+			cerr(x, NULL, "[%zu] more than %d entries", i, DPN_API_ALLOW_MAX);
+		else
+			dst[(*n)++] = id;
+	}
+	cctx_pop(x, old);
+}
+
+static void parse_allow(struct cctx *x, json_t *o, struct dpn_api_conf *a)
+{
+	static const char *const keys[] = {"uids", "gids", NULL};
+	json_t *al = cget_obj(x, o, "allow");
+
+	if (!al)
+		return;
+	size_t old = cctx_push(x, "allow");
+	cobj_check(x, al, keys);
+	parse_allow_ids(x, al, "uids", false, a->allow_uids, &a->n_allow_uids);
+	parse_allow_ids(x, al, "gids", true, a->allow_gids, &a->n_allow_gids);
+	cctx_pop(x, old);
+}
+
 static void parse_api(struct cctx *x, json_t *o, struct dpn_api_conf *a)
 {
-	static const char *const keys[] = {"socket", "mode", "group", NULL};
+	static const char *const keys[] = {"socket", "mode", "group", "allow", NULL};
 	char mode[8] = "", grp[64] = "";
 	json_t *g;
 
@@ -84,6 +127,7 @@ static void parse_api(struct cctx *x, json_t *o, struct dpn_api_conf *a)
 		else
 			a->gid = gr->gr_gid;
 	}
+	parse_allow(x, o, a);
 }
 
 /* "2M"/"2048K"/"1G"; returns kB or 0. */

@@ -184,8 +184,8 @@ static int setup(struct daemon *d)
 	d->base = event_base_new();
 	if (!d->base || !(d->api = dpn_api_new(d->base, &d->conf.api)))
 		return -EIO;
-	dpn_api_register(d->api, "ping", api_ping, d);
-	dpn_api_register(d->api, "status", api_status, d);
+	dpn_api_register_ro(d->api, "ping", api_ping, d);
+	dpn_api_register_ro(d->api, "status", api_status, d);
 	d->node = dpn_node_new(d->base, &d->conf, d->api, on_ready, d);
 	if (!d->node)
 		return -ENOMEM;

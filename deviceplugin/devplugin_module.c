@@ -52,7 +52,7 @@ static int api_status(void *ctx, json_t *params, json_t **result, struct dpn_err
 }
 
 static const struct dpn_api_method devplugin_methods[] = {
-        {"deviceplugin.status", api_status},
+        {"deviceplugin.status", api_status, true},
         {NULL, NULL},
 };
 

@@ -103,7 +103,7 @@ static int api_inventory(void *ctx, json_t *params, json_t **result, struct dpn_
 }
 
 static const struct dpn_api_method sriov_methods[] = {
-        {"sriov.inventory", api_inventory},
+        {"sriov.inventory", api_inventory, true},
         {NULL, NULL},
 };
 

@@ -460,7 +460,7 @@ static const char *vhost_disabled(const struct dpn_conf *c)
 static const struct dpn_api_method vhost_methods[] = {
         {"vhost.add", api_add},
         {"vhost.del", api_del},
-        {"vhost.list", api_list},
+        {"vhost.list", api_list, true},
         {NULL, NULL},
 };
 

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <dirent.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -162,11 +165,89 @@ static void hostile_clients(void **state)
 	event_base_free(base);
 }
 
+static int ro(void *ctx, json_t *params, json_t **result, struct dpn_err *err)
+{
+	(void)ctx;
+	(void)params;
+	(void)err;
+	*result = json_pack("{s:b}", "read", 1);
+	return 0;
+}
+
+/* In a child that is not root: one request, the error code it got (0: ok). */
+static int call_as_nobody(const char *sock, const char *method)
+{
+	char buf[1024];
+	struct timeval tv = {5, 0};
+
+	if (setgid(65534) < 0 || setuid(65534) < 0)
+		return 200;
+	int fd = dpn_unix_connect(sock);
+	if (fd < 0)
+		return 201;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	int n = snprintf(buf, sizeof(buf), "{\"method\": \"%s\"}\n", method);
+	if (write(fd, buf, n) != n)
+		return 202;
+	ssize_t got = recv(fd, buf, sizeof(buf) - 1, 0);
+	if (got <= 0)
+		return 203;
+	buf[got] = '\0';
+	json_t *r = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
+	int code = r ? (int)json_integer_value(json_object_get(json_object_get(r, "error"), "code"))
+	             : 204;
+	json_decref(r);
+	return code;
+}
+
+static int child_code(struct event_base *base, const char *sock, const char *method)
+{
+	int status = 0;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(call_as_nobody(sock, method));
+	for (int i = 0; i < 5000 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		spin(base, 1);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+/* The kernel's word on who calls (SO_PEERCRED): a caller that is not root
+ * and not in api.allow may read but not change the node. */
+static void callers_are_checked(void **state)
+{
+	struct event_base *base = event_base_new();
+	char path[] = "/tmp/dpn-api-XXXXXX";
+	struct dpn_api_conf conf = {.mode = 0666, .gid = -1};
+	(void)state;
+
+	assert_non_null(mkdtemp(path));
+	chmod(path, 0755);
+	snprintf(conf.socket, sizeof(conf.socket), "%s/api.sock", path);
+	struct dpn_api *api = dpn_api_new(base, &conf);
+	assert_non_null(api);
+	dpn_api_register(api, "echo", echo, NULL);
+	dpn_api_register_ro(api, "ro", ro, NULL);
+	assert_int_equal(child_code(base, conf.socket, "ro"), 0);
+	assert_int_equal(child_code(base, conf.socket, "echo"), EPERM);
+	dpn_api_free(api);
+
+	/* api.allow names the uid: allowed */
+	conf.allow_uids[conf.n_allow_uids++] = 65534;
+	api = dpn_api_new(base, &conf);
+	assert_non_null(api);
+	dpn_api_register(api, "echo", echo, NULL);
+	assert_int_equal(child_code(base, conf.socket, "echo"), 0);
+	dpn_api_free(api);
+	rmdir(path);
+	event_base_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(dispatch),
 	        cmocka_unit_test(hostile_clients),
+	        cmocka_unit_test(callers_are_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,9 +65,17 @@ int dpn_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((for
 uint64_t dpn_now_ms(void);
 uint64_t dpn_now_us(void);
 
-/* Writes j to path through path.tmp and a rename, so a crash leaves the old
- * file or the new one, never half of one. 0 or -errno. */
+/* Writes j to path through path.tmp (fsync'd) and a rename (the directory
+ * fsync'd too), so a crash or power loss leaves the old file or the new one,
+ * never half of one. 0 or -errno (-ENOSPC on a full disk). */
 int dpn_json_save(const char *path, json_t *j);
+/* The same, keeping the file it replaces as path.prev: state files, so a
+ * file damaged behind our back still leaves the last good copy. */
+int dpn_json_save_kept(const char *path, json_t *j);
+/* path, or when it is missing or unreadable, path.prev (*from_prev set,
+ * why: what was wrong with path). -ENOENT when neither exists, -EINVAL when
+ * neither parses. */
+int dpn_json_load_kept(const char *path, json_t **out, bool *from_prev, char *why, size_t len);
 
 /* printf into a new string (the caller frees it); NULL when out of memory. */
 char *dpn_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

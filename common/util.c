@@ -1,3 +1,5 @@
+#include <libgen.h>
+#include <stdbool.h>
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -368,31 +370,97 @@ char *dpn_strf(const char *fmt, ...)
 	return s;
 }
 
-int dpn_json_save(const char *path, json_t *j)
+static int fsync_dir(const char *path)
 {
-	char tmp[PATH_MAX + 8];
-	int ret = 0;
+	char dir[PATH_MAX];
+	int fd, ret = 0;
 
-	if (dpn_snprintf(tmp, sizeof(tmp), "%s.tmp", path) < 0)
-		return -ENAMETOOLONG;
+	snprintf(dir, sizeof(dir), "%s", path);
+	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* tmp written whole and on disk before anything is renamed */
+static int write_tmp(const char *tmp, json_t *j)
+{
 	/* compact, in insertion order, and one write: the state files are
 	 * rewritten on every pod ADD, and sorting, indenting and stdio's small
 	 * writes of 1000 ports' entries each time cost more than the write */
 	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	int fd, ret = 0;
+
 	if (!s)
 		return -ENOMEM;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	size_t len = strlen(s);
 	if (fd < 0)
 		ret = -errno;
 	else if (write(fd, s, len) != (ssize_t)len)
-		ret = -EIO;
-	if (fd >= 0 && close(fd) < 0 && !ret)
+		ret = -ENOSPC;
+	else if (fsync(fd) < 0)
 		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
+	if (fd >= 0 && close(fd) < 0 && !ret)
 		ret = -errno;
 	free(s);
 	if (ret < 0)
 		unlink(tmp);
 	return ret;
+}
+
+static int save(const char *path, json_t *j, bool keep_prev)
+{
+	char tmp[PATH_MAX + 8], prev[PATH_MAX + 8];
+	int ret;
+
+	if (dpn_snprintf(tmp, sizeof(tmp), "%s.tmp", path) < 0 ||
+	        dpn_snprintf(prev, sizeof(prev), "%s.prev", path) < 0)
+		return -ENAMETOOLONG;
+	if ((ret = write_tmp(tmp, j)) < 0)
+		return ret;
+	/* the good file becomes .prev: a crash between the renames leaves it */
+	if (keep_prev && rename(path, prev) < 0 && errno != ENOENT)
+		ret = -errno;
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		unlink(tmp);
+		return ret;
+	}
+	return fsync_dir(path);
+}
+
+int dpn_json_save(const char *path, json_t *j)
+{
+	return save(path, j, false);
+}
+
+int dpn_json_save_kept(const char *path, json_t *j)
+{
+	return save(path, j, true);
+}
+
+int dpn_json_load_kept(const char *path, json_t **out, bool *from_prev, char *why, size_t len)
+{
+	char prev[PATH_MAX + 8];
+	json_error_t jerr;
+	bool exists = access(path, F_OK) == 0;
+
+	*from_prev = false;
+	*out = exists ? json_load_file(path, 0, &jerr) : NULL;
+	if (*out)
+		return 0;
+	snprintf(why, len, "%s", exists ? jerr.text : "missing");
+	if (dpn_snprintf(prev, sizeof(prev), "%s.prev", path) < 0)
+		return -ENAMETOOLONG;
+	if (access(prev, F_OK) < 0)
+		return exists ? -EINVAL : -ENOENT;
+	if (!(*out = json_load_file(prev, 0, &jerr)))
+		return -EINVAL;
+	*from_prev = true;
+	return 0;
 }

@@ -277,7 +277,7 @@ static int write_if_changed(const char *path, json_t *j)
 
 static void save_state(struct dpn_devplugin *pl)
 {
-	if (pl->state_dirty && write_atomic(pl->conf->state_file, pl->state) == 0)
+	if (pl->state_dirty && dpn_json_save_kept(pl->conf->state_file, pl->state) == 0)
 		pl->state_dirty = false;
 }
 
@@ -321,14 +321,18 @@ int dpn_devplugin_record(struct dpn_devplugin *pl, struct dpn_devslot *s, json_t
 /* The config always names a state file (there is a default). */
 static void load_state(struct dpn_devplugin *pl)
 {
-	json_error_t jerr;
-	bool exists = access(pl->conf->state_file, F_OK) == 0;
+	char why[200] = "";
+	bool prev;
+	int ret = dpn_json_load_kept(pl->conf->state_file, &pl->state, &prev, why, sizeof(why));
 
-	pl->state = exists ? json_load_file(pl->conf->state_file, 0, &jerr) : NULL;
+	if (ret == 0 && prev)
+		LOG_WARN("%s: %s; allocations restored from its last good copy %s.prev",
+		        pl->conf->state_file, why, pl->conf->state_file);
 	if (!json_is_object(json_object_get(pl->state, "allocations"))) {
-		if (exists)
-			LOG_WARN("%s: unreadable (%s); starting with no allocations",
-			        pl->conf->state_file, jerr.text);
+		if (ret != -ENOENT)
+			LOG_WARN("%s: unreadable (%s) and no good %s.prev; starting with no "
+			         "allocations",
+			        pl->conf->state_file, why, pl->conf->state_file);
 		json_decref(pl->state);
 		pl->state = json_pack("{s:i, s:{}}", "version", 1, "allocations");
 	}

@@ -25,6 +25,7 @@ struct dpn_vhost {
 	long bind_timeout_ms; /* how long an ADD waits for its logical port */
 	json_t *asked;        /* logical port -> first ADD time (ms) while OVN lacks it */
 	json_t *ports;        /* port name -> {"req": {...}, "dir": s, "socket": s} */
+	bool from_prev;       /* the state file was damaged: its last good copy was used */
 };
 
 /* Writes the port set (a crash leaves the old file or the new one). */
@@ -36,7 +37,7 @@ static int save(struct dpn_vhost *v, struct dpn_err *err)
 	snprintf(dir, sizeof(dir), "%s", v->conf->state_file);
 	json_t *doc = json_pack("{s:i, s:O}", "version", 1, "ports", v->ports);
 	if ((ret = dpn_mkdir_p(dirname(dir), 0755)) == 0)
-		ret = dpn_json_save(v->conf->state_file, doc);
+		ret = dpn_json_save_kept(v->conf->state_file, doc);
 	json_decref(doc);
 	if (ret < 0)
 		return dpn_err_set(err, ret, "%s: cannot write state: %s", v->conf->state_file,
@@ -364,20 +365,24 @@ static int api_list(void *ctx, json_t *params, json_t **res, struct dpn_err *err
 
 static int vhost_load(struct dpn_vhost *v)
 {
-	json_error_t jerr;
+	char why[200] = "";
 	json_t *doc, *e;
 	const char *port;
-	int n = 0;
+	int n = 0, ret;
 
-	if (access(v->conf->state_file, F_OK) < 0)
+	ret = dpn_json_load_kept(v->conf->state_file, &doc, &v->from_prev, why, sizeof(why));
+	if (ret == -ENOENT)
 		return 0;
-	doc = json_load_file(v->conf->state_file, 0, &jerr);
-	if (!doc || !json_is_object(json_object_get(doc, "ports"))) {
-		LOG_ERR("%s: unreadable state (%s); vhost ports not restored", v->conf->state_file,
-		        doc ? "no \"ports\"" : jerr.text);
+	if (ret < 0 || !json_is_object(json_object_get(doc, "ports"))) {
+		/* stop rather than treat every pod's port as stale and delete it */
+		LOG_ERR("%s: unreadable state (%s), and no good %s.prev; vhost ports not restored",
+		        v->conf->state_file, ret < 0 ? why : "no \"ports\"", v->conf->state_file);
 		json_decref(doc);
 		return -EINVAL;
 	}
+	if (v->from_prev)
+		LOG_WARN("%s: %s; restored from its last good copy %s.prev", v->conf->state_file,
+		        why, v->conf->state_file);
 	json_object_foreach (json_object_get(doc, "ports"), port, e) {
 		struct dpn_vhost_req r;
 		char dir[DPN_PATH_MAX + 160], sock[DPN_PATH_MAX + 240];
@@ -437,10 +442,14 @@ static int vhost_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 static int vhost_status(void *priv, json_t *st, struct dpn_err *err)
 {
 	struct dpn_vhost *v = priv;
-	(void)err;
 	json_object_set_new(st, "vhostuser",
-	        json_pack("{s:I, s:s, s:s}", "ports", (json_int_t)json_object_size(v->ports),
-	                "socket_root", v->conf->socket_root, "state_file", v->conf->state_file));
+	        json_pack("{s:I, s:s, s:s, s:b}", "ports", (json_int_t)json_object_size(v->ports),
+	                "socket_root", v->conf->socket_root, "state_file", v->conf->state_file,
+	                "restored_from_last_good_copy", v->from_prev));
+	if (v->from_prev)
+		return dpn_err_set(err, -EIO,
+		        "%s was damaged; the ports were restored from %s.prev", v->conf->state_file,
+		        v->conf->state_file);
 	return 0;
 }
 

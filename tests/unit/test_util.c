@@ -1,6 +1,9 @@
 #include "testlib.h"
 
 #include <errno.h>
+#include <unistd.h>
+
+#include <errno.h>
 
 #include "dpn_util.h"
 
@@ -103,6 +106,39 @@ static void ifnames(void **state)
 	assert_false(dpn_ifname_valid("a b"));
 }
 
+/* State files: the replaced file stays as .prev; a damaged file is read
+ * from its last good copy, and says so. */
+static void kept_state_files(void **state)
+{
+	char dir[] = "/tmp/dpn-util-XXXXXX", path[64], why[128];
+	json_t *v1 = json_pack("{s:i}", "v", 1), *v2 = json_pack("{s:i}", "v", 2), *got;
+	bool prev;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state.json", dir);
+	assert_int_equal(dpn_json_load_kept(path, &got, &prev, why, sizeof(why)), -ENOENT);
+	assert_int_equal(dpn_json_save_kept(path, v1), 0);
+	assert_int_equal(dpn_json_save_kept(path, v2), 0);
+	assert_int_equal(dpn_json_load_kept(path, &got, &prev, why, sizeof(why)), 0);
+	assert_false(prev);
+	assert_true(json_equal(got, v2));
+	json_decref(got);
+	assert_int_equal(truncate(path, 3), 0); /* damaged behind our back */
+	assert_int_equal(dpn_json_load_kept(path, &got, &prev, why, sizeof(why)), 0);
+	assert_true(prev);
+	assert_true(json_equal(got, v1));
+	assert_true(strlen(why) > 0);
+	json_decref(got);
+	char p2[80];
+	snprintf(p2, sizeof(p2), "%s.prev", path);
+	assert_int_equal(truncate(p2, 1), 0);
+	assert_int_equal(dpn_json_load_kept(path, &got, &prev, why, sizeof(why)), -EINVAL);
+	json_decref(v1);
+	json_decref(v2);
+	t_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +149,7 @@ int main(void)
 	        cmocka_unit_test(cidrs),
 	        cmocka_unit_test(ifnames),
 	        cmocka_unit_test(macs),
+	        cmocka_unit_test(kept_state_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

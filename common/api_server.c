@@ -21,6 +21,10 @@
 #define MAX_METHODS 64
 /* A request is a few hundred bytes; a client is not given more to hold. */
 #define REQUEST_MAX (1u << 20)
+/* Clients connect per call (dpnodectl, dpnode-cni): many open at once, or
+ * one that sends nothing for long, is not a client. */
+#define CONNS_MAX 256
+#define IDLE_S    30
 
 struct method {
 	const char *name;
@@ -36,6 +40,8 @@ struct dpn_api {
 	char path[108];
 	int n;
 	struct method methods[MAX_METHODS];
+	int n_conns;
+	struct conn *conns; /* open connections, freed with the server */
 };
 
 /* The caller, as the kernel says (SO_PEERCRED), not as it claims. */
@@ -47,6 +53,7 @@ struct peer {
 
 struct conn {
 	struct dpn_api *api;
+	struct conn *next, **pprev;
 	struct bufferevent *bev;
 	struct dpn_jsbuf rx;
 	struct peer peer;
@@ -146,6 +153,9 @@ static json_t *handle(struct dpn_api *api, json_t *req, const struct peer *who)
 
 static void conn_free(struct conn *c)
 {
+	if ((*c->pprev = c->next))
+		c->next->pprev = c->pprev;
+	c->api->n_conns--;
 	bufferevent_free(c->bev);
 	dpn_jsbuf_free(&c->rx);
 	free(c);
@@ -211,7 +221,8 @@ static void conn_read(struct bufferevent *bev, void *arg)
 static void conn_event(struct bufferevent *bev, short what, void *arg)
 {
 	(void)bev;
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+	/* a timeout: a client that sent nothing (or half a request) for IDLE_S */
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
 		conn_free(arg);
 }
 
@@ -224,7 +235,10 @@ static void on_accept(
 	(void)sa;
 	(void)len;
 
-	if (!c) {
+	if (!c || api->n_conns >= CONNS_MAX) {
+		if (c)
+			LOG_WARN_RL("%d API connections open: refusing more", api->n_conns);
+		free(c);
 		close(fd);
 		return;
 	}
@@ -241,6 +255,18 @@ static void on_accept(
 	dpn_jsbuf_init(&c->rx);
 	c->rx.max = REQUEST_MAX;
 	c->bev = bufferevent_socket_new(api->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		close(fd);
+		free(c);
+		return;
+	}
+	if ((c->next = api->conns))
+		api->conns->pprev = &c->next;
+	c->pprev = &api->conns;
+	api->conns = c;
+	api->n_conns++;
+	struct timeval idle = {IDLE_S, 0};
+	bufferevent_set_timeouts(c->bev, &idle, NULL);
 	bufferevent_setcb(c->bev, conn_read, NULL, conn_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
@@ -309,6 +335,8 @@ void dpn_api_free(struct dpn_api *api)
 	if (!api)
 		return;
 	evconnlistener_free(api->lev);
+	while (api->conns)
+		conn_free(api->conns);
 	unlink(api->path);
 	free(api);
 }

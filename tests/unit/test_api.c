@@ -160,9 +160,26 @@ static void hostile_clients(void **state)
 	free(junk);
 	spin(base, 20);
 	assert_int_equal(count_fds(), before);
+
+	/* 300 clients that connect and send nothing: at most 256 are kept
+	 * (the rest are closed at once), and dpn_api_free frees the rest */
+	int fds[300], closed = 0;
+	for (int i = 0; i < 300; i++) {
+		fds[i] = dpn_unix_connect(conf.socket);
+		spin(base, 1);
+	}
+	spin(base, 50);
+	for (int i = 0; i < 300; i++) {
+		char c;
+		closed += fds[i] >= 0 && recv(fds[i], &c, 1, MSG_DONTWAIT) == 0;
+	}
+	assert_true(closed >= 300 - 256);
 	dpn_api_free(api);
-	rmdir(path);
+	for (int i = 0; i < 300; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 	event_base_free(base);
+	rmdir(path);
 }
 
 static int ro(void *ctx, json_t *params, json_t **result, struct dpn_err *err)

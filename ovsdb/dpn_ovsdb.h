@@ -89,6 +89,8 @@ int dpn_ovsdb_apply_update2(
         json_t *replica, json_t *updates, const struct dpn_ovsdb_cond_table *tables);
 json_t *dpn_ovsdb_req(const char *method, json_t *params, json_int_t id);
 json_t *dpn_ovsdb_monitor_req(const char *db, const char *const tables[], json_int_t id);
+/* replica[table], made empty when absent (borrowed). */
+json_t *dpn_ovsdb_replica_table(json_t *replica, const char *table);
 /* Applies a monitor "update" (table-updates) to replica. */
 int dpn_ovsdb_apply_update(json_t *replica, json_t *updates);
 /* 0 when a transact reply succeeded; else -EPROTO (rejected whole) or -EIO

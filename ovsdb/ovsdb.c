@@ -373,11 +373,27 @@ bool dpn_ovsdb_is_connected(const struct dpn_ovsdb *c)
 	return c->synced;
 }
 
+/* Sends req (taken) and queues p for its reply; p is freed on failure. */
+static int send_pending(struct dpn_ovsdb *c, json_t *req, struct pending *p)
+{
+	struct pending **tail;
+	int ret = send_msg(c, req);
+
+	json_decref(req);
+	if (ret < 0) {
+		free(p);
+		return ret;
+	}
+	for (tail = &c->pending; *tail; tail = &(*tail)->next)
+		;
+	*tail = p;
+	return 0;
+}
+
 int dpn_ovsdb_transact(struct dpn_ovsdb *c, json_t *ops, dpn_ovsdb_txn_cb cb, void *arg)
 {
-	struct pending *p, **tail;
+	struct pending *p;
 	json_t *req;
-	int ret;
 
 	if (!c->synced) {
 		json_decref(ops);
@@ -398,16 +414,7 @@ int dpn_ovsdb_transact(struct dpn_ovsdb *c, json_t *ops, dpn_ovsdb_txn_cb cb, vo
 		LOG_DEBUG("transact: %s", s);
 		free(s);
 	}
-	ret = send_msg(c, req);
-	json_decref(req);
-	if (ret < 0) {
-		free(p);
-		return ret;
-	}
-	for (tail = &c->pending; *tail; tail = &(*tail)->next)
-		;
-	*tail = p;
-	return 0;
+	return send_pending(c, req, p);
 }
 
 json_t *dpn_ovsdb_table(const struct dpn_ovsdb *c, const char *table)
@@ -470,7 +477,7 @@ struct dpn_ovsdb *dpn_ovsdb_new_cond(struct event_base *base, const char *sock_p
 int dpn_ovsdb_set_where(
         struct dpn_ovsdb *c, const char *table, json_t *where, dpn_ovsdb_txn_cb done, void *arg)
 {
-	struct pending *p, **tail;
+	struct pending *p;
 	int i;
 
 	for (i = 0; i < c->n_cond && strcmp(c->cond[i].table, table); i++)
@@ -486,17 +493,7 @@ int dpn_ovsdb_set_where(
 	if (!(p = calloc(1, sizeof(*p))))
 		return -ENOMEM;
 	*p = (struct pending){.id = c->next_id++, .cb = done, .arg = arg};
-	json_t *req = dpn_ovsdb_cond_change_req(table, where, c->monitor_id, p->id);
-	int ret = send_msg(c, req);
-	json_decref(req);
-	if (ret < 0) {
-		free(p);
-		return ret;
-	}
-	for (tail = &c->pending; *tail; tail = &(*tail)->next)
-		;
-	*tail = p;
-	return 0;
+	return send_pending(c, dpn_ovsdb_cond_change_req(table, where, c->monitor_id, p->id), p);
 }
 
 void dpn_ovsdb_bytes(const struct dpn_ovsdb *c, uint64_t *rx, uint64_t *tx)

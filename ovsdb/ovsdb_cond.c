@@ -140,11 +140,7 @@ int dpn_ovsdb_apply_update2(
 				return -EPROTO;
 	}
 	json_object_foreach (updates, tname, tu) {
-		json_t *table = json_object_get(replica, tname);
-		if (!table) {
-			table = json_object();
-			json_object_set_new(replica, tname, table);
-		}
+		json_t *table = dpn_ovsdb_replica_table(replica, tname);
 		json_object_foreach (tu, uuid, ru)
 			if ((ret = apply_row2(table, uuid, ru, spec_of(tables, tname))) < 0)
 				return ret;

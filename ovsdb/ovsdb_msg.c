@@ -22,6 +22,16 @@ json_t *dpn_ovsdb_monitor_req(const char *db, const char *const tables[], json_i
 	return dpn_ovsdb_req("monitor", json_pack("[s, n, o]", db, reqs), id);
 }
 
+json_t *dpn_ovsdb_replica_table(json_t *replica, const char *table)
+{
+	json_t *t = json_object_get(replica, table);
+	if (!t) {
+		t = json_object();
+		json_object_set_new(replica, table, t);
+	}
+	return t;
+}
+
 int dpn_ovsdb_apply_update(json_t *replica, json_t *updates)
 {
 	const char *tname, *uuid;
@@ -40,11 +50,7 @@ int dpn_ovsdb_apply_update(json_t *replica, json_t *updates)
 		}
 	}
 	json_object_foreach (updates, tname, tu) {
-		json_t *table = json_object_get(replica, tname);
-		if (!table) {
-			table = json_object();
-			json_object_set_new(replica, tname, table);
-		}
+		json_t *table = dpn_ovsdb_replica_table(replica, tname);
 		json_object_foreach (tu, uuid, ru) {
 			json_t *new = json_object_get(ru, "new");
 			/* monitor v1: "new" carries every monitored column. */

@@ -26,37 +26,51 @@ count() { # name logfile
 	echo "$1: $p passed, $f failed"
 }
 
-if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
-	for t in "$BUILD"/tests/unit/test_*; do
+# A test that died without saying which check failed counts as one failure.
+exited() { # rc name log
+	[ "$1" -ne 0 ] && ! grep -qE '^not ok ' "$3" || return 0
+	echo "not ok - $2 exited $1 (see $3)"
+	tail -20 "$3" | sed 's/^/    /'
+	fail=$((fail + 1))
+	failed+=("$2")
+}
+
+units() { # build name-prefix log-prefix
+	local t name log rc
+	for t in "$1"/tests/unit/test_*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
-		name=unit/$(basename "$t")
-		log=$LOGDIR/$(basename "$t").log
+		name=$2unit/$(basename "$t")
+		log=$LOGDIR/$3$(basename "$t").log
 		CMOCKA_MESSAGE_OUTPUT=TAP DPN_SRCDIR=$PWD "$t" >"$log" 2>&1
 		rc=$?
-		count "$name" "$log"
-		if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$log"; then
-			echo "not ok - $name exited $rc" | tee -a "$log"
-			fail=$((fail + 1))
-			failed+=("$name")
+		if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log"; then
+			echo "not ok - $name: sanitizer report" >>"$log"
 		fi
+		count "$name" "$log"
+		exited $rc "$name" "$log"
 	done
+}
+
+integrations() { # build name-prefix log-prefix tests...
+	local b=$1 np=$2 lp=$3 t name log rc start
+	shift 3
+	for t in "$@"; do
+		name=${np}integration/$(basename "$t" .sh)
+		log=$LOGDIR/$lp$(basename "$t" .sh).log
+		start=$(date +%s)
+		BUILD=$b timeout 600 bash "$t" >"$log" 2>&1
+		rc=$?
+		count "$name ($(($(date +%s) - start))s)" "$log"
+		exited $rc "$name" "$log"
+	done
+}
+
+if [ "$WHAT" = all ] || [ "$WHAT" = unit ]; then
+	units "$BUILD" "" ""
 fi
 
 if [ "$WHAT" = all ] || [ "$WHAT" = integration ]; then
-	for t in tests/integration/test_*.sh; do
-		name=integration/$(basename "$t" .sh)
-		log=$LOGDIR/$(basename "$t" .sh).log
-		start=$(date +%s)
-		BUILD=$BUILD timeout 600 bash "$t" >"$log" 2>&1
-		rc=$?
-		count "$name ($(($(date +%s) - start))s)" "$log"
-		if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$log"; then
-			echo "not ok - $name exited $rc (see $log)"
-			tail -20 "$log" | sed 's/^/    /'
-			fail=$((fail + 1))
-			failed+=("$name")
-		fi
-	done
+	integrations "$BUILD" "" "" tests/integration/test_*.sh
 fi
 
 # The sanitizer build (ASan + UBSan, LeakSanitizer at exit): every unit
@@ -70,34 +84,8 @@ if [ "$WHAT" = all ] || [ "$WHAT" = sanitizers ]; then
 	if { [ -f "$SAN/build.ninja" ] || meson setup "$SAN" -Db_sanitize=address,undefined \
 		-Db_lundef=false >"$LOGDIR/asan-setup.log" 2>&1; } &&
 		ninja -C "$SAN" >"$LOGDIR/asan-build.log" 2>&1; then
-		for t in "$SAN"/tests/unit/test_*; do
-			[ -f "$t" ] && [ -x "$t" ] || continue
-			name=asan/unit/$(basename "$t")
-			log=$LOGDIR/asan-$(basename "$t").log
-			CMOCKA_MESSAGE_OUTPUT=TAP DPN_SRCDIR=$PWD "$t" >"$log" 2>&1
-			rc=$?
-			if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log"; then
-				echo "not ok - $name: sanitizer report" >>"$log"
-			fi
-			count "$name" "$log"
-			if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$log"; then
-				echo "not ok - $name exited $rc" | tee -a "$log"
-				fail=$((fail + 1))
-				failed+=("$name")
-			fi
-		done
-		for n in $SAN_INTEGRATION; do
-			name=asan/integration/$n
-			log=$LOGDIR/asan-$n.log
-			BUILD=$SAN timeout 600 bash "tests/integration/$n.sh" >"$log" 2>&1
-			rc=$?
-			count "$name" "$log"
-			if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$log"; then
-				echo "not ok - $name exited $rc (see $log)"
-				fail=$((fail + 1))
-				failed+=("$name")
-			fi
-		done
+		units "$SAN" asan/ asan-
+		integrations "$SAN" asan/ asan- $(printf 'tests/integration/%s.sh ' $SAN_INTEGRATION)
 	else
 		echo "not ok - sanitizer build (see $LOGDIR/asan-build.log)"
 		fail=$((fail + 1))

@@ -183,9 +183,12 @@ static int ovn_status(void *priv, json_t *st, struct dpn_err *err)
 	                (json_int_t)json_object_size(n->watched), "sb_rx_bytes", (json_int_t)rx,
 	                "sb_tx_bytes", (json_int_t)tx, "controller",
 	                ovn_controller_status(&n->ctl)));
+	const char *why = dpn_ovsdb_last_error(n->sb);
+	json_object_set_new(
+	        json_object_get(st, "ovn"), "sb_error", why ? json_string(why) : json_null());
 	if (!sb)
-		return dpn_err_set(err, -EINPROGRESS, "connecting to the Southbound %s",
-		        n->conf->ovn.sb_remote);
+		return dpn_err_set(err, -EINPROGRESS, "connecting to the Southbound %s%s%s",
+		        n->conf->ovn.sb_remote, why ? ": " : "", why ? why : "");
 	if (!reg)
 		return dpn_err_set(err, -EINPROGRESS,
 		        "chassis %s is not registered in the Southbound yet",

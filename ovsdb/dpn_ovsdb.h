@@ -31,6 +31,9 @@ struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, 
         const char *const tables[], const struct dpn_ovsdb_ops *ops, void *arg);
 void dpn_ovsdb_free(struct dpn_ovsdb *c);
 bool dpn_ovsdb_is_connected(const struct dpn_ovsdb *c);
+/* Why the client is not connected (refused, unreachable, wrong database), or
+ * NULL. */
+const char *dpn_ovsdb_last_error(const struct dpn_ovsdb *c);
 /* Bytes received and sent since the client was made (what it costs a server). */
 void dpn_ovsdb_bytes(const struct dpn_ovsdb *c, uint64_t *rx, uint64_t *tx);
 /* ops is stolen. Returns 0, or -ENOTCONN. */

@@ -53,6 +53,7 @@ struct dpn_ovsdb {
 	bool synced;                   /* monitor reply received */
 	struct dpn_log_limit down_log; /* "not reachable yet", while it lasts */
 	uint64_t rx_bytes, tx_bytes;   /* on the wire, every connection included */
+	struct dpn_err last_error;     /* why the last connection failed; cleared when synced */
 	json_int_t next_id;
 	json_int_t monitor_id;
 	struct pending *pending;
@@ -117,8 +118,13 @@ static void handle_reply(struct dpn_ovsdb *c, json_t *msg)
 	if (id == c->monitor_id) {
 		json_t *err = json_object_get(msg, "error");
 		if (err && !json_is_null(err)) {
+			/* e.g. a remote that is not the database asked for: said in
+			 * status and logged at most once a minute, retried */
 			char *e = json_dumps(err, JSON_ENCODE_ANY);
-			LOG_ERR("%s: monitor refused: %s", c->path, e);
+			dpn_err_set(&c->last_error, -EPROTO, "%s: monitor of %s refused: %s",
+			        c->path, c->db, e ? e : "?");
+			dpn_log_limited(
+			        &c->down_log, DPN_LOG_ERR, DPN_LOG_MOD, "%s", c->last_error.msg);
 			free(e);
 			disconnect(c, "monitor refused");
 			return;
@@ -131,6 +137,7 @@ static void handle_reply(struct dpn_ovsdb *c, json_t *msg)
 			dpn_ovsdb_apply_update(c->replica, json_object_get(msg, "result"));
 		c->synced = true;
 		c->backoff_ms = BACKOFF_MIN_MS;
+		dpn_err_clear(&c->last_error);
 		LOG_INFO("%s: connected, monitoring %s", c->path, c->db);
 		if (c->ops.connected)
 			c->ops.connected(c->arg);
@@ -217,6 +224,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		if (!c->synced && !c->last_error.code)
+			dpn_err_set(&c->last_error, -ECONNREFUSED, "%s: %s", c->path,
+			        what & BEV_EVENT_EOF ? "connection closed"
+			                             : strerror(EVUTIL_SOCKET_ERROR()));
 		if (!c->synced)
 			dpn_log_limited(&c->down_log, DPN_LOG_INFO, DPN_LOG_MOD,
 			        "%s: not reachable yet (%s), retrying", c->path,
@@ -510,4 +521,9 @@ struct dpn_ovsdb *dpn_ovsdb_new_cols(struct event_base *base, const char *sock_p
 	if (c)
 		c->cols = tables;
 	return c;
+}
+
+const char *dpn_ovsdb_last_error(const struct dpn_ovsdb *c)
+{
+	return c->last_error.code ? c->last_error.msg : NULL;
 }

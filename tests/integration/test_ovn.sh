@@ -166,6 +166,16 @@ sb0=$(status_json | jq '.ovn.sb_rx_bytes + .ovn.sb_tx_bytes')
 kill -TERM "$(cat "$T/central/sb.pid")"
 sb_down() { [ "$(st .ovn.sb_connected)" = false ]; }
 if ms=$(wait_until 30 sb_down); then ok "SB restart: dpnoded sees the SB go (${ms} ms)"; else notok "SB restart: dpnoded sees the SB go"; fi
+sb_said() { grep -q "$1" <<<"$(st .ovn.sb_error)"; }
+check "SB unreachable: status says why" wait_until 10 sb_said 'sb.sock'
+# Something else answers there: an NB database (wrong schema).
+ovsdb-tool create "$T/central/wrong.db" /usr/share/ovn/ovn-nb.ovsschema
+ovsdb-server "$T/central/wrong.db" --remote="punix:$T/central/sb.sock" --pidfile="$T/central/wrong.pid" \
+	--unixctl="$T/central/wrong.ctl" --log-file="$T/central/wrong.log" --detach --no-chdir
+check "wrong-schema SB: status names the refused monitor" wait_until 30 sb_said 'monitor of OVN_Southbound refused'
+check_eq "wrong-schema SB: the ovn module is pending, dpnoded up" "$(st .modules.ovn.state)" pending
+kill -TERM "$(cat "$T/central/wrong.pid")"
+sleep 0.5
 ovn_db_start sb
 sb_up() { [ "$(st .ovn.sb_connected)" = true ]; }
 if ms=$(wait_until 30 sb_up); then ok "SB restart: dpnoded reconnects (${ms} ms)"; else notok "SB restart: dpnoded reconnects"; fi

@@ -1,5 +1,6 @@
 /* CNI network config, environment, results and errors. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -357,4 +358,20 @@ json_t *dpn_cni_devinfo_json(const struct dpn_cni_conf *c, const char *sock_name
 	snprintf(path, sizeof(path), "%s/%s", c->mount_path, sock_name);
 	return json_pack("{s:s, s:s, s:{s:s, s:s}}", "type", "vhost-user", "version", "1.1.0",
 	        "vhost-user", "mode", "server", "path", path);
+}
+
+int dpn_cni_check_server(const char *path, struct dpn_cni_err *e)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return 0; /* absent: the call says dpnoded is not reachable */
+	if (!S_ISSOCK(st.st_mode) || st.st_uid != 0) {
+		/* the plugin runs as root: a NAD must not point it at someone
+		 * else's socket */
+		dpn_cni_seterr(e, DPN_CNI_ERR_CONFIG, "invalid network config",
+		        "server_socket %s is not a socket owned by root", path);
+		return -EPERM;
+	}
+	return 0;
 }

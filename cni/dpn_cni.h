@@ -55,6 +55,10 @@ struct dpn_cni_env {
 	char ip[128]; /* CNI_ARGS IP= */
 };
 
+/* server_socket, when it exists, is a socket owned by root: 0, or -EPERM with
+ * e filled. */
+int dpn_cni_check_server(const char *path, struct dpn_cni_err *e);
+
 #define DPN_CNI_DEVINFO_DIR "/var/run/k8s.cni.cncf.io/devinfo/cni"
 
 /* Where the attachment's device-info file goes: the path Multus passed, else

@@ -321,7 +321,7 @@ int main(void)
 	}
 	ret = dpn_cni_parse_conf(in, &c, &e);
 	free(in);
-	if (ret < 0)
+	if (ret < 0 || dpn_cni_check_server(c.server_socket, &e) < 0)
 		return fail(c.cni_version, &e);
 	if (dpn_cni_parse_env(env_get, &env, &e) < 0)
 		return fail(c.cni_version, &e);

@@ -26,8 +26,8 @@ struct dpn_vhost_req {
 	enum dpn_vhost_consumption consumption;
 	char mac[18];
 	bool mac_given; /* asked for (else derived, or OVN's) */
-	int mtu;    /* 0: OVS default */
-	int queues; /* queue pairs the guest offers */
+	int mtu;        /* 0: OVS default */
+	int queues;     /* queue pairs the guest offers */
 	char iface_id[512];
 	char ip[128]; /* comma-separated, optional */
 };

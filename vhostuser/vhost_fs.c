@@ -9,6 +9,21 @@
 #include "dpn_log.h"
 #include "vhost_fs.h"
 
+void dpn_vhost_mountinfo_unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		        s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
 bool dpn_vhost_fs_is_mountpoint(const char *dir)
 {
 	char line[4096], mp[4096];
@@ -17,9 +32,14 @@ bool dpn_vhost_fs_is_mountpoint(const char *dir)
 
 	if (!f)
 		return false;
-	/* field 5 is the mount point, with spaces etc. octal-escaped */
-	while (!found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && !strcmp(mp, dir);
+	/* field 5 is the mount point, with space, tab, newline and backslash
+	 * octal-escaped: a pod's path with a space must still be found */
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		dpn_vhost_mountinfo_unescape(mp);
+		found = !strcmp(mp, dir);
+	}
 	fclose(f);
 	return found;
 }

@@ -122,6 +122,23 @@ static int get_fields(json_t *p, struct dpn_vhost_req *r, struct dpn_err *err)
 }
 
 /* What the fields must be, and the defaults derived from them. */
+/* What goes into external_ids:ip for Kube-OVN and OVN: addresses (with an
+ * optional prefix), comma-separated, nothing else a pod could slip in. */
+static bool ip_list_ok(const char *list)
+{
+	char buf[sizeof(((struct dpn_vhost_req *)0)->ip)], *save = NULL;
+	struct dpn_cidr c;
+	int n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	if (buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,"))
+		return false;
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save), n++)
+		if (dpn_cidr_parse(t, true, &c) < 0)
+			return false;
+	return n > 0;
+}
+
 static int check_fields(struct dpn_vhost_req *r, struct dpn_err *err)
 {
 	/* Components of a filesystem path the pod chooses: no traversal. */
@@ -148,6 +165,8 @@ static int check_fields(struct dpn_vhost_req *r, struct dpn_err *err)
 		return fail(err,
 		        "socket_name: \"%s\" is not a path component (no '/', '..', spaces)",
 		        r->sock_name);
+	if (r->ip[0] && !ip_list_ok(r->ip))
+		return fail(err, "ip: \"%s\" is not a comma-separated list of IP addresses", r->ip);
 	r->mac_given = r->mac[0] != '\0';
 	if (r->mac[0] && !dpn_mac_valid_unicast(r->mac))
 		return fail(err, "mac: \"%s\" is not a unicast MAC (xx:xx:xx:xx:xx:xx)", r->mac);

@@ -1,6 +1,10 @@
 #include "testlib.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <stdlib.h>
 
@@ -225,6 +229,31 @@ static void devinfo(void **state)
 	assert_string_equal(path, "/m/x.json");
 }
 
+static void server_socket_owner(void **state)
+{
+	char dir[] = "/tmp/dpn-cni-XXXXXX", sock[64], file[64];
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct dpn_cni_err e;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(sock, sizeof(sock), "%s/s.sock", dir);
+	snprintf(file, sizeof(file), "%s/plain", dir);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(dpn_cni_check_server(sock, &e), 0);
+	assert_int_equal(chown(sock, 65534, 65534), 0); /* someone else's socket */
+	assert_int_equal(dpn_cni_check_server(sock, &e), -EPERM);
+	assert_int_equal(e.code, 7);
+	assert_non_null(strstr(e.details, "not a socket owned by root"));
+	close(open(file, O_CREAT | O_WRONLY, 0600));
+	assert_int_equal(dpn_cni_check_server(file, &e), -EPERM);
+	assert_int_equal(dpn_cni_check_server("/nonexistent/x.sock", &e), 0);
+	close(fd);
+	t_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +263,7 @@ int main(void)
 	        cmocka_unit_test(add_params),
 	        cmocka_unit_test(result_and_error_json),
 	        cmocka_unit_test(devinfo),
+	        cmocka_unit_test(server_socket_owner),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

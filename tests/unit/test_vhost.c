@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "dpn_vhost.h"
+#include "vhost_fs.h"
 #include "ovs_desired.h"
 
 static const char *base =
@@ -88,6 +89,11 @@ static void traversal_and_odd_names(void **state)
 	expect_err("mac", json_string("01:00:5e:00:00:01"),
 	        "mac: \"01:00:5e:00:00:01\" is not a unicast MAC (xx:xx:xx:xx:xx:xx)");
 	expect_err("mtu", json_integer(20), "mtu: expected an integer from 68 to 9710");
+	/* the pod-given ip goes into external_ids: addresses only */
+	expect_err("ip", json_string("10.0.0.1,x=y"),
+	        "ip: \"10.0.0.1,x=y\" is not a comma-separated list of IP addresses");
+	expect_err("ip", json_string("10.0.0.1,"),
+	        "ip: \"10.0.0.1,\" is not a comma-separated list of IP addresses");
 	expect_err("queues", json_string("2"), "queues: expected an integer from 1 to 128");
 	expect_err("socket_name", json_null(),
 	        "socket_name: missing (the socket file the pod's DPDK app creates)");
@@ -165,6 +171,18 @@ static void ovs_port_spec(void **state)
 	json_decref(spec);
 }
 
+static void mountinfo_escapes(void **state)
+{
+	char a[] = "/run/vs/pod\\040a/vhost\\134x\\011t", b[] = "/plain", c[] = "/bad\\9";
+	(void)state;
+	dpn_vhost_mountinfo_unescape(a);
+	assert_string_equal(a, "/run/vs/pod a/vhost\\x\tt");
+	dpn_vhost_mountinfo_unescape(b);
+	assert_string_equal(b, "/plain");
+	dpn_vhost_mountinfo_unescape(c);
+	assert_string_equal(c, "/bad\\9");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +192,7 @@ int main(void)
 	        cmocka_unit_test(socket_path_limit),
 	        cmocka_unit_test(port_names),
 	        cmocka_unit_test(ovs_port_spec),
+	        cmocka_unit_test(mountinfo_escapes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

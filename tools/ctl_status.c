@@ -51,6 +51,29 @@ static void print_devplugin(json_t *st)
 		        num(r, "total"), num(r, "healthy"), num(r, "allocated"), num(r, "streams"));
 }
 
+/* The node under OVN: its SB connection, its chassis, its ovn-controller. */
+static void print_ovn(json_t *st)
+{
+	json_t *o = json_object_get(st, "ovn"), *c;
+	if (!o)
+		return;
+	c = json_object_get(o, "controller");
+	printf("ovn:              sb %s %s%s%s, chassis %s %s, %d port(s) watched\n",
+	        str(o, "sb_remote"),
+	        json_is_true(json_object_get(o, "sb_connected")) ? "connected" : "NOT connected",
+	        json_is_string(json_object_get(o, "sb_error")) ? ": " : "",
+	        json_is_string(json_object_get(o, "sb_error")) ? str(o, "sb_error") : "",
+	        str(o, "chassis"),
+	        json_is_true(json_object_get(o, "chassis_registered")) ? "registered"
+	                                                               : "NOT registered",
+	        (int)num(o, "watched_ports"));
+	if (json_is_integer(json_object_get(c, "pid")))
+		printf("  ovn-controller  pid %lld, up %llds, restarts %lld (%s)\n", num(c, "pid"),
+		        num(c, "uptime_s"), num(c, "restarts"), str(c, "mode"));
+	else
+		printf("  ovn-controller  not running (%s)\n", str(c, "mode"));
+}
+
 /* One line: every module in init order, with what is wrong where it is. */
 static void print_modules(json_t *st)
 {
@@ -95,6 +118,7 @@ static void print_human(json_t *st)
 	json_array_foreach (json_object_get(st, "pmd_cores"), i, v)
 		printf("%s%lld", i ? "," : "", (long long)json_integer_value(v));
 	printf("\n");
+	print_ovn(st);
 	json_t *rc = json_object_get(st, "reconcile");
 	printf("reconcile:        %s%s%s\n",
 	        json_is_true(json_object_get(rc, "converged")) ? "converged" : "pending",

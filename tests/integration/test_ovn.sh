@@ -28,6 +28,8 @@ ctl_pid() { cat "$T/ovn/ovn-controller.pid" 2>/dev/null; }
 check_eq "ovn: dpnoded runs ovn-controller" "$(st .ovn.controller.pid)" "$(ctl_pid)"
 check_eq "ovn: the chassis in the SB is this node" "$(sbctl --bare --columns=name list Chassis)" node-t
 check_eq "ovn: br-int is secure (OVN programs it)" "$(vsctl get Bridge br-int fail_mode)" secure
+check "human status: the OVN line and ovn-controller" \
+	bash -c "'$CTL' status | grep -q '^ovn: .* connected, chassis node-t registered' && '$CTL' status | grep -q 'ovn-controller  pid [0-9]'"
 
 nad() { # POD [MAC]: runtimeConfig as Multus passes it (CNIDeviceInfoFile capability)
 	cat <<EOT

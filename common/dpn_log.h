@@ -39,8 +39,6 @@ struct dpn_log_limit {
 
 void dpn_log_limited(struct dpn_log_limit *rl, enum dpn_log_level lvl, const char *mod,
         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* Whether a line passes rl now (counts it); for callers that log through another sink. */
-int dpn_log_limit_pass(struct dpn_log_limit *rl, const char *line);
 
 #ifndef DPN_LOG_MOD
 #define DPN_LOG_MOD "dpnode"

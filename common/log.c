@@ -49,19 +49,6 @@ static void emit(enum dpn_log_level lvl, const char *mod, const char *msg)
 	fprintf(stderr, "%s.%03ldZ %-5s %s: %s\n", ts, now.tv_nsec / 1000000, names[lvl], mod, msg);
 }
 
-void dpn_log(enum dpn_log_level lvl, const char *mod, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	if (lvl > cur_level)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	emit(lvl, mod, msg);
-}
-
 static uint64_t fnv1a(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -77,7 +64,7 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int dpn_log_limit_pass(struct dpn_log_limit *rl, const char *line)
+static int limit_pass(struct dpn_log_limit *rl, const char *line)
 {
 	uint64_t now = mono_ms(), h = fnv1a(line);
 
@@ -95,24 +82,42 @@ int dpn_log_limit_pass(struct dpn_log_limit *rl, const char *line)
 	return 1;
 }
 
-void dpn_log_limited(
-        struct dpn_log_limit *rl, enum dpn_log_level lvl, const char *mod, const char *fmt, ...)
+/* rl NULL: every line. */
+static void vlog(struct dpn_log_limit *rl, enum dpn_log_level lvl, const char *mod, const char *fmt,
+        va_list ap)
 {
 	char msg[2048];
-	va_list ap;
 	size_t len;
 
 	if (lvl > cur_level)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	unsigned dropped = rl->dropped;
-	if (!dpn_log_limit_pass(rl, msg))
-		return;
-	len = strlen(msg);
-	if (dropped)
-		snprintf(msg + len, sizeof(msg) - len, " (%u similar line(s) held back)", dropped);
-	rl->dropped = 0;
+	if (rl) {
+		unsigned dropped = rl->dropped;
+		if (!limit_pass(rl, msg))
+			return;
+		len = strlen(msg);
+		if (dropped)
+			snprintf(msg + len, sizeof(msg) - len, " (%u similar line(s) held back)",
+			        dropped);
+		rl->dropped = 0;
+	}
 	emit(lvl, mod, msg);
+}
+
+void dpn_log(enum dpn_log_level lvl, const char *mod, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(NULL, lvl, mod, fmt, ap);
+	va_end(ap);
+}
+
+void dpn_log_limited(
+        struct dpn_log_limit *rl, enum dpn_log_level lvl, const char *mod, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(rl, lvl, mod, fmt, ap);
+	va_end(ap);
 }

@@ -14,7 +14,7 @@
 static const char *const pb_cols[] = {"logical_port", "mac", "up", "chassis", NULL};
 static const char *const pb_sets[] = {"mac", "up", "chassis", NULL};
 static const char *const ch_cols[] = {"name", "hostname", NULL};
-static const struct dpn_ovsdb_cond_table sb_tables[] = {
+static const struct dpn_ovsdb_monitor_table sb_tables[] = {
         {"Port_Binding", pb_cols, pb_sets},
         {"Chassis", ch_cols, NULL},
         {NULL, NULL, NULL},

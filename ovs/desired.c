@@ -250,10 +250,3 @@ json_t *dpn_desired_port(const struct dpn_ovs_port_spec *s)
 	        OVS_C_EXTERNAL_IDS, kv_map(s->port_ids, s->n_port_ids), "ifaces", s->name, "cols",
 	        cols);
 }
-
-const char *dpn_desired_port_owner(json_t *desired, const char *bridge, const char *port)
-{
-	json_t *br = json_object_get(json_object_get(desired, "bridges"), bridge);
-	return json_string_value(
-	        json_object_get(json_object_get(json_object_get(br, "ports"), port), "owner"));
-}

@@ -536,8 +536,7 @@ int dpn_ovs_start(struct dpn_ovs *o)
 		}
 		dpn_proc_adopt(o->vsproc);
 	}
-	o->db = dpn_ovsdb_new_cols(
-	        o->base, c->db_socket, OVS_DB, dpn_ovs_schema_monitor(), &ops, o);
+	o->db = dpn_ovsdb_new(o->base, c->db_socket, OVS_DB, dpn_ovs_schema_monitor(), &ops, o);
 	if (!o->db)
 		return -ENOMEM;
 	arm(o->resync_ev, RESYNC_MS);

@@ -26,8 +26,6 @@ json_t *dpn_desired_from_conf(const struct dpn_conf *c);
 /* The desired-state object of a typed port spec (new reference; "owner"
  * is kept beside "cols" and "ifaces" and never written to OVS). */
 json_t *dpn_desired_port(const struct dpn_ovs_port_spec *s);
-/* Owner of a desired port: a module's name, or NULL for ports from config. */
-const char *dpn_desired_port_owner(json_t *desired, const char *bridge, const char *port);
 /* Adds or replaces one port (with its "cols" and "ifaces") on a bridge. */
 int dpn_desired_set_port(json_t *desired, const char *bridge, const char *port, json_t *spec);
 int dpn_desired_del_port(json_t *desired, const char *bridge, const char *port);

@@ -43,9 +43,9 @@ const struct dpn_ovs_schema_col dpn_ovs_schema_used[] = {
 
 #define MAX_COLS 32
 
-const struct dpn_ovsdb_cond_table *dpn_ovs_schema_monitor(void)
+const struct dpn_ovsdb_monitor_table *dpn_ovs_schema_monitor(void)
 {
-	static struct dpn_ovsdb_cond_table tables[5];
+	static struct dpn_ovsdb_monitor_table tables[5];
 	static const char *cols[4][MAX_COLS + 1];
 	int t, n;
 
@@ -57,7 +57,8 @@ const struct dpn_ovsdb_cond_table *dpn_ovs_schema_monitor(void)
 			if (!strcmp(c->table, dpn_ovs_schema_tables[t]) && n < MAX_COLS)
 				cols[t][n++] = c->column;
 		cols[t][n] = NULL;
-		tables[t] = (struct dpn_ovsdb_cond_table){dpn_ovs_schema_tables[t], cols[t], NULL};
+		tables[t] =
+		        (struct dpn_ovsdb_monitor_table){dpn_ovs_schema_tables[t], cols[t], NULL};
 	}
 	return tables;
 }

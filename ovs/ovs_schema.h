@@ -52,9 +52,9 @@ struct dpn_ovs_schema_col {
 extern const struct dpn_ovs_schema_col dpn_ovs_schema_used[];
 /* The tables dpnode monitors, NULL terminated. */
 extern const char *const dpn_ovs_schema_tables[];
-struct dpn_ovsdb_cond_table;
+struct dpn_ovsdb_monitor_table;
 /* The monitor request's tables and columns: exactly dpn_ovs_schema_used
  * (static storage, built on the first call). */
-const struct dpn_ovsdb_cond_table *dpn_ovs_schema_monitor(void);
+const struct dpn_ovsdb_monitor_table *dpn_ovs_schema_monitor(void);
 
 #endif

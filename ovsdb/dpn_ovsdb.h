@@ -26,9 +26,20 @@ struct dpn_ovsdb_ops {
 /* result on success (borrowed), else NULL with err (borrowed). */
 typedef void (*dpn_ovsdb_txn_cb)(void *arg, json_t *result, const struct dpn_err *err);
 
-/* Monitors every column of the given tables of database db. */
+/* What is monitored of a table: its columns; set_columns, those of set
+ * type (monitor_cond sends their changes as the elements toggled). */
+struct dpn_ovsdb_monitor_table {
+	const char *table;
+	const char *const *columns;
+	const char *const *set_columns;
+};
+
+/* Monitors the listed columns of each table of database db ({NULL}
+ * terminated): a replica of what the caller reads, not the whole database
+ * (OVS's Interface status and statistics maps are most of it on a node with
+ * many ports). */
 struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, const char *db,
-        const char *const tables[], const struct dpn_ovsdb_ops *ops, void *arg);
+        const struct dpn_ovsdb_monitor_table *tables, const struct dpn_ovsdb_ops *ops, void *arg);
 void dpn_ovsdb_free(struct dpn_ovsdb *c);
 bool dpn_ovsdb_is_connected(const struct dpn_ovsdb *c);
 /* Why the client is not connected (refused, unreachable, wrong database), or
@@ -47,28 +58,11 @@ json_t *dpn_ovsdb_row(const struct dpn_ovsdb *c, const char *table, const char *
 json_t *dpn_ovsdb_find(
         const struct dpn_ovsdb *c, const char *table, const char *name, const char **uuid);
 
-/* Monitors only the listed columns of each table ({NULL}-terminated; the
- * set_columns member is unused): a replica of what the caller reads, not
- * the whole database (OVS's Interface status and statistics maps are most
- * of it on a node with many ports). */
-struct dpn_ovsdb_cond_table;
-struct dpn_ovsdb *dpn_ovsdb_new_cols(struct event_base *base, const char *sock_path, const char *db,
-        const struct dpn_ovsdb_cond_table *tables, const struct dpn_ovsdb_ops *ops, void *arg);
-json_t *dpn_ovsdb_monitor_cols_req(
-        const char *db, const struct dpn_ovsdb_cond_table *tables, json_int_t id);
-
 /* Conditional monitoring: only rows matching a condition, only the listed
- * columns, changes as diffs ("update2"). set_columns: the columns whose
- * type is a set (OVSDB sends their changes as the elements toggled). */
-struct dpn_ovsdb_cond_table {
-	const char *table;
-	const char *const *columns;
-	const char *const *set_columns;
-};
-/* tables: {NULL}-terminated; every table starts with the condition [false]
- * (no rows) until dpn_ovsdb_set_where. */
+ * columns, changes as diffs ("update2"). tables: {NULL}-terminated; every table starts with the
+ * condition [false] (no rows) until dpn_ovsdb_set_where. */
 struct dpn_ovsdb *dpn_ovsdb_new_cond(struct event_base *base, const char *sock_path, const char *db,
-        const struct dpn_ovsdb_cond_table *tables, const struct dpn_ovsdb_ops *ops, void *arg);
+        const struct dpn_ovsdb_monitor_table *tables, const struct dpn_ovsdb_ops *ops, void *arg);
 /* Replaces a table's condition (an array of conditions, any of which
  * selects a row; stolen). Sent now when connected (monitor_cond_change,
  * done called with its outcome; the matching rows arrive before it) and with
@@ -82,16 +76,17 @@ struct sockaddr_storage;
 /* The n-th member of a remote list ("/path", "unix:/path", "tcp:IP:PORT",
  * "tcp:[IPv6]:PORT", comma-separated): 0, -ENOENT past the end, -EINVAL. */
 int dpn_ovsdb_remote_addr(const char *list, int n, struct sockaddr_storage *ss, socklen_t *len);
-json_t *dpn_ovsdb_monitor_cond_req(const char *db, const struct dpn_ovsdb_cond_table *tables,
+json_t *dpn_ovsdb_monitor_cond_req(const char *db, const struct dpn_ovsdb_monitor_table *tables,
         json_t *const *where, json_int_t id);
 json_t *dpn_ovsdb_cond_change_req(
         const char *table, json_t *where, json_int_t monitor_id, json_int_t id);
 /* Applies "update2" table-updates ("initial", "insert", "modify", "delete");
  * checked whole before anything is applied. -EPROTO when malformed. */
 int dpn_ovsdb_apply_update2(
-        json_t *replica, json_t *updates, const struct dpn_ovsdb_cond_table *tables);
+        json_t *replica, json_t *updates, const struct dpn_ovsdb_monitor_table *tables);
 json_t *dpn_ovsdb_req(const char *method, json_t *params, json_int_t id);
-json_t *dpn_ovsdb_monitor_req(const char *db, const char *const tables[], json_int_t id);
+json_t *dpn_ovsdb_monitor_req(
+        const char *db, const struct dpn_ovsdb_monitor_table *tables, json_int_t id);
 /* replica[table], made empty when absent (borrowed). */
 json_t *dpn_ovsdb_replica_table(json_t *replica, const char *table);
 /* Applies a monitor "update" (table-updates) to replica. */

@@ -33,11 +33,10 @@ struct dpn_ovsdb {
 	struct event_base *base;
 	char *path;
 	char *db;
-	const char *const *tables;
 	/* monitor with columns: the tables and their columns */
-	const struct dpn_ovsdb_cond_table *cols;
+	const struct dpn_ovsdb_monitor_table *cols;
 	/* monitor_cond: the tables and each one's current condition */
-	const struct dpn_ovsdb_cond_table *cond;
+	const struct dpn_ovsdb_monitor_table *cond;
 	int n_cond;
 	json_t **where;
 	struct dpn_ovsdb_ops ops;
@@ -215,8 +214,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		LOG_DEBUG("%s: socket connected", c->path);
 		c->monitor_id = c->next_id++;
 		req = c->cond ? dpn_ovsdb_monitor_cond_req(c->db, c->cond, c->where, c->monitor_id)
-		      : c->cols ? dpn_ovsdb_monitor_cols_req(c->db, c->cols, c->monitor_id)
-		                : dpn_ovsdb_monitor_req(c->db, c->tables, c->monitor_id);
+		              : dpn_ovsdb_monitor_req(c->db, c->cols, c->monitor_id);
 		send_msg(c, req);
 		json_decref(req);
 		struct timeval tv = {PROBE_MS / 1000, (PROBE_MS % 1000) * 1000};
@@ -332,7 +330,7 @@ static void on_probe(evutil_socket_t fd, short what, void *arg)
 }
 
 struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, const char *db,
-        const char *const tables[], const struct dpn_ovsdb_ops *ops, void *arg)
+        const struct dpn_ovsdb_monitor_table *tables, const struct dpn_ovsdb_ops *ops, void *arg)
 {
 	struct dpn_ovsdb *c = calloc(1, sizeof(*c));
 
@@ -345,7 +343,7 @@ struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, 
 		c->n_remotes += *p == ',';
 	c->cur_remote = -1;
 	c->db = strdup(db);
-	c->tables = tables;
+	c->cols = tables; /* monitor_cond's cond is set before the first connect */
 	c->ops = *ops;
 	c->arg = arg;
 	c->next_id = 1;
@@ -460,7 +458,7 @@ json_t *dpn_ovsdb_replica(const struct dpn_ovsdb *c)
 }
 
 struct dpn_ovsdb *dpn_ovsdb_new_cond(struct event_base *base, const char *sock_path, const char *db,
-        const struct dpn_ovsdb_cond_table *tables, const struct dpn_ovsdb_ops *ops, void *arg)
+        const struct dpn_ovsdb_monitor_table *tables, const struct dpn_ovsdb_ops *ops, void *arg)
 {
 	int n = 0;
 
@@ -472,7 +470,7 @@ struct dpn_ovsdb *dpn_ovsdb_new_cond(struct event_base *base, const char *sock_p
 	for (int i = 0; i < n; i++)
 		where[i] = json_pack("[b]", 0); /* nothing until the caller says */
 	/* cond is set before the first connect attempt, which runs from the loop */
-	struct dpn_ovsdb *c = dpn_ovsdb_new(base, sock_path, db, NULL, ops, arg);
+	struct dpn_ovsdb *c = dpn_ovsdb_new(base, sock_path, db, tables, ops, arg);
 	if (!c) {
 		for (int i = 0; i < n; i++)
 			json_decref(where[i]);
@@ -511,16 +509,6 @@ void dpn_ovsdb_bytes(const struct dpn_ovsdb *c, uint64_t *rx, uint64_t *tx)
 {
 	*rx = c->rx_bytes;
 	*tx = c->tx_bytes;
-}
-
-struct dpn_ovsdb *dpn_ovsdb_new_cols(struct event_base *base, const char *sock_path, const char *db,
-        const struct dpn_ovsdb_cond_table *tables, const struct dpn_ovsdb_ops *ops, void *arg)
-{
-	/* cols is set before the first connect attempt, which runs from the loop */
-	struct dpn_ovsdb *c = dpn_ovsdb_new(base, sock_path, db, NULL, ops, arg);
-	if (c)
-		c->cols = tables;
-	return c;
 }
 
 const char *dpn_ovsdb_last_error(const struct dpn_ovsdb *c)

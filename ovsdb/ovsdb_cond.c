@@ -21,7 +21,7 @@ static json_t *str_array(const char *const *names)
 	return a;
 }
 
-json_t *dpn_ovsdb_monitor_cond_req(const char *db, const struct dpn_ovsdb_cond_table *tables,
+json_t *dpn_ovsdb_monitor_cond_req(const char *db, const struct dpn_ovsdb_monitor_table *tables,
         json_t *const *where, json_int_t id)
 {
 	json_t *reqs = json_object();
@@ -75,7 +75,7 @@ static json_t *toggle(json_t *old, json_t *diff)
 	return json_pack("[s, o]", "set", out);
 }
 
-static int modify_row(json_t *row, json_t *diff, const struct dpn_ovsdb_cond_table *t)
+static int modify_row(json_t *row, json_t *diff, const struct dpn_ovsdb_monitor_table *t)
 {
 	const char *col;
 	json_t *v;
@@ -91,8 +91,8 @@ static int modify_row(json_t *row, json_t *diff, const struct dpn_ovsdb_cond_tab
 	return 0;
 }
 
-static const struct dpn_ovsdb_cond_table *spec_of(
-        const struct dpn_ovsdb_cond_table *tables, const char *name)
+static const struct dpn_ovsdb_monitor_table *spec_of(
+        const struct dpn_ovsdb_monitor_table *tables, const char *name)
 {
 	for (int i = 0; tables[i].table; i++)
 		if (!strcmp(tables[i].table, name))
@@ -101,7 +101,7 @@ static const struct dpn_ovsdb_cond_table *spec_of(
 }
 
 static int apply_row2(
-        json_t *table, const char *uuid, json_t *ru, const struct dpn_ovsdb_cond_table *t)
+        json_t *table, const char *uuid, json_t *ru, const struct dpn_ovsdb_monitor_table *t)
 {
 	json_t *v;
 
@@ -123,7 +123,7 @@ static int apply_row2(
 }
 
 int dpn_ovsdb_apply_update2(
-        json_t *replica, json_t *updates, const struct dpn_ovsdb_cond_table *tables)
+        json_t *replica, json_t *updates, const struct dpn_ovsdb_monitor_table *tables)
 {
 	const char *tname, *uuid;
 	json_t *tu, *ru;
@@ -148,8 +148,8 @@ int dpn_ovsdb_apply_update2(
 	return 0;
 }
 
-json_t *dpn_ovsdb_monitor_cols_req(
-        const char *db, const struct dpn_ovsdb_cond_table *tables, json_int_t id)
+json_t *dpn_ovsdb_monitor_req(
+        const char *db, const struct dpn_ovsdb_monitor_table *tables, json_int_t id)
 {
 	json_t *reqs = json_object();
 

@@ -12,16 +12,6 @@ json_t *dpn_ovsdb_req(const char *method, json_t *params, json_int_t id)
 	return json_pack("{s:s, s:o, s:I}", "method", method, "params", params, "id", id);
 }
 
-json_t *dpn_ovsdb_monitor_req(const char *db, const char *const tables[], json_int_t id)
-{
-	json_t *reqs = json_object();
-
-	/* An empty monitor-request monitors all columns with all changes. */
-	for (int i = 0; tables[i]; i++)
-		json_object_set_new(reqs, tables[i], json_object());
-	return dpn_ovsdb_req("monitor", json_pack("[s, n, o]", db, reqs), id);
-}
-
 json_t *dpn_ovsdb_replica_table(json_t *replica, const char *table)
 {
 	json_t *t = json_object_get(replica, table);

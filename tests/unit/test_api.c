@@ -28,6 +28,17 @@ static int error_code(json_t *resp)
 	return json_integer_value(json_object_get(json_object_get(resp, "error"), "code"));
 }
 
+/* A server on a socket in a new temp dir (dir: a mkdtemp template). */
+static struct dpn_api *api_in(struct event_base *base, char *dir, struct dpn_api_conf *conf)
+{
+	assert_non_null(mkdtemp(dir));
+	chmod(dir, 0755); /* reachable by the non-root callers of callers_are_checked */
+	snprintf(conf->socket, sizeof(conf->socket), "%s/api.sock", dir);
+	struct dpn_api *api = dpn_api_new(base, conf);
+	assert_non_null(api);
+	return api;
+}
+
 static void dispatch(void **state)
 {
 	struct event_base *base = event_base_new();
@@ -35,10 +46,7 @@ static void dispatch(void **state)
 	struct dpn_api_conf conf = {.mode = 0600, .gid = -1};
 	(void)state;
 
-	assert_non_null(mkdtemp(path));
-	snprintf(conf.socket, sizeof(conf.socket), "%s/api.sock", path);
-	struct dpn_api *api = dpn_api_new(base, &conf);
-	assert_non_null(api);
+	struct dpn_api *api = api_in(base, path, &conf);
 	dpn_api_register(api, "echo", echo, NULL);
 
 	json_t *req =
@@ -127,10 +135,7 @@ static void hostile_clients(void **state)
 	struct dpn_api_conf conf = {.mode = 0600, .gid = -1};
 	(void)state;
 
-	assert_non_null(mkdtemp(path));
-	snprintf(conf.socket, sizeof(conf.socket), "%s/api.sock", path);
-	struct dpn_api *api = dpn_api_new(base, &conf);
-	assert_non_null(api);
+	struct dpn_api *api = api_in(base, path, &conf);
 	int before = count_fds();
 	for (int i = 0; i < 50; i++) {
 		int fd = dpn_unix_connect(conf.socket);
@@ -237,11 +242,7 @@ static void callers_are_checked(void **state)
 	struct dpn_api_conf conf = {.mode = 0666, .gid = -1};
 	(void)state;
 
-	assert_non_null(mkdtemp(path));
-	chmod(path, 0755);
-	snprintf(conf.socket, sizeof(conf.socket), "%s/api.sock", path);
-	struct dpn_api *api = dpn_api_new(base, &conf);
-	assert_non_null(api);
+	struct dpn_api *api = api_in(base, path, &conf);
 	dpn_api_register(api, "echo", echo, NULL);
 	dpn_api_register_ro(api, "ro", ro, NULL);
 	assert_int_equal(child_code(base, conf.socket, "ro"), 0);

@@ -52,9 +52,12 @@ static void framing_garbage(void **state)
 
 static void monitor_request(void **state)
 {
-	static const char *const tables[] = {"Bridge", "Port", NULL};
+	static const char *const bcols[] = {"name", "ports", NULL}, *const pcols[] = {"name", NULL};
+	static const struct dpn_ovsdb_monitor_table tables[] = {
+	        {"Bridge", bcols, NULL}, {"Port", pcols, NULL}, {NULL, NULL, NULL}};
 	json_t *want = tjson("{\"method\":\"monitor\",\"id\":7,"
-	                     "\"params\":[\"Open_vSwitch\",null,{\"Bridge\":{},\"Port\":{}}]}");
+	                     "\"params\":[\"Open_vSwitch\",null,{\"Bridge\":{\"columns\":"
+	                     "[\"name\",\"ports\"]},\"Port\":{\"columns\":[\"name\"]}}]}");
 	json_t *got = dpn_ovsdb_monitor_req("Open_vSwitch", tables, 7);
 	(void)state;
 

@@ -11,7 +11,7 @@
 
 static const char *const cols[] = {"logical_port", "mac", "chassis", "up", NULL};
 static const char *const sets[] = {"mac", "chassis", "up", NULL};
-static const struct dpn_ovsdb_cond_table tables[] = {
+static const struct dpn_ovsdb_monitor_table tables[] = {
         {"Port_Binding", cols, sets},
         {NULL, NULL, NULL},
 };

@@ -3,7 +3,7 @@
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps build run run-ovn test unit integration sanitizers bench clean format
+.PHONY: all deps build run run-ovn test unit integration sanitizers fuzz bench clean format
 
 all: build
 
@@ -34,8 +34,13 @@ integration: build
 sanitizers: build
 	@./tests/run.sh $(BUILD) sanitizers
 
+# make fuzz [FUZZ_TIME=seconds per target] [FUZZ_TARGETS="fuzz_conf ..."]
+FUZZ_TIME ?= 60
+fuzz: deps
+	@./tests/fuzz/run.sh $(BUILD)-fuzz fuzz $(FUZZ_TIME) $(FUZZ_TARGETS)
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz

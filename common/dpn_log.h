@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum dpn_log_level {
 	DPN_LOG_ERR = 0,
@@ -14,6 +15,9 @@ enum dpn_log_level {
 
 void dpn_log_set_level(enum dpn_log_level lvl);
 enum dpn_log_level dpn_log_get_level(void);
+/* Where lines go (NULL: stderr); the fuzzers format every line but keep
+ * stderr for sanitizer reports. */
+void dpn_log_set_stream(FILE *f);
 /* Parses "err", "warn", "info", "debug"; returns -EINVAL otherwise. */
 int dpn_log_parse_level(const char *s, enum dpn_log_level *lvl);
 

@@ -7,6 +7,7 @@
 #include "dpn_log.h"
 
 static enum dpn_log_level cur_level = DPN_LOG_INFO;
+static FILE *sink; /* NULL: stderr */
 
 static const char *const names[] = {
         [DPN_LOG_ERR] = "err",
@@ -18,6 +19,11 @@ static const char *const names[] = {
 void dpn_log_set_level(enum dpn_log_level lvl)
 {
 	cur_level = lvl;
+}
+
+void dpn_log_set_stream(FILE *f)
+{
+	sink = f;
 }
 
 enum dpn_log_level dpn_log_get_level(void)
@@ -46,7 +52,8 @@ static void emit(enum dpn_log_level lvl, const char *mod, const char *msg)
 	gmtime_r(&now.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 	/* One fprintf per line keeps concurrent writers' lines whole. */
-	fprintf(stderr, "%s.%03ldZ %-5s %s: %s\n", ts, now.tv_nsec / 1000000, names[lvl], mod, msg);
+	fprintf(sink ? sink : stderr, "%s.%03ldZ %-5s %s: %s\n", ts, now.tv_nsec / 1000000,
+	        names[lvl], mod, msg);
 }
 
 static uint64_t fnv1a(const char *s)

@@ -4,6 +4,7 @@
 #ifndef DPN_OVN_H
 #define DPN_OVN_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "dpn_err.h"
@@ -22,6 +23,9 @@ struct dpn_ovn_port {
 /* Pure (unit tested): one Port_Binding mac entry; -EINVAL with err naming it. */
 int dpn_ovn_parse_addresses(
         const char *lport, const char *entry, struct dpn_ovn_port *p, struct dpn_err *err);
+/* Pure: a Port_Binding row as the Southbound replica holds it (mac, up). */
+int dpn_ovn_port_from_binding(
+        const char *lport, json_t *row, struct dpn_ovn_port *p, struct dpn_err *err);
 
 /* Adds lport to what the Southbound sends us (idempotent). */
 int dpn_ovn_watch(struct dpn_ovn *n, const char *lport);

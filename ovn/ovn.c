@@ -14,7 +14,7 @@
 static const char *const pb_cols[] = {"logical_port", "mac", "up", "chassis", NULL};
 static const char *const pb_sets[] = {"mac", "up", "chassis", NULL};
 static const char *const ch_cols[] = {"name", "hostname", NULL};
-static const struct dpn_ovsdb_monitor_table sb_tables[] = {
+const struct dpn_ovsdb_monitor_table dpn_ovn_sb_tables[] = {
         {"Port_Binding", pb_cols, pb_sets},
         {"Chassis", ch_cols, NULL},
         {NULL, NULL, NULL},
@@ -103,6 +103,12 @@ int dpn_ovn_port(struct dpn_ovn *n, const char *lport, struct dpn_ovn_port *p, s
 	if (!row)
 		return dpn_err_set(err, -ENOENT,
 		        "logical port %s does not exist in the OVN Southbound (yet)", lport);
+	return dpn_ovn_port_from_binding(lport, row, p, err);
+}
+
+int dpn_ovn_port_from_binding(
+        const char *lport, json_t *row, struct dpn_ovn_port *p, struct dpn_err *err)
+{
 	json_t *macs = dpn_ovsdb_plain(json_object_get(row, "mac"));
 	json_t *up = dpn_ovsdb_plain(json_object_get(row, "up"));
 	/* a set: the first entry with a MAC is the port's ("MAC IP...") */
@@ -149,7 +155,7 @@ static int ovn_init(struct dpn_node *node, void **priv, struct dpn_err *err)
 	*n = (struct dpn_ovn){.node = node, .conf = c, .watched = json_object()};
 	n->cond_ev = event_new(dpn_node_base(node), -1, 0, cond_cb, n);
 	n->sb = dpn_ovsdb_new_cond(
-	        dpn_node_base(node), c->ovn.sb_remote, SB_DB, sb_tables, &ops, n);
+	        dpn_node_base(node), c->ovn.sb_remote, SB_DB, dpn_ovn_sb_tables, &ops, n);
 	if (!n->sb || !n->cond_ev ||
 	        (ret = ovn_controller_init(&n->ctl, dpn_node_base(node), c, err)) < 0) {
 		dpn_ovsdb_free(n->sb);

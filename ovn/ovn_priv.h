@@ -25,6 +25,9 @@ struct dpn_ovn {
 	struct ovn_controller ctl;
 };
 
+/* What dpnoded monitors in the Southbound ({NULL} terminated). */
+extern const struct dpn_ovsdb_monitor_table dpn_ovn_sb_tables[];
+
 int ovn_controller_init(struct ovn_controller *c, struct event_base *base,
         const struct dpn_conf *conf, struct dpn_err *err);
 int ovn_controller_start(struct ovn_controller *c, struct dpn_err *err);

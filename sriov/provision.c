@@ -262,9 +262,10 @@ static int feature(const char *ifname, const char *name, int set)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = -EOPNOTSUPP, idx = -1;
 	struct ifreq ifr = {0};
-	struct {
+	/* the header and the one count asked for (data[] is a flexible array) */
+	union {
 		struct ethtool_sset_info h;
-		uint32_t n;
+		uint8_t room[sizeof(struct ethtool_sset_info) + sizeof(uint32_t)];
 	} ss = {.h = {.cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_FEATURES}};
 
 	if (fd < 0)
@@ -273,7 +274,7 @@ static int feature(const char *ifname, const char *name, int set)
 	ifr.ifr_data = (void *)&ss;
 	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0 || !ss.h.sset_mask)
 		goto out;
-	uint32_t n = ss.n, blocks = (n + 31) / 32;
+	uint32_t n = ss.h.data[0], blocks = (n + 31) / 32;
 	struct ethtool_gstrings *gs = calloc(1, sizeof(*gs) + n * ETH_GSTRING_LEN);
 	struct ethtool_gfeatures *gf = calloc(1, sizeof(*gf) + blocks * sizeof(gf->features[0]));
 	struct ethtool_sfeatures *sf = calloc(1, sizeof(*sf) + blocks * sizeof(sf->features[0]));

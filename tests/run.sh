@@ -93,6 +93,16 @@ if [ "$WHAT" = all ] || [ "$WHAT" = sanitizers ]; then
 	fi
 fi
 
+# The fuzz regression: every libFuzzer target over its seed corpus, then a
+# short run from it (ASan+UBSan, clang); see docs/fuzzing.md.
+if [ "$WHAT" = all ] || [ "$WHAT" = fuzz ]; then
+	log=$LOGDIR/fuzz.log
+	tests/fuzz/run.sh "${BUILD}-fuzz" regress "${FUZZ_TIME:-15}" >"$log" 2>&1
+	rc=$?
+	count fuzz "$log"
+	exited $rc fuzz "$log"
+fi
+
 echo
 [ ${#failed[@]} -gt 0 ] && echo "failed: ${failed[*]} (logs in $LOGDIR)"
 echo "$pass passed, $fail failed"

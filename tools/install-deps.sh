@@ -9,6 +9,8 @@ meson
 ninja-build
 pkg-config
 clang-format
+clang
+libclang-rt-14-dev
 libjansson-dev
 libevent-dev
 libnl-3-dev

@@ -27,10 +27,41 @@ static void addresses(void **state)
 	}
 }
 
+/* Rows as the Southbound replica holds them (update2 datums). */
+static void binding_rows(void **state)
+{
+	struct dpn_ovn_port p;
+	struct dpn_err err = {0};
+	(void)state;
+
+	json_t *row = json_loads("{\"logical_port\": \"a.ns\", \"up\": [\"set\", [true]],"
+	                         " \"mac\": [\"set\", [\"0a:00:00:00:00:07 10.16.0.7\"]]}",
+	        0, NULL);
+	assert_int_equal(dpn_ovn_port_from_binding("a.ns", row, &p, &err), 0);
+	assert_string_equal(p.mac, "0a:00:00:00:00:07");
+	assert_true(p.up);
+	json_decref(row);
+	/* a set of one is the atom itself; up absent is false */
+	row = json_loads("{\"mac\": \"0a:00:00:00:00:08\"}", 0, NULL);
+	assert_int_equal(dpn_ovn_port_from_binding("a.ns", row, &p, &err), 0);
+	assert_false(p.up);
+	json_decref(row);
+	/* no addresses, or a mac column that is not strings */
+	static const char *const bad[] = {
+	        "{}", "{\"mac\": [\"set\", []]}", "{\"mac\": 5}", "{\"mac\": [\"set\", [7]]}"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		row = json_loads(bad[i], 0, NULL);
+		assert_int_equal(dpn_ovn_port_from_binding("a.ns", row, &p, &err), -EINVAL);
+		assert_non_null(strstr(err.msg, "a.ns"));
+		json_decref(row);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(addresses),
+	        cmocka_unit_test(binding_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

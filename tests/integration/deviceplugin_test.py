@@ -6,6 +6,7 @@ import shutil
 import os
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -156,7 +157,66 @@ try:
                 for x in RES))
     vfio = node.endpoint(pb, pbg, "mellanox.com/cx5_vfio").watch()
     rdma = node.endpoint(pb, pbg, "mellanox.com/cx5_rdma").watch()
-    t.eq("kubelet restart: the new endpoint streams the devices", len(devices(vfio) or {}), 3)
+    vfio_ids = sorted(devices(vfio) or {})
+    t.eq("kubelet restart: the new endpoint streams the devices", len(vfio_ids), 3)
+    devices(rdma)
+
+    # --- kubelet restart while Allocate calls are in flight
+    calls = {"ok": 0, "failed": 0}
+    granted = set()
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def allocator(k):
+        while not stop.is_set():
+            dev = vfio_ids[k % len(vfio_ids)]
+            k += 1
+            ch = grpc.insecure_channel("unix:" + os.path.join(node.plugin_dir, "mellanox.com_cx5_vfio.sock"))
+            try:
+                pbg.DevicePluginStub(ch).Allocate(pb.AllocateRequest(container_requests=[
+                    pb.ContainerAllocateRequest(devices_ids=[dev])]), timeout=2)
+                with lock:
+                    calls["ok"] += 1
+                    granted.add(dev)
+            except grpc.RpcError:
+                with lock:
+                    calls["failed"] += 1
+            finally:
+                ch.close()
+    workers = [threading.Thread(target=allocator, args=(k,)) for k in range(4)]
+    for w in workers:
+        w.start()
+    time.sleep(0.5)
+    while not kubelet.regs.empty():
+        kubelet.regs.get()
+    kubelet.restart()
+    regs = kubelet.registrations(3, timeout=5)
+    time.sleep(0.5)
+    stop.set()
+    for w in workers:
+        w.join()
+    t.note(f"kubelet restart during Allocate: {calls['ok']} calls answered, "
+           f"{calls['failed']} refused while the socket was gone")
+    t.eq("kubelet restart during Allocate: every resource registers again", sorted(regs), sorted(RES))
+    t.check("kubelet restart during Allocate: calls answered before and after", calls["ok"] > 0)
+    lost = [d for d in granted if not os.path.exists(os.path.join(
+        node.devinfo, f"mellanox.com-cx5_vfio-{d}-device.json"))]
+    t.eq("kubelet restart during Allocate: every granted device has its device-info (lost)", lost, [])
+    st = node.call("deviceplugin.status") or {"resources": []}
+    vfio_allocated = len(granted | {"0000:3b:0a.0"})  # with the first Allocate's
+    t.eq("kubelet restart during Allocate: each granted device recorded once",
+         {r["resource"]: r["allocated"] for r in st["resources"]}.get("mellanox.com/cx5_vfio"),
+         vfio_allocated)
+    after = node.endpoint(pb, pbg, "mellanox.com/cx5_vfio")
+    t.check("kubelet restart during Allocate: the endpoint serves Allocate after it",
+            allocate(after, vfio_ids[0]).container_responses[0].envs.get(
+                "PCIDEVICE_MELLANOX_COM_CX5_VFIO") == vfio_ids[0])
+    after.close()
+    for p in (vfio, rdma):  # their streams ended with the old endpoints
+        p.close()
+    vfio = node.endpoint(pb, pbg, "mellanox.com/cx5_vfio").watch()
+    rdma = node.endpoint(pb, pbg, "mellanox.com/cx5_rdma").watch()
+    devices(vfio)
     devices(rdma)
 
     # --- inventory changes on the stream
@@ -193,7 +253,7 @@ try:
         return {r["resource"]: r["allocated"] for r in st["resources"]}
     before = allocated()
     t.eq("allocations recorded", before,
-         {"mellanox.com/cx5_vfio": 1, "mellanox.com/cx5_rdma": 1, "intel.com/empty": 0})
+         {"mellanox.com/cx5_vfio": vfio_allocated, "mellanox.com/cx5_rdma": 1, "intel.com/empty": 0})
     vfio.close()
     rdma.close()
     while not kubelet.regs.empty():

@@ -65,6 +65,10 @@ bool dpn_ovs_converged(const struct dpn_ovs *o);
 /* One interface as in status' bridges[].ports[], or NULL when OVS has no
  * such interface (yet); new reference. */
 json_t *dpn_ovs_iface_status(struct dpn_ovs *o, const char *port, const char *name);
+/* An interface dpnode does not own (another CNI's pod, an operator's port)
+ * whose external_ids:iface-id is iface_id: 1 with its name, else 0.
+ * ovn-controller binds a logical port to one interface only. */
+int dpn_ovs_iface_id_foreign(struct dpn_ovs *o, const char *iface_id, char *name, size_t len);
 /* Status object (see docs/status.md), new reference. */
 json_t *dpn_ovs_status(struct dpn_ovs *o);
 

@@ -157,6 +157,23 @@ json_t *dpn_ovs_iface_status(struct dpn_ovs *o, const char *port, const char *na
 	return iface_status(o, port, uuid);
 }
 
+int dpn_ovs_iface_id_foreign(struct dpn_ovs *o, const char *iface_id, char *name, size_t len)
+{
+	json_t *row;
+	const char *u;
+
+	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_INTERFACE), u, row) {
+		const char *v =
+		        dpn_ovsdb_map_get(json_object_get(row, OVS_C_EXTERNAL_IDS), "iface-id");
+		if (!v || strcmp(v, iface_id) || dpn_reconcile_owned(row))
+			continue;
+		snprintf(name, len, "%s",
+		        json_string_value(json_object_get(row, OVS_C_NAME)) ?: "?");
+		return 1;
+	}
+	return 0;
+}
+
 json_t *dpn_ovs_status(struct dpn_ovs *o)
 {
 	json_t *row = NULL, *st;

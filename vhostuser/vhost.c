@@ -183,7 +183,14 @@ static int check_conflict(
 {
 	char why[600];
 	const char *other = conflicting_port(v, port, want, sock, why, sizeof(why));
+	const char *iface_id = json_string_value(json_object_get(want, "iface_id"));
+	char foreign[256];
 
+	if (!other && dpn_ovs_iface_id_foreign(v->ovs, iface_id, foreign, sizeof(foreign)))
+		return dpn_err_set(err, -EEXIST,
+		        "iface_id %s is already on OVS interface %s, which dpnode does not manage "
+		        "(OVN binds a logical port to one interface)",
+		        iface_id, foreign);
 	if (!other)
 		return 0;
 	json_t *oreq = json_object_get(json_object_get(v->ports, other), "req");

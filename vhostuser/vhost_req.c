@@ -78,6 +78,12 @@ static bool k8s_name_ok(const char *s)
 	return isalnum((unsigned char)s[0]) && isalnum((unsigned char)s[n - 1]);
 }
 
+/* DNS-1123 label: what Kubernetes allows for namespaces (no dots). */
+static bool k8s_label_ok(const char *s)
+{
+	return strlen(s) <= 63 && !strchr(s, '.') && k8s_name_ok(s);
+}
+
 /* The fields as given: known keys, types and lengths. */
 static int get_fields(json_t *p, struct dpn_vhost_req *r, struct dpn_err *err)
 {
@@ -152,10 +158,13 @@ static int check_fields(struct dpn_vhost_req *r, struct dpn_err *err)
 		return fail(err,
 		        "ifname: \"%s\" is not an interface name (1-15 characters, no '/')",
 		        r->ifname);
-	if (!k8s_name_ok(r->ns) || !k8s_name_ok(r->pod))
-		return fail(err, "%s: \"%s\" is not a Kubernetes name",
-		        k8s_name_ok(r->ns) ? "pod" : "namespace",
-		        k8s_name_ok(r->ns) ? r->pod : r->ns);
+	if (!k8s_label_ok(r->ns))
+		return fail(err,
+		        "namespace: \"%s\" is not a Kubernetes namespace name "
+		        "(lowercase letters, digits and '-', at most 63)",
+		        r->ns);
+	if (!k8s_name_ok(r->pod))
+		return fail(err, "pod: \"%s\" is not a Kubernetes name", r->pod);
 	if (r->consumption == DPN_VHOST_KUBEVIRT)
 		strcpy(r->sock_name, r->ifname); /* KubeVirt names the socket after the interface */
 	else if (!r->sock_name[0])

@@ -127,6 +127,25 @@ invariants "kill -9 ovsdb-server" "$B"
 retry_failed "kill -9 ovsdb-server" "$B"
 delete_all "kill -9 ovsdb-server"
 
+# --- a logical port is bound to one interface: claims on it are refused ---
+vadd() { # uid ns pod [provider]
+	"$CTL" vhost add --pod-uid "$1" --namespace "$2" --pod "$3" --ifname net1 --volume v \
+		--socket-name s ${4:+--provider "$4"} 2>&1
+}
+vsctl add-port br-int foreign -- set Interface foreign type=internal external_ids:iface-id=web.prod
+out=$(vadd "$(uid_of 201)" prod web)
+check "iface-id of an interface dpnode does not manage: refused naming it" \
+	grep -q 'iface_id web.prod is already on OVS interface foreign, which dpnode does not manage' <<<"$out"
+check_eq "... nothing made" "$(list_ports | wc -l)/$(dir_uids | wc -l)" 0/0
+vsctl del-port br-int foreign
+# pod "a.b" in namespace "c" and pod "a" in "b" with provider "c" are both a.b.c
+vadd "$(uid_of 202)" c a.b >/dev/null
+out=$(vadd "$(uid_of 203)" b a c)
+check "the same iface-id from another pod (names with dots): refused naming the first" \
+	grep -q 'iface_id a.b.c is already used by vhost port .* (pod c/a.b interface net1)' <<<"$out"
+check_eq "... only the first port exists" "$(list_ports | wc -l)/$(dir_uids | wc -l)" 1/1
+"$CTL" vhost del --pod-uid "$(uid_of 202)" --ifname net1 >/dev/null
+
 # --- the state directory is full ---
 umount_state() { mountpoint -q "$STATE" && umount "$STATE"; }
 trap 'umount_state; it_cleanup' EXIT

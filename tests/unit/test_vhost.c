@@ -83,7 +83,14 @@ static void traversal_and_odd_names(void **state)
 	                "0123456789012345678901234567890123456789012345678901234567890123456789"),
 	        "volume: longer than 63 characters");
 	expect_err("namespace", json_string("Default"),
-	        "namespace: \"Default\" is not a Kubernetes name");
+	        "namespace: \"Default\" is not a Kubernetes namespace name (lowercase letters, "
+	        "digits and '-', at most 63)");
+	/* a dot in the namespace would make <pod>.<namespace> ambiguous: Kubernetes
+	 * allows none there (pods may have them) */
+	expect_err("namespace", json_string("kube.system"),
+	        "namespace: \"kube.system\" is not a Kubernetes namespace name (lowercase "
+	        "letters, digits and '-', at most 63)");
+	expect_err("pod", json_string("Pod-A"), "pod: \"Pod-A\" is not a Kubernetes name");
 	expect_err("consumption", json_string("vm"),
 	        "consumption: \"vm\" is not \"pod\" or \"kubevirt\"");
 	expect_err("mac", json_string("01:00:5e:00:00:01"),

@@ -2,7 +2,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
 
 #include "dpn_jsonrpc.h"
 #include "dpn_unixctl.h"
@@ -58,4 +64,94 @@ int dpn_unixctl_parse_pmd_cores(const char *text, int *cores, int max)
 		p++;
 	}
 	return n;
+}
+
+/* --- the non-blocking call: one bufferevent, one request, one reply --- */
+struct dpn_unixctl_async {
+	struct bufferevent *bev;
+	struct dpn_jsbuf rx;
+	dpn_unixctl_cb cb;
+	void *arg;
+};
+
+static void async_done(struct dpn_unixctl_async *a, int ret, const char *text)
+{
+	dpn_unixctl_cb cb = a->cb;
+	void *arg = a->arg;
+	dpn_unixctl_cancel(a);
+	cb(arg, ret, text);
+}
+
+static void async_read(struct bufferevent *bev, void *arg)
+{
+	struct dpn_unixctl_async *a = arg;
+	json_t *resp;
+	int ret = dpn_jsbuf_feed_evbuffer(&a->rx, bufferevent_get_input(bev));
+
+	if (ret == 0 && (ret = dpn_jsbuf_next(&a->rx, &resp)) == 0)
+		return; /* more to come */
+	if (ret < 0) {
+		async_done(a, ret, NULL);
+		return;
+	}
+	json_t *err = json_object_get(resp, "error"), *res = json_object_get(resp, "result");
+	if (err && !json_is_null(err))
+		async_done(a, -EREMOTEIO, json_is_string(err) ? json_string_value(err) : "error");
+	else
+		async_done(a, 0, json_is_string(res) ? json_string_value(res) : "");
+	json_decref(resp);
+}
+
+static void async_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED)
+		return;
+	async_done(arg,
+	        what & BEV_EVENT_TIMEOUT ? -ETIMEDOUT
+	        : what & BEV_EVENT_EOF   ? -ECONNRESET
+	                                 : -(EVUTIL_SOCKET_ERROR() ?: ECONNREFUSED),
+	        NULL);
+}
+
+struct dpn_unixctl_async *dpn_unixctl_call_async(struct event_base *base, const char *sock,
+        const char *cmd, int timeout_ms, dpn_unixctl_cb cb, void *arg)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+	struct dpn_unixctl_async *a;
+
+	if (strlen(sock) >= sizeof(sun.sun_path) || !(a = calloc(1, sizeof(*a))))
+		return NULL;
+	strcpy(sun.sun_path, sock);
+	a->cb = cb;
+	a->arg = arg;
+	dpn_jsbuf_init(&a->rx);
+	a->rx.max = 16 << 20; /* a PMD report of a big node fits easily */
+	a->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	json_t *req = json_pack("{s:s, s:[], s:i}", "method", cmd, "params", "id", 0);
+	char *s = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (!a->bev || !s ||
+	        bufferevent_socket_connect(a->bev, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		free(s);
+		dpn_unixctl_cancel(a);
+		return NULL;
+	}
+	bufferevent_setcb(a->bev, async_read, NULL, async_event, a);
+	bufferevent_set_timeouts(a->bev, &tv, &tv);
+	bufferevent_write(a->bev, s, strlen(s));
+	bufferevent_enable(a->bev, EV_READ);
+	free(s);
+	return a;
+}
+
+void dpn_unixctl_cancel(struct dpn_unixctl_async *a)
+{
+	if (!a)
+		return;
+	if (a->bev)
+		bufferevent_free(a->bev);
+	dpn_jsbuf_free(&a->rx);
+	free(a);
 }

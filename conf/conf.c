@@ -36,6 +36,10 @@ void dpn_conf_init(struct dpn_conf *c)
 	c->ovn.remote_probe_ms = -1;
 	c->ovn.of_probe_s = -1;
 	strcpy(c->ovn.controller_bin, "/usr/bin/ovn-controller");
+	c->metrics.enabled = true;
+	strcpy(c->metrics.host, "127.0.0.1");
+	c->metrics.port = DPN_METRICS_DEFAULT_PORT;
+	c->metrics.interval_s = 10;
 	c->ovn.bind_timeout_s = 30;
 	strcpy(c->vhost.socket_root, "/run/openvswitch/vhost_sockets");
 	strcpy(c->vhost.kubelet_dir, "/var/lib/kubelet");
@@ -449,6 +453,11 @@ static void sec_ovn(struct cctx *x, json_t *o, struct dpn_conf *c)
 	dpn_conf_parse_ovn(x, o, &c->ovn);
 }
 
+static void sec_metrics(struct cctx *x, json_t *o, struct dpn_conf *c)
+{
+	dpn_conf_parse_metrics(x, o, &c->metrics);
+}
+
 static const struct {
 	const char *name;
 	section_fn fn;
@@ -462,13 +471,14 @@ static const struct {
         {"vhostuser", sec_vhost},
         {"sriov", sec_sriov},
         {"device_plugin", sec_dp},
+        {"metrics", sec_metrics},
 };
 
 int dpn_conf_load_json(
         json_t *root, const struct dpn_machine *m, struct dpn_conf *c, struct dpn_conf_errors *errs)
 {
 	static const char *const top[] = {"log_level", "api", "hugepages", "ovs", "uplink",
-	        "integration", "ovn", "vhostuser", "sriov", "device_plugin", NULL};
+	        "integration", "ovn", "vhostuser", "sriov", "device_plugin", "metrics", NULL};
 	static const char *const levels[] = {"err", "warn", "info", "debug", NULL};
 	struct cctx x = {.errs = errs, .m = m};
 	int before = errs->n, lvl;

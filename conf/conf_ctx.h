@@ -52,5 +52,6 @@ void dpn_conf_parse_ovs(struct cctx *x, json_t *o, struct dpn_ovs_conf *ovs);
 void dpn_conf_parse_uplink(struct cctx *x, json_t *o, struct dpn_uplink_conf *u);
 void dpn_conf_parse_integration(struct cctx *x, json_t *o, struct dpn_conf *c);
 void dpn_conf_parse_ovn(struct cctx *x, json_t *o, struct dpn_ovn_conf *ovn);
+void dpn_conf_parse_metrics(struct cctx *x, json_t *o, struct dpn_metrics_conf *m);
 
 #endif

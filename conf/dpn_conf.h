@@ -13,6 +13,7 @@
 #include "dpn_conf_base.h"
 #include "dpn_conf_devplugin.h"
 #include "dpn_conf_hugepages.h"
+#include "dpn_conf_metrics.h"
 #include "dpn_conf_ovs.h"
 #include "dpn_conf_sriov.h"
 #include "dpn_conf_vhost.h"
@@ -32,6 +33,7 @@ struct dpn_conf {
 	struct dpn_vhost_conf vhost;
 	struct dpn_sriov_conf sriov;
 	struct dpn_devplugin_conf devplugin;
+	struct dpn_metrics_conf metrics;
 };
 
 /* What validation checks against: CPUs and NUMA nodes of this machine. */

@@ -20,6 +20,7 @@
 #include "dpn_devplugin.h"
 #include "dpn_hugepages.h"
 #include "dpn_log.h"
+#include "dpn_metrics.h"
 #include "dpn_module.h"
 #include "dpn_ovn.h"
 #include "dpn_ovs.h"
@@ -41,6 +42,7 @@ static const struct dpn_module *const modules[] = {
         &dpn_ovn_module,
         &dpn_vhost_module,
         &dpn_devplugin_module,
+        &dpn_metrics_module,
 };
 
 struct opts {

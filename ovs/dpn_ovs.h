@@ -69,6 +69,9 @@ json_t *dpn_ovs_iface_status(struct dpn_ovs *o, const char *port, const char *na
  * whose external_ids:iface-id is iface_id: 1 with its name, else 0.
  * ovn-controller binds a logical port to one interface only. */
 int dpn_ovs_iface_id_foreign(struct dpn_ovs *o, const char *iface_id, char *name, size_t len);
+/* The running ovs-vswitchd's unixctl socket (for its PMD reports): 0, or
+ * -ENOENT when none runs or its socket is not there. */
+int dpn_ovs_ctl_socket(struct dpn_ovs *o, char *buf, size_t len);
 /* Status object (see docs/status.md), new reference. */
 json_t *dpn_ovs_status(struct dpn_ovs *o);
 

@@ -265,6 +265,7 @@ static void txn_done(void *arg, json_t *result, const struct dpn_err *error)
 	o->txn_inflight = false;
 	if (error) {
 		o->last_error = *error;
+		o->txn_errors++;
 		LOG_ERR_RL("reconcile transaction failed: %s", error->msg);
 		arm(o->resync_ev, 1000);
 		return;

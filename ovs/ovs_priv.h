@@ -32,7 +32,7 @@ struct dpn_ovs {
 	bool converged;
 	bool net_ok;
 	bool bump_cfg; /* vswitchd restarted: make it confirm the config */
-	unsigned long txns;
+	unsigned long txns, txn_errors; /* reconcile transactions: done, refused */
 	struct dpn_err last_error; /* the reconcile's current problem */
 	struct dpn_log_limit err_log;
 	char dpdk_init_error[1280];

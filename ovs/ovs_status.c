@@ -12,6 +12,10 @@
 
 static const char *const counters[] = {"rx_packets", "tx_packets", "rx_bytes", "tx_bytes",
         "rx_dropped", "tx_dropped", "rx_errors", "tx_errors", NULL};
+/* vhost-user: packets vswitchd had to retry into a full guest ring */
+#define TX_RETRIES "ovs_tx_retries"
+/* who the port is for, as the CNI wrote it (metrics labels) */
+static const char *const pod_keys[] = {"iface-id", "pod_name", "pod_namespace", NULL};
 
 static int by_name(const void *a, const void *b)
 {
@@ -67,7 +71,16 @@ static json_t *iface_status(struct dpn_ovs *o, const char *port, const char *uui
 		json_t *v = json_object_get(stats, counters[i]);
 		json_object_set_new(j, counters[i], json_integer(json_integer_value(v)));
 	}
+	json_t *retries = json_object_get(stats, TX_RETRIES);
+	if (retries)
+		json_object_set(j, "tx_retries", retries);
 	json_decref(stats);
+	for (int i = 0; pod_keys[i]; i++) {
+		const char *v =
+		        dpn_ovsdb_map_get(json_object_get(row, OVS_C_EXTERNAL_IDS), pod_keys[i]);
+		if (v)
+			json_object_set_new(j, pod_keys[i], json_string(v));
+	}
 	return j;
 }
 
@@ -129,6 +142,12 @@ int dpn_ovs_vswitchd_ctl(struct dpn_ovs *o, pid_t pid, char *buf, size_t len)
 			return 0;
 	}
 	return -ENOENT;
+}
+
+int dpn_ovs_ctl_socket(struct dpn_ovs *o, char *buf, size_t len)
+{
+	pid_t pid = dpn_proc_pid(o->vsproc);
+	return pid ? dpn_ovs_vswitchd_ctl(o, pid, buf, len) : -ENOENT;
 }
 
 static json_t *pmd_cores(struct dpn_ovs *o)
@@ -202,8 +221,9 @@ json_t *dpn_ovs_status(struct dpn_ovs *o)
 	json_object_set_new(st, "pmd_cores", pmd_cores(o));
 	json_object_set_new(st, "bridges", bridges_status(o));
 	json_object_set_new(st, "reconcile",
-	        json_pack("{s:b, s:b, s:I, s:o}", "converged", o->converged, "in_flight",
-	                o->txn_inflight, "transactions", (json_int_t)o->txns, "last_error",
+	        json_pack("{s:b, s:b, s:I, s:I, s:o}", "converged", o->converged, "in_flight",
+	                o->txn_inflight, "transactions", (json_int_t)o->txns, "transaction_errors",
+	                (json_int_t)o->txn_errors, "last_error",
 	                o->last_error.code ? json_string(o->last_error.msg) : json_null()));
 	return st;
 }

@@ -66,13 +66,28 @@ static int sriov_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 	return 0;
 }
 
+/* Per PF: its VFs now and at most (metrics; the inventory has the rest). */
+static json_t *pf_vfs(const struct dpn_inventory *inv)
+{
+	json_t *out = json_array();
+	for (int i = 0; inv && i < inv->n_pfs; i++) {
+		const struct dpn_pf *p = &inv->pfs[i];
+		json_array_append_new(
+		        out, json_pack("{s:s, s:s, s:i, s:i, s:i, s:s}", "pf", p->bdf, "netdev",
+		                     p->netdev, "numa", p->numa, "numvfs", p->numvfs, "totalvfs",
+		                     p->totalvfs, "eswitch", p->eswitch));
+	}
+	return out;
+}
+
 static int sriov_status(void *priv, json_t *st, struct dpn_err *err)
 {
 	struct sriov_module *m = priv;
 	json_t *inv = dpn_sriov_mon_inventory(m->mon);
-	json_t *s = json_pack("{s:I, s:o}", "pfs",
+	json_t *s = json_pack("{s:I, s:o, s:o}", "pfs",
 	        (json_int_t)json_array_size(json_object_get(inv, "pfs")), "nic_table_error",
-	        m->nics_err[0] ? json_string(m->nics_err) : json_null());
+	        m->nics_err[0] ? json_string(m->nics_err) : json_null(), "pf_vfs",
+	        pf_vfs(dpn_sriov_mon_current(m->mon)));
 
 	if (m->provisioned)
 		json_object_set_new(s, "provisioning",

@@ -42,6 +42,9 @@ iputils-ping
 procps
 psmisc
 jq
+curl
+prometheus
+yamllint
 linux-image-amd64
 linux-headers-amd64
 linux-source-6.1

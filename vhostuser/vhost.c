@@ -11,6 +11,7 @@
 #include "dpn_api.h"
 #include "dpn_conf.h"
 #include "dpn_log.h"
+#include "dpn_stats.h"
 #include "dpn_ovn.h"
 #include "dpn_ovs.h"
 #include "dpn_vhost.h"
@@ -26,6 +27,7 @@ struct dpn_vhost {
 	json_t *asked;        /* logical port -> first ADD time (ms) while OVN lacks it */
 	json_t *ports;        /* port name -> {"req": {...}, "dir": s, "socket": s} */
 	bool from_prev;       /* the state file was damaged: its last good copy was used */
+	struct dpn_req_stats adds, dels;
 };
 
 /* Writes the port set (a crash leaves the old file or the new one). */
@@ -247,9 +249,8 @@ static int ovn_addresses(struct dpn_vhost *v, struct dpn_vhost_req *r, struct dp
 	return 0;
 }
 
-static int api_add(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
+static int add_port(struct dpn_vhost *v, json_t *params, json_t **res, struct dpn_err *err)
 {
-	struct dpn_vhost *v = ctx;
 	char dir[DPN_PATH_MAX + 160], sock[DPN_PATH_MAX + 240], port[16];
 	struct dpn_vhost_req r;
 	struct dpn_vhost_port spec;
@@ -312,9 +313,8 @@ static int lookup(json_t *params, char port[16], struct dpn_err *err)
 	return 0;
 }
 
-static int api_del(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
+static int del_port(struct dpn_vhost *v, json_t *params, json_t **res, struct dpn_err *err)
 {
-	struct dpn_vhost *v = ctx;
 	struct dpn_vhost_req r;
 	char port[16];
 	json_t *e;
@@ -450,9 +450,11 @@ static int vhost_status(void *priv, json_t *st, struct dpn_err *err)
 {
 	struct dpn_vhost *v = priv;
 	json_object_set_new(st, "vhostuser",
-	        json_pack("{s:I, s:s, s:s, s:b}", "ports", (json_int_t)json_object_size(v->ports),
-	                "socket_root", v->conf->socket_root, "state_file", v->conf->state_file,
-	                "restored_from_last_good_copy", v->from_prev));
+	        json_pack("{s:I, s:s, s:s, s:b, s:{s:o, s:o}}", "ports",
+	                (json_int_t)json_object_size(v->ports), "socket_root", v->conf->socket_root,
+	                "state_file", v->conf->state_file, "restored_from_last_good_copy",
+	                v->from_prev, "requests", "add", dpn_req_stats_json(&v->adds), "del",
+	                dpn_req_stats_json(&v->dels)));
 	if (v->from_prev)
 		return dpn_err_set(err, -EIO,
 		        "%s was damaged; the ports were restored from %s.prev", v->conf->state_file,
@@ -471,6 +473,24 @@ static void vhost_fini(void *priv)
 static const char *vhost_disabled(const struct dpn_conf *c)
 {
 	return c->ovs.mode == DPN_OVS_NONE ? "ovs.mode is none: vhost-user ports need OVS" : NULL;
+}
+
+static int api_add(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
+{
+	struct dpn_vhost *v = ctx;
+	uint64_t t0 = dpn_now_us();
+	int ret = add_port(v, params, res, err);
+	dpn_req_stats_add(&v->adds, ret, t0);
+	return ret;
+}
+
+static int api_del(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
+{
+	struct dpn_vhost *v = ctx;
+	uint64_t t0 = dpn_now_us();
+	int ret = del_port(v, params, res, err);
+	dpn_req_stats_add(&v->dels, ret, t0);
+	return ret;
 }
 
 static const struct dpn_api_method vhost_methods[] = {

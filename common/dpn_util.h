@@ -77,6 +77,8 @@ int dpn_json_save_kept(const char *path, json_t *j);
  * neither parses. */
 int dpn_json_load_kept(const char *path, json_t **out, bool *from_prev, char *why, size_t len);
 
+/* A /proc/self/mountinfo path field in place: "\\040" -> ' ' and so on. */
+void dpn_mountinfo_unescape(char *s);
 /* printf into a new string (the caller frees it); NULL when out of memory. */
 char *dpn_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -27,6 +27,7 @@ static void usage(FILE *f)
 	        "representors\n"
 	        "  sriov apply FILE              provision the config's sriov section now\n"
 	        "  resources FILE                VFs of this node per device-plugin resource\n"
+	        "  doctor [--json]               is this node ready for the datapath (checks, fixes)\n"
 	        "  reconcile                     ask dpnoded to reconcile now\n"
 	        "  call METHOD [PARAMS_JSON]     any API method (e.g. sriov.inventory)\n"
 	        "  ping                          check that dpnoded answers\n"
@@ -166,6 +167,8 @@ int main(int argc, char **argv)
 		return ctl_sriov(argc, argv);
 	if (!strcmp(argv[0], "resources"))
 		return ctl_resources(argc, argv);
+	if (!strcmp(argv[0], "doctor"))
+		return ctl_doctor(argc, argv);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "check"))
 		return cmd_config_check(argv[2]);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "import-kubeovn"))

@@ -9,21 +9,6 @@
 #include "dpn_log.h"
 #include "vhost_fs.h"
 
-void dpn_vhost_mountinfo_unescape(char *s)
-{
-	char *o = s;
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		        s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
 bool dpn_vhost_fs_is_mountpoint(const char *dir)
 {
 	char line[4096], mp[4096];
@@ -37,7 +22,7 @@ bool dpn_vhost_fs_is_mountpoint(const char *dir)
 	while (!found && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
 			continue;
-		dpn_vhost_mountinfo_unescape(mp);
+		dpn_mountinfo_unescape(mp);
 		found = !strcmp(mp, dir);
 	}
 	fclose(f);

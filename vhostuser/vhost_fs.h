@@ -18,7 +18,4 @@ int dpn_vhost_fs_release(const struct dpn_vhost_conf *c, const struct dpn_vhost_
         const char *dir, const char *sock, bool last_user);
 bool dpn_vhost_fs_is_mountpoint(const char *dir);
 
-/* A /proc/self/mountinfo path field in place: "\\040" -> ' ' and so on. */
-void dpn_vhost_mountinfo_unescape(char *s);
-
 #endif

@@ -13,7 +13,6 @@
 #include "dpn_sriov.h"
 #include "dpn_vhost.h"
 #include "fuzz.h"
-#include "vhost_fs.h"
 
 enum { CPU_ONLINE, NODE_ONLINE, NR_HP, FREE_HP, MOUNTS, CG_CPUS, CG_HUGETLB, LINES, N_PARTS };
 
@@ -47,7 +46,7 @@ static void lines(char *text)
 	if ((l = strtok_r(text, "\n", &save)))
 		dpn_sriov_parse_port_name(l, &c, &pf, &vf);
 	if ((l = strtok_r(NULL, "\n", &save)))
-		dpn_vhost_mountinfo_unescape(l);
+		dpn_mountinfo_unescape(l);
 	if ((l = strtok_r(NULL, "\n", &save)) && dpn_cpuset_parse_mask(l, &s) == 0)
 		dpn_cpuset_format_list(&s, list, sizeof(list));
 }

@@ -182,11 +182,11 @@ static void mountinfo_escapes(void **state)
 {
 	char a[] = "/run/vs/pod\\040a/vhost\\134x\\011t", b[] = "/plain", c[] = "/bad\\9";
 	(void)state;
-	dpn_vhost_mountinfo_unescape(a);
+	dpn_mountinfo_unescape(a);
 	assert_string_equal(a, "/run/vs/pod a/vhost\\x\tt");
-	dpn_vhost_mountinfo_unescape(b);
+	dpn_mountinfo_unescape(b);
 	assert_string_equal(b, "/plain");
-	dpn_vhost_mountinfo_unescape(c);
+	dpn_mountinfo_unescape(c);
 	assert_string_equal(c, "/bad\\9");
 }
 

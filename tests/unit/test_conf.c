@@ -140,7 +140,7 @@ static void unknown_keys(void **state)
 	        "uplink.ports[0].speed: unknown key (expected one of: name, pci, devargs, n_rxq)");
 	expect_error("{\"extra\": 1}",
 	        "extra: unknown key (expected one of: log_level, api, hugepages, ovs, uplink, "
-	        "integration, ovn, vhostuser, sriov, device_plugin)");
+	        "integration, ovn, vhostuser, sriov, device_plugin, metrics)");
 }
 
 static void wrong_types(void **state)
@@ -155,6 +155,35 @@ static void wrong_types(void **state)
 	expect_error("{\"ovs\": {\"other_config\": {\"pmd-rxq-assign\": 1}}}",
 	        "ovs.other_config.pmd-rxq-assign: expected a string value (OVSDB other_config is "
 	        "string to string)");
+}
+
+static void metrics_section(void **state)
+{
+	struct dpn_conf_errors e = {0};
+	struct dpn_conf c;
+	(void)state;
+	json_t *j = json_loads(
+	        "{\"metrics\": {\"listen\": \"[::1]:9100\", \"interval_s\": 5}}", 0, NULL);
+	assert_int_equal(dpn_conf_load_json(j, NULL, &c, &e), 0);
+	assert_string_equal(c.metrics.host, "::1");
+	assert_int_equal(c.metrics.port, 9100);
+	assert_int_equal(c.metrics.interval_s, 5);
+	assert_true(c.metrics.enabled);
+	dpn_conf_free(&c);
+	json_decref(j);
+	dpn_conf_init(&c); /* the defaults: on, loopback */
+	assert_string_equal(c.metrics.host, "127.0.0.1");
+	assert_int_equal(c.metrics.port, 9476);
+	expect_error("{\"metrics\": {\"listen\": \"localhost:9476\"}}",
+	        "metrics.listen: \"localhost:9476\" is not ADDRESS:PORT (e.g. \"127.0.0.1:9476\", "
+	        "\"[::1]:9476\")");
+	expect_error("{\"metrics\": {\"listen\": \"127.0.0.1:70000\"}}",
+	        "metrics.listen: \"127.0.0.1:70000\" is not ADDRESS:PORT (e.g. \"127.0.0.1:9476\", "
+	        "\"[::1]:9476\")");
+	expect_error("{\"metrics\": {\"interval_s\": 0}}",
+	        "metrics.interval_s: 0 is out of range (1..3600)");
+	expect_error("{\"metrics\": {\"enabled\": \"no\"}}",
+	        "metrics.enabled: expected a boolean (true/false), got a string");
 }
 
 static void bad_values(void **state)
@@ -292,6 +321,7 @@ int main(void)
 	        cmocka_unit_test(unknown_keys),
 	        cmocka_unit_test(wrong_types),
 	        cmocka_unit_test(bad_values),
+	        cmocka_unit_test(metrics_section),
 	        cmocka_unit_test(cpu_lists),
 	        cmocka_unit_test(numa_nodes),
 	        cmocka_unit_test(uplink_shape),

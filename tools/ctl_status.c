@@ -169,3 +169,31 @@ int ctl_status(int argc, char **argv)
 	json_decref(st);
 	return 0;
 }
+
+/* Readiness (the DaemonSet's probe): 0 when every module that runs is ok,
+ * else 1 naming the ones that are not. */
+int ctl_ready(int argc, char **argv)
+{
+	json_t *st, *m;
+	const char *name;
+	int bad = 0;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: dpnodectl ready\n");
+		return CTL_EXIT_USAGE;
+	}
+	if (!(st = ctl_call("status", NULL)))
+		return CTL_EXIT_FAIL;
+	json_object_foreach (json_object_get(st, "modules"), name, m) {
+		const char *state = json_string_value(json_object_get(m, "state"));
+		if (!state || !strcmp(state, "ok") || !strcmp(state, "disabled"))
+			continue;
+		printf("not ready: %s %s: %s\n", name, state, str(m, "error"));
+		bad++;
+	}
+	if (!bad)
+		printf("ready\n");
+	json_decref(st);
+	return bad ? CTL_EXIT_FAIL : 0;
+}

@@ -22,12 +22,16 @@ static void usage(FILE *f)
 	        "  status [--json]               node datapath state from dpnoded\n"
 	        "  config check FILE             validate a node config (exit 2 when invalid)\n"
 	        "  config import-kubeovn DIR     convert Kube-OVN's ovs-dpdk-config (+config.cfg)\n"
+	        "  config paths FILE|-           the host paths a config uses (defaults filled "
+	        "in)\n"
 	        "  vhost add|del|list ...        vhost-user ports (dpnodectl vhost for options)\n"
 	        "  vfs [--json]                  SR-IOV PFs and VFs of this node, with "
 	        "representors\n"
 	        "  sriov apply FILE              provision the config's sriov section now\n"
 	        "  resources FILE                VFs of this node per device-plugin resource\n"
-	        "  doctor [--json]               is this node ready for the datapath (checks, fixes)\n"
+	        "  ready                         exit 0 when every module is ok (readiness probe)\n"
+	        "  doctor [--json]               is this node ready for the datapath (checks, "
+	        "fixes)\n"
 	        "  reconcile                     ask dpnoded to reconcile now\n"
 	        "  call METHOD [PARAMS_JSON]     any API method (e.g. sriov.inventory)\n"
 	        "  ping                          check that dpnoded answers\n"
@@ -76,6 +80,34 @@ static int cmd_config_check(const char *path)
 		return CTL_EXIT_USAGE;
 	}
 	printf("%s: valid\n", path);
+	dpn_conf_free(&c);
+	return 0;
+}
+
+/* The host paths a config makes dpnoded use, defaults filled in: what a
+ * DaemonSet must mount (deploy/ is checked against it). FILE "-": none. */
+static int cmd_config_paths(const char *path)
+{
+	struct dpn_conf_errors errs = {0};
+	struct dpn_conf c;
+
+	if (strcmp(path, "-") ? dpn_conf_load_file(path, NULL, &c, &errs) < 0
+	                      : (dpn_conf_load_json(json_object(), NULL, &c, &errs), false)) {
+		dpn_conf_errors_print(&errs, stderr);
+		dpn_conf_errors_free(&errs);
+		return CTL_EXIT_USAGE;
+	}
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	        "api_socket", c.api.socket, "ovs_run_dir", c.ovs.run_dir, "ovs_db_socket",
+	        c.ovs.db_socket, "ovs_db_file", c.ovs.db_file, "ovs_log_dir", c.ovs.log_dir,
+	        "vhost_socket_root", c.vhost.socket_root, "kubelet_dir", c.vhost.kubelet_dir,
+	        "vhost_state_file", c.vhost.state_file, "device_plugin_dir", c.devplugin.plugin_dir,
+	        "devinfo_dir", c.devplugin.devinfo_dir, "device_plugin_state_file",
+	        c.devplugin.state_file, "ovn_run_dir", c.ovn.run_dir, "hugepages_mount",
+	        c.hugepages.mount);
+	json_dumpf(j, stdout, JSON_INDENT(2));
+	fputc('\n', stdout);
+	json_decref(j);
 	dpn_conf_free(&c);
 	return 0;
 }
@@ -167,10 +199,14 @@ int main(int argc, char **argv)
 		return ctl_sriov(argc, argv);
 	if (!strcmp(argv[0], "resources"))
 		return ctl_resources(argc, argv);
+	if (!strcmp(argv[0], "ready"))
+		return ctl_ready(argc, argv);
 	if (!strcmp(argv[0], "doctor"))
 		return ctl_doctor(argc, argv);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "check"))
 		return cmd_config_check(argv[2]);
+	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "paths"))
+		return cmd_config_paths(argv[2]);
 	if (!strcmp(argv[0], "config") && argc == 3 && !strcmp(argv[1], "import-kubeovn"))
 		return cmd_import_kubeovn(argv[2]);
 	if ((!strcmp(argv[0], "reconcile") || !strcmp(argv[0], "ping")) && argc == 1)

@@ -499,6 +499,18 @@ static void import_other_config(struct out *o, const struct kv *kv)
 	}
 }
 
+/* One DPDK_DEV with a bond: the NIC bonds in hardware (Kube-OVN's
+ * Yunsilicon guide) and hands OVS one device; BR_PHY_BOND_NAME (default
+ * bond0) is that port's name, and there is no OVS bond to make. */
+static void hardware_bond(json_t *u)
+{
+	json_t *b = json_object_get(u, "bond");
+	const char *name = json_string_value(json_object_get(b, "name"));
+	json_object_set_new(json_array_get(json_object_get(u, "ports"), 0), "name",
+	        json_string(name ? name : "bond0"));
+	json_object_del(u, "bond");
+}
+
 json_t *dpn_kubeovn_import(const char *dir, struct dpn_conf_errors *errs)
 {
 	struct kvfile dc = {0}, cfg = {0};
@@ -525,6 +537,8 @@ json_t *dpn_kubeovn_import(const char *dir, struct dpn_conf_errors *errs)
 		dpn_conf_errorf(errs, "ovs-dpdk-config: DPDK_DEV is missing (the uplink device)");
 	else if (json_array_size(json_object_get(u, "ports")) > 1 && !json_object_get(u, "bond"))
 		json_object_set_new(obj(u, "bond"), "mode", json_string("active-backup"));
+	else if (json_array_size(json_object_get(u, "ports")) == 1 && json_object_get(u, "bond"))
+		hardware_bond(u);
 	if (u && json_object_get(u, "bond") && !json_object_get(json_object_get(u, "bond"), "name"))
 		json_object_set_new(json_object_get(u, "bond"), "name", json_string("bond0"));
 	json_object_set_new(obj(o.root, "integration"), "bridge", json_string("br-int"));

@@ -68,6 +68,13 @@ static void yunsilicon_keys(void **state)
 	expect_import("yunsilicon");
 }
 
+/* Kube-OVN's documented Yunsilicon example: one device, a hardware bond */
+static void yunsilicon_hardware_bond(void **state)
+{
+	(void)state;
+	expect_import("yunsilicon-hwbond");
+}
+
 static void unknown_key_named(void **state)
 {
 	static const char *const want[] = {
@@ -119,6 +126,7 @@ int main(void)
 	        cmocka_unit_test(single_port),
 	        cmocka_unit_test(lacp_bond_array_and_config_cfg),
 	        cmocka_unit_test(yunsilicon_keys),
+	        cmocka_unit_test(yunsilicon_hardware_bond),
 	        cmocka_unit_test(unknown_key_named),
 	        cmocka_unit_test(bad_values_named),
 	        cmocka_unit_test(bad_config_cfg),

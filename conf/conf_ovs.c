@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "conf_ctx.h"
 
@@ -272,12 +273,46 @@ static bool ovn_remote_valid(const char *s)
 	return ok;
 }
 
+/* One PEM file of ovn.ssl: there, readable, and holding what its key says. */
+static void ssl_file(
+        struct cctx *x, json_t *o, const char *key, const char *what, char *dst, size_t len)
+{
+	char head[4096] = "";
+	if (!json_object_get(o, key)) {
+		cerr(x, key, "missing (the %s, PEM)", what);
+		return;
+	}
+	ccheck_abs_path(x, o, key, dst, len);
+	if (dst[0] != '/')
+		return;
+	struct stat st;
+	int ret = stat(dst, &st) < 0 ? -errno : !S_ISREG(st.st_mode) ? -EINVAL : 0;
+	if (ret == -EINVAL) /* a FIFO or a device would block or mean nothing */
+		cerr(x, key, "%s is not a regular file", dst);
+	else if (ret < 0 || (ret = dpn_read_file(dst, head, sizeof(head))) < 0)
+		cerr(x, key, "%s: %s", dst, strerror(-ret));
+	else if (!strstr(head, "-----BEGIN ") ||
+	         !strstr(head,
+	                 strcmp(what, "private key") ? "CERTIFICATE-----" : "PRIVATE KEY-----"))
+		cerr(x, key, "%s is not a PEM %s", dst, what);
+}
+
+static void parse_ssl(struct cctx *x, json_t *o, struct dpn_ssl_conf *s)
+{
+	static const char *const keys[] = {"private_key", "certificate", "ca_cert", NULL};
+	cobj_check(x, o, keys);
+	ssl_file(x, o, "private_key", "private key", s->private_key, sizeof(s->private_key));
+	ssl_file(x, o, "certificate", "certificate", s->certificate, sizeof(s->certificate));
+	ssl_file(x, o, "ca_cert", "CA certificate", s->ca_cert, sizeof(s->ca_cert));
+	s->set = true;
+}
+
 void dpn_conf_parse_ovn(struct cctx *x, json_t *o, struct dpn_ovn_conf *ovn)
 {
 	static const char *const keys[] = {"remote", "encap_type", "encap_ip",
 	        "remote_probe_interval_ms", "openflow_probe_interval_s", "system_id",
 	        "bridge_mappings", "sb_remote", "controller", "controller_bin", "run_dir",
-	        "bind_timeout_s", NULL};
+	        "bind_timeout_s", "ssl", NULL};
 	static const char *const types[] = {"geneve", "vxlan", "stt", NULL};
 	static const char *const ctls[] = {"managed", "external", NULL};
 	char ip[64];
@@ -310,6 +345,15 @@ void dpn_conf_parse_ovn(struct cctx *x, json_t *o, struct dpn_ovn_conf *ovn)
 	ccheck_abs_path(x, o, "controller_bin", ovn->controller_bin, sizeof(ovn->controller_bin));
 	ccheck_abs_path(x, o, "run_dir", ovn->run_dir, sizeof(ovn->run_dir));
 	cget_int(x, o, "bind_timeout_s", 1, 600, &ovn->bind_timeout_s);
+	json_t *ssl = cget_obj(x, o, "ssl");
+	if (ssl) {
+		size_t old = cctx_push(x, "ssl");
+		parse_ssl(x, ssl, &ovn->ssl);
+		cctx_pop(x, old);
+	}
+	if (!ssl && (strstr(ovn->remote, "ssl:") || strstr(ovn->sb_remote, "ssl:")))
+		cerr(x, strstr(ovn->remote, "ssl:") ? "remote" : "sb_remote",
+		        "ssl: remotes need ovn.ssl (private_key, certificate, ca_cert)");
 }
 
 const char *dpn_conf_uplink_port_name(const struct dpn_uplink_conf *u)

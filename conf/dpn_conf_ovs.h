@@ -69,9 +69,17 @@ struct dpn_uplink_conf {
 
 enum dpn_ovn_controller { DPN_OVN_CONTROLLER_MANAGED, DPN_OVN_CONTROLLER_EXTERNAL };
 
+/* ovn.ssl: the files Kube-OVN mounts for ssl: remotes (PEM). */
+struct dpn_ssl_conf {
+	bool set;
+	char private_key[DPN_PATH_MAX];
+	char certificate[DPN_PATH_MAX];
+	char ca_cert[DPN_PATH_MAX];
+};
+
 struct dpn_ovn_conf {
-	char remote[512]; /* empty: no OVN, br-int stays standalone */
-	char sb_remote[512]; /* dpnoded's own SB connection; default: remote */
+	char remote[512];                   /* empty: no OVN, br-int stays standalone */
+	char sb_remote[512];                /* dpnoded's own SB connection; default: remote */
 	enum dpn_ovn_controller controller; /* managed: dpnoded runs ovn-controller */
 	char controller_bin[DPN_PATH_MAX];
 	char run_dir[DPN_PATH_MAX]; /* ovn-controller's OVN_RUNDIR */
@@ -83,6 +91,7 @@ struct dpn_ovn_conf {
 	long of_probe_s;
 	char system_id[64];
 	char bridge_mappings[256];
+	struct dpn_ssl_conf ssl;
 };
 
 const char *dpn_bond_mode_name(enum dpn_bond_mode m);

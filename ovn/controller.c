@@ -26,7 +26,15 @@ static int start(struct ovn_controller *c)
 	                cf->ovs.log_dir) < 0 ||
 	        dpn_snprintf(out, sizeof(out), "%s/ovn-controller.out", cf->ovs.log_dir) < 0)
 		return -ENAMETOOLONG;
-	char *argv[] = {(char *)cf->ovn.controller_bin, db, pidf, log, NULL};
+	char *argv[10] = {(char *)cf->ovn.controller_bin, db, pidf, log, NULL};
+	char key[DPN_PATH_MAX + 20], cert[DPN_PATH_MAX + 20], ca[DPN_PATH_MAX + 20];
+	const struct dpn_ssl_conf *s = &cf->ovn.ssl;
+	if (s->set) { /* for its ssl: ovn-remote (OVS external_ids) */
+		snprintf(key, sizeof(key), "--private-key=%s", s->private_key);
+		snprintf(cert, sizeof(cert), "--certificate=%s", s->certificate);
+		snprintf(ca, sizeof(ca), "--ca-cert=%s", s->ca_cert);
+		argv[4] = key, argv[5] = cert, argv[6] = ca, argv[7] = NULL;
+	}
 	return dpn_proc_start(c->proc, argv, out);
 }
 

@@ -156,7 +156,12 @@ static int ovn_init(struct dpn_node *node, void **priv, struct dpn_err *err)
 	n->cond_ev = event_new(dpn_node_base(node), -1, 0, cond_cb, n);
 	n->sb = dpn_ovsdb_new_cond(
 	        dpn_node_base(node), c->ovn.sb_remote, SB_DB, dpn_ovn_sb_tables, &ops, n);
-	if (!n->sb || !n->cond_ev ||
+	const struct dpn_ssl_conf *s = &c->ovn.ssl;
+	if (n->sb && s->set &&
+	        (ret = dpn_ovsdb_use_ssl(n->sb, s->private_key, s->certificate, s->ca_cert, err)) <
+	                0)
+		dpn_err_prefix(err, "ovn.ssl");
+	if (!n->sb || !n->cond_ev || err->code ||
 	        (ret = ovn_controller_init(&n->ctl, dpn_node_base(node), c, err)) < 0) {
 		dpn_ovsdb_free(n->sb);
 		json_decref(n->watched);

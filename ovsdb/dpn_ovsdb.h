@@ -41,6 +41,11 @@ struct dpn_ovsdb_monitor_table {
 struct dpn_ovsdb *dpn_ovsdb_new(struct event_base *base, const char *sock_path, const char *db,
         const struct dpn_ovsdb_monitor_table *tables, const struct dpn_ovsdb_ops *ops, void *arg);
 void dpn_ovsdb_free(struct dpn_ovsdb *c);
+/* ssl: remotes: the node's private key and certificate (PEM) and the CA
+ * certificate the server's must chain to. 0, or -EINVAL with err naming the
+ * file and OpenSSL's reason. Takes effect at the next connection. */
+int dpn_ovsdb_use_ssl(struct dpn_ovsdb *c, const char *private_key, const char *certificate,
+        const char *ca_cert, struct dpn_err *err);
 bool dpn_ovsdb_is_connected(const struct dpn_ovsdb *c);
 /* Why the client is not connected (refused, unreachable, wrong database), or
  * NULL. */
@@ -76,6 +81,7 @@ struct sockaddr_storage;
 /* The n-th member of a remote list ("/path", "unix:/path", "tcp:IP:PORT",
  * "tcp:[IPv6]:PORT", comma-separated): 0, -ENOENT past the end, -EINVAL. */
 int dpn_ovsdb_remote_addr(const char *list, int n, struct sockaddr_storage *ss, socklen_t *len);
+bool dpn_ovsdb_remote_ssl(const char *list, int n);
 json_t *dpn_ovsdb_monitor_cond_req(const char *db, const struct dpn_ovsdb_monitor_table *tables,
         json_t *const *where, json_int_t id);
 json_t *dpn_ovsdb_cond_change_req(

@@ -16,6 +16,7 @@
 #include "dpn_log.h"
 #include "dpn_ovsdb.h"
 #include "dpn_util.h"
+#include "ovsdb_priv.h"
 
 #define BACKOFF_MIN_MS   100
 #define BACKOFF_MAX_MS   2000
@@ -57,6 +58,7 @@ struct dpn_ovsdb {
 	json_int_t monitor_id;
 	struct pending *pending;
 	json_t *replica;
+	void *ssl_ctx; /* for ssl: remotes; NULL until dpn_ovsdb_use_ssl */
 };
 
 static void schedule_retry(struct dpn_ovsdb *c);
@@ -207,7 +209,6 @@ static void on_read(struct bufferevent *bev, void *arg)
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct dpn_ovsdb *c = arg;
-	(void)bev;
 
 	if (what & BEV_EVENT_CONNECTED) {
 		json_t *req;
@@ -222,7 +223,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
-		if (!c->synced && !c->last_error.code)
+		char tls[256];
+		if (c->ssl_ctx && ovsdb_ssl_error(bev, tls, sizeof(tls)))
+			dpn_err_set(&c->last_error, -EPROTO, "%s: TLS: %s", c->path, tls);
+		else if (!c->synced && !c->last_error.code)
 			dpn_err_set(&c->last_error, -ECONNREFUSED, "%s: %s", c->path,
 			        what & BEV_EVENT_EOF ? "connection closed"
 			                             : strerror(EVUTIL_SOCKET_ERROR()));
@@ -234,8 +238,19 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
-/* The n-th remote of the list: "/path" or "unix:/path", "tcp:IP:PORT"
- * (IPv6 in brackets). 0 with the address, or -EINVAL. */
+bool dpn_ovsdb_remote_ssl(const char *list, int n)
+{
+	char buf[512], *save = NULL, *t;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	t = strtok_r(buf, ",", &save);
+	for (int i = 0; t && i < n; i++)
+		t = strtok_r(NULL, ",", &save);
+	return t && !strncmp(t, "ssl:", 4);
+}
+
+/* The n-th remote of the list: "/path" or "unix:/path", "tcp:IP:PORT" or
+ * "ssl:IP:PORT" (IPv6 in brackets). 0 with the address, or -EINVAL. */
 int dpn_ovsdb_remote_addr(const char *list, int n, struct sockaddr_storage *ss, socklen_t *len)
 {
 	char buf[512], *save = NULL, *t = NULL;
@@ -256,8 +271,8 @@ int dpn_ovsdb_remote_addr(const char *list, int n, struct sockaddr_storage *ss, 
 		*len = sizeof(*sun);
 		return 0;
 	}
-	if (strncmp(t, "tcp:", 4))
-		return -EINVAL; /* ssl: is not spoken yet */
+	if (strncmp(t, "tcp:", 4) && strncmp(t, "ssl:", 4))
+		return -EINVAL;
 	char *host = t + 4, *colon = strrchr(host, ':');
 	if (!colon)
 		return -EINVAL;
@@ -288,13 +303,18 @@ static void try_connect(evutil_socket_t fd, short what, void *arg)
 
 	/* a cluster: the next member after each failure */
 	c->cur_remote = c->n_remotes ? (c->cur_remote + 1) % c->n_remotes : 0;
-	if (dpn_ovsdb_remote_addr(c->path, c->cur_remote, &ss, &len) < 0) {
-		LOG_WARN_RL("%s: remote %d is not unix: or tcp: (ssl: is not supported yet)",
-		        c->path, c->cur_remote);
+	bool ssl = dpn_ovsdb_remote_ssl(c->path, c->cur_remote);
+	if (dpn_ovsdb_remote_addr(c->path, c->cur_remote, &ss, &len) < 0 || (ssl && !c->ssl_ctx)) {
+		dpn_err_set(&c->last_error, -EINVAL, "%s: remote %d is not %s", c->path,
+		        c->cur_remote + 1,
+		        ssl ? "usable without the SSL files (ovn.ssl)"
+		            : "unix:PATH, tcp:IP:PORT or ssl:IP:PORT");
+		LOG_WARN_RL("%s", c->last_error.msg);
 		schedule_retry(c);
 		return;
 	}
-	c->bev = bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	c->bev = ssl ? ovsdb_ssl_bev(c->base, c->ssl_ctx)
+	             : bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
 		schedule_retry(c);
 		return;
@@ -374,7 +394,19 @@ void dpn_ovsdb_free(struct dpn_ovsdb *c)
 	free(c->where);
 	free(c->path);
 	free(c->db);
+	ovsdb_ssl_ctx_free(c->ssl_ctx);
 	free(c);
+}
+
+int dpn_ovsdb_use_ssl(struct dpn_ovsdb *c, const char *private_key, const char *certificate,
+        const char *ca_cert, struct dpn_err *err)
+{
+	void *ctx = ovsdb_ssl_ctx(private_key, certificate, ca_cert, err);
+	if (!ctx)
+		return err->code;
+	ovsdb_ssl_ctx_free(c->ssl_ctx);
+	c->ssl_ctx = ctx;
+	return 0;
 }
 
 bool dpn_ovsdb_is_connected(const struct dpn_ovsdb *c)

@@ -13,6 +13,7 @@ clang
 libclang-rt-14-dev
 libjansson-dev
 libevent-dev
+libssl-dev
 libnl-3-dev
 libnl-route-3-dev
 libnl-genl-3-dev

@@ -99,7 +99,9 @@ static void remotes(void **state)
 	assert_string_equal(((struct sockaddr_un *)&ss)->sun_path, "/run/ovn/sb.sock");
 	assert_int_equal(dpn_ovsdb_remote_addr(l, 2, &ss, &len), 0);
 	assert_int_equal(ss.ss_family, AF_INET6);
-	assert_int_equal(dpn_ovsdb_remote_addr(l, 3, &ss, &len), -EINVAL); /* no SSL yet */
+	assert_int_equal(dpn_ovsdb_remote_addr(l, 3, &ss, &len), 0);
+	assert_true(dpn_ovsdb_remote_ssl(l, 3));
+	assert_false(dpn_ovsdb_remote_ssl(l, 0));
 	assert_int_equal(dpn_ovsdb_remote_addr(l, 4, &ss, &len), -ENOENT);
 	assert_int_equal(dpn_ovsdb_remote_addr("/run/openvswitch/db.sock", 0, &ss, &len), 0);
 	assert_int_equal(dpn_ovsdb_remote_addr("tcp:nohost:1", 0, &ss, &len), -EINVAL);

@@ -60,7 +60,7 @@ static const char *good =
         "                        {\"name\": \"up1\", \"pci\": \"0000:01:00.1\"}],"
         "   \"bond\": {\"mode\": \"balance-tcp\"}, \"vlan\": 100, \"mtu\": 9000,"
         "   \"encap_ip\": \"192.168.10.5/24\"},"
-        " \"ovn\": {\"remote\": \"tcp:10.0.0.1:6642,ssl:[fd00::1]:6642\", \"encap_type\": "
+        " \"ovn\": {\"remote\": \"tcp:10.0.0.1:6642,tcp:[fd00::1]:6642\", \"encap_type\": "
         "\"vxlan\"}}";
 
 static void good_config(void **state)

@@ -49,6 +49,9 @@ int dpn_cidr_addr_str(const struct dpn_cidr *c, char *buf, size_t len);
 int dpn_read_file(const char *path, char *buf, size_t len);
 /* Reads a file holding one integer (sysfs style). */
 int dpn_read_long(const char *path, long *val);
+/* The same for a count (pages, VFs): 0..DPN_COUNT_MAX, else -ERANGE. */
+#define DPN_COUNT_MAX (1L << 40)
+int dpn_read_count(const char *path, long *val);
 int dpn_write_file(const char *path, const char *data);
 int dpn_mkdir_p(const char *path, unsigned mode);
 

@@ -264,6 +264,14 @@ int dpn_read_long(const char *path, long *val)
 	return 0;
 }
 
+int dpn_read_count(const char *path, long *val)
+{
+	int ret = dpn_read_long(path, val);
+	if (ret == 0 && (*val < 0 || *val > DPN_COUNT_MAX))
+		ret = -ERANGE; /* what no kernel counts: arithmetic on it would overflow */
+	return ret;
+}
+
 int dpn_write_file(const char *path, const char *data)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);

@@ -62,7 +62,8 @@ static long long read_limit(const char *path)
 	char buf[64];
 	if (dpn_read_file(path, buf, sizeof(buf)) < 0 || !strncmp(buf, "max", 3))
 		return -1;
-	return strtoll(buf, NULL, 10);
+	long long v = strtoll(buf, NULL, 10);
+	return v < 0 ? -1 : v; /* garbage reads as no limit, never as a negative size */
 }
 
 long dpn_app_hugepage_mb(const struct dpn_app_env *e)
@@ -83,7 +84,8 @@ long dpn_app_hugepage_mb(const struct dpn_app_env *e)
 		if (dpn_snprintf(path, sizeof(path), "%s/sys/kernel/mm/hugepages/%s/free_hugepages",
 		            e->sysfs, sizes[i].pool) < 0)
 			return -ENAMETOOLONG;
-		dpn_read_long(path, &freep);
+		if (dpn_read_count(path, &freep) < 0)
+			freep = 0;
 		long long free_mb = (long long)freep * sizes[i].page_kb / 1024;
 		if (dpn_snprintf(path, sizeof(path), "%s/%s", e->cgroup, sizes[i].v2) < 0)
 			return -ENAMETOOLONG;

@@ -31,13 +31,13 @@ static int read_pool(int node, unsigned long kb, struct dpn_hp_pool *p)
 	        "%s/sys/devices/system/node/node%d/hugepages/hugepages-%lukB/"
 	        "nr_hugepages",
 	        root, node, kb);
-	if ((ret = dpn_read_long(path, &p->total)) < 0)
+	if ((ret = dpn_read_count(path, &p->total)) < 0)
 		return ret;
 	snprintf(path, sizeof(path),
 	        "%s/sys/devices/system/node/node%d/hugepages/hugepages-%lukB/"
 	        "free_hugepages",
 	        root, node, kb);
-	return dpn_read_long(path, &p->free);
+	return dpn_read_count(path, &p->free);
 }
 
 int dpn_hp_read(struct dpn_hp_pool *pools, int max)

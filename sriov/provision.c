@@ -69,7 +69,7 @@ static int rd_int(const char *dir, const char *attr, long *v)
 	char path[PATH_MAX + 64];
 	if (dpn_snprintf(path, sizeof(path), "%s/%s", dir, attr) < 0)
 		return -ENAMETOOLONG;
-	return dpn_read_long(path, v);
+	return dpn_read_count(path, v); /* sriov_numvfs, sriov_totalvfs */
 }
 
 static int wr(const char *dir, const char *attr, const char *val)

@@ -16,7 +16,7 @@
 
 enum { CPU_ONLINE, NODE_ONLINE, NR_HP, FREE_HP, MOUNTS, CG_CPUS, CG_HUGETLB, LINES, N_PARTS };
 
-static char root[256], pool[512], cg[512];
+static char root[256], pool[512], app_pool[512], cg[512];
 
 static void tree(void)
 {
@@ -27,8 +27,8 @@ static void tree(void)
 	dpn_mkdir_p(pool, 0700);
 	snprintf(d, sizeof(d), "%s/sys/devices/system/cpu", root);
 	dpn_mkdir_p(d, 0700);
-	snprintf(d, sizeof(d), "%s/sys/kernel/mm/hugepages", root);
-	dpn_mkdir_p(d, 0700);
+	snprintf(app_pool, sizeof(app_pool), "%s/sys/kernel/mm/hugepages/hugepages-2048kB", root);
+	dpn_mkdir_p(app_pool, 0700); /* what dpnode-app reads in a pod */
 	snprintf(d, sizeof(d), "%s/proc", root);
 	dpn_mkdir_p(d, 0700);
 	snprintf(cg, sizeof(cg), "%s/cgroup", root);
@@ -74,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_write(d, "online", p.part[NODE_ONLINE], p.len[NODE_ONLINE]);
 	fz_write(pool, "nr_hugepages", p.part[NR_HP], p.len[NR_HP]);
 	fz_write(pool, "free_hugepages", p.part[FREE_HP], p.len[FREE_HP]);
+	fz_write(app_pool, "free_hugepages", p.part[FREE_HP], p.len[FREE_HP]);
 	snprintf(d, sizeof(d), "%s/proc", root);
 	fz_write(d, "mounts", p.part[MOUNTS], p.len[MOUNTS]);
 	fz_write(cg, "cpuset.cpus.effective", p.part[CG_CPUS], p.len[CG_CPUS]);

@@ -108,6 +108,34 @@ static void ifnames(void **state)
 
 /* State files: the replaced file stays as .prev; a damaged file is read
  * from its last good copy, and says so. */
+/* A sysfs count that no kernel writes (negative, or past 2^40) is refused:
+ * pages times page size would overflow */
+static void sysfs_counts(void **state)
+{
+	char path[] = "/tmp/dpn-count.XXXXXX";
+	long v;
+	(void)state;
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	static const struct {
+		const char *text;
+		int ret;
+		long val;
+	} cases[] = {{"512\n", 0, 512}, {"0", 0, 0}, {"0x15b3\n", 0, 0x15b3}, {"-1\n", -ERANGE, 0},
+	        {"9223372036854775807", -ERANGE, 0}, {"99999999999999999999", -EINVAL, 0},
+	        {"max", -EINVAL, 0}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(truncate(path, 0),
+		        0); /* dpn_write_file writes as sysfs wants: no O_TRUNC */
+		assert_true(dpn_write_file(path, cases[i].text) >= 0);
+		assert_int_equal(dpn_read_count(path, &v), cases[i].ret);
+		if (cases[i].ret == 0)
+			assert_int_equal(v, cases[i].val);
+	}
+	unlink(path);
+}
+
 static void kept_state_files(void **state)
 {
 	char dir[] = "/tmp/dpn-util-XXXXXX", path[64], why[128];
@@ -150,6 +178,7 @@ int main(void)
 	        cmocka_unit_test(ifnames),
 	        cmocka_unit_test(macs),
 	        cmocka_unit_test(kept_state_files),
+	        cmocka_unit_test(sysfs_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

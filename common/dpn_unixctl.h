@@ -19,7 +19,8 @@ struct event_base;
 struct dpn_unixctl_async;
 typedef void (*dpn_unixctl_cb)(void *arg, int ret, const char *text);
 struct dpn_unixctl_async *dpn_unixctl_call_async(struct event_base *base, const char *sock,
-        const char *cmd, int timeout_ms, dpn_unixctl_cb cb, void *arg);
+        const char *cmd, int argc, const char *const argv[], int timeout_ms, dpn_unixctl_cb cb,
+        void *arg);
 /* Before it completed: cb is never called. */
 void dpn_unixctl_cancel(struct dpn_unixctl_async *a);
 

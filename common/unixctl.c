@@ -115,7 +115,8 @@ static void async_event(struct bufferevent *bev, short what, void *arg)
 }
 
 struct dpn_unixctl_async *dpn_unixctl_call_async(struct event_base *base, const char *sock,
-        const char *cmd, int timeout_ms, dpn_unixctl_cb cb, void *arg)
+        const char *cmd, int argc, const char *const argv[], int timeout_ms, dpn_unixctl_cb cb,
+        void *arg)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
@@ -129,7 +130,10 @@ struct dpn_unixctl_async *dpn_unixctl_call_async(struct event_base *base, const 
 	dpn_jsbuf_init(&a->rx);
 	a->rx.max = 16 << 20; /* a PMD report of a big node fits easily */
 	a->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	json_t *req = json_pack("{s:s, s:[], s:i}", "method", cmd, "params", "id", 0);
+	json_t *params = json_array();
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(params, json_string(argv[i]));
+	json_t *req = json_pack("{s:s, s:o, s:i}", "method", cmd, "params", params, "id", 0);
 	char *s = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (!a->bev || !s ||

@@ -96,9 +96,9 @@ static void refresh(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	m->calls[0] = dpn_unixctl_call_async(
-	        m->base, sock, "dpif-netdev/pmd-stats-show", PMD_TIMEOUT_MS, stats_cb, m);
+	        m->base, sock, "dpif-netdev/pmd-stats-show", 0, NULL, PMD_TIMEOUT_MS, stats_cb, m);
 	m->calls[1] = dpn_unixctl_call_async(
-	        m->base, sock, "dpif-netdev/pmd-rxq-show", PMD_TIMEOUT_MS, rxq_cb, m);
+	        m->base, sock, "dpif-netdev/pmd-rxq-show", 0, NULL, PMD_TIMEOUT_MS, rxq_cb, m);
 	m->waiting = (m->calls[0] != NULL) + (m->calls[1] != NULL);
 	if (!m->waiting)
 		render(m);

@@ -58,6 +58,10 @@ int dpn_ovs_port_set(struct dpn_ovs *o, const char *bridge, const struct dpn_ovs
  * reconcile). -ENOENT when owner has no such port there. */
 int dpn_ovs_port_del(struct dpn_ovs *o, const char *bridge, const char *name, const char *owner);
 
+/* A planned ovs-vswitchd restart with flow-restore-wait (managed mode):
+ * 0 once started (status ovs.planned_restart follows it), -EBUSY while one
+ * is in progress, -EOPNOTSUPP in attach mode. */
+int dpn_ovs_restart(struct dpn_ovs *o, struct dpn_err *err);
 /* Starts a reconcile now (API "reconcile", after changes). */
 void dpn_ovs_kick(struct dpn_ovs *o);
 bool dpn_ovs_converged(const struct dpn_ovs *o);

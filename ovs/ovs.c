@@ -204,7 +204,8 @@ static void restart_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (o->shutting_down || dpn_proc_pid(r->proc))
 		return;
-	dpn_proc_count_restart(r->proc);
+	if (!(r->proc == o->vsproc && ovs_planned_exit(o))) /* ours is not a failure */
+		dpn_proc_count_restart(r->proc);
 	if (r->proc == o->dbproc)
 		start_ovsdb(o);
 	/* vswitchd waits for the reconcile loop: its DPDK settings must be in the db. */
@@ -231,6 +232,12 @@ static void on_proc_exit(void *arg, struct dpn_proc *p, int status)
 			        line);
 			LOG_ERR("%s", o->dpdk_init_error);
 		}
+	}
+	if (p == o->vsproc && ovs_planned_exit(o)) {
+		struct timeval now = {0, 0};
+		LOG_INFO("ovs-vswitchd stopped for the planned restart: starting it");
+		evtimer_add(r->ev, &now);
+		return;
 	}
 	struct timeval tv = {r->backoff_ms / 1000, (r->backoff_ms % 1000) * 1000};
 	LOG_INFO("restarting %s in %d ms", dpn_proc_name(p), r->backoff_ms);
@@ -418,6 +425,8 @@ static void reconcile(struct dpn_ovs *o)
 	if (o->converged) {
 		dpn_err_clear(&o->last_error);
 		o->dpdk_init_error[0] = '\0';
+		ovs_planned_adopt(o, ovs_row(o));
+		ovs_planned_converged(o);
 	}
 	if (o->converged && !was) {
 		LOG_INFO("node datapath converged");
@@ -512,6 +521,7 @@ struct dpn_ovs *dpn_ovs_new(struct event_base *base, const struct dpn_conf *conf
 	o->kick_ev = event_new(base, -1, 0, kick_cb, o);
 	o->resync_ev = evtimer_new(base, resync_cb, o);
 	o->init_ev = evtimer_new(base, init_timeout_cb, o);
+	ovs_planned_init(o);
 	return o;
 }
 
@@ -557,6 +567,7 @@ void dpn_ovs_free(struct dpn_ovs *o)
 {
 	if (!o)
 		return;
+	ovs_planned_fini(o);
 	dpn_ovsdb_free(o->db);
 	dpn_proc_free(o->dbproc);
 	dpn_proc_free(o->vsproc);

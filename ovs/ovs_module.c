@@ -95,8 +95,22 @@ static int api_reconcile(void *ctx, json_t *params, json_t **result, struct dpn_
 	return 0;
 }
 
+static int api_restart(void *ctx, json_t *params, json_t **result, struct dpn_err *err)
+{
+	struct ovs_module *m = ctx;
+	int ret;
+	(void)params;
+	if (!m->ovs)
+		return dpn_err_set(err, -ENOENT, "ovs.mode is none: there is no OVS to restart");
+	if ((ret = dpn_ovs_restart(m->ovs, err)) < 0)
+		return ret;
+	*result = json_pack("{s:b}", "started", 1);
+	return 0;
+}
+
 static const struct dpn_api_method ovs_methods[] = {
         {"reconcile", api_reconcile},
+        {"ovs.restart", api_restart},
         {NULL, NULL},
 };
 

@@ -31,12 +31,37 @@ struct dpn_ovs {
 	bool txn_inflight;
 	bool converged;
 	bool net_ok;
-	bool bump_cfg; /* vswitchd restarted: make it confirm the config */
+	bool bump_cfg;                  /* vswitchd restarted: make it confirm the config */
 	unsigned long txns, txn_errors; /* reconcile transactions: done, refused */
-	struct dpn_err last_error; /* the reconcile's current problem */
+	struct dpn_err last_error;      /* the reconcile's current problem */
 	struct dpn_log_limit err_log;
 	char dpdk_init_error[1280];
+
+	/* a planned vswitchd restart (ovs_restart.c) */
+	enum {
+		DPN_OVS_PLANNED_NONE,
+		DPN_OVS_PLANNED_SETTING,    /* flow-restore-wait being set */
+		DPN_OVS_PLANNED_RESTARTING, /* SIGTERM sent, the new one not converged */
+		DPN_OVS_PLANNED_FLOWS,      /* waiting for br-int's flows */
+		DPN_OVS_PLANNED_CLEARING,   /* flow-restore-wait being cleared */
+		DPN_OVS_PLANNED_FOUND,      /* set when this dpnoded started */
+	} planned;
+	uint64_t planned_t0_ms, planned_last_ms, flows_t0_ms;
+	unsigned long planned_restarts;
+	pid_t planned_pid; /* the vswitchd stopped */
+	long flows_last;
+	int flows_stable;
+	struct event *planned_ev;
+	struct dpn_unixctl_async *flows_call;
 };
+
+/* ovs_restart.c */
+int ovs_planned_init(struct dpn_ovs *o);
+void ovs_planned_fini(struct dpn_ovs *o);
+void ovs_planned_converged(struct dpn_ovs *o);
+void ovs_planned_adopt(struct dpn_ovs *o, json_t *ovs_row);
+bool ovs_planned_exit(struct dpn_ovs *o);
+json_t *ovs_planned_status(const struct dpn_ovs *o);
 
 /* Path of ovs-vswitchd's unixctl socket for pid; -ENOENT when not found. */
 int dpn_ovs_vswitchd_ctl(struct dpn_ovs *o, pid_t pid, char *buf, size_t len);

@@ -218,6 +218,7 @@ json_t *dpn_ovs_status(struct dpn_ovs *o)
 	                "run_dir", o->conf->ovs.run_dir, "ovsdb_server", dpn_proc_status(o->dbproc),
 	                "vswitchd", dpn_proc_status(o->vsproc), "dpdk_init_error",
 	                o->dpdk_init_error[0] ? json_string(o->dpdk_init_error) : json_null()));
+	json_object_set_new(json_object_get(st, "ovs"), "planned_restart", ovs_planned_status(o));
 	json_object_set_new(st, "pmd_cores", pmd_cores(o));
 	json_object_set_new(st, "bridges", bridges_status(o));
 	json_object_set_new(st, "reconcile",

@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dpnodectl.h"
 
@@ -196,4 +197,32 @@ int ctl_ready(int argc, char **argv)
 		printf("ready\n");
 	json_decref(st);
 	return bad ? CTL_EXIT_FAIL : 0;
+}
+
+/* dpnodectl ovs restart: a planned vswitchd restart, followed to its end. */
+int ctl_ovs_restart(void)
+{
+	json_t *st = ctl_call("status", NULL), *r;
+	json_int_t before = json_integer_value(json_object_get(
+	        json_object_get(json_object_get(st, "ovs"), "planned_restart"), "done"));
+	json_decref(st);
+	if (!(r = ctl_call("ovs.restart", NULL)))
+		return CTL_EXIT_FAIL;
+	json_decref(r);
+	for (int i = 0; i < 600; i++) { /* the node bounds each step; 60 s in all */
+		usleep(100000);
+		if (!(st = ctl_call("status", NULL)))
+			continue;
+		json_t *pr = json_object_get(json_object_get(st, "ovs"), "planned_restart");
+		bool done = json_integer_value(json_object_get(pr, "done")) > before;
+		if (done)
+			printf("ovs-vswitchd restarted (flow-restore-wait until br-int was "
+			       "programmed): %lld ms\n",
+			        (long long)json_integer_value(json_object_get(pr, "last_ms")));
+		json_decref(st);
+		if (done)
+			return 0;
+	}
+	fprintf(stderr, "dpnodectl: the restart did not finish in 60 s (see dpnodectl status)\n");
+	return CTL_EXIT_FAIL;
 }

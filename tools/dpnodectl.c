@@ -33,6 +33,7 @@ static void usage(FILE *f)
 	        "  doctor [--json]               is this node ready for the datapath (checks, "
 	        "fixes)\n"
 	        "  reconcile                     ask dpnoded to reconcile now\n"
+	        "  ovs restart                   planned ovs-vswitchd restart (flow-restore-wait)\n"
 	        "  call METHOD [PARAMS_JSON]     any API method (e.g. sriov.inventory)\n"
 	        "  ping                          check that dpnoded answers\n"
 	        "\n"
@@ -199,6 +200,8 @@ int main(int argc, char **argv)
 		return ctl_sriov(argc, argv);
 	if (!strcmp(argv[0], "resources"))
 		return ctl_resources(argc, argv);
+	if (!strcmp(argv[0], "ovs") && argc == 2 && !strcmp(argv[1], "restart"))
+		return ctl_ovs_restart();
 	if (!strcmp(argv[0], "ready"))
 		return ctl_ready(argc, argv);
 	if (!strcmp(argv[0], "doctor"))

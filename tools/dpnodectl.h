@@ -18,5 +18,6 @@ int ctl_sriov(int argc, char **argv);
 int ctl_resources(int argc, char **argv);
 int ctl_doctor(int argc, char **argv);
 int ctl_ready(int argc, char **argv);
+int ctl_ovs_restart(void);
 
 #endif

@@ -74,7 +74,7 @@ static int dir_users(struct dpn_vhost *v, const char *dir)
 	json_t *e;
 	int n = 0;
 	json_object_foreach (v->ports, k, e)
-		n += !strcmp(json_string_value(json_object_get(e, "dir")), dir);
+		n += !strcmp(json_string_value(json_object_get(e, "dir")) ?: "", dir);
 	return n;
 }
 
@@ -417,6 +417,11 @@ static int vhost_load(struct dpn_vhost *v)
 	return n;
 }
 
+static bool dir_recorded(const char *dir, void *arg)
+{
+	return dir_users(arg, dir) > 0;
+}
+
 static int vhost_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 {
 	const struct dpn_conf *c = dpn_node_conf(n);
@@ -442,6 +447,7 @@ static int vhost_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 		return dpn_err_set(
 		        err, ret, "cannot restore vhost-user ports from %s", c->vhost.state_file);
 	}
+	dpn_vhost_fs_sweep(v->conf, dir_recorded, v);
 	*priv = v;
 	return 0;
 }

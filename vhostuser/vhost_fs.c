@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,4 +102,65 @@ int dpn_vhost_fs_release(const struct dpn_vhost_conf *c, const struct dpn_vhost_
 		return -ENAMETOOLONG;
 	rmdir(poddir); /* only when the pod has no other volume here */
 	return 0;
+}
+
+/* One orphan <root>/<uid>/<volume>: unmounted, its sockets and itself gone. */
+static int sweep_dir(const char *dir)
+{
+	struct dirent *d;
+	DIR *dh;
+
+	if (dpn_vhost_fs_is_mountpoint(dir) && umount2(dir, MNT_DETACH) < 0)
+		return -errno;
+	if ((dh = opendir(dir))) {
+		while ((d = readdir(dh))) {
+			char path[DPN_PATH_MAX + 400];
+			struct stat st;
+			if (dpn_snprintf(path, sizeof(path), "%s/%s", dir, d->d_name) >= 0 &&
+			        lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+				unlink(path); /* a dead app's socket */
+		}
+		closedir(dh);
+	}
+	if (rmdir(dir) < 0) {
+		LOG_WARN("%s is no port's but not empty: left in place", dir);
+		return -errno;
+	}
+	return 0;
+}
+
+int dpn_vhost_fs_sweep(
+        const struct dpn_vhost_conf *c, bool (*used)(const char *dir, void *arg), void *arg)
+{
+	struct dirent *u, *vol;
+	DIR *root = opendir(c->socket_root), *pod;
+	int n = 0;
+
+	if (!root)
+		return 0;
+	while ((u = readdir(root))) {
+		char poddir[DPN_PATH_MAX + 80];
+		if (u->d_name[0] == '.' ||
+		        dpn_snprintf(poddir, sizeof(poddir), "%s/%s", c->socket_root, u->d_name) <
+		                0 ||
+		        !(pod = opendir(poddir)))
+			continue;
+		while ((vol = readdir(pod))) {
+			char dir[DPN_PATH_MAX + 160];
+			if (vol->d_name[0] == '.' ||
+			        dpn_snprintf(dir, sizeof(dir), "%s/%s", poddir, vol->d_name) < 0 ||
+			        used(dir, arg))
+				continue;
+			if (sweep_dir(dir) == 0) {
+				LOG_INFO("removed %s: no recorded port uses it (a port half-made "
+				         "when dpnoded stopped)",
+				        dir);
+				n++;
+			}
+		}
+		closedir(pod);
+		rmdir(poddir); /* only when nothing is left in it */
+	}
+	closedir(root);
+	return n;
 }

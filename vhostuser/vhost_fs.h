@@ -17,5 +17,11 @@ int dpn_vhost_fs_ensure(const struct dpn_vhost_conf *c, const struct dpn_vhost_r
 int dpn_vhost_fs_release(const struct dpn_vhost_conf *c, const struct dpn_vhost_req *r,
         const char *dir, const char *sock, bool last_user);
 bool dpn_vhost_fs_is_mountpoint(const char *dir);
+/* At start: every <socket_root>/<uid>/<volume> that used() says no recorded
+ * port has (a dpnoded killed between making a port's directory and recording
+ * the port leaves one) is unmounted and removed with any socket in it.
+ * Returns how many were removed. */
+int dpn_vhost_fs_sweep(
+        const struct dpn_vhost_conf *c, bool (*used)(const char *dir, void *arg), void *arg);
 
 #endif

@@ -97,6 +97,11 @@ wait_until 120 bash -c "[ \$(grep -lx 0 $B/*.rc 2>/dev/null | wc -l) -ge $((N / 
 kill -KILL "$DPNODED_PID"
 killed_at=$(succeeded "$B")
 wait "$DPNODED_PID" 2>/dev/null
+# what a kill between making a port's directory and recording the port
+# leaves (the burst may or may not have hit that window): made for sure here
+ORPHAN=$T/vs/$(uid_of 999)/v
+mkdir -p "$ORPHAN"
+/usr/bin/python3 -c "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])" "$ORPHAN/s"
 it_start
 wait "$BURST"
 wait_until 120 bash -c "[ \$(ls $B/*.rc | wc -l) -ge $N ]" >/dev/null
@@ -105,6 +110,8 @@ echo "# kill -9 dpnoded: $N ADDs, $killed_at had succeeded when it died, $ok_add
 check "kill -9 dpnoded: some ADDs failed or waited through the restart, none hung" \
 	[ "$(finished "$B")" -eq "$N" ]
 failures "$B"
+check "kill -9 dpnoded: a half-made port's directory is removed at restart" \
+	wait_until 10 bash -c "[ ! -e $T/vs/$(uid_of 999) ]"
 invariants "kill -9 dpnoded" "$B"
 retry_failed "kill -9 dpnoded" "$B"
 delete_all "kill -9 dpnoded"

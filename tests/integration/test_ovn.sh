@@ -119,6 +119,28 @@ if ms=$(wait_until 60 back); then
 else
 	notok "kill -9 ovs-vswitchd: traffic through OVN back"
 fi
+# planned restart: flow-restore-wait until ovn-controller has reprogrammed br-int
+check "planned restart: traffic flows before it" wait_until 30 back
+restarts0=$(st .ovs.vswitchd.restarts)
+vs_old=$(pidfile_pid ovs-vswitchd)
+t0=$(date +%s%N)
+"$CTL" ovs restart >"$T/planned.out" 2>&1 &
+planned=$!
+wait_until 10 bash -c "[ \"\$(cat $T/ovs/ovs-vswitchd.pid 2>/dev/null)\" != $vs_old ]" >/dev/null
+b_rx=$(guest_rx gb)
+if wait_until 60 back >/dev/null; then
+	ok "planned restart: traffic through OVN back $((($(date +%s%N) - t0) / 1000000)) ms after the restart began"
+else
+	notok "planned restart: traffic through OVN back"
+fi
+wait "$planned"
+check_eq "planned restart: dpnodectl ovs restart finished" "$?" 0
+echo "# planned restart: $(cat "$T/planned.out")"
+check "planned restart: a new ovs-vswitchd" [ "$(pidfile_pid ovs-vswitchd)" != "$vs_old" ]
+check_eq "planned restart: not counted as a crash" "$(st .ovs.vswitchd.restarts)" "$restarts0"
+check_eq "planned restart: status counts it" "$(st .ovs.planned_restart.done)/$(st .ovs.planned_restart.state)" 1/none
+check "planned restart: flow-restore-wait cleared" \
+	bash -c "! ovs-vsctl --db=unix:$T/ovs/db.sock get Open_vSwitch . other_config:flow-restore-wait 2>/dev/null"
 guest_stop_all
 guest_start ga "$(sock_of "$out1")" 02:00:00:00:00:99
 guest_start gb "$(sock_of "$out2")" "$(mac_of "$out2")"

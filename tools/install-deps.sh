@@ -45,6 +45,8 @@ psmisc
 jq
 curl
 prometheus
+golang-go
+golang-github-appc-cni-dev
 yamllint
 linux-image-amd64
 linux-headers-amd64

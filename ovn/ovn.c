@@ -197,6 +197,8 @@ static int ovn_status(void *priv, json_t *st, struct dpn_err *err)
 	const char *why = dpn_ovsdb_last_error(n->sb);
 	json_object_set_new(
 	        json_object_get(st, "ovn"), "sb_error", why ? json_string(why) : json_null());
+	json_object_set_new(
+	        json_object_get(st, "ovn"), "sb_resumed", json_integer(dpn_ovsdb_resumed(n->sb)));
 	if (!sb)
 		return dpn_err_set(err, -EINPROGRESS, "connecting to the Southbound %s%s%s",
 		        n->conf->ovn.sb_remote, why ? ": " : "", why ? why : "");

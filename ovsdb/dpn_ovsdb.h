@@ -52,6 +52,10 @@ bool dpn_ovsdb_is_connected(const struct dpn_ovsdb *c);
 const char *dpn_ovsdb_last_error(const struct dpn_ovsdb *c);
 /* Bytes received and sent since the client was made (what it costs a server). */
 void dpn_ovsdb_bytes(const struct dpn_ovsdb *c, uint64_t *rx, uint64_t *tx);
+/* Conditional monitors: reconnects the server resumed from the last
+ * transaction seen (monitor_cond_since, a clustered database keeps the
+ * history) instead of sending every row again. */
+unsigned dpn_ovsdb_resumed(const struct dpn_ovsdb *c);
 /* ops is stolen. Returns 0, or -ENOTCONN. */
 int dpn_ovsdb_transact(struct dpn_ovsdb *c, json_t *ops, dpn_ovsdb_txn_cb cb, void *arg);
 /* Replica: table -> {uuid -> row}; borrowed, valid until the next event. */
@@ -84,6 +88,11 @@ int dpn_ovsdb_remote_addr(const char *list, int n, struct sockaddr_storage *ss, 
 bool dpn_ovsdb_remote_ssl(const char *list, int n);
 json_t *dpn_ovsdb_monitor_cond_req(const char *db, const struct dpn_ovsdb_monitor_table *tables,
         json_t *const *where, json_int_t id);
+#define DPN_OVSDB_ZERO_UUID "00000000-0000-0000-0000-000000000000"
+/* monitor_cond_since: the same, resuming after last_txn (NULL/"": from scratch). */
+json_t *dpn_ovsdb_monitor_cond_since_req(const char *db,
+        const struct dpn_ovsdb_monitor_table *tables, json_t *const *where, const char *last_txn,
+        json_int_t id);
 json_t *dpn_ovsdb_cond_change_req(
         const char *table, json_t *where, json_int_t monitor_id, json_int_t id);
 /* Applies "update2" table-updates ("initial", "insert", "modify", "delete");

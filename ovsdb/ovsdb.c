@@ -28,6 +28,7 @@ struct pending {
 	json_int_t id;
 	dpn_ovsdb_txn_cb cb;
 	void *arg;
+	bool cond_change; /* unanswered at a disconnect: the next sync starts over */
 };
 
 struct dpn_ovsdb {
@@ -59,6 +60,12 @@ struct dpn_ovsdb {
 	struct pending *pending;
 	json_t *replica;
 	void *ssl_ctx; /* for ssl: remotes; NULL until dpn_ovsdb_use_ssl */
+	/* monitor_cond_since: the last transaction the replica has seen; a
+	 * condition changed while not synced makes the next monitor start over
+	 * (the server sends changes since, not rows that newly match) */
+	char last_txn[40];
+	bool no_since, since_sent, cond_dirty;
+	unsigned resumed;
 };
 
 static void schedule_retry(struct dpn_ovsdb *c);
@@ -87,7 +94,11 @@ static void disconnect(struct dpn_ovsdb *c, const char *why)
 	}
 	dpn_jsbuf_free(&c->rx);
 	c->synced = false;
-	json_object_clear(c->replica);
+	/* a conditional replica is kept to resume from (readers check synced) */
+	if (!c->cond || c->no_since)
+		json_object_clear(c->replica);
+	for (struct pending *p = c->pending; p; p = p->next)
+		c->cond_dirty |= p->cond_change;
 	event_del(c->probe_ev);
 	if (was_synced)
 		LOG_WARN("%s: disconnected: %s", c->path, why);
@@ -111,6 +122,45 @@ static int send_msg(struct dpn_ovsdb *c, json_t *msg)
 	return ret;
 }
 
+/* The server lacks monitor_cond_since: ask again with monitor_cond. */
+static bool retry_without_since(struct dpn_ovsdb *c, json_t *err)
+{
+	const char *e = json_string_value(json_object_get(err, "error")) ?: json_string_value(err);
+	if (!c->since_sent || !e || !strstr(e, "unknown method"))
+		return false;
+	c->no_since = true;
+	c->since_sent = false;
+	c->monitor_id = c->next_id++;
+	json_t *req = dpn_ovsdb_monitor_cond_req(c->db, c->cond, c->where, c->monitor_id);
+	send_msg(c, req);
+	json_decref(req);
+	return true;
+}
+
+/* The monitor's initial answer: all rows, or (resumed) the changes since. */
+static void monitor_result(struct dpn_ovsdb *c, json_t *result)
+{
+	json_t *up = result;
+	bool found = false;
+	if (c->since_sent) { /* [found, last-txn-id, table-updates2] */
+		found = json_is_true(json_array_get(result, 0));
+		snprintf(c->last_txn, sizeof(c->last_txn), "%s",
+		        json_string_value(json_array_get(result, 1)) ?: "");
+		up = json_array_get(result, 2);
+	}
+	if (found) {
+		c->resumed++;
+		LOG_DEBUG("%s: resumed after transaction %s", c->path, c->last_txn);
+	} else {
+		json_object_clear(c->replica);
+	}
+	if (c->cond)
+		dpn_ovsdb_apply_update2(c->replica, up, c->cond);
+	else
+		dpn_ovsdb_apply_update(c->replica, up);
+	c->cond_dirty = false;
+}
+
 static void handle_reply(struct dpn_ovsdb *c, json_t *msg)
 {
 	json_int_t id = json_integer_value(json_object_get(msg, "id"));
@@ -118,6 +168,8 @@ static void handle_reply(struct dpn_ovsdb *c, json_t *msg)
 
 	if (id == c->monitor_id) {
 		json_t *err = json_object_get(msg, "error");
+		if (err && !json_is_null(err) && retry_without_since(c, err))
+			return;
 		if (err && !json_is_null(err)) {
 			/* e.g. a remote that is not the database asked for: said in
 			 * status and logged at most once a minute, retried */
@@ -130,12 +182,7 @@ static void handle_reply(struct dpn_ovsdb *c, json_t *msg)
 			disconnect(c, "monitor refused");
 			return;
 		}
-		json_object_clear(c->replica);
-		if (c->cond)
-			dpn_ovsdb_apply_update2(
-			        c->replica, json_object_get(msg, "result"), c->cond);
-		else
-			dpn_ovsdb_apply_update(c->replica, json_object_get(msg, "result"));
+		monitor_result(c, json_object_get(msg, "result"));
 		c->synced = true;
 		c->backoff_ms = BACKOFF_MIN_MS;
 		dpn_err_clear(&c->last_error);
@@ -173,6 +220,16 @@ static void handle_msg(struct dpn_ovsdb *c, json_t *msg)
 		        "error", "id", json_object_get(msg, "id"));
 		send_msg(c, r);
 		json_decref(r);
+	} else if (!strcmp(method, "update3")) { /* [monitor-id, last-txn-id, updates] */
+		json_t *params = json_object_get(msg, "params");
+		const char *txn = json_string_value(json_array_get(params, 1));
+		if (dpn_ovsdb_apply_update2(c->replica, json_array_get(params, 2), c->cond) < 0)
+			LOG_WARN_RL("%s: malformed update3 notification ignored", c->path);
+		else {
+			snprintf(c->last_txn, sizeof(c->last_txn), "%s", txn ? txn : "");
+			if (c->ops.changed)
+				c->ops.changed(c->arg);
+		}
 	} else if (!strcmp(method, "update") || !strcmp(method, "update2")) {
 		json_t *up = json_array_get(json_object_get(msg, "params"), 1);
 		int ret = c->cond ? dpn_ovsdb_apply_update2(c->replica, up, c->cond)
@@ -214,7 +271,11 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		json_t *req;
 		LOG_DEBUG("%s: socket connected", c->path);
 		c->monitor_id = c->next_id++;
-		req = c->cond ? dpn_ovsdb_monitor_cond_req(c->db, c->cond, c->where, c->monitor_id)
+		c->since_sent = c->cond && !c->no_since;
+		req = c->since_sent ? dpn_ovsdb_monitor_cond_since_req(c->db, c->cond, c->where,
+		                              c->cond_dirty ? NULL : c->last_txn, c->monitor_id)
+		      : c->cond
+		              ? dpn_ovsdb_monitor_cond_req(c->db, c->cond, c->where, c->monitor_id)
 		              : dpn_ovsdb_monitor_req(c->db, c->cols, c->monitor_id);
 		send_msg(c, req);
 		json_decref(req);
@@ -529,12 +590,19 @@ int dpn_ovsdb_set_where(
 	}
 	json_decref(c->where[i]);
 	c->where[i] = where;
-	if (!c->synced)
-		return 0; /* the next monitor_cond carries it */
+	if (!c->synced) {
+		c->cond_dirty = true; /* resuming would miss rows that newly match */
+		return 0;             /* the next monitor_cond carries it */
+	}
 	if (!(p = calloc(1, sizeof(*p))))
 		return -ENOMEM;
-	*p = (struct pending){.id = c->next_id++, .cb = done, .arg = arg};
+	*p = (struct pending){.id = c->next_id++, .cb = done, .arg = arg, .cond_change = true};
 	return send_pending(c, dpn_ovsdb_cond_change_req(table, where, c->monitor_id, p->id), p);
+}
+
+unsigned dpn_ovsdb_resumed(const struct dpn_ovsdb *c)
+{
+	return c->resumed;
 }
 
 void dpn_ovsdb_bytes(const struct dpn_ovsdb *c, uint64_t *rx, uint64_t *tx)

@@ -21,8 +21,7 @@ static json_t *str_array(const char *const *names)
 	return a;
 }
 
-json_t *dpn_ovsdb_monitor_cond_req(const char *db, const struct dpn_ovsdb_monitor_table *tables,
-        json_t *const *where, json_int_t id)
+static json_t *cond_reqs(const struct dpn_ovsdb_monitor_table *tables, json_t *const *where)
 {
 	json_t *reqs = json_object();
 
@@ -32,7 +31,24 @@ json_t *dpn_ovsdb_monitor_cond_req(const char *db, const struct dpn_ovsdb_monito
 			json_object_set(r, "where", where[i]);
 		json_object_set_new(reqs, tables[i].table, json_pack("[o]", r));
 	}
-	return dpn_ovsdb_req("monitor_cond", json_pack("[s, I, o]", db, id, reqs), id);
+	return reqs;
+}
+
+json_t *dpn_ovsdb_monitor_cond_req(const char *db, const struct dpn_ovsdb_monitor_table *tables,
+        json_t *const *where, json_int_t id)
+{
+	return dpn_ovsdb_req(
+	        "monitor_cond", json_pack("[s, I, o]", db, id, cond_reqs(tables, where)), id);
+}
+
+json_t *dpn_ovsdb_monitor_cond_since_req(const char *db,
+        const struct dpn_ovsdb_monitor_table *tables, json_t *const *where, const char *last_txn,
+        json_int_t id)
+{
+	return dpn_ovsdb_req("monitor_cond_since",
+	        json_pack("[s, I, o, s]", db, id, cond_reqs(tables, where),
+	                last_txn && *last_txn ? last_txn : DPN_OVSDB_ZERO_UUID),
+	        id);
 }
 
 json_t *dpn_ovsdb_cond_change_req(

@@ -183,8 +183,11 @@ it_cleanup() {
 
 # OVN central, as ovn-central runs it: NB and SB ovsdb-servers and
 # ovn-northd, in $T/central, on unix sockets (OVN_NB / OVN_SB).
-ovn_db_start() { # nb|sb
+ovn_db_start() { # nb|sb (OVN_CLUSTERED=1: a one-member raft cluster, as ovn-central runs clustered)
 	local db=$1 schema=/usr/share/ovn/ovn-$1.ovsschema
+	if [ ! -f "$T/central/$db.db" ] && [ "${OVN_CLUSTERED:-}" = 1 ]; then
+		ovsdb-tool create-cluster "$T/central/$db.db" "$schema" "unix:$T/central/$db-raft.sock"
+	fi
 	[ -f "$T/central/$db.db" ] || ovsdb-tool create "$T/central/$db.db" "$schema"
 	ovsdb-server "$T/central/$db.db" --remote="punix:$T/central/$db.sock" \
 		--pidfile="$T/central/$db.pid" --unixctl="$T/central/$db.ctl" \

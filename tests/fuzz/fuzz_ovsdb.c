@@ -47,8 +47,11 @@ static void take(json_t *replica, json_t *msg, bool sb)
 	if (!method) {
 		struct dpn_err err = {0};
 		if (json_integer_value(json_object_get(msg, "id")) == 0) { /* the monitor's */
-			json_object_clear(replica);
 			up = json_object_get(msg, "result");
+			if (sb && json_is_array(up)) /* monitor_cond_since: [found, txn, updates] */
+				up = json_array_get(up, 2);
+			else
+				json_object_clear(replica);
 			t ? dpn_ovsdb_apply_update2(replica, up, t)
 			  : dpn_ovsdb_apply_update(replica, up);
 		} else {
@@ -56,9 +59,9 @@ static void take(json_t *replica, json_t *msg, bool sb)
 		}
 		return;
 	}
-	if (strcmp(method, "update") && strcmp(method, "update2"))
+	if (strcmp(method, "update") && strcmp(method, "update2") && strcmp(method, "update3"))
 		return;
-	up = json_array_get(json_object_get(msg, "params"), 1);
+	up = json_array_get(json_object_get(msg, "params"), strcmp(method, "update3") ? 1 : 2);
 	t ? dpn_ovsdb_apply_update2(replica, up, t) : dpn_ovsdb_apply_update(replica, up);
 }
 

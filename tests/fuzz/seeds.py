@@ -116,6 +116,10 @@ def ovsdb():
     gone = {"id": None, "method": "update2", "params": [None, {"Port_Binding": {uuid(10): {"delete": None}}}]}
     put("fuzz_ovsdb", "sb-monitor", b"\x01" + json.dumps(sb).encode())
     put("fuzz_ovsdb", "sb-updates", b"\x01" + "".join(json.dumps(m) for m in (sb, mod, gone)).encode())
+    since = {"id": 0, "result": [True, uuid(20), {"Port_Binding": {uuid(10): {"modify": {"up": ["set", [True]]}}}}],
+             "error": None}
+    up3 = {"id": None, "method": "update3", "params": [None, uuid(21), {"Port_Binding": {uuid(10): {"delete": None}}}]}
+    put("fuzz_ovsdb", "sb-resume", b"\x01" + "".join(json.dumps(m) for m in (sb, since, up3)).encode())
 
 
 def ovn():

@@ -65,6 +65,10 @@ check_eq "prometheus: a vhost port by pod and namespace" \
 check_eq "prometheus: hugepages of NUMA 0 as the kernel counts them" \
 	"$(q 'dpnode_hugepages_pages{numa="0",page_size_bytes="2097152"}')" \
 	"$(cat /sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages)"
+echo "# prometheus query: $(curl -sf --get "http://127.0.0.1:$PPORT/api/v1/query" \
+	--data-urlencode 'query=dpnode_port_rx_packets_total{interface="dpdk0"}' | jq -c .data.result)"
+echo "# prometheus query: $(curl -sf --get "http://127.0.0.1:$PPORT/api/v1/query" \
+	--data-urlencode 'query=sum by (state) (dpnode_pmd_cycles_total)' | jq -c '[.data.result[] | {(.metric.state): .value[1]}] | add')"
 rx=$(q 'dpnode_port_rx_packets_total{interface="dpdk0"}')
 check "prometheus: the uplink received the pings (rx_packets $rx)" [ "${rx:-0}" -ge 5 ]
 check_eq "prometheus: the PMD on core 1 has its cycles" \

@@ -24,7 +24,10 @@
 /* Clients connect per call (dpnodectl, dpnode-cni): many open at once, or
  * one that sends nothing for long, is not a client. */
 #define CONNS_MAX 256
-#define IDLE_S    30
+/* callers that may only read (the socket's group): never all the slots, so
+ * a reader holding connections open cannot lock out the root CNI */
+#define CONNS_READER_MAX 192
+#define IDLE_S           30
 
 struct method {
 	const char *name;
@@ -40,7 +43,7 @@ struct dpn_api {
 	char path[108];
 	int n;
 	struct method methods[MAX_METHODS];
-	int n_conns;
+	int n_conns, n_readers;
 	struct conn *conns; /* open connections, freed with the server */
 };
 
@@ -57,6 +60,7 @@ struct conn {
 	struct bufferevent *bev;
 	struct dpn_jsbuf rx;
 	struct peer peer;
+	bool reader; /* may not change the node: counted against CONNS_READER_MAX */
 };
 
 static int add_method(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx, bool ro)
@@ -156,6 +160,7 @@ static void conn_free(struct conn *c)
 	if ((*c->pprev = c->next))
 		c->next->pprev = c->pprev;
 	c->api->n_conns--;
+	c->api->n_readers -= c->reader;
 	bufferevent_free(c->bev);
 	dpn_jsbuf_free(&c->rx);
 	free(c);
@@ -251,6 +256,14 @@ static void on_accept(
 		return;
 	}
 	c->peer = (struct peer){cred.uid, cred.gid, cred.pid};
+	c->reader = !may_change(&api->conf, &c->peer);
+	if (c->reader && api->n_readers >= CONNS_READER_MAX) {
+		LOG_WARN_RL("%d API connections of read-only callers open: refusing uid %u",
+		        api->n_readers, (unsigned)cred.uid);
+		close(fd);
+		free(c);
+		return;
+	}
 	c->api = api;
 	dpn_jsbuf_init(&c->rx);
 	c->rx.max = REQUEST_MAX;
@@ -265,6 +278,7 @@ static void on_accept(
 	c->pprev = &api->conns;
 	api->conns = c;
 	api->n_conns++;
+	api->n_readers += c->reader;
 	struct timeval idle = {IDLE_S, 0};
 	bufferevent_set_timeouts(c->bev, &idle, NULL);
 	bufferevent_setcb(c->bev, conn_read, NULL, conn_event, c);

@@ -1,6 +1,7 @@
 #include "testlib.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <dirent.h>
 #include <sys/stat.h>
@@ -260,12 +261,78 @@ static void callers_are_checked(void **state)
 	event_base_free(base);
 }
 
+/* A reader (not root, not in api.allow) holding connections open gets at
+ * most 192 of the 256 slots: root's calls (the CNI's) still get through. */
+static void readers_cannot_take_every_slot(void **state)
+{
+	struct event_base *base = event_base_new();
+	char path[] = "/tmp/dpn-api-XXXXXX";
+	struct dpn_api_conf conf = {.mode = 0666, .gid = -1};
+	int report[2], hold[2];
+	(void)state;
+
+	struct dpn_api *api = api_in(base, path, &conf);
+	dpn_api_register_ro(api, "ro", ro, NULL);
+	assert_int_equal(pipe(report), 0);
+	assert_int_equal(pipe(hold), 0);
+	pid_t pid = fork();
+	if (pid == 0) { /* nobody: 250 silent connections, how many were kept */
+		int fds[250], kept = 0;
+		char c;
+		close(hold[1]); /* EOF on hold[0] when the parent is done */
+		close(report[0]);
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(1);
+		for (int i = 0; i < 250; i++) {
+			fds[i] = dpn_unix_connect(conf.socket);
+			usleep(2000);
+		}
+		usleep(300000);
+		for (int i = 0; i < 250; i++)
+			kept += fds[i] >= 0 && recv(fds[i], &c, 1, MSG_DONTWAIT) < 0 &&
+			        errno == EAGAIN;
+		if (write(report[1], &kept, sizeof(kept)) != sizeof(kept))
+			_exit(1);
+		(void)read(hold[0], &c, 1); /* until the parent has called as root */
+		_exit(0);
+	}
+	int kept = -1;
+	close(hold[0]);
+	close(report[1]);
+	fcntl(report[0], F_SETFL, O_NONBLOCK);
+	for (int i = 0; i < 5000 && read(report[0], &kept, sizeof(kept)) != sizeof(kept); i++)
+		spin(base, 1);
+	assert_int_equal(kept, 192);
+	/* root, with the readers' connections still open */
+	int fd = dpn_unix_connect(conf.socket);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "{\"method\": \"ro\"}", 16), 16);
+	char buf[256];
+	ssize_t got = -1;
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	for (int i = 0; i < 2000 && got <= 0; i++) {
+		spin(base, 1);
+		got = recv(fd, buf, sizeof(buf) - 1, 0);
+	}
+	assert_true(got > 0);
+	buf[got] = '\0';
+	assert_true(strstr(buf, "\"read\": true") || strstr(buf, "\"read\":true"));
+	close(fd);
+	close(hold[1]);
+	close(report[0]);
+	waitpid(pid, NULL, 0);
+	dpn_api_free(api);
+	rmdir(path);
+	event_base_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(dispatch),
 	        cmocka_unit_test(hostile_clients),
 	        cmocka_unit_test(callers_are_checked),
+	        cmocka_unit_test(readers_cannot_take_every_slot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,9 +94,9 @@ void doc_socket_dir(const struct dpn_doctor_env *e, struct dpn_doctor_finding *f
 
 	doc_path(e, v->socket_root, p, sizeof(p));
 	if (stat(p, &sb) < 0) {
-		doc_set(f, DPN_DOCTOR_WARN,
-		        "none needed: dpnoded makes it (0755) with the first port",
-		        "%s does not exist yet", v->socket_root);
+		doc_set(f, DPN_DOCTOR_PASS, NULL,
+		        "%s does not exist yet: dpnoded makes it (0755) with the first port",
+		        v->socket_root);
 		return;
 	}
 	bool ok = S_ISDIR(sb.st_mode) && qemu_can_search(&sb) && !(sb.st_mode & S_IWOTH);

@@ -7,6 +7,8 @@
 #       crashes in BUILD/crashes/<target>/.
 #   tests/fuzz/run.sh BUILD runs N [TARGET...]  N executions each (the long
 #       run docs/fuzzing.md records), figures printed per target.
+#   tests/fuzz/run.sh BUILD report  the last run of each target as a
+#       markdown table (executions, seconds, rate, coverage, corpus, peak RSS).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,6 +19,24 @@ shift $(($# < 3 ? $# : 3))
 TARGETS=${*:-$(cd tests/fuzz && ls fuzz_*.c | sed 's/\.c$//')}
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+if [ "$MODE" = report ]; then
+	echo "| target | executions | seconds | exec/s | coverage (edges) | corpus | peak RSS MB | crashes |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for t in $TARGETS; do
+		log=$BUILD/fuzz-$t.log
+		[ -f "$log" ] || continue
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+		secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+		rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+		rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+		cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+		corp=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -1 | cut -d' ' -f2)
+		crashes=$(find "$BUILD/crashes/$t" -type f 2>/dev/null | wc -l)
+		echo "| $t | ${runs:-?} | ${secs:-?} | ${rate:-?} | ${cov:-?} | ${corp:-?} | ${rss:-?} | $crashes |"
+	done
+	exit 0
+fi
 
 if [ ! -f "$BUILD/build.ninja" ]; then
 	CC=clang meson setup "$BUILD" -Dfuzz=true -Dtests=false -Db_sanitize=address,undefined \

@@ -20,16 +20,23 @@ int dpn_unixctl_path(char *buf, size_t len, const char *run_dir, const char *nam
 	                                                                           : 0;
 }
 
+/* One unixctl request: {"method": cmd, "params": [argv...], "id": 0}. */
+static json_t *request(const char *cmd, int argc, const char *const argv[])
+{
+	json_t *params = json_array();
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(params, json_string(argv[i]));
+	return json_pack("{s:s, s:o, s:i}", "method", cmd, "params", params, "id", 0);
+}
+
 int dpn_unixctl_call(const char *sock, const char *cmd, int argc, const char *const argv[],
         int timeout_ms, char **out)
 {
-	json_t *params = json_array(), *req, *resp = NULL, *err, *res;
+	json_t *req, *resp = NULL, *err, *res;
 	int ret;
 
 	*out = NULL;
-	for (int i = 0; i < argc; i++)
-		json_array_append_new(params, json_string(argv[i]));
-	req = json_pack("{s:s, s:o, s:i}", "method", cmd, "params", params, "id", 0);
+	req = request(cmd, argc, argv);
 	ret = dpn_json_roundtrip(sock, req, timeout_ms, &resp);
 	json_decref(req);
 	if (ret < 0)
@@ -130,10 +137,7 @@ struct dpn_unixctl_async *dpn_unixctl_call_async(struct event_base *base, const 
 	dpn_jsbuf_init(&a->rx);
 	a->rx.max = 16 << 20; /* a PMD report of a big node fits easily */
 	a->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	json_t *params = json_array();
-	for (int i = 0; i < argc; i++)
-		json_array_append_new(params, json_string(argv[i]));
-	json_t *req = json_pack("{s:s, s:o, s:i}", "method", cmd, "params", params, "id", 0);
+	json_t *req = request(cmd, argc, argv);
 	char *s = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (!a->bev || !s ||

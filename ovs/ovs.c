@@ -35,13 +35,21 @@ void dpn_ovs_kick(struct dpn_ovs *o)
 	event_active(o->kick_ev, EV_TIMEOUT, 0);
 }
 
-static json_t *ovs_row(struct dpn_ovs *o)
+json_t *dpn_ovs_open_vswitch(struct dpn_ovs *o, const char **uuid)
 {
 	const char *u;
 	json_t *row;
-	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_OPEN_VSWITCH), u, row)
+	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_OPEN_VSWITCH), u, row) {
+		if (uuid)
+			*uuid = u;
 		return row;
+	}
 	return NULL;
+}
+
+static json_t *ovs_row(struct dpn_ovs *o)
+{
+	return dpn_ovs_open_vswitch(o, NULL);
 }
 
 static bool dpdk_initialized(struct dpn_ovs *o)

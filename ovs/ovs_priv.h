@@ -55,6 +55,9 @@ struct dpn_ovs {
 	struct dpn_unixctl_async *flows_call;
 };
 
+/* The Open_vSwitch row of the replica (and its uuid when asked), or NULL. */
+json_t *dpn_ovs_open_vswitch(struct dpn_ovs *o, const char **uuid);
+
 /* ovs_restart.c */
 int ovs_planned_init(struct dpn_ovs *o);
 void ovs_planned_fini(struct dpn_ovs *o);

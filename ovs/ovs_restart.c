@@ -24,17 +24,14 @@
 static json_t *frw_op(struct dpn_ovs *o, bool on)
 {
 	const char *uuid = NULL;
-	json_t *row;
-	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_OPEN_VSWITCH), uuid, row)
-		break;
-	if (!uuid)
+	if (!dpn_ovs_open_vswitch(o, &uuid))
 		return NULL;
 	json_t *muts = json_pack("[[s, s, [s, [s]]]]", OVS_C_OTHER_CONFIG, "delete", "set", FRW);
 	if (on)
 		json_array_append_new(muts, json_pack("[s, s, [s, [[s, s]]]]", OVS_C_OTHER_CONFIG,
 		                                    "insert", "map", FRW, "true"));
-	return json_pack("[{s:s, s:s, s:[[s, s, [s, s]]], s:o}]", "op", "mutate", "table",
-	        OVS_T_OPEN_VSWITCH, "where", "_uuid", "==", "uuid", uuid, "mutations", muts);
+	return json_pack("[{s:s, s:s, s:o, s:o}]", "op", "mutate", "table", OVS_T_OPEN_VSWITCH,
+	        "where", dpn_ovsdb_where_uuid(uuid), "mutations", muts);
 }
 
 static void cleared(void *arg, json_t *result, const struct dpn_err *err)

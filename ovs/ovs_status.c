@@ -195,15 +195,13 @@ int dpn_ovs_iface_id_foreign(struct dpn_ovs *o, const char *iface_id, char *name
 
 json_t *dpn_ovs_status(struct dpn_ovs *o)
 {
-	json_t *row = NULL, *st;
-	const char *u;
+	json_t *row, *st;
 
 	if (o->conf->ovs.mode != DPN_OVS_MANAGED) {
 		dpn_proc_adopt(o->dbproc);
 		dpn_proc_adopt(o->vsproc);
 	}
-	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_OPEN_VSWITCH), u, row)
-		break;
+	row = dpn_ovs_open_vswitch(o, NULL);
 	/* The db keeps a dead vswitchd's last word: trust it only while one runs. */
 	bool alive = dpn_proc_pid(o->vsproc) != 0;
 	st = json_pack("{s:b, s:b, s:o, s:o}", "dpdk_initialized",

@@ -35,6 +35,12 @@ void dpn_ovn_unwatch(struct dpn_ovn *n, const char *lport);
  * logical port (yet); -EINVAL: its addresses are malformed. err says which. */
 int dpn_ovn_port(struct dpn_ovn *n, const char *lport, struct dpn_ovn_port *p, struct dpn_err *err);
 
+/* dpn_ovn_port for a CNI ADD that may come before kube-ovn-controller made
+ * the port: watches lport and answers -EAGAIN (the caller asks again) until
+ * timeout_ms after the first ask, then -ETIMEDOUT naming why and unwatches. */
+int dpn_ovn_port_wait(struct dpn_ovn *n, const char *lport, long timeout_ms,
+        struct dpn_ovn_port *p, struct dpn_err *err);
+
 /* The module (depends on ovs): disabled without ovn.remote. Status "ovn". */
 extern const struct dpn_module dpn_ovn_module;
 /* The module's OVN state, NULL when OVN is not configured. */

@@ -2,11 +2,13 @@
  * Port_Binding rows of the ports dpnode makes and this chassis's row, and
  * the ovn-controller that binds them. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DPN_LOG_MOD "ovn"
 #include "dpn_log.h"
+#include "dpn_util.h"
 #include "ovn_priv.h"
 
 #define SB_DB "OVN_Southbound"
@@ -106,6 +108,31 @@ int dpn_ovn_port(struct dpn_ovn *n, const char *lport, struct dpn_ovn_port *p, s
 	return dpn_ovn_port_from_binding(lport, row, p, err);
 }
 
+int dpn_ovn_port_wait(struct dpn_ovn *n, const char *lport, long timeout_ms, struct dpn_ovn_port *p,
+        struct dpn_err *err)
+{
+	uint64_t now = dpn_now_ms();
+	int ret;
+
+	dpn_ovn_watch(n, lport);
+	if ((ret = dpn_ovn_port(n, lport, p, err)) != -EAGAIN && ret != -ENOENT) {
+		json_object_del(n->asked, lport);
+		return ret;
+	}
+	json_t *t = json_object_get(n->asked, lport);
+	if (!t) {
+		json_object_set_new(n->asked, lport, json_integer(now));
+	} else if (now - json_integer_value(t) > (uint64_t)timeout_ms) {
+		char why[DPN_ERR_MSG_MAX];
+		snprintf(why, sizeof(why), "%s", err->msg);
+		json_object_del(n->asked, lport);
+		dpn_ovn_unwatch(n, lport);
+		return dpn_err_set(
+		        err, -ETIMEDOUT, "gave up after %ld s: %s", timeout_ms / 1000, why);
+	}
+	return err->code == -EAGAIN ? ret : dpn_err_set(err, -EAGAIN, "%s", err->msg);
+}
+
 int dpn_ovn_port_from_binding(
         const char *lport, json_t *row, struct dpn_ovn_port *p, struct dpn_err *err)
 {
@@ -152,7 +179,8 @@ static int ovn_init(struct dpn_node *node, void **priv, struct dpn_err *err)
 
 	if (!n)
 		return dpn_err_set(err, -ENOMEM, "out of memory");
-	*n = (struct dpn_ovn){.node = node, .conf = c, .watched = json_object()};
+	*n = (struct dpn_ovn){
+	        .node = node, .conf = c, .watched = json_object(), .asked = json_object()};
 	n->cond_ev = event_new(dpn_node_base(node), -1, 0, cond_cb, n);
 	n->sb = dpn_ovsdb_new_cond(
 	        dpn_node_base(node), c->ovn.sb_remote, SB_DB, dpn_ovn_sb_tables, &ops, n);
@@ -165,6 +193,7 @@ static int ovn_init(struct dpn_node *node, void **priv, struct dpn_err *err)
 	        (ret = ovn_controller_init(&n->ctl, dpn_node_base(node), c, err)) < 0) {
 		dpn_ovsdb_free(n->sb);
 		json_decref(n->watched);
+		json_decref(n->asked);
 		free(n);
 		return err->code ? err->code : dpn_err_set(err, -ENOMEM, "out of memory");
 	}
@@ -222,6 +251,7 @@ static void ovn_fini(void *priv)
 	dpn_ovsdb_free(n->sb);
 	event_free(n->cond_ev);
 	json_decref(n->watched);
+	json_decref(n->asked);
 	free(n);
 }
 

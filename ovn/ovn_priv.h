@@ -20,6 +20,7 @@ struct dpn_ovn {
 	const struct dpn_conf *conf;
 	struct dpn_ovsdb *sb;
 	json_t *watched;       /* lport -> generation of the condition that has it */
+	json_t *asked;         /* lport -> first dpn_ovn_port_wait (ms) while OVN lacks it */
 	unsigned gen, acked;   /* condition generations sent and acknowledged */
 	struct event *cond_ev; /* coalesces watch/unwatch into one condition change */
 	struct ovn_controller ctl;

@@ -82,6 +82,26 @@ json_t *dpn_inventory_json(const struct dpn_inventory *inv);
  * and Yusur's netdev "pf0vf3rep". Returns 1 VF rep, 2 uplink, 0 neither. */
 int dpn_sriov_parse_port_name(const char *name, int *controller, int *pf, int *vf);
 
+/* The first PF (function 0) of pf's PCI device, or NULL. */
+const struct dpn_pf *dpn_sriov_pf0(const struct dpn_inventory *inv, const struct dpn_pf *pf);
+/* VFs enabled on every PF of pf's PCI device. */
+int dpn_sriov_device_numvfs(const struct dpn_inventory *inv, const struct dpn_pf *pf);
+/* The representor number of a VF by the NIC table's representors.index
+ * rule: the VF index, or (Yunsilicon) after PF0's VFs on the second PF. */
+int dpn_sriov_rep_index(
+        json_t *rep, const struct dpn_inventory *inv, const struct dpn_pf *pf, int vf_index);
+/* A NIC-table template (representors.devargs, iface_ids values): %B PF BDF,
+ * %b VF BDF, %U the uplink device given to OVS, %V VF index, %I representor
+ * number (dpn_sriov_rep_index), %P PF number, %% a '%'. -EINVAL on an unknown
+ * %-sequence, -ENAMETOOLONG when out is too small. */
+struct dpn_rep_vars {
+	const struct dpn_pf *pf;
+	const struct dpn_vf *vf;
+	const char *uplink;
+	int index;
+};
+int dpn_sriov_rep_template(const char *tmpl, const struct dpn_rep_vars *v, char *out, size_t len);
+
 /* Provisioning of the config's sriov section (see provision.c). */
 struct dpn_sriov_report {
 	int changes;    /* 0 when everything already was as configured */

@@ -2,6 +2,7 @@
  * their phys_port_name (pfNvfM, cKpfNvfM; uplink pN) or, for Yusur, their
  * name pfNvfMrep; DPDK-representor vendors get devargs built from the NIC
  * table's template. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,47 +63,81 @@ static struct dpn_vf *vf_by_index(struct dpn_pf *pf, int idx)
 	return NULL;
 }
 
-/* PF function 0 on the same device: Yunsilicon numbers the second PF's
- * representors after the first PF's VFs. */
-static int pf0_numvfs(const struct dpn_inventory *inv, const struct dpn_pf *pf)
+/* The PFs of one PCI device: same domain, bus and slot ("DDDD:BB:DD."). */
+static bool same_device(const struct dpn_pf *a, const struct dpn_pf *b)
 {
-	size_t stem = strlen(pf->bdf) - 1; /* "DDDD:BB:DD." */
-	for (int i = 0; i < inv->n_pfs; i++)
-		if (!strncmp(inv->pfs[i].bdf, pf->bdf, stem) && inv->pfs[i].bdf[stem] == '0')
-			return inv->pfs[i].numvfs;
-	return 0;
+	size_t stem = strlen(a->bdf) - 1;
+	return !strcmp(a->bus, b->bus) && strlen(b->bdf) == stem + 1 &&
+	       !strncmp(a->bdf, b->bdf, stem);
 }
 
-static void devargs(
-        const char *tmpl, const struct dpn_pf *pf, int idx, int flat, char *out, size_t len)
+const struct dpn_pf *dpn_sriov_pf0(const struct dpn_inventory *inv, const struct dpn_pf *pf)
+{
+	for (int i = 0; i < inv->n_pfs; i++)
+		if (same_device(&inv->pfs[i], pf) && inv->pfs[i].bdf[strlen(pf->bdf) - 1] == '0')
+			return &inv->pfs[i];
+	return NULL;
+}
+
+int dpn_sriov_device_numvfs(const struct dpn_inventory *inv, const struct dpn_pf *pf)
+{
+	int n = 0;
+	for (int i = 0; i < inv->n_pfs; i++)
+		n += same_device(&inv->pfs[i], pf) ? inv->pfs[i].numvfs : 0;
+	return n;
+}
+
+int dpn_sriov_rep_index(
+        json_t *rep, const struct dpn_inventory *inv, const struct dpn_pf *pf, int vf_index)
+{
+	const char *rule = json_string_value(json_object_get(rep, "index"));
+	const struct dpn_pf *pf0 = dpn_sriov_pf0(inv, pf);
+	/* Yunsilicon numbers the second PF's representors after PF0's VFs */
+	if (rule && !strcmp(rule, "vf_plus_pf0_numvfs_on_second_pf") && pf0 && pf0 != pf)
+		return vf_index + pf0->numvfs;
+	return vf_index;
+}
+
+static int expand(char c, const struct dpn_rep_vars *v, char *out, size_t len)
+{
+	switch (c) {
+	case 'B':
+		return snprintf(out, len, "%s", v->pf->bdf);
+	case 'b':
+		return snprintf(out, len, "%s", v->vf->bdf);
+	case 'U':
+		return snprintf(out, len, "%s", v->uplink);
+	case 'V':
+		return snprintf(out, len, "%d", v->vf->index);
+	case 'I':
+		return snprintf(out, len, "%d", v->index);
+	case 'P':
+		return snprintf(out, len, "%d", v->pf->pfnum);
+	case '%':
+		return snprintf(out, len, "%%");
+	default:
+		return -1;
+	}
+}
+
+int dpn_sriov_rep_template(const char *tmpl, const struct dpn_rep_vars *v, char *out, size_t len)
 {
 	size_t o = 0;
-	for (const char *t = tmpl; *t && o + 1 < len; t++) {
-		if (*t != '%' || !t[1]) {
-			out[o++] = *t;
-			continue;
-		}
-		int n = 0;
-		switch (*++t) {
-		case 'B':
-			n = snprintf(out + o, len - o, "%s", pf->bdf);
-			break;
-		case 'V':
-			n = snprintf(out + o, len - o, "%d", idx);
-			break;
-		case 'I':
-			n = snprintf(out + o, len - o, "%d", flat);
-			break;
-		case 'P':
-			n = snprintf(out + o, len - o, "%d", pf->pfnum);
-			break;
-		default:
-			out[o++] = *t;
-			break;
-		}
-		o += n > 0 ? (size_t)n : 0;
+
+	for (const char *t = tmpl; *t; t++) {
+		int n = *t == '%' ? expand(t[1], v, out + o, len - o)
+		                  : snprintf(out + o, len - o, "%c", *t);
+		if (n < 0)
+			return -EINVAL;
+		if ((size_t)n >= len - o)
+			return -ENAMETOOLONG;
+		o += n;
+		t += *t == '%';
 	}
-	out[o < len ? o : len - 1] = '\0';
+	if (!len)
+		return -ENAMETOOLONG;
+	out[o] = '\0';
+	return 0;
 }
 
 static void map_netdevs(struct dpn_pf *pf, json_t *rep, const struct netinfo *nets, int n)
@@ -176,14 +211,17 @@ void dpn_sriov_map_reps(struct udev *u, const struct dpn_nic_table *t, struct dp
 		if (!kind || !strstr(kind, "dpdk"))
 			continue;
 		const char *tmpl = json_string_value(json_object_get(rep, "devargs"));
-		const char *idx = json_string_value(json_object_get(rep, "index"));
-		bool second = idx && !strcmp(idx, "vf_plus_pf0_numvfs_on_second_pf") &&
-		              pf->bdf[strlen(pf->bdf) - 1] != '0';
-		int offset = second ? pf0_numvfs(inv, pf) : 0;
+		const struct dpn_pf *pf0 = dpn_sriov_pf0(inv, pf);
 		for (int k = 0; tmpl && k < pf->n_vfs; k++) {
 			struct dpn_vf *vf = &pf->vfs[k];
-			devargs(tmpl, pf, vf->index, vf->index + offset, vf->rep_devargs,
-			        sizeof(vf->rep_devargs));
+			/* without the node's uplink (%U), the device's first PF */
+			struct dpn_rep_vars rv = {.pf = pf,
+			        .vf = vf,
+			        .uplink = pf0 ? pf0->bdf : pf->bdf,
+			        .index = dpn_sriov_rep_index(rep, inv, pf, vf->index)};
+			if (dpn_sriov_rep_template(
+			            tmpl, &rv, vf->rep_devargs, sizeof(vf->rep_devargs)) < 0)
+				continue;
 			if (!vf->representor[0]) {
 				snprintf(vf->representor, sizeof(vf->representor), "%s",
 				        vf->rep_devargs);

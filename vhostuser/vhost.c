@@ -24,7 +24,6 @@ struct dpn_vhost {
 	struct dpn_ovs *ovs;
 	struct dpn_ovn *ovn;  /* NULL without OVN */
 	long bind_timeout_ms; /* how long an ADD waits for its logical port */
-	json_t *asked;        /* logical port -> first ADD time (ms) while OVN lacks it */
 	json_t *ports;        /* port name -> {"req": {...}, "dir": s, "socket": s} */
 	bool from_prev;       /* the state file was damaged: its last good copy was used */
 	struct dpn_req_stats adds, dels;
@@ -210,25 +209,10 @@ static int ovn_addresses(struct dpn_vhost *v, struct dpn_vhost_req *r, struct dp
 {
 	const char *lp = r->iface_id;
 	struct dpn_ovn_port op;
-	uint64_t now = dpn_now_ms();
-	int ret;
+	int ret = dpn_ovn_port_wait(v->ovn, lp, v->bind_timeout_ms, &op, err);
 
-	dpn_ovn_watch(v->ovn, lp);
-	if ((ret = dpn_ovn_port(v->ovn, lp, &op, err)) == -EAGAIN || ret == -ENOENT) {
-		json_t *t = json_object_get(v->asked, lp);
-		if (!t)
-			json_object_set_new(v->asked, lp, json_integer(now));
-		else if (now - json_integer_value(t) > (uint64_t)v->bind_timeout_ms) {
-			char why[DPN_ERR_MSG_MAX];
-			snprintf(why, sizeof(why), "%s", err->msg);
-			json_object_del(v->asked, lp);
-			dpn_ovn_unwatch(v->ovn, lp);
-			return dpn_err_set(err, -ETIMEDOUT, "gave up after %ld s: %s",
-			        v->bind_timeout_ms / 1000, why);
-		}
-		return err->code == -EAGAIN ? ret : dpn_err_set(err, -EAGAIN, "%s", err->msg);
-	}
-	json_object_del(v->asked, lp);
+	if (ret == -EAGAIN || ret == -ETIMEDOUT)
+		return ret;
 	if (ret == 0 && r->mac_given && strcasecmp(r->mac, op.mac))
 		ret = dpn_err_set(err, -EINVAL,
 		        "mac: %s was asked for, but OVN's logical port %s has %s", r->mac, lp,
@@ -435,13 +419,11 @@ static int vhost_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 	v->ovs = dpn_ovs_of(dpn_node_module(n, "ovs"));
 	v->ovn = dpn_ovn_of(dpn_node_module(n, "ovn"));
 	v->bind_timeout_ms = c->ovn.bind_timeout_s * 1000;
-	v->asked = json_object();
 	v->ports = json_object();
 	/* Ports from the state file are desired before the first reconcile:
 	 * otherwise they would look like stale ports of ours. An unreadable
 	 * state file stops here rather than deleting pods' ports. */
 	if ((ret = vhost_load(v)) < 0) {
-		json_decref(v->asked);
 		json_decref(v->ports);
 		free(v);
 		return dpn_err_set(
@@ -472,7 +454,6 @@ static void vhost_fini(void *priv)
 {
 	struct dpn_vhost *v = priv;
 	json_decref(v->ports);
-	json_decref(v->asked);
 	free(v);
 }
 

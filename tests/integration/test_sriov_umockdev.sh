@@ -29,9 +29,9 @@ check_eq "nfp: representors by switch ID and phys_port_name" \
 check_eq "nfp: VF driver nfp_netvf" "$(q "$j" '.pfs[0].vfs[0].driver')" '"nfp_netvf"'
 
 j=$(vfs yunsilicon)
-check_eq "xsc: DPDK representor devargs; the second PF counts after PF0's VFs" \
+check_eq "xsc: DPDK representor devargs on the bonded uplink device (PF0 without a node uplink); the second PF counts after PF0's VFs" \
 	"$(q "$j" '[.pfs[].vfs[] | .representor]')" \
-	'["0000:3b:00.0,representor=[0]","0000:3b:00.0,representor=[1]","0000:3b:00.1,representor=[2]","0000:3b:00.1,representor=[3]","0000:3b:00.1,representor=[4]"]'
+	'["0000:3b:00.0,representor=[0]","0000:3b:00.0,representor=[1]","0000:3b:00.0,representor=[2]","0000:3b:00.0,representor=[3]","0000:3b:00.0,representor=[4]"]'
 check_eq "xsc: representor kind dpdk" "$(q "$j" '[.pfs[].vfs[].representor_kind] | unique')" '["dpdk"]'
 
 j=$(vfs yusur)

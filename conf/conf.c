@@ -51,6 +51,7 @@ void dpn_conf_init(struct dpn_conf *c)
 	strcpy(c->devplugin.plugin_dir, "/var/lib/kubelet/device-plugins");
 	strcpy(c->devplugin.devinfo_dir, "/var/run/k8s.cni.cncf.io/devinfo/dp");
 	strcpy(c->devplugin.state_file, "/var/lib/dpnode/allocations.json");
+	strcpy(c->sriov.vf_state_file, "/var/lib/dpnode/vf-ports.json");
 }
 
 void dpn_conf_free(struct dpn_conf *c)

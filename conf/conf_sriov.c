@@ -141,10 +141,11 @@ static void pf_item(struct cctx *x, json_t *v, size_t i, void *arg)
 
 void dpn_conf_parse_sriov(struct cctx *x, json_t *o, struct dpn_sriov_conf *s)
 {
-	static const char *const keys[] = {"pfs", NULL};
+	static const char *const keys[] = {"pfs", "vf_state_file", NULL};
 	json_t *pfs;
 
 	cobj_check(x, o, keys);
+	ccheck_abs_path(x, o, "vf_state_file", s->vf_state_file, sizeof(s->vf_state_file));
 	pfs = cget_arr(x, o, "pfs");
 	if (json_array_size(pfs) > DPN_MAX_SRIOV_PFS) {
 		cerr(x, "pfs", "at most %d PFs", DPN_MAX_SRIOV_PFS);

@@ -34,6 +34,7 @@ struct dpn_sriov_pf_conf {
 };
 
 struct dpn_sriov_conf {
+	char vf_state_file[DPN_PATH_MAX]; /* what each pod's VF attachment changed */
 	int n_pfs;
 	struct dpn_sriov_pf_conf pfs[DPN_MAX_SRIOV_PFS];
 };

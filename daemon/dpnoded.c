@@ -26,6 +26,7 @@
 #include "dpn_ovs.h"
 #include "dpn_sriov.h"
 #include "dpn_util.h"
+#include "dpn_vfport.h"
 #include "dpn_vhost.h"
 
 #ifndef DPN_VERSION
@@ -41,6 +42,7 @@ static const struct dpn_module *const modules[] = {
         &dpn_ovs_module,
         &dpn_ovn_module,
         &dpn_vhost_module,
+        &dpn_vfport_module,
         &dpn_devplugin_module,
         &dpn_metrics_module,
 };

@@ -12,6 +12,7 @@ struct dpn_vf_attrs {
 	int spoofchk;   /* 0/1, -1 unknown */
 	int trust;      /* 0/1, -1 unknown */
 	int link_state; /* 0 auto, 1 enable, 2 disable, -1 unknown */
+	int min_tx_rate, max_tx_rate; /* Mbit/s, 0 none; -1 unknown (set: leave) */
 };
 
 /* Every VF of the PF's netdev; *out malloc'd; returns the count or -errno. */

@@ -427,7 +427,9 @@ static int vf_attrs(struct pf_ctx *p, struct dpn_err *err)
 		        .qos = w->qos,
 		        .spoofchk = w->spoofchk,
 		        .trust = w->trust,
-		        .link_state = w->link_state};
+		        .link_state = w->link_state,
+		        .min_tx_rate = -1,
+		        .max_tx_rate = -1};
 		snprintf(set.mac, sizeof(set.mac), "%s", w->mac);
 		ret = dpn_vfnl_set(p->netdev, &set);
 		if (ret < 0)

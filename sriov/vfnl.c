@@ -47,7 +47,7 @@ static void parse_link(struct nl_object *obj, void *arg)
 		if (!vf)
 			continue;
 		memset(o, 0, sizeof(*o));
-		o->spoofchk = o->trust = o->link_state = -1;
+		o->spoofchk = o->trust = o->link_state = o->min_tx_rate = o->max_tx_rate = -1;
 		o->index = rtnl_link_vf_get_index(vf, &v) == 0 ? (int)v : (int)i;
 		if (rtnl_link_vf_get_addr(vf, &mac) == 0 && mac)
 			nl_addr2str(mac, o->mac, sizeof(o->mac));
@@ -59,6 +59,11 @@ static void parse_link(struct nl_object *obj, void *arg)
 			o->spoofchk = v;
 		if (rtnl_link_vf_get_trust(vf, &v) == 0)
 			o->trust = v;
+		struct nl_vf_rate rate = {.api = RTNL_LINK_VF_RATE_API_NEW};
+		if (rtnl_link_vf_get_rate(vf, &rate) == 0) {
+			o->min_tx_rate = rate.min_tx_rate;
+			o->max_tx_rate = rate.max_tx_rate;
+		}
 		if (rtnl_link_vf_get_linkstate(vf, &v) == 0)
 			o->link_state = v;
 		rtnl_link_vf_put(vf);
@@ -143,6 +148,12 @@ int dpn_vfnl_set(const char *pf_netdev, const struct dpn_vf_attrs *w)
 		rtnl_link_vf_set_trust(vf, w->trust);
 	if (w->link_state >= 0)
 		rtnl_link_vf_set_linkstate(vf, w->link_state);
+	if (w->min_tx_rate >= 0 || w->max_tx_rate >= 0) {
+		struct nl_vf_rate rate = {.api = RTNL_LINK_VF_RATE_API_NEW,
+		        .min_tx_rate = w->min_tx_rate > 0 ? w->min_tx_rate : 0,
+		        .max_tx_rate = w->max_tx_rate > 0 ? w->max_tx_rate : 0};
+		rtnl_link_vf_set_rate(vf, &rate);
+	}
 	ret = rtnl_link_vf_add(chg, vf);
 	if (ret == 0)
 		ret = rtnl_link_change(sk, orig, chg, 0);

@@ -1,7 +1,6 @@
 /* vhost-user port manager: validated requests become desired OVS ports,
  * persisted in a state file so a restarted dpnoded adopts them as they are. */
 #include <errno.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "dpn_api.h"
 #include "dpn_conf.h"
 #include "dpn_log.h"
+#include "dpn_state.h"
 #include "dpn_stats.h"
 #include "dpn_ovn.h"
 #include "dpn_ovs.h"
@@ -29,41 +29,10 @@ struct dpn_vhost {
 	struct dpn_req_stats adds, dels;
 };
 
-/* Writes the port set (a crash leaves the old file or the new one). */
-static int save(struct dpn_vhost *v, struct dpn_err *err)
-{
-	char dir[DPN_PATH_MAX];
-	int ret;
-
-	snprintf(dir, sizeof(dir), "%s", v->conf->state_file);
-	json_t *doc = json_pack("{s:i, s:O}", "version", 1, "ports", v->ports);
-	if ((ret = dpn_mkdir_p(dirname(dir), 0755)) == 0)
-		ret = dpn_json_save_kept(v->conf->state_file, doc);
-	json_decref(doc);
-	if (ret < 0)
-		return dpn_err_set(err, ret, "%s: cannot write state: %s", v->conf->state_file,
-		        strerror(-ret));
-	return 0;
-}
-
 /* Sets (e) or removes (NULL) one port, kept only once it is on disk. */
 static int commit(struct dpn_vhost *v, const char *port, json_t *e, struct dpn_err *err)
 {
-	json_t *old = json_incref(json_object_get(v->ports, port));
-	int ret;
-
-	if (e)
-		json_object_set(v->ports, port, e);
-	else
-		json_object_del(v->ports, port);
-	if ((ret = save(v, err)) < 0) {
-		if (old)
-			json_object_set(v->ports, port, old);
-		else
-			json_object_del(v->ports, port);
-	}
-	json_decref(old);
-	return ret;
+	return dpn_state_commit(v->conf->state_file, v->ports, port, e, err);
 }
 
 /* Ports sharing a socket directory (KubeVirt hotplug puts several there). */
@@ -356,25 +325,22 @@ static int api_list(void *ctx, json_t *params, json_t **res, struct dpn_err *err
 
 static int vhost_load(struct dpn_vhost *v)
 {
-	char why[200] = "";
+	struct dpn_err lerr = {0};
 	json_t *doc, *e;
 	const char *port;
 	int n = 0, ret;
 
-	ret = dpn_json_load_kept(v->conf->state_file, &doc, &v->from_prev, why, sizeof(why));
+	ret = dpn_state_load(v->conf->state_file, &doc, &v->from_prev, &lerr);
 	if (ret == -ENOENT)
 		return 0;
-	if (ret < 0 || !json_is_object(json_object_get(doc, "ports"))) {
+	if (ret < 0) {
 		/* stop rather than treat every pod's port as stale and delete it */
-		LOG_ERR("%s: unreadable state (%s), and no good %s.prev; vhost ports not restored",
-		        v->conf->state_file, ret < 0 ? why : "no \"ports\"", v->conf->state_file);
-		json_decref(doc);
-		return -EINVAL;
+		LOG_ERR("%s; vhost ports not restored", lerr.msg);
+		return ret;
 	}
 	if (v->from_prev)
-		LOG_WARN("%s: %s; restored from its last good copy %s.prev", v->conf->state_file,
-		        why, v->conf->state_file);
-	json_object_foreach (json_object_get(doc, "ports"), port, e) {
+		LOG_WARN("%s", lerr.msg);
+	json_object_foreach (doc, port, e) {
 		struct dpn_vhost_req r;
 		char dir[DPN_PATH_MAX + 160], sock[DPN_PATH_MAX + 240];
 		struct dpn_err err = {0};

@@ -9,6 +9,7 @@
 
 #include "dpn_api.h"
 #include "dpn_cni.h"
+#include "dpn_req.h"
 #include "dpn_util.h"
 
 const char *const dpn_cni_versions[] = {"0.3.1", "0.4.0", "1.0.0", "1.1.0", NULL};
@@ -94,6 +95,10 @@ static void runtime_config(json_t *rc, struct dpn_cni_conf *c)
 	size_t i, off = 0;
 
 	const char *di = json_string_value(json_object_get(rc, "CNIDeviceInfoFile"));
+	const char *dev = json_string_value(json_object_get(rc, "deviceID"));
+
+	if (dev && strlen(dev) < sizeof(c->device_id))
+		strcpy(c->device_id, dev);
 
 	if (mac && strlen(mac) < sizeof(c->mac))
 		strcpy(c->mac, mac);
@@ -121,6 +126,7 @@ int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_
 	strcpy(c->consumption, "pod");
 	strcpy(c->mount_path, "/var/run/vhostuser");
 	c->queues = 1;
+	c->vlan = c->vlan_qos = c->min_tx_rate = c->max_tx_rate = -1;
 	if (!o || !json_is_object(o)) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_DECODE, "failed to decode network config", "%s",
 		        o ? "expected a JSON object" : jerr.text);
@@ -140,7 +146,14 @@ int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_
 	        str(o, "vhost_user_socket_mount_path", c->mount_path, sizeof(c->mount_path), false,
 	                e) < 0 ||
 	        num(o, "mtu", 68, 9710, &c->mtu, e) < 0 ||
-	        num(o, "queues", 1, 128, &c->queues, e) < 0)
+	        num(o, "queues", 1, 128, &c->queues, e) < 0 ||
+	        str(o, "deviceID", c->device_id, sizeof(c->device_id), false, e) < 0 ||
+	        num(o, "vlan", 0, 4094, &c->vlan, e) < 0 ||
+	        num(o, "vlanQoS", 0, 7, &c->vlan_qos, e) < 0 ||
+	        str(o, "spoofchk", c->spoofchk, sizeof(c->spoofchk), false, e) < 0 ||
+	        str(o, "trust", c->trust, sizeof(c->trust), false, e) < 0 ||
+	        num(o, "min_tx_rate", 0, 1000000, &c->min_tx_rate, e) < 0 ||
+	        num(o, "max_tx_rate", 0, 1000000, &c->max_tx_rate, e) < 0)
 		goto out;
 	if (!version_ok(c->cni_version)) {
 		dpn_cni_seterr(e, DPN_CNI_ERR_VERSION, "incompatible CNI version",
@@ -258,26 +271,63 @@ int dpn_cni_parse_env(
 	return 0;
 }
 
+const char *dpn_cni_kind(const struct dpn_cni_conf *c)
+{
+	return c->device_id[0] ? "vf" : "vhost";
+}
+
+static void put_int(json_t *p, const char *key, int v)
+{
+	if (v >= 0)
+		json_object_set_new(p, key, json_integer(v));
+}
+
+static void put_str(json_t *p, const char *key, const char *v)
+{
+	if (v && v[0])
+		json_object_set_new(p, key, json_string(v));
+}
+
+/* The pod's fields of both kinds. */
+static json_t *pod_params(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
+{
+	json_t *p = json_pack("{s:s, s:s, s:s, s:s}", "pod_uid", env->pod_uid, "namespace",
+	        env->pod_ns, "pod", env->pod_name, "ifname", env->ifname);
+	put_str(p, "provider", c->provider);
+	put_int(p, "mtu", c->mtu ? c->mtu : -1);
+	put_str(p, "mac", c->mac[0] ? c->mac : env->mac);
+	put_str(p, "ip", c->ips[0] ? c->ips : env->ip);
+	return p;
+}
+
+static json_t *vf_params(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
+{
+	json_t *p = pod_params(c, env);
+	if (!p)
+		return NULL;
+	put_str(p, "device_id", c->device_id);
+	put_str(p, "netns", env->netns);
+	put_int(p, "vlan", c->vlan);
+	put_int(p, "qos", c->vlan_qos);
+	put_str(p, "spoofchk", c->spoofchk);
+	put_str(p, "trust", c->trust);
+	put_int(p, "min_tx_rate", c->min_tx_rate);
+	put_int(p, "max_tx_rate", c->max_tx_rate);
+	return p;
+}
+
 json_t *dpn_cni_add_params(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 {
-	json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "pod_uid", env->pod_uid,
-	        "namespace", env->pod_ns, "pod", env->pod_name, "ifname", env->ifname,
-	        "consumption", c->consumption, "queues", c->queues);
+	if (c->device_id[0])
+		return vf_params(c, env);
+	json_t *p = pod_params(c, env);
+	if (!p)
+		return NULL;
+	json_object_set_new(p, "consumption", json_string(c->consumption));
+	json_object_set_new(p, "queues", json_integer(c->queues));
 	/* the volume is required by dpnoded: leaving it out gets its clear error */
-	if (c->volume[0])
-		json_object_set_new(p, "volume", json_string(c->volume));
-	if (c->sock_name[0])
-		json_object_set_new(p, "socket_name", json_string(c->sock_name));
-	if (c->provider[0])
-		json_object_set_new(p, "provider", json_string(c->provider));
-	if (c->mtu)
-		json_object_set_new(p, "mtu", json_integer(c->mtu));
-	const char *mac = c->mac[0] ? c->mac : env->mac;
-	if (*mac)
-		json_object_set_new(p, "mac", json_string(mac));
-	const char *ip = c->ips[0] ? c->ips : env->ip;
-	if (*ip)
-		json_object_set_new(p, "ip", json_string(ip));
+	put_str(p, "volume", c->volume);
+	put_str(p, "socket_name", c->sock_name);
 	return p;
 }
 
@@ -285,20 +335,18 @@ json_t *dpn_cni_add_params(const struct dpn_cni_conf *c, const struct dpn_cni_en
  * else a host prefix: OVN's addresses carry none. */
 static json_t *with_prefix(const char *addr, const char *asked)
 {
-	char buf[512], *save = NULL;
-	size_t n = strlen(addr);
-
-	snprintf(buf, sizeof(buf), "%s", asked ? asked : "");
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-		if (!strncmp(t, addr, n) && t[n] == '/')
-			return json_string(t);
-	return json_sprintf("%s/%d", addr, strchr(addr, ':') ? 128 : 32);
+	char out[160];
+	dpn_ip_cidr(addr, asked, out, sizeof(out));
+	return json_string(out);
 }
 
 json_t *dpn_cni_result(const char *version, const char *ifname, const char *mac,
-        const char *socket_path, int mtu, json_t *ips, const char *asked)
+        const char *socket_path, const char *sandbox, int mtu, json_t *ips, const char *asked)
 {
 	json_t *iface = json_pack("{s:s, s:s}", "name", ifname, "mac", mac);
+
+	if (sandbox) /* a netdev in the pod (a VF), not a socket */
+		json_object_set_new(iface, "sandbox", json_string(sandbox));
 	json_t *out = json_array(), *ip;
 	size_t i;
 
@@ -306,7 +354,7 @@ json_t *dpn_cni_result(const char *version, const char *ifname, const char *mac,
 		json_object_set_new(iface, "mtu", json_integer(mtu));
 	/* not a CNI 1.0 field (libcni drops it): the device-info file carries
 	 * the socket; 1.1.0 callers get it here too */
-	if (!strcmp(version, "1.1.0"))
+	if (!strcmp(version, "1.1.0") && socket_path)
 		json_object_set_new(iface, "socketPath", json_string(socket_path));
 	json_array_foreach (ips, i, ip)
 		if (json_is_string(ip))

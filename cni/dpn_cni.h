@@ -41,6 +41,12 @@ struct dpn_cni_conf {
 	char ips[128];          /* runtimeConfig.ips, comma-joined */
 	char devinfo_file[256]; /* runtimeConfig.CNIDeviceInfoFile (Multus) */
 	char mount_path[128];   /* where the pod mounts the socket volume */
+	/* SR-IOV (sriov-cni's keys): a deviceID (Multus puts the allocated VF's
+	 * PCI address there, or in runtimeConfig) takes the VF path */
+	char device_id[16];
+	int vlan, vlan_qos;           /* -1: leave */
+	char spoofchk[4], trust[4];   /* "on", "off", "" leave */
+	int min_tx_rate, max_tx_rate; /* -1: leave */
 };
 
 struct dpn_cni_env {
@@ -77,10 +83,14 @@ int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_
 /* CNI_* variables through getenv-like lookup; what a command needs is checked. */
 int dpn_cni_parse_env(
         const char *(*get)(const char *name), struct dpn_cni_env *env, struct dpn_cni_err *e);
-/* vhost.add parameters for dpnoded. */
+/* vhost.add parameters for dpnoded, or vf.add's when the config has a
+ * deviceID (dpn_cni_method says which). */
 json_t *dpn_cni_add_params(const struct dpn_cni_conf *c, const struct dpn_cni_env *env);
+/* "vhost" or "vf": the dpnoded methods (<kind>.add/.del/.list) of a config. */
+const char *dpn_cni_kind(const struct dpn_cni_conf *c);
+/* sandbox: the pod's netns for a netdev in it (a VF), NULL for a socket. */
 json_t *dpn_cni_result(const char *version, const char *ifname, const char *mac,
-        const char *socket_path, int mtu, json_t *ips, const char *asked);
+        const char *socket_path, const char *sandbox, int mtu, json_t *ips, const char *asked);
 json_t *dpn_cni_error_json(const char *version, const struct dpn_cni_err *e);
 json_t *dpn_cni_version_json(const char *version);
 void dpn_cni_seterr(struct dpn_cni_err *e, int code, const char *msg, const char *fmt, ...)

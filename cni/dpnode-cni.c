@@ -1,5 +1,6 @@
 /* dpnode-cni: CNI plugin giving pods and KubeVirt VMs vhost-user ports on
- * dpnode's OVS-DPDK. Speaks CNI 1.0.0 (and STATUS of 1.1.0); the work is
+ * dpnode's OVS-DPDK, or (a config with a deviceID) an SR-IOV VF whose
+ * representor is their OVN port. Speaks CNI 1.0.0 (and STATUS of 1.1.0); the work is
  * done by dpnoded over its API socket (network config key server_socket). */
 #include <errno.h>
 #include <stdio.h>
@@ -94,10 +95,12 @@ static json_t *add_port(
         const struct dpn_cni_conf *c, const struct dpn_cni_env *env, struct dpn_cni_err *e)
 {
 	uint64_t deadline = dpn_now_ms() + ADD_RETRY_MAX_MS;
+	char method[16];
 	struct dpn_err err = {0};
 	json_t *res;
 	int ret;
 
+	snprintf(method, sizeof(method), "%s.add", dpn_cni_kind(c));
 	for (;;) {
 		json_t *params = dpn_cni_add_params(c, env);
 		if (!params) { /* never {} to dpnoded: it would say "pod_uid: missing" */
@@ -105,24 +108,26 @@ static json_t *add_port(
 			        "cannot build the request from the config and CNI_ARGS");
 			return NULL;
 		}
-		ret = dpn_api_call(
-		        c->server_socket, "vhost.add", params, API_TIMEOUT_MS, &res, &err);
+		ret = dpn_api_call(c->server_socket, method, params, API_TIMEOUT_MS, &res, &err);
 		if (ret != -EREMOTEIO || err.code != -EAGAIN || dpn_now_ms() > deadline)
 			break;
 		usleep(200000);
 	}
 	if (ret < 0)
-		cni_error(c, "vhost.add", ret, &err, e);
+		cni_error(c, method, ret, &err, e);
 	return ret < 0 ? NULL : res;
 }
 
 static json_t *get_port(const struct dpn_cni_conf *c, const char *port, struct dpn_cni_err *e)
 {
-	json_t *r = call(c, "vhost.list", json_pack("{s:s}", "port", port), e);
+	char method[16];
+	snprintf(method, sizeof(method), "%s.list", dpn_cni_kind(c));
+	json_t *r = call(c, method, json_pack("{s:s}", "port", port), e);
 	json_t *p = r ? json_incref(json_array_get(json_object_get(r, "ports"), 0)) : NULL;
 	json_decref(r);
 	if (r && !p)
-		dpn_cni_seterr(e, DPN_CNI_ERR_UNKNOWN, "no such vhost-user port", "%s", port);
+		dpn_cni_seterr(
+		        e, DPN_CNI_ERR_UNKNOWN, "no such port", "%s %s", dpn_cni_kind(c), port);
 	return p;
 }
 
@@ -163,8 +168,8 @@ static int wait_in_ovs(const struct dpn_cni_conf *c, const char *port, struct dp
 		if (!why[0])
 			return 0;
 		if (dpn_now_ms() - start >= wait_ms) {
-			dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "vhost-user port not up in OVS",
-			        "%s: %s", port, why);
+			dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "port not up in OVS", "%s %s: %s",
+			        dpn_cni_kind(c), port, why);
 			return -EINVAL;
 		}
 		usleep(100000);
@@ -221,27 +226,28 @@ static int cmd_add(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 		json_decref(r);
 		return fail(c->cni_version, &e);
 	}
-	if (write_devinfo(c, env, r, &e) < 0) {
-		json_decref(r);
-		return fail(c->cni_version, &e);
-	}
+	bool vf = c->device_id[0];
 	json_t *out = dpn_cni_result(c->cni_version, env->ifname,
 	        json_string_value(json_object_get(r, "mac")),
-	        json_string_value(json_object_get(r, "socket_path")), c->mtu,
-	        json_object_get(r, "ips"), c->ips[0] ? c->ips : env->ip);
-	json_decref(r);
+	        json_string_value(json_object_get(r, "socket_path")), vf ? env->netns : NULL,
+	        c->mtu, json_object_get(r, "ips"), c->ips[0] ? c->ips : env->ip);
 	if (!out) { /* a success that printed nothing would read as an empty result */
 		dpn_cni_seterr(&e, DPN_CNI_ERR_IO, "cannot write the result",
 		        "dpnoded's answer lacks the MAC or socket path");
-		return fail(c->cni_version, &e);
+	} else if (!vf && write_devinfo(c, env, r, &e) < 0) {
+		json_decref(out);
+		out = NULL;
 	}
-	return emit(out);
+	json_decref(r);
+	return out ? emit(out) : fail(c->cni_version, &e);
 }
 
 static int cmd_del(const struct dpn_cni_conf *c, const struct dpn_cni_env *env)
 {
 	struct dpn_cni_err e;
-	json_t *r = call(c, "vhost.del",
+	char method[16];
+	snprintf(method, sizeof(method), "%s.del", dpn_cni_kind(c));
+	json_t *r = call(c, method,
 	        json_pack("{s:s, s:s}", "pod_uid", env->pod_uid, "ifname", env->ifname), &e);
 
 	if (!r)
@@ -255,7 +261,9 @@ static int cmd_check(const struct dpn_cni_conf *c, const struct dpn_cni_env *env
 {
 	struct dpn_cni_err e;
 	char port[16];
-	json_t *r = call(c, "vhost.list", json_pack("{s:s}", "pod_uid", env->pod_uid), &e), *p;
+	char method[16];
+	snprintf(method, sizeof(method), "%s.list", dpn_cni_kind(c));
+	json_t *r = call(c, method, json_pack("{s:s}", "pod_uid", env->pod_uid), &e), *p;
 	size_t i;
 
 	if (!r)
@@ -267,8 +275,8 @@ static int cmd_check(const struct dpn_cni_conf *c, const struct dpn_cni_env *env
 			        json_string_value(json_object_get(p, "port")));
 	json_decref(r);
 	if (!port[0]) {
-		dpn_cni_seterr(&e, DPN_CNI_ERR_MISMATCH, "vhost-user port missing",
-		        "pod %s has no vhost-user port for %s", env->pod_uid, env->ifname);
+		dpn_cni_seterr(&e, DPN_CNI_ERR_MISMATCH, "port missing",
+		        "pod %s has no %s port for %s", env->pod_uid, dpn_cni_kind(c), env->ifname);
 		return fail(c->cni_version, &e);
 	}
 	if (wait_in_ovs(c, port, &e) < 0) {

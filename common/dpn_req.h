@@ -43,6 +43,12 @@ bool dpn_k8s_name_ok(const char *s);
 bool dpn_k8s_label_ok(const char *s);
 /* Comma-separated IP addresses, each with an optional prefix. */
 bool dpn_ip_list_ok(const char *list);
+/* addr as a CIDR: as it is when it has a prefix, else with the prefix the
+ * same address has in asked ("10.16.0.5/16,fd00::5/64"), else a host
+ * prefix (OVN's addresses carry none). */
+void dpn_ip_cidr(const char *addr, const char *asked, char *out, size_t len);
+/* Every address of list through dpn_ip_cidr, comma-separated. */
+void dpn_ip_cidrs(const char *list, const char *asked, char *out, size_t len);
 /* A stable 64-bit hash of a pod interface (names and MACs derive from it). */
 uint64_t dpn_req_hash(const char *a, const char *b);
 

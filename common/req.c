@@ -103,6 +103,40 @@ bool dpn_ip_list_ok(const char *list)
 	return n > 0;
 }
 
+void dpn_ip_cidr(const char *addr, const char *asked, char *out, size_t len)
+{
+	char buf[512], *save = NULL;
+	size_t n = strlen(addr);
+
+	if (strchr(addr, '/')) {
+		snprintf(out, len, "%s", addr);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s", asked ? asked : "");
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (!strncmp(t, addr, n) && t[n] == '/') {
+			snprintf(out, len, "%s", t);
+			return;
+		}
+	snprintf(out, len, "%s/%d", addr, strchr(addr, ':') ? 128 : 32);
+}
+
+void dpn_ip_cidrs(const char *list, const char *asked, char *out, size_t len)
+{
+	char buf[512], *save = NULL;
+	size_t off = 0;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	out[0] = '\0';
+	for (char *t = strtok_r(buf, ",", &save); t && off + 1 < len;
+	        t = strtok_r(NULL, ",", &save)) {
+		char one[96];
+		dpn_ip_cidr(t, asked, one, sizeof(one));
+		int w = snprintf(out + off, len - off, "%s%s", off ? "," : "", one);
+		off += w > 0 ? (size_t)w : 0;
+	}
+}
+
 uint64_t dpn_req_hash(const char *a, const char *b)
 {
 	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */

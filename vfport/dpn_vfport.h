@@ -25,6 +25,7 @@ struct dpn_vfport_req {
 	int trust, spoofchk;          /* -1 leave, 0/1 */
 	int min_tx_rate, max_tx_rate; /* Mbit/s, -1 leave */
 	bool mac_given;
+	char cidrs[160]; /* what the pod's interface gets (not a field: from ip) */
 };
 
 /* Pure parts (unit tested). */

@@ -54,7 +54,11 @@ static int addresses(struct dpn_vfport *v, struct dpn_vfport_req *r, struct dpn_
 	struct dpn_ovn_port op;
 	int ret;
 
+	char asked[sizeof(p->ip)];
+
+	snprintf(asked, sizeof(asked), "%s", p->ip);
 	if (!v->ovn) {
+		dpn_ip_cidrs(p->ip, NULL, r->cidrs, sizeof(r->cidrs));
 		uint64_t h = dpn_req_hash(p->ifname, p->pod_uid);
 		if (!p->mac[0]) /* 0a: locally administered unicast, as vhost ports */
 			snprintf(p->mac, sizeof(p->mac), "0a:%02x:%02x:%02x:%02x:%02x",
@@ -73,10 +77,10 @@ static int addresses(struct dpn_vfport *v, struct dpn_vfport_req *r, struct dpn_
 	p->ip[0] = '\0';
 	for (int i = 0; i < op.n_ips; i++) {
 		size_t off = strlen(p->ip);
-		/* OVN's addresses carry no prefix: the pod gets host routes */
-		snprintf(p->ip + off, sizeof(p->ip) - off, "%s%s/%d", i ? "," : "", op.ips[i],
-		        strchr(op.ips[i], ':') ? 128 : 32);
+		snprintf(p->ip + off, sizeof(p->ip) - off, "%s%s", i ? "," : "", op.ips[i]);
 	}
+	/* OVN's addresses carry no prefix: the one asked for, else a host prefix */
+	dpn_ip_cidrs(p->ip, asked, r->cidrs, sizeof(r->cidrs));
 	return 0;
 }
 
@@ -235,7 +239,7 @@ static int apply_netdev(struct dpn_vfport *v, const struct vf_ref *ref,
 		return dpn_err_set(err, -errno, "netns: %s: %s", r->netns, strerror(errno));
 	json_object_set_new(rec, "orig", json_pack("{s:s, s:i}", "mac", orig.mac, "mtu", orig.mtu));
 	ret = vfns_move_in(v->host_fd, ref->vf->netdev, nsfd, r->pod.ifname, r->pod.mac, r->mtu,
-	        r->pod.ip, err);
+	        r->cidrs, err);
 	close(nsfd);
 	return ret;
 }

@@ -34,8 +34,9 @@ static void result(
 {
 	json_t *ips = json_loads(ips_text, 0, NULL);
 	json_t *r = dpn_cni_result(c->cni_version, env->ifname,
-	        c->mac[0] ? c->mac : "0a:00:00:00:00:01", "/var/run/vhost/sock", c->mtu,
-	        json_is_array(ips) ? ips : NULL, c->ips);
+	        c->mac[0] ? c->mac : "0a:00:00:00:00:01", "/var/run/vhost/sock",
+	        c->device_id[0] ? env->netns : NULL, c->mtu, json_is_array(ips) ? ips : NULL,
+	        c->ips);
 	free(json_dumps(r, 0));
 	json_decref(r);
 	json_decref(ips);

@@ -156,7 +156,7 @@ static void result_and_error_json(void **state)
 	(void)state;
 
 	json_t *r = dpn_cni_result(
-	        "1.0.0", "net1", "02:00:00:00:00:01", "/run/x/sock", 1500, NULL, NULL);
+	        "1.0.0", "net1", "02:00:00:00:00:01", "/run/x/sock", NULL, 1500, NULL, NULL);
 	/* CNI 1.0.0 has no socketPath (libcni drops it): only 1.1.0 callers get it */
 	json_t *want = tjson("{\"cniVersion\": \"1.0.0\", \"interfaces\": [{\"name\": \"net1\","
 	                     " \"mac\": \"02:00:00:00:00:01\", \"mtu\": 1500}], \"ips\": [],"
@@ -164,7 +164,8 @@ static void result_and_error_json(void **state)
 	assert_true(json_equal(r, want));
 	json_decref(r);
 	json_decref(want);
-	r = dpn_cni_result("1.1.0", "net1", "02:00:00:00:00:01", "/run/x/sock", 0, NULL, NULL);
+	r = dpn_cni_result(
+	        "1.1.0", "net1", "02:00:00:00:00:01", "/run/x/sock", NULL, 0, NULL, NULL);
 	assert_string_equal(
 	        json_string_value(json_object_get(
 	                json_array_get(json_object_get(r, "interfaces"), 0), "socketPath")),
@@ -174,7 +175,7 @@ static void result_and_error_json(void **state)
 	/* OVN's dual-stack addresses; the prefix from what was asked, else a host one */
 	json_t *ips = tjson("[\"10.16.0.5\", \"fd00:10:16::5\"]");
 	r = dpn_cni_result(
-	        "1.0.0", "net1", "0a:00:00:00:00:05", "/run/x/sock", 0, ips, "10.16.0.5/16");
+	        "1.0.0", "net1", "0a:00:00:00:00:05", "/run/x/sock", NULL, 0, ips, "10.16.0.5/16");
 	want = tjson("[{\"address\": \"10.16.0.5/16\", \"interface\": 0},"
 	             " {\"address\": \"fd00:10:16::5/128\", \"interface\": 0}]");
 	if (!json_equal(json_object_get(r, "ips"), want))

@@ -2,7 +2,8 @@
  * framed as the server frames it (fed in the chunk sizes the first byte
  * picks), each value dispatched as the server dispatches it, vhost.add and
  * vhost.del through the whole validation a request meets before anything is
- * applied (parse, paths, port name and MAC, OVS port spec). */
+ * applied (parse, paths, port name and MAC, OVS port spec), vf.add through
+ * its parse and the record it becomes (read back as a restart reads it). */
 #include <event2/event.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "dpn_api.h"
 #include "dpn_jsonrpc.h"
+#include "dpn_vfport.h"
 #include "dpn_vhost.h"
 #include "fuzz.h"
 
@@ -42,6 +44,22 @@ static int vhost_validate(void *ctx, json_t *params, json_t **res, struct dpn_er
 	return 0;
 }
 
+static int vf_validate(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
+{
+	struct dpn_vfport_req r, back;
+	char key[16];
+	int ret;
+
+	(void)ctx;
+	if ((ret = dpn_vfport_req_parse(params, &r, err)) < 0)
+		return ret;
+	dpn_vfport_name(r.pod.pod_uid, r.pod.ifname, key);
+	*res = dpn_vfport_req_json(&r);
+	if (dpn_vfport_req_parse(*res, &back, NULL) < 0) /* a record must read back */
+		__builtin_trap();
+	return 0;
+}
+
 static int ping(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
 	(void)ctx, (void)params, (void)err;
@@ -61,6 +79,7 @@ static struct dpn_api *api_once(void)
 		abort();
 	dpn_api_register(api, "vhost.add", vhost_validate, NULL);
 	dpn_api_register(api, "vhost.del", vhost_validate, NULL);
+	dpn_api_register(api, "vf.add", vf_validate, NULL);
 	dpn_api_register_ro(api, "ping", ping, NULL);
 	return api;
 }

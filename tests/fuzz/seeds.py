@@ -60,6 +60,11 @@ def cni():
         env = "\n".join([f"CNI_COMMAND={cmd}", "CNI_CONTAINERID=abc", "CNI_NETNS=/var/run/netns/x",
                          "CNI_IFNAME=net1", f"CNI_ARGS={ARGS}", "CNI_PATH=/opt/cni/bin"])
         put("fuzz_cni", cmd.lower(), parts(env, json.dumps(NAD), '["10.16.0.5", "fd00::5"]'))
+    vf = {"cniVersion": "1.0.0", "name": "sriov-ovn", "type": "dpnode-cni", "deviceID": "0000:3b:02.0",
+          "vlan": 100, "vlanQoS": 2, "spoofchk": "on", "trust": "off", "min_tx_rate": 0, "max_tx_rate": 100,
+          "mtu": 9000, "runtimeConfig": {"deviceID": "0000:3b:02.1", "ips": ["10.16.0.5/16"]}}
+    put("fuzz_cni", "vf", parts("CNI_COMMAND=ADD\nCNI_CONTAINERID=abc\nCNI_NETNS=/var/run/netns/x\nCNI_IFNAME=net1\nCNI_ARGS=" + ARGS,
+                                json.dumps(vf), '["10.16.0.5"]'))
     kv = dict(NAD, cniVersion="1.1.0", vhost_user_socket_consumption="kubevirt")
     put("fuzz_cni", "kubevirt", parts("CNI_COMMAND=ADD\nCNI_CONTAINERID=abc\nCNI_NETNS=/x\nCNI_IFNAME=net1\nCNI_ARGS=" + ARGS,
                                       json.dumps(kv), '["10.16.0.5"]'))
@@ -69,12 +74,18 @@ REQ = {"pod_uid": "0d6b5b0e-1c2a-4b6e-9a53-3f1e2f0c4d11", "namespace": "default"
        "ifname": "net1", "provider": "ovn-dpdk.default.ovn", "volume": "vhostuser-sockets",
        "socket_name": "sock", "mtu": 1500, "queues": 2, "mac": "02:00:00:00:00:01", "ip": "10.0.0.5"}
 
+VF_REQ = {"pod_uid": REQ["pod_uid"], "namespace": "default", "pod": "cnf-1", "ifname": "net1",
+          "device_id": "0000:3b:02.0", "netns": "/var/run/netns/cni-1", "mtu": 9000, "vlan": 100,
+          "qos": 3, "trust": "on", "spoofchk": "off", "min_tx_rate": 10, "max_tx_rate": 1000,
+          "ip": "10.16.0.5/16,fd00::5/64"}
+
 
 def api():
     reqs = [{"version": 1, "id": 1, "method": "vhost.add", "params": REQ},
             {"version": 1, "id": 2, "method": "vhost.del", "params": {"pod_uid": REQ["pod_uid"], "ifname": "net1"}},
             {"version": 1, "id": 3, "method": "ping"},
-            {"version": 1, "id": 4, "method": "vhost.add", "params": dict(REQ, consumption="kubevirt", socket_name="")}]
+            {"version": 1, "id": 4, "method": "vhost.add", "params": dict(REQ, consumption="kubevirt", socket_name="")},
+            {"version": 1, "id": 5, "method": "vf.add", "params": VF_REQ}]
     stream = "".join(json.dumps(r) for r in reqs)
     put("fuzz_api", "stream", b"\x00" + stream.encode())
     put("fuzz_api", "stream-bytewise", b"\x01" + stream.encode())

@@ -118,6 +118,10 @@ static void parse_pf(struct cctx *x, json_t *o, struct dpn_sriov_pf_conf *p)
 		p->vfio = e == 1;
 	if (cget_bool(x, o, "hw_tc_offload", &b) == 0)
 		p->hw_tc_offload = b;
+	/* TC offload is the e-switch's: a legacy one has no representors to offload to */
+	if (p->hw_tc_offload == 1 && !p->switchdev)
+		cerr(x, "hw_tc_offload", "true needs \"eswitch\": \"switchdev\" (PF %s is %s)", p->pf,
+		        json_object_get(o, "eswitch") ? "legacy" : "left as it is, not switchdev");
 	if (cget_enum(x, o, "flow_steering_mode", steering, &e) == 0)
 		strcpy(p->flow_steering, steering[e]);
 	parse_params(x, o, p);

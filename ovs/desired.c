@@ -8,6 +8,11 @@ static const char *const startup_keys[] = {"dpdk-init", "dpdk-socket-mem", "dpdk
         "dpdk-lcore-mask", "dpdk-extra", "vhost-sock-dir", "hw-offload", "tc-policy",
         "dpdk-hugepage-dir", "dpdk-alloc-mem", NULL};
 
+const char *const *dpn_desired_startup_keys(void)
+{
+	return startup_keys;
+}
+
 bool dpn_desired_is_startup_key(const char *key)
 {
 	for (int i = 0; startup_keys[i]; i++)

@@ -62,6 +62,10 @@ int dpn_ovs_port_del(struct dpn_ovs *o, const char *bridge, const char *name, co
  * 0 once started (status ovs.planned_restart follows it), -EBUSY while one
  * is in progress, -EOPNOTSUPP in attach mode. */
 int dpn_ovs_restart(struct dpn_ovs *o, struct dpn_err *err);
+/* A startup setting (other_config key ovs-vswitchd reads only when it
+ * starts, e.g. "hw-offload") as the running vswitchd started with it ("" not
+ * set). -ENOENT: not known (no vswitchd, or one dpnoded did not start). */
+int dpn_ovs_startup_value(struct dpn_ovs *o, const char *key, char *val, size_t len);
 /* Starts a reconcile now (API "reconcile", after changes). */
 void dpn_ovs_kick(struct dpn_ovs *o);
 bool dpn_ovs_converged(const struct dpn_ovs *o);

@@ -181,6 +181,7 @@ static int start_vswitchd(struct dpn_ovs *o)
 	o->bump_cfg = true;
 	ret = dpn_proc_start(o->vsproc, argv, out);
 	if (ret == 0) {
+		ovs_startup_started(o, dpn_proc_pid(o->vsproc));
 		struct timeval tv = {c->dpdk.init_timeout_s, 0};
 		evtimer_add(o->init_ev, &tv);
 	}
@@ -435,6 +436,7 @@ static void reconcile(struct dpn_ovs *o)
 		o->dpdk_init_error[0] = '\0';
 		ovs_planned_adopt(o, ovs_row(o));
 		ovs_planned_converged(o);
+		ovs_startup_check(o);
 	}
 	if (o->converged && !was) {
 		LOG_INFO("node datapath converged");

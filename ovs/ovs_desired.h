@@ -23,6 +23,8 @@
 #define DPN_PASSTHROUGH_KEY "dpnode-other-config"
 
 json_t *dpn_desired_from_conf(const struct dpn_conf *c);
+/* other_config keys ovs-vswitchd reads only when it starts ({NULL} ended). */
+const char *const *dpn_desired_startup_keys(void);
 /* The desired-state object of a typed port spec (new reference; "owner"
  * is kept beside "cols" and "ifaces" and never written to OVS). */
 json_t *dpn_desired_port(const struct dpn_ovs_port_spec *s);

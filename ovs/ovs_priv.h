@@ -53,10 +53,16 @@ struct dpn_ovs {
 	int flows_stable;
 	struct event *planned_ev;
 	struct dpn_unixctl_async *flows_call;
+	pid_t started_pid;     /* the vswitchd this dpnoded started */
+	pid_t startup_checked; /* the vswitchd whose startup settings were checked */
 };
 
 /* The Open_vSwitch row of the replica (and its uuid when asked), or NULL. */
 json_t *dpn_ovs_open_vswitch(struct dpn_ovs *o, const char **uuid);
+
+/* ovs_startup.c: what the running vswitchd started with */
+void ovs_startup_started(struct dpn_ovs *o, pid_t pid);
+void ovs_startup_check(struct dpn_ovs *o);
 
 /* ovs_restart.c */
 int ovs_planned_init(struct dpn_ovs *o);

@@ -15,7 +15,7 @@ static const char *const counters[] = {"rx_packets", "tx_packets", "rx_bytes", "
 /* vhost-user: packets vswitchd had to retry into a full guest ring */
 #define TX_RETRIES "ovs_tx_retries"
 /* who the port is for, as the CNI wrote it (metrics labels) */
-static const char *const pod_keys[] = {"iface-id", "pod_name", "pod_namespace", NULL};
+static const char *const pod_keys[] = {"iface-id", "pod_name", "pod_namespace", "dpnode-vf", NULL};
 
 static int by_name(const void *a, const void *b)
 {

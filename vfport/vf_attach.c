@@ -103,6 +103,7 @@ static void pod_ids(const struct dpn_vfport_attach_in *in, struct dpn_ovs_port_s
 	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "ip", p->ip[0] ? p->ip : NULL);
 	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "dpnode-pod-uid", p->pod_uid);
 	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "dpnode-ifname", p->ifname);
+	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "dpnode-vf", in->vf->bdf); /* a representor */
 	dpn_ovs_kv_add(s->port_ids, &s->n_port_ids, "dpnode-pod-uid", p->pod_uid);
 	dpn_ovs_kv_add(s->port_ids, &s->n_port_ids, "dpnode-ifname", p->ifname);
 	dpn_ovs_kv_add(s->port_ids, &s->n_port_ids, "dpnode-vf", in->vf->bdf);

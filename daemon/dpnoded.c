@@ -26,6 +26,7 @@
 #include "dpn_ovs.h"
 #include "dpn_sriov.h"
 #include "dpn_util.h"
+#include "dpn_offload.h"
 #include "dpn_vfport.h"
 #include "dpn_vhost.h"
 
@@ -43,6 +44,7 @@ static const struct dpn_module *const modules[] = {
         &dpn_ovn_module,
         &dpn_vhost_module,
         &dpn_vfport_module,
+        &dpn_offload_module,
         &dpn_devplugin_module,
         &dpn_metrics_module,
 };

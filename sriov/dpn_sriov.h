@@ -102,6 +102,11 @@ struct dpn_rep_vars {
 };
 int dpn_sriov_rep_template(const char *tmpl, const struct dpn_rep_vars *v, char *out, size_t len);
 
+/* An ethtool feature of a netdev by name ("hw-tc-offload"): 1 on, 0 off;
+ * with set 0/1 also changes it (2: changed). -EOPNOTSUPP when the netdev has
+ * no such feature or cannot change it. */
+int dpn_ethtool_feature(const char *ifname, const char *name, int set);
+
 /* Provisioning of the config's sriov section (see provision.c). */
 struct dpn_sriov_report {
 	int changes;    /* 0 when everything already was as configured */

@@ -258,7 +258,7 @@ static int bind_vfs(struct pf_ctx *p, struct dpn_err *err)
 }
 
 /* ethtool's feature bits, found by name ("hw-tc-offload"). */
-static int feature(const char *ifname, const char *name, int set)
+int dpn_ethtool_feature(const char *ifname, const char *name, int set)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = -EOPNOTSUPP, idx = -1;
 	struct ifreq ifr = {0};
@@ -328,7 +328,7 @@ static int tc_offload(struct pf_ctx *p, struct dpn_err *err)
 		want = 1;
 	if (want < 0 || !p->netdev[0])
 		return 0;
-	int ret = feature(p->netdev, "hw-tc-offload", want);
+	int ret = dpn_ethtool_feature(p->netdev, "hw-tc-offload", want);
 	if (ret < 0)
 		return fail(p, err, ret, "hw-tc-offload", "%s: %s", p->netdev, strerror(-ret));
 	if (ret == 2)

@@ -34,6 +34,8 @@ static void usage(FILE *f)
 	        "fixes)\n"
 	        "  reconcile                     ask dpnoded to reconcile now\n"
 	        "  ovs restart                   planned ovs-vswitchd restart (flow-restore-wait)\n"
+	        "  offload [--json]              hardware offload: per PF what stands in its way, "
+	        "per representor its offloaded flows\n"
 	        "  call METHOD [PARAMS_JSON]     any API method (e.g. sriov.inventory)\n"
 	        "  ping                          check that dpnoded answers\n"
 	        "\n"
@@ -202,6 +204,8 @@ int main(int argc, char **argv)
 		return ctl_resources(argc, argv);
 	if (!strcmp(argv[0], "ovs") && argc == 2 && !strcmp(argv[1], "restart"))
 		return ctl_ovs_restart();
+	if (!strcmp(argv[0], "offload"))
+		return ctl_offload(argc, argv);
 	if (!strcmp(argv[0], "ready"))
 		return ctl_ready(argc, argv);
 	if (!strcmp(argv[0], "doctor"))

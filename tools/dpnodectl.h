@@ -19,5 +19,6 @@ int ctl_resources(int argc, char **argv);
 int ctl_doctor(int argc, char **argv);
 int ctl_ready(int argc, char **argv);
 int ctl_ovs_restart(void);
+int ctl_offload(int argc, char **argv);
 
 #endif

@@ -22,7 +22,8 @@ ovsdb-server "$T/ovs/conf.db" --remote=punix:$T/ovs/db.sock --pidfile=$T/ovs/ovs
 	--log-file=$T/log/ovsdb-server.log --detach
 vsctl --no-wait init
 vsctl --no-wait set Open_vSwitch . other_config:dpdk-init=true other_config:dpdk-socket-mem=512 \
-	other_config:pmd-cpu-mask=0x2 other_config:dpdk-lcore-mask=0x1 other_config:dpdk-extra=--no-pci
+	other_config:pmd-cpu-mask=0x2 other_config:dpdk-lcore-mask=0x1 other_config:dpdk-extra=--no-pci \
+	other_config:hw-offload=true
 /usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk unix:$T/ovs/db.sock --pidfile=$T/ovs/ovs-vswitchd.pid \
 	--log-file=$T/log/ovs-vswitchd.log --detach
 ovn_central_start || { notok "OVN central started"; exit 1; }
@@ -32,7 +33,7 @@ lsp_add ls1 pod-b.default "0a:00:00:00:00:0b 10.16.0.11"
 lsp_add ls1 pod-c.default "0a:00:00:00:00:0c 10.16.0.12"
 mkdir -p /var/run/ovn
 
-write_config "$T/vf.json" ".ovs.mode = \"attach\" | del(.ovs.stop_on_exit) | del(.hugepages) | del(.uplink)
+write_config "$T/vf.json" ".ovs.mode = \"attach\" | .ovs.hw_offload = true | del(.ovs.stop_on_exit) | del(.hugepages) | del(.uplink)
 	| .sriov = {\"vf_state_file\": \"$T/vf-ports.json\"}
 	| .vhostuser = {\"socket_root\": \"$T/vs\", \"kubelet_dir\": \"$T/kubelet\", \"state_file\": \"$T/vhost.json\"}
 	| .device_plugin = {\"plugin_dir\": \"$T/dp\", \"state_file\": \"$T/alloc.json\"}
@@ -102,6 +103,22 @@ check "traffic: pod-a pings pod-b through OVN (VF -> representor -> br-int -> re
 	ip netns exec pod-a ping -c 3 -W 2 10.16.0.11
 check_eq "list: PF settings honestly not applied (the stand-in PF has no VF ops)" \
 	"$("$CTL" call vf.list | jq -r '.ports[] | select(.iface_id=="pod-a.default") | .pf_settings' | cut -c1-13)" "not applied: "
+# hardware offload: what stands in its way here, said per PF and per port
+off() { "$CTL" offload --json | jq -c "$1"; }
+check_eq "offload: both Corigine PFs listed" "$(off '[.pfs[].pci]')" '["0000:3b:00.0","0000:3b:00.1"]'
+check_eq "offload: Debian's DPDK has the nfp PMD" "$(off '[.pfs[].dpdk_pmd.found] | unique')" '[true]'
+check_eq "offload: not ready, and why (no devlink e-switch, hw-tc-offload off on the PF)" \
+	"$(off '.pfs[0].not_ready_because')" \
+	'["eswitch is unknown (no devlink): representors need switchdev","hw-tc-offload is off on ens3f0np0: TC cannot offload the representors'"'"' flows"]'
+check_eq "offload: attach mode cannot know what vswitchd started with" "$(off '.ovs.running')" null
+has_warn() { "$CTL" offload --json | jq -e '.warnings | map(select(test("nfp0rep0 .VF 0000:3b:02.0. carries traffic .* none of its datapath flows is offloaded"))) | length == 1' >/dev/null; }
+wait_until 15 has_warn >/dev/null
+check "offload: a representor with traffic and no offloaded flow is a warning" has_warn
+check_eq "offload: per representor, 0 offloaded flows" "$(off '[.ports[] | select(.port == "nfp0rep0") | .offloaded_flows]')" '[0]'
+check_eq "offload: the module says degraded, naming the first reason" "$(st .modules.offload.state)" degraded
+echo "# $("$CTL" offload | head -3 | tr '\n' '|')"
+echo "# offload-stats-show: $(ovs-appctl -t "$(ls "$T"/ovs/ovs-vswitchd*.ctl | head -1)" dpif-netdev/offload-stats-show | tr '\n' '|')"
+echo "# dump-flows: $(ovs-appctl -t "$(ls "$T"/ovs/ovs-vswitchd*.ctl | head -1)" dpctl/dump-flows --names | head -2 | tr '\n' '|')"
 again=$(cni ADD pod-a 0000:3b:02.0 10.16.0.10)
 check_eq "ADD again: same answer" "$(jq -r '.interfaces[0].mac' <<<"$again")" 0a:00:00:00:00:0a
 cni CHECK pod-a 0000:3b:02.0 10.16.0.10 >/dev/null
@@ -155,6 +172,7 @@ check_eq "xsc: devargs on PF0's device, the second PF's VF 1 numbered after PF0'
 check_eq "xsc: queue sizes by the VF count (5 VFs: rx 1024, tx 1024)" \
 	"$(vget Interface "$P" options:n_rxq_desc)/$(vget Interface "$P" options:n_txq_desc)" 1024/1024
 check_eq "xsc: external_ids:pci_bdf" "$(vget Interface "$P" external_ids:pci_bdf)" 0000:3b:0a.1
+check "offload: Debian's DPDK has no xsc PMD, and says so" bash -c "'$CTL' offload --json | jq -e '.pfs[0].dpdk_pmd | (.found == false and (.note | test(\"25.03\")))' >/dev/null"
 has_err() { [ "$("$CTL" call vf.list | jq -r '.ports[0].ovs.error // empty')" != "" ]; }
 wait_until 20 has_err >/dev/null
 check "xsc: without the hardware, OVS's interface error is in vf.list, not a success" has_err

@@ -148,6 +148,7 @@ int dpn_cni_parse_conf(const char *text, struct dpn_cni_conf *c, struct dpn_cni_
 	        num(o, "mtu", 68, 9710, &c->mtu, e) < 0 ||
 	        num(o, "queues", 1, 128, &c->queues, e) < 0 ||
 	        str(o, "deviceID", c->device_id, sizeof(c->device_id), false, e) < 0 ||
+	        str(o, "resourceName", c->resource, sizeof(c->resource), false, e) < 0 ||
 	        num(o, "vlan", 0, 4094, &c->vlan, e) < 0 ||
 	        num(o, "vlanQoS", 0, 7, &c->vlan_qos, e) < 0 ||
 	        str(o, "spoofchk", c->spoofchk, sizeof(c->spoofchk), false, e) < 0 ||
@@ -307,6 +308,7 @@ static json_t *vf_params(const struct dpn_cni_conf *c, const struct dpn_cni_env 
 		return NULL;
 	put_str(p, "device_id", c->device_id);
 	put_str(p, "netns", env->netns);
+	put_str(p, "resource_name", c->resource);
 	put_int(p, "vlan", c->vlan);
 	put_int(p, "qos", c->vlan_qos);
 	put_str(p, "spoofchk", c->spoofchk);

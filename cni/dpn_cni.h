@@ -44,6 +44,7 @@ struct dpn_cni_conf {
 	/* SR-IOV (sriov-cni's keys): a deviceID (Multus puts the allocated VF's
 	 * PCI address there, or in runtimeConfig) takes the VF path */
 	char device_id[16];
+	char resource[254];           /* resourceName: the VF must be of that pool */
 	int vlan, vlan_qos;           /* -1: leave */
 	char spoofchk[4], trust[4];   /* "on", "off", "" leave */
 	int min_tx_rate, max_tx_rate; /* -1: leave */

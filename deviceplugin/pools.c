@@ -1,11 +1,13 @@
 /* Device plugin pools as sriov-network-device-plugin defines them: a device
  * belongs to the first pool whose selectors (any of them; within one, every
  * given field) select it. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "devplugin_pools.h"
+#include "dpn_devplugin.h"
 
 int dpn_devplugin_pools_defaults(const struct dpn_inventory *inv, const struct dpn_nic_table *t,
         struct dpn_devplugin_pools *p)
@@ -122,4 +124,32 @@ json_t *dpn_devplugin_assign(const struct dpn_devplugin_pools *p, const struct d
 		}
 	}
 	return out;
+}
+
+int dpn_devplugin_resource_of(const struct dpn_devplugin_conf *c, const struct dpn_inventory *inv,
+        const struct dpn_nic_table *t, const char *vf_bdf, char *out, size_t len)
+{
+	struct dpn_devplugin_pools defaults = {0};
+	const struct dpn_devplugin_pools *p = &c->pools;
+	int ret = -ENODEV;
+
+	if (!c->has_resources) {
+		dpn_devplugin_pools_defaults(inv, t, &defaults);
+		p = &defaults;
+	}
+	for (int i = 0; i < inv->n_pfs && ret == -ENODEV; i++) {
+		const struct dpn_pf *pf = &inv->pfs[i];
+		for (int k = 0; k < pf->n_vfs && ret == -ENODEV; k++) {
+			const struct dpn_vf *vf = &pf->vfs[k];
+			if (strcmp(vf->bdf, vf_bdf))
+				continue;
+			int pi = dpn_devplugin_pool_of(
+			        p, pf, vf, vf->link_type[0] ? vf->link_type : pf->link_type);
+			ret = pi < 0 ? -ENOENT : 0;
+			if (pi >= 0)
+				snprintf(out, len, "%s/%s", p->pool[pi].prefix, p->pool[pi].name);
+		}
+	}
+	dpn_devplugin_pools_free(&defaults);
+	return ret;
 }

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # Layer of each product folder: a file may include headers of its own folder
 # and of lower layers only (docs/architecture.md).
 declare -A layer=([common]=0 [conf]=1 [ovsdb]=2 [hugepages]=3 [sriov]=3 [ovs]=3 [ovn]=3
-	[vhostuser]=4 [vfport]=4 [offload]=4 [deviceplugin]=4 [metrics]=4 [doctor]=4 [daemon]=5 [tools]=5 [cni]=5 [dpdk-app]=5)
+	[vhostuser]=4 [deviceplugin]=4 [metrics]=4 [doctor]=4 [vfport]=5 [offload]=5
+	[daemon]=6 [tools]=6 [cni]=6 [dpdk-app]=6)
 
 src=$(git ls-files '*.c' '*.h' | grep -vE '^(tests|bench)/')
 tap() { # ok? what detail

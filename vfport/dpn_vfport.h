@@ -20,6 +20,7 @@ struct dpn_vfport_req {
 	struct dpn_req_pod pod;
 	char device_id[16];           /* the VF's PCI address (Multus' deviceID) */
 	char netns[256];              /* CNI_NETNS; a vfio-pci VF needs none */
+	char resource[254];           /* the NAD's resourceName: the VF must be of that pool */
 	int mtu;                      /* 0: leave */
 	int vlan, qos;                /* vlan -1: leave; 0: none */
 	int trust, spoofchk;          /* -1 leave, 0/1 */

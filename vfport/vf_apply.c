@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #define DPN_LOG_MOD "vfport"
+#include "dpn_devplugin.h"
 #include "dpn_log.h"
 #include "dpn_sriov_mon.h"
 #include "dpn_vfnl.h"
@@ -44,6 +45,30 @@ static int find_vf(struct dpn_vfport *v, const char *bdf, struct vf_ref *ref, st
 	}
 	return dpn_err_set(err, -ENODEV,
 	        "device_id: %s is not a VF on this node (dpnodectl vfs lists them)", bdf);
+}
+
+/* A NAD names its device-plugin resource: the VF Multus passes must be one
+ * the device plugin serves under that name (not a VF of another pool). */
+static int check_pool(struct dpn_vfport *v, const struct vf_ref *ref,
+        const struct dpn_vfport_req *r, struct dpn_err *err)
+{
+	char res[300];
+	int ret;
+
+	if (!r->resource[0])
+		return 0;
+	ret = dpn_devplugin_resource_of(&v->conf->devplugin, ref->inv, dpn_sriov_nics(v->sriov),
+	        ref->vf->bdf, res, sizeof(res));
+	if (ret == -ENOENT)
+		return dpn_err_set(err, -EINVAL,
+		        "device_id: VF %s is in no device-plugin pool, the network asks for %s",
+		        ref->vf->bdf, r->resource);
+	if (ret == 0 && strcmp(res, r->resource))
+		return dpn_err_set(err, -EINVAL,
+		        "device_id: VF %s is of pool %s, the network asks for %s (a VF of another "
+		        "pool)",
+		        ref->vf->bdf, res, r->resource);
+	return ret;
 }
 
 /* The pod's MAC and IPs: OVN's when OVN runs the network, else asked for
@@ -285,6 +310,8 @@ int vfp_apply(struct dpn_vfport *v, const char *key, struct dpn_vfport_req *r, j
 	(void)key;
 
 	if ((ret = find_vf(v, r->device_id, &ref, err)) < 0)
+		return ret;
+	if ((ret = check_pool(v, &ref, r, err)) < 0)
 		return ret;
 	bool vfio = !ref.vf->netdev[0];
 	if (!vfio && !r->netns[0])

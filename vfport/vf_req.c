@@ -35,7 +35,7 @@ int dpn_vfport_req_parse(json_t *p, struct dpn_vfport_req *r, struct dpn_err *er
 {
 	static const char *const keys[] = {"pod_uid", "namespace", "pod", "ifname", "provider",
 	        "iface_id", "mac", "ip", "device_id", "netns", "mtu", "vlan", "qos", "trust",
-	        "spoofchk", "min_tx_rate", "max_tx_rate", NULL};
+	        "spoofchk", "min_tx_rate", "max_tx_rate", "resource_name", NULL};
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -45,6 +45,8 @@ int dpn_vfport_req_parse(json_t *p, struct dpn_vfport_req *r, struct dpn_err *er
 	        (ret = dpn_req_str(p, "device_id", r->device_id, sizeof(r->device_id), true, err)) <
 	                0 ||
 	        (ret = dpn_req_str(p, "netns", r->netns, sizeof(r->netns), false, err)) < 0 ||
+	        (ret = dpn_req_str(
+	                 p, "resource_name", r->resource, sizeof(r->resource), false, err)) < 0 ||
 	        (ret = dpn_req_int(p, "mtu", 68, 9710, &r->mtu, err)) < 0 ||
 	        (ret = dpn_req_int(p, "vlan", 0, 4094, &r->vlan, err)) < 0 ||
 	        (ret = dpn_req_int(p, "qos", 0, 7, &r->qos, err)) < 0 ||
@@ -76,6 +78,8 @@ json_t *dpn_vfport_req_json(const struct dpn_vfport_req *r)
 	dpn_req_pod_json(&r->pod, j);
 	if (r->netns[0])
 		json_object_set_new(j, "netns", json_string(r->netns));
+	if (r->resource[0])
+		json_object_set_new(j, "resource_name", json_string(r->resource));
 	if (r->mtu)
 		json_object_set_new(j, "mtu", json_integer(r->mtu));
 	if (r->vlan >= 0)

@@ -18,9 +18,9 @@ check "status: 2M hugepages on node 0, requested 512 and obtained" \
 	[ "$(st '.hugepages[] | select(.numa==0 and .size_kb==2048) | (.total >= .requested and .requested == 512)')" = true ]
 check_eq "status: every module's outcome, in dependency order" \
 	"$(status_json | jq -c '.modules | to_entries | sort_by(.value.order) | map([.key, .value.state])')" \
-	'[["hugepages","ok"],["sriov","ok"],["ovs","ok"],["ovn","disabled"],["vhost","ok"],["deviceplugin","disabled"],["metrics","ok"]]'
+	'[["hugepages","ok"],["sriov","ok"],["ovs","ok"],["ovn","disabled"],["vhost","ok"],["vfport","ok"],["offload","ok"],["deviceplugin","disabled"],["metrics","ok"]]'
 check "human status: one line of module outcomes in init order" \
-	bash -c "'$CTL' status | grep -q '^modules: *hugepages ok, sriov ok, ovs ok, ovn disabled, vhost ok, deviceplugin disabled, metrics ok$'"
+	bash -c "'$CTL' status | grep -q '^modules: *hugepages ok, sriov ok, ovs ok, ovn disabled, vhost ok, vfport ok, offload ok, deviceplugin disabled, metrics ok$'"
 check_eq "status: ovs depends on hugepages and sriov" "$(status_json | jq -c .modules.ovs.depends_on)" '["hugepages","sriov"]'
 check_eq "status: a disabled module says why" "$(st .modules.deviceplugin.reason)" \
 	"the device plugin is not enabled (no device_plugin section)"

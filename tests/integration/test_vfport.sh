@@ -45,10 +45,11 @@ start_on() { # TESTBED
 	DPNODED_PID=$!
 }
 bound() { [ "$(sbctl --bare --columns=chassis find Port_Binding logical_port="$1")" != "" ]; }
-nad() { # POD DEVICE
+RES=corigine.com/agilio_sriov # the NIC table's default pool (no device_plugin resources)
+nad() { # POD DEVICE IP
 	cat <<EOT
 {"cniVersion": "1.0.0", "name": "sriov-ovn", "type": "dpnode-cni", "server_socket": "$T/dpnoded.sock",
- "deviceID": "$2", "mtu": 1400, "runtimeConfig": {"ips": ["$3/24"]}}
+ "deviceID": "$2", "resourceName": "$RES", "mtu": 1400, "runtimeConfig": {"ips": ["$3/24"]}}
 EOT
 }
 cni() { # COMMAND POD DEVICE IP
@@ -131,6 +132,8 @@ bad=$(cni ADD pod-c 0000:3b:00.0 10.16.0.12)
 check "a PF as deviceID: refused naming it" bash -c "jq -e '.details | test(\"0000:3b:00.0 is a PF\")' <<<'$bad' >/dev/null"
 bad=$(cni ADD pod-c 0000:3b:0a.1 10.16.0.12)
 check "a VF given to another pod: refused naming it" bash -c "jq -e '.details | test(\"already given to pod default/pod-b\")' <<<'$bad' >/dev/null"
+bad=$(RES=mellanox.com/cx5_sriov_switchdev cni ADD pod-c 0000:3b:02.1 10.16.0.12)
+check "a VF of another pool: refused naming both" bash -c "jq -e '.details | test(\"VF 0000:3b:02.1 is of pool corigine.com/agilio_sriov, the network asks for mellanox.com/cx5_sriov_switchdev\")' <<<'$bad' >/dev/null"
 ip netns add pod-c
 bad=$(cni ADD pod-c 0000:3b:02.1 10.16.0.12)
 check "vfio VF with a PF that cannot set VF MACs: refused naming the PF" bash -c "jq -e '.details | test(\"PF ens3f0np0: cannot set VF 1\")' <<<'$bad' >/dev/null"
@@ -162,6 +165,7 @@ it_stop_dpnoded
 
 # --- Yunsilicon: DPDK representors on the bonded uplink device -------------
 pair ens4f0v1 ens4f0v1p
+RES=yunsilicon.com/xsc_sriov
 start_on yunsilicon
 it_wait_converged 90 || exit 1
 r=$("$CTL" call vf.add "{\"pod_uid\": \"uid-pod-c\", \"namespace\": \"default\", \"pod\": \"pod-c\", \"ifname\": \"net1\", \"device_id\": \"0000:3b:0a.1\", \"netns\": \"/var/run/netns/pod-c\"}" 2>&1)

@@ -108,6 +108,9 @@ for nad in docs["NetworkAttachmentDefinition"]:
               "k8s.v1.cni.cncf.io/resourceName" in nad["metadata"].get("annotations", {}))
         continue
     check(f"NAD {name}: server_socket is dpnoded's API socket", cfg["server_socket"] == paths["api_socket"])
+    if "resourceName" in cfg:  # a VF network: the annotation device plugin and dpnoded agree on
+        check(f"NAD {name}: resourceName is the annotation's",
+              cfg["resourceName"] == nad["metadata"].get("annotations", {}).get("k8s.v1.cni.cncf.io/resourceName"))
     # dpnode-cni itself parses it (STATUS: config first, then dpnoded)
     r = subprocess.run([cni], input=nad["spec"]["config"], capture_output=True, text=True,
                        env={"CNI_COMMAND": "STATUS", "PATH": "/usr/bin:/bin"})

@@ -88,6 +88,18 @@ static json_t *ovs_block(struct offload *o, bool *on)
 	        "stats", o->stats ? o->stats : json_null());
 }
 
+/* Why a representor's flows cannot be offloaded at all, or NULL. */
+static const char *never(json_t *br, json_t *port)
+{
+	const char *dp = json_string_value(json_object_get(br, "datapath_type")) ?: "";
+	const char *type = json_string_value(json_object_get(port, "type")) ?: "";
+	if (!strcmp(dp, "netdev") && strcmp(type, "dpdk"))
+		return "a kernel representor in OVS's userspace datapath: OVS-DPDK offloads the "
+		       "flows of DPDK ports (rte_flow), a kernel netdev's are not TC's to offload "
+		       "here";
+	return NULL;
+}
+
 /* Representor ports (dpnode-vf on the interface) with their offloaded flows. */
 static json_t *ports_block(struct offload *o, bool on, json_t *warnings)
 {
@@ -103,10 +115,12 @@ static json_t *ports_block(struct offload *o, bool on, json_t *warnings)
 			json_int_t pkts = json_integer_value(json_object_get(p, "rx_packets")) +
 			                  json_integer_value(json_object_get(p, "tx_packets"));
 			json_int_t n = json_integer_value(json_object_get(o->flows, name));
+			const char *why = never(br, p);
 			json_array_append_new(
-			        out, json_pack("{s:s, s:s, s:O, s:I, s:I}", "port", name, "vf", vf,
-			                     "type", json_object_get(p, "type"), "packets", pkts,
-			                     "offloaded_flows", n));
+			        out, json_pack("{s:s, s:s, s:O, s:I, s:I, s:b, s:s?}", "port", name,
+			                     "vf", vf, "type", json_object_get(p, "type"),
+			                     "packets", pkts, "offloaded_flows", n, "offloadable",
+			                     !why, "not_offloadable_because", why));
 			if (on && pkts > 0 && n == 0)
 				json_array_append_new(
 				        warnings, json_sprintf("%s (VF %s) carries traffic (%lld "

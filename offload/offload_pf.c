@@ -65,10 +65,11 @@ static json_t *pf_status(const struct dpn_pf *pf, json_t *vendor)
 		        "this DPDK build has no %s PMD%s: its representors cannot be DPDK ports",
 		        json_string_value(json_object_get(pmd, "name")) ?: "vendor", "");
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:o, s:b, s:o}", "pci", pf->bdf,
-	        "netdev", pf->netdev, "vendor", pf->vendor, "eswitch", pf->eswitch, "attach",
-	        attach, "hw_tc_offload", tc < 0 ? json_null() : json_boolean(tc), "numvfs",
-	        json_integer(pf->numvfs), "flow_steering_mode", steer[0] ? steer : NULL, "dpdk_pmd",
-	        pmd, "ready", json_array_size(why) == 0, "not_ready_because", why);
+	        "netdev", pf->netdev, "vendor", pf->vendor[0] ? pf->vendor : pf->bus, "eswitch",
+	        pf->eswitch, "attach", attach, "hw_tc_offload",
+	        tc < 0 ? json_null() : json_boolean(tc), "numvfs", json_integer(pf->numvfs),
+	        "flow_steering_mode", steer[0] ? steer : NULL, "dpdk_pmd", pmd, "ready",
+	        json_array_size(why) == 0, "not_ready_because", why);
 }
 
 json_t *offload_pfs(const struct dpn_inventory *inv, const struct dpn_nic_table *nics)
@@ -76,7 +77,9 @@ json_t *offload_pfs(const struct dpn_inventory *inv, const struct dpn_nic_table 
 	json_t *out = json_array();
 	for (int i = 0; inv && i < inv->n_pfs; i++) {
 		json_t *vendor = dpn_nic_vendor(nics, inv->pfs[i].vendor_id);
-		if (vendor) /* offload is a SmartNIC's: the table's vendors */
+		/* offload is a SmartNIC's: the table's vendors, and any e-switch in
+		 * switchdev mode (netdevsim in the test rig) */
+		if (vendor || !strcmp(inv->pfs[i].eswitch, "switchdev"))
 			json_array_append_new(out, pf_status(&inv->pfs[i], vendor));
 	}
 	return out;

@@ -33,6 +33,14 @@ static int find_vf(struct dpn_vfport *v, const char *bdf, struct vf_ref *ref, st
 
 	for (int i = 0; inv && i < inv->n_pfs; i++) {
 		const struct dpn_pf *pf = &inv->pfs[i];
+		size_t n = strlen(pf->bdf);
+		int idx;
+		/* netdevsim's VFs by index: "netdevsim10/vf1" */
+		if (!strcmp(pf->bus, "netdevsim") && !strncmp(bdf, pf->bdf, n) && bdf[n] == '/' &&
+		        sscanf(bdf + n, "/vf%d", &idx) == 1 && idx >= 0 && idx < pf->n_vfs) {
+			*ref = (struct vf_ref){inv, pf, &pf->vfs[idx]};
+			return 0;
+		}
 		if (!strcmp(pf->bdf, bdf))
 			return dpn_err_set(err, -EINVAL,
 			        "device_id: %s is a PF (%s), not a VF: give one of its VFs", bdf,
@@ -58,16 +66,16 @@ static int check_pool(struct dpn_vfport *v, const struct vf_ref *ref,
 	if (!r->resource[0])
 		return 0;
 	ret = dpn_devplugin_resource_of(&v->conf->devplugin, ref->inv, dpn_sriov_nics(v->sriov),
-	        ref->vf->bdf, res, sizeof(res));
+	        r->device_id, res, sizeof(res));
 	if (ret == -ENOENT)
 		return dpn_err_set(err, -EINVAL,
 		        "device_id: VF %s is in no device-plugin pool, the network asks for %s",
-		        ref->vf->bdf, r->resource);
+		        r->device_id, r->resource);
 	if (ret == 0 && strcmp(res, r->resource))
 		return dpn_err_set(err, -EINVAL,
 		        "device_id: VF %s is of pool %s, the network asks for %s (a VF of another "
 		        "pool)",
-		        ref->vf->bdf, res, r->resource);
+		        r->device_id, res, r->resource);
 	return ret;
 }
 
@@ -227,7 +235,7 @@ static int apply_pf(const struct vf_ref *ref, const struct dpn_vfport_req *r, bo
 	}
 	if (ret < 0)
 		return dpn_err_set(err, ret, "PF %s: cannot set VF %d (%s) to MAC %s%s: %s", pf,
-		        ref->vf->index, ref->vf->bdf, r->pod.mac,
+		        ref->vf->index, r->device_id, r->pod.mac,
 		        mac_only ? "" : " and its settings", strerror(-ret));
 	json_object_set_new(rec, "pf_settings", json_string("applied"));
 	return 0;
@@ -245,7 +253,7 @@ static void undo_pf(json_t *rec)
 static json_t *record(const struct vf_ref *ref, const struct dpn_vfport_req *r)
 {
 	return json_pack("{s:o, s:s, s:s, s:i, s:s, s:s}", "req", dpn_vfport_req_json(r), "pci",
-	        ref->vf->bdf, "pf", ref->pf->netdev, "vf_index", ref->vf->index, "netdev",
+	        r->device_id, "pf", ref->pf->netdev, "vf_index", ref->vf->index, "netdev",
 	        ref->vf->netdev, "driver", ref->vf->driver);
 }
 
@@ -259,7 +267,7 @@ static int apply_netdev(struct dpn_vfport *v, const struct vf_ref *ref,
 	if ((ret = vfns_link_get(v->host_fd, -1, ref->vf->netdev, &orig)) < 0)
 		return dpn_err_set(err, ret,
 		        "VF %s: its netdev %s is not in dpnoded's network namespace (%s)",
-		        ref->vf->bdf, ref->vf->netdev, strerror(-ret));
+		        r->device_id, ref->vf->netdev, strerror(-ret));
 	if ((nsfd = open(r->netns, O_RDONLY | O_CLOEXEC)) < 0)
 		return dpn_err_set(err, -errno, "netns: %s: %s", r->netns, strerror(errno));
 	json_object_set_new(rec, "orig", json_pack("{s:s, s:i}", "mac", orig.mac, "mtu", orig.mtu));
@@ -316,7 +324,7 @@ int vfp_apply(struct dpn_vfport *v, const char *key, struct dpn_vfport_req *r, j
 	bool vfio = !ref.vf->netdev[0];
 	if (!vfio && !r->netns[0])
 		return dpn_err_set(err, -EINVAL,
-		        "netns: missing (VF %s's netdev %s goes into the pod)", ref.vf->bdf,
+		        "netns: missing (VF %s's netdev %s goes into the pod)", r->device_id,
 		        ref.vf->netdev);
 	if ((ret = addresses(v, r, err)) < 0)
 		return ret;

@@ -103,10 +103,11 @@ static void pod_ids(const struct dpn_vfport_attach_in *in, struct dpn_ovs_port_s
 	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "ip", p->ip[0] ? p->ip : NULL);
 	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "dpnode-pod-uid", p->pod_uid);
 	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "dpnode-ifname", p->ifname);
-	dpn_ovs_kv_add(s->iface_ids, &s->n_iface_ids, "dpnode-vf", in->vf->bdf); /* a representor */
+	dpn_ovs_kv_add(
+	        s->iface_ids, &s->n_iface_ids, "dpnode-vf", in->req->device_id); /* a representor */
 	dpn_ovs_kv_add(s->port_ids, &s->n_port_ids, "dpnode-pod-uid", p->pod_uid);
 	dpn_ovs_kv_add(s->port_ids, &s->n_port_ids, "dpnode-ifname", p->ifname);
-	dpn_ovs_kv_add(s->port_ids, &s->n_port_ids, "dpnode-vf", in->vf->bdf);
+	dpn_ovs_kv_add(s->port_ids, &s->n_port_ids, "dpnode-vf", in->req->device_id);
 }
 
 int dpn_vfport_attach_spec(
@@ -126,11 +127,11 @@ int dpn_vfport_attach_spec(
 			return dpn_err_set(err, -ENODEV,
 			        "VF %s has no representor netdev (is PF %s's eswitch in switchdev "
 			        "mode?)",
-			        in->vf->bdf, in->pf->bdf);
+			        in->req->device_id, in->pf->bdf);
 		if (!dpn_ifname_valid(in->vf->representor))
 			return dpn_err_set(err, -EINVAL,
-			        "VF %s: representor \"%s\" is not an interface name", in->vf->bdf,
-			        in->vf->representor);
+			        "VF %s: representor \"%s\" is not an interface name",
+			        in->req->device_id, in->vf->representor);
 		memcpy(a->name, in->vf->representor, strlen(in->vf->representor) + 1);
 		strcpy(a->type, "system");
 	} else {

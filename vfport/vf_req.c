@@ -14,6 +14,14 @@ static bool pci_addr_ok(const char *s)
 	       dev < 32 && f < 8;
 }
 
+/* netdevsim's VFs (the test rig's NIC) are no devices: "netdevsimN/vfM". */
+static bool nsim_vf_ok(const char *s)
+{
+	unsigned n, m;
+	int len = 0;
+	return sscanf(s, "netdevsim%u/vf%u%n", &n, &m, &len) == 2 && len == (int)strlen(s);
+}
+
 /* "on"/"off" (sriov-cni's spelling) or a boolean, into -1/0/1. */
 static int get_onoff(json_t *p, const char *key, int *dst, struct dpn_err *err)
 {
@@ -57,7 +65,7 @@ int dpn_vfport_req_parse(json_t *p, struct dpn_vfport_req *r, struct dpn_err *er
 		return ret;
 	for (char *c = r->device_id; *c; c++)
 		*c = *c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c;
-	if (!pci_addr_ok(r->device_id))
+	if (!pci_addr_ok(r->device_id) && !nsim_vf_ok(r->device_id))
 		return dpn_err_set(err, -EINVAL,
 		        "device_id: \"%s\" is not a PCI address (dddd:bb:dd.f)", r->device_id);
 	if (r->netns[0] && r->netns[0] != '/')

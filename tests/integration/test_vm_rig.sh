@@ -15,3 +15,7 @@ BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_discovery.sh"
 BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_provision.sh"
 # dpnoded's inventory follows the kernel
 BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_monitor.sh"
+# a pod's VF on the guest's switchdev e-switch: MAC through the PF, the
+# representor on br-int bound by OVN, the offload report (OVS-DPDK in the
+# guest needs 256 MB of huge pages)
+DPN_VM_MEM=1536 BUILD=$BUILD "$ROOT/tests/vm/run.sh" "$ROOT/tests/vm/guest_vfport.sh"

@@ -117,6 +117,7 @@ static int attach(const char *vid, const struct dpn_vf *vf, const char *uplink, 
 	strcpy(p->pod, "p1");
 	strcpy(p->ifname, "net1");
 	strcpy(p->iface_id, "p1.ns1");
+	strcpy(req.device_id, vf->bdf);
 	req.mtu = 1500;
 	struct dpn_vfport_attach_in in = {.vendor = dpn_nic_vendor(&nics, vid),
 	        .inv = &inv,

@@ -16,7 +16,7 @@ export DPN_VM_MODDIR=$VM
 export DPN_ROOT=$(cd "$DIR/../.." && pwd)
 export DPN_BUILD=${BUILD:-build}
 EOT
-timeout "${DPN_VM_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -smp 1 -m "${DPN_VM_MEM:-1024}" \
+timeout "${DPN_VM_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -cpu "${DPN_VM_CPU:-max}" -smp 1 -m "${DPN_VM_MEM:-1024}" \
 	-nographic -no-reboot -nodefaults -serial file:"$OUT/console" \
 	-kernel "$VM/vmlinuz" -initrd "$VM/initramfs.gz" \
 	-append "console=ttyS0 quiet panic=-1 dpn_cmd=/dpn-out/script.sh" \

@@ -77,10 +77,10 @@ fi
 # test, and the integration tests that drive dpnoded through its error and
 # restart paths (umockdev's preload and DPDK's hugepage mappings do not mix
 # with ASan: the device-plugin and dpnode-app tests stay on the plain build).
-SAN_INTEGRATION="test_bad_input test_restarts test_ovn"
+SAN_INTEGRATION="test_bad_input test_restarts test_ovn test_vfport"
 if [ "$WHAT" = all ] || [ "$WHAT" = sanitizers ]; then
 	SAN=${BUILD}-asan
-	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	export ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 	if { [ -f "$SAN/build.ninja" ] || meson setup "$SAN" -Db_sanitize=address,undefined \
 		-Db_lundef=false >"$LOGDIR/asan-setup.log" 2>&1; } &&
 		ninja -C "$SAN" >"$LOGDIR/asan-build.log" 2>&1; then

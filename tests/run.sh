@@ -75,8 +75,9 @@ fi
 
 # The sanitizer build (ASan + UBSan, LeakSanitizer at exit): every unit
 # test, and the integration tests that drive dpnoded through its error and
-# restart paths (umockdev's preload and DPDK's hugepage mappings do not mix
-# with ASan: the device-plugin and dpnode-app tests stay on the plain build).
+# restart paths, and the VF pods' netlink paths (umockdev's preload loads
+# before the ASan runtime: verify_asan_link_order=0; DPDK's hugepage mappings
+# do not mix with ASan: the dpnode-app tests stay on the plain build).
 SAN_INTEGRATION="test_bad_input test_restarts test_ovn test_vfport"
 if [ "$WHAT" = all ] || [ "$WHAT" = sanitizers ]; then
 	SAN=${BUILD}-asan

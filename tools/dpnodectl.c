@@ -8,6 +8,7 @@
 
 #include "dpn_conf.h"
 #include "dpn_jsonrpc.h"
+#include "dpn_state.h"
 #include "dpnodectl.h"
 
 #define API_VERSION 1
@@ -37,6 +38,8 @@ static void usage(FILE *f)
 	        "  offload [--json]              hardware offload: per PF what stands in its way, "
 	        "per representor its offloaded flows\n"
 	        "  call METHOD [PARAMS_JSON]     any API method (e.g. sriov.inventory)\n"
+	        "  state FILE                    a state file (vhost, VF ports) as dpnoded reads "
+	        "it\n"
 	        "  ping                          check that dpnoded answers\n"
 	        "\n"
 	        "The API socket is --sock, else $DPNODE_SOCK, else " DPN_API_DEFAULT_SOCKET ".\n");
@@ -142,6 +145,29 @@ static int cmd_import_kubeovn(const char *dir)
 	return 0;
 }
 
+/* A module's state file as dpnoded would read it (snapshot + journals),
+ * read-only: what a restarted dpnoded would adopt. */
+static int cmd_state(const char *path)
+{
+	struct dpn_err err = {0};
+	json_t *ports;
+	long long gen;
+	unsigned lines;
+	bool damaged;
+
+	if (dpn_state_read(path, &ports, &gen, &lines, &damaged, &err) < 0) {
+		fprintf(stderr, "dpnodectl: %s\n", err.msg);
+		return CTL_EXIT_FAIL;
+	}
+	json_t *j = json_pack("{s:I, s:I, s:b, s:s?, s:o}", "generation", (json_int_t)gen,
+	        "journal_lines", (json_int_t)lines, "damaged", damaged, "note",
+	        err.msg[0] ? err.msg : NULL, "ports", ports);
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	putchar('\n');
+	json_decref(j);
+	return 0;
+}
+
 /* Any API method with JSON params: for scripts and debugging. */
 static int cmd_call(const char *method, const char *params)
 {
@@ -218,6 +244,8 @@ int main(int argc, char **argv)
 		return cmd_import_kubeovn(argv[2]);
 	if ((!strcmp(argv[0], "reconcile") || !strcmp(argv[0], "ping")) && argc == 1)
 		return cmd_call(argv[0], NULL);
+	if (!strcmp(argv[0], "state") && argc == 2)
+		return cmd_state(argv[1]);
 	if (!strcmp(argv[0], "call") && (argc == 2 || argc == 3))
 		return cmd_call(argv[1], argc == 3 ? argv[2] : NULL);
 	usage(stderr);

@@ -101,7 +101,7 @@ static int add_vf(struct dpn_vfport *v, json_t *params, json_t **res, struct dpn
 	if ((ret = in_use(v, key, r.device_id, err)) < 0 ||
 	        (ret = vfp_apply(v, key, &r, &e, err)) < 0)
 		return ret;
-	if ((ret = dpn_state_commit(state_file(v), v->ports, key, e, err)) < 0) {
+	if ((ret = dpn_state_commit(&v->state, v->ports, key, e, err)) < 0) {
 		vfp_unapply(v, e, NULL);
 		json_decref(e);
 		return ret;
@@ -145,7 +145,7 @@ static int del_vf(struct dpn_vfport *v, json_t *params, json_t **res, struct dpn
 		return 0;
 	}
 	if ((ret = vfp_unapply(v, e, err)) == 0 &&
-	        (ret = dpn_state_commit(state_file(v), v->ports, key, NULL, err)) == 0) {
+	        (ret = dpn_state_commit(&v->state, v->ports, key, NULL, err)) == 0) {
 		if (v->ovn)
 			dpn_ovn_unwatch(v->ovn, json_string_value(json_object_get(
 			                                json_object_get(e, "req"), "iface_id")));
@@ -204,13 +204,11 @@ static int vfport_load(struct dpn_vfport *v, struct dpn_err *err)
 {
 	json_t *ports, *e;
 	const char *key;
-	int n = 0, ret = dpn_state_load(state_file(v), &ports, &v->from_prev, err);
+	int n = 0, ret = dpn_state_open(&v->state, state_file(v), &ports, &v->from_prev, err);
 
-	if (ret == -ENOENT)
-		return 0;
 	if (ret < 0)
 		return ret;
-	if (v->from_prev)
+	if (err->msg[0])
 		LOG_WARN("%s", err->msg);
 	json_object_foreach (ports, key, e) {
 		struct dpn_err perr = {0};

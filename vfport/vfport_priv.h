@@ -5,6 +5,7 @@
 
 #include "dpn_conf.h"
 #include "dpn_ovn.h"
+#include "dpn_state.h"
 #include "dpn_stats.h"
 #include "dpn_vfport.h"
 
@@ -19,6 +20,7 @@ struct dpn_vfport {
 	int host_fd;   /* dpnoded's network namespace */
 	json_t *ports; /* key -> entry (see vf_apply.c) */
 	bool from_prev;
+	struct dpn_state state;
 	struct dpn_req_stats adds, dels;
 };
 

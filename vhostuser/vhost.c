@@ -26,13 +26,14 @@ struct dpn_vhost {
 	long bind_timeout_ms; /* how long an ADD waits for its logical port */
 	json_t *ports;        /* port name -> {"req": {...}, "dir": s, "socket": s} */
 	bool from_prev;       /* the state file was damaged: its last good copy was used */
+	struct dpn_state state;
 	struct dpn_req_stats adds, dels;
 };
 
 /* Sets (e) or removes (NULL) one port, kept only once it is on disk. */
 static int commit(struct dpn_vhost *v, const char *port, json_t *e, struct dpn_err *err)
 {
-	return dpn_state_commit(v->conf->state_file, v->ports, port, e, err);
+	return dpn_state_commit(&v->state, v->ports, port, e, err);
 }
 
 /* Ports sharing a socket directory (KubeVirt hotplug puts several there). */
@@ -330,15 +331,13 @@ static int vhost_load(struct dpn_vhost *v)
 	const char *port;
 	int n = 0, ret;
 
-	ret = dpn_state_load(v->conf->state_file, &doc, &v->from_prev, &lerr);
-	if (ret == -ENOENT)
-		return 0;
+	ret = dpn_state_open(&v->state, v->conf->state_file, &doc, &v->from_prev, &lerr);
 	if (ret < 0) {
 		/* stop rather than treat every pod's port as stale and delete it */
 		LOG_ERR("%s; vhost ports not restored", lerr.msg);
 		return ret;
 	}
-	if (v->from_prev)
+	if (lerr.msg[0])
 		LOG_WARN("%s", lerr.msg);
 	json_object_foreach (doc, port, e) {
 		struct dpn_vhost_req r;

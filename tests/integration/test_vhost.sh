@@ -142,7 +142,7 @@ out=$(nad | CNI_COMMAND=CHECK CNI_CONTAINERID=ctr-pod-a CNI_NETNS=/x CNI_IFNAME=
 check_eq "cni CHECK after DEL: error code 102" "$(jq .code <<<"$out")" 102
 cni DEL pod-b $UID_B
 check "cni DEL pod-b: directory removed" [ ! -e "$T/vs/$UID_B" ]
-check_eq "state file empty" "$(jq -c .ports "$T/vhost.json")" '{}'
+check_eq "state file empty (snapshot and journal)" "$("$CTL" state "$T/vhost.json" | jq -c .ports)" '{}'
 
 nad | CNI_COMMAND=STATUS "$CNI" >/dev/null
 check_eq "cni STATUS: 0 while dpnoded is converged" "$?" 0

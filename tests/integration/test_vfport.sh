@@ -186,3 +186,30 @@ check "xsc: CHECK fails with OVS's words" bash -c "jq -e '.code == 102' <<<'$bad
 "$CTL" call vf.del '{"pod_uid": "uid-pod-c", "ifname": "net1"}' >/dev/null
 check "xsc: DEL: the VF netdev back in the host" ip link show ens4f0v1
 check_eq "xsc: DEL: the DPDK port gone" "$(vsctl list-ports br-int | grep -c "^$P$")" 0
+it_stop_dpnoded
+
+# --- Mellanox and Yusur: DPDK representors by their own rules -------------
+vfadd() { # POD DEVICE [NETNS]
+	"$CTL" call vf.add "{\"pod_uid\": \"uid-$1\", \"namespace\": \"default\", \"pod\": \"$1\", \"ifname\": \"net1\", \"device_id\": \"$2\"${3:+, \"netns\": \"$3\"}}" 2>&1
+}
+vfdel() { "$CTL" call vf.del "{\"pod_uid\": \"uid-$1\", \"ifname\": \"net1\"}" >/dev/null; }
+pair ens3f0v0 ens3f0v0p
+RES=
+start_on mellanox
+it_wait_converged 90 || exit 1
+P=$(vfadd pod-c 0000:3b:02.0 /var/run/netns/pod-c | jq -r .ovs_port)
+check_eq "mlx5: a DPDK representor on the VF's PF" "$(vsctl get Interface "$P" type) $(vget Interface "$P" options:dpdk-devargs)" \
+	"dpdk 0000:3b:00.0,representor=vf0"
+check "mlx5: Debian's DPDK has net_mlx5" bash -c "'$CTL' offload --json | jq -e '.pfs[0].dpdk_pmd.found' >/dev/null"
+vfdel pod-c
+it_stop_dpnoded
+start_on yusur
+it_wait_converged 90 || exit 1
+# the testbed's Yusur VFs are vfio-pci (a DPU's): the MAC goes through the PF
+# only, which the stand-in PF cannot do; the attach rule is unit-tested
+out=$(vfadd pod-c 0000:3b:02.0)
+check "yusur: a vfio VF behind a PF without VF ops refused, naming the PF" \
+	grep -q "PF ens3f0np0: cannot set VF 0 (0000:3b:02.0) to MAC" <<<"$out"
+check_eq "yusur: nothing attached" "$("$CTL" call vf.list | jq '.ports | length')" 0
+check "yusur: no PMD in Debian's DPDK, and says why" bash -c "'$CTL' offload --json | jq -e '.pfs[0].dpdk_pmd | (.found == false and (.note | test(\"Yusur\")))' >/dev/null"
+vfdel pod-c

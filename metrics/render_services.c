@@ -131,10 +131,36 @@ static void sriov(FILE *f, json_t *st)
 	}
 }
 
+/* VF pods and whether their representors' flows are offloaded. */
+static void vf_offload(FILE *f, json_t *st)
+{
+	json_t *ports = json_object_get(json_object_get(st, "offload"), "ports"), *p;
+	size_t i;
+
+	mscalar(f, st, "dpnode_vf_attachments", "gauge", "vfport.attachments",
+	        "SR-IOV VFs dpnoded gave to pods");
+	if (!json_is_array(ports))
+		return;
+	mfamily(f, "dpnode_representor_offloaded_flows", "gauge",
+	        "A representor's datapath flows OVS offloaded (dpctl/dump-flows type=offloaded)");
+	json_array_foreach (ports, i, p) {
+		struct mlabels l = {0};
+		mlbl(&l, "port", json_string_value(json_object_get(p, "port")));
+		mlbl(&l, "vf", json_string_value(json_object_get(p, "vf")));
+		msample(f, "dpnode_representor_offloaded_flows", &l,
+		        mnum(json_object_get(p, "offloaded_flows")));
+	}
+	mfamily(f, "dpnode_offload_warnings", "gauge",
+	        "Things standing in the way of hardware offload (dpnodectl offload says which)");
+	msample(f, "dpnode_offload_warnings", NULL,
+	        json_array_size(json_object_get(json_object_get(st, "offload"), "warnings")));
+}
+
 void dpn_metrics_render_services(FILE *f, json_t *st)
 {
 	ovn(f, st);
 	cni(f, st);
+	vf_offload(f, st);
 	deviceplugin(f, st);
 	sriov(f, st);
 }

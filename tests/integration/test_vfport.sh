@@ -32,12 +32,13 @@ lsp_add ls1 pod-a.default "0a:00:00:00:00:0a 10.16.0.10"
 lsp_add ls1 pod-b.default "0a:00:00:00:00:0b 10.16.0.11"
 lsp_add ls1 pod-c.default "0a:00:00:00:00:0c 10.16.0.12"
 mkdir -p /var/run/ovn
+MPORT=$((20000 + $$ % 20000))
 
 write_config "$T/vf.json" ".ovs.mode = \"attach\" | .ovs.hw_offload = true | del(.ovs.stop_on_exit) | del(.hugepages) | del(.uplink)
 	| .sriov = {\"vf_state_file\": \"$T/vf-ports.json\"}
 	| .vhostuser = {\"socket_root\": \"$T/vs\", \"kubelet_dir\": \"$T/kubelet\", \"state_file\": \"$T/vhost.json\"}
 	| .device_plugin = {\"plugin_dir\": \"$T/dp\", \"state_file\": \"$T/alloc.json\"}
-	| .metrics.enabled = false
+	| .metrics = {\"listen\": \"127.0.0.1:$MPORT\", \"interval_s\": 1}
 	| .ovn = {\"remote\": \"$OVN_SB\", \"encap_ip\": \"198.18.0.1\", \"system_id\": \"node-vf\",
 		\"run_dir\": \"$T/ovn\", \"bind_timeout_s\": 6}"
 start_on() { # TESTBED
@@ -117,6 +118,12 @@ wait_until 15 has_warn >/dev/null
 check "offload: a representor with traffic and no offloaded flow is a warning" has_warn
 check_eq "offload: per representor, 0 offloaded flows" "$(off '[.ports[] | select(.port == "nfp0rep0") | .offloaded_flows]')" '[0]'
 check_eq "offload: the module says degraded, naming the first reason" "$(st .modules.offload.state)" degraded
+metric() { curl -s "http://127.0.0.1:$MPORT/metrics" | grep -E "^$1( |\{)"; }
+vf_metric() { metric dpnode_vf_attachments | grep -qx 'dpnode_vf_attachments 2'; }
+wait_until 10 vf_metric >/dev/null
+check "metrics: dpnode_vf_attachments 2" vf_metric
+check "metrics: a representor's offloaded flows, by port and VF" \
+	bash -c "curl -s http://127.0.0.1:$MPORT/metrics | grep -qx 'dpnode_representor_offloaded_flows{port=\"nfp0rep0\",vf=\"0000:3b:02.0\"} 0'"
 echo "# $("$CTL" offload | head -3 | tr '\n' '|')"
 echo "# offload-stats-show: $(ovs-appctl -t "$(ls "$T"/ovs/ovs-vswitchd*.ctl | head -1)" dpif-netdev/offload-stats-show | tr '\n' '|')"
 echo "# dump-flows: $(ovs-appctl -t "$(ls "$T"/ovs/ovs-vswitchd*.ctl | head -1)" dpctl/dump-flows --names | head -2 | tr '\n' '|')"

@@ -298,6 +298,31 @@ int dpn_devlink_param_set(
 	return finish(&r, NULL, NULL);
 }
 
+int dpn_devlink_vf_rate_set(
+        const char *bus, const char *dev, int vf, uint64_t tx_share_bps, uint64_t tx_max_bps)
+{
+	struct dpn_devlink_port *ports;
+	int n = dpn_devlink_ports(bus, dev, &ports), idx = -1;
+	struct req r;
+	int ret;
+
+	for (int i = 0; i < n; i++)
+		if (dpn_devlink_port_is_vf(&ports[i]) && ports[i].vfnum == vf &&
+		        ports[i].controller <= 0)
+			idx = ports[i].index;
+	if (n > 0)
+		free(ports);
+	if (idx < 0)
+		return n < 0 ? n : -ENODEV;
+	if ((ret = start(&r, DEVLINK_CMD_RATE_SET, NLM_F_REQUEST | NLM_F_ACK, bus, dev)) < 0)
+		return ret;
+	nla_put_u32(r.msg, DEVLINK_ATTR_PORT_INDEX, idx);
+	/* devlink counts bytes per second */
+	nla_put_u64(r.msg, DEVLINK_ATTR_RATE_TX_SHARE, tx_share_bps / 8);
+	nla_put_u64(r.msg, DEVLINK_ATTR_RATE_TX_MAX, tx_max_bps / 8);
+	return finish(&r, NULL, NULL);
+}
+
 int dpn_devlink_cmode_parse(const char *s)
 {
 	if (!strcmp(s, "runtime"))

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A devlink instance is "bus/dev": "pci/0000:3b:00.0", "netdevsim/netdevsim10". */
 enum dpn_eswitch_mode { DPN_ESWITCH_LEGACY = 0, DPN_ESWITCH_SWITCHDEV = 1 };
@@ -22,6 +23,12 @@ int dpn_devlink_ports(const char *bus, const char *dev, struct dpn_devlink_port 
 bool dpn_devlink_port_is_vf(const struct dpn_devlink_port *p);
 bool dpn_devlink_port_is_uplink(const struct dpn_devlink_port *p);
 const char *dpn_eswitch_mode_name(enum dpn_eswitch_mode m);
+
+/* A VF's rate limits on its e-switch port (switchdev: the legacy
+ * IFLA_VF_RATE is refused there), in bits per second; 0 = none. -ENODEV
+ * when the instance has no port for that VF. */
+int dpn_devlink_vf_rate_set(
+        const char *bus, const char *dev, int vf, uint64_t tx_share_bps, uint64_t tx_max_bps);
 
 /* Parameter types as devlink sends them (netlink attribute types). */
 enum {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #define DPN_LOG_MOD "vfport"
+#include "dpn_devlink.h"
 #include "dpn_devplugin.h"
 #include "dpn_log.h"
 #include "dpn_sriov_mon.h"
@@ -194,7 +195,7 @@ static int pf_set(const char *pf_netdev, int index, json_t *want)
 	return pf_netdev[0] ? dpn_vfnl_set(pf_netdev, &a) : -ENODEV;
 }
 
-static json_t *pf_want(const struct dpn_vfport_req *r)
+static json_t *pf_want(const struct dpn_vfport_req *r, bool switchdev)
 {
 	json_t *w = json_pack("{s:s}", "mac", r->pod.mac);
 	if (r->vlan >= 0) {
@@ -205,11 +206,46 @@ static json_t *pf_want(const struct dpn_vfport_req *r)
 		json_object_set_new(w, "spoofchk", json_integer(r->spoofchk));
 	if (r->trust >= 0)
 		json_object_set_new(w, "trust", json_integer(r->trust));
-	if (r->min_tx_rate >= 0 || r->max_tx_rate >= 0) {
+	if (!switchdev && (r->min_tx_rate >= 0 || r->max_tx_rate >= 0)) {
 		json_object_set_new(w, "min_tx_rate", json_integer(r->min_tx_rate));
 		json_object_set_new(w, "max_tx_rate", json_integer(r->max_tx_rate));
 	}
 	return w;
+}
+
+static void undo_pf(json_t *rec)
+{
+	const char *pf = json_string_value(json_object_get(rec, "pf")) ?: "";
+	json_t *dl = json_object_get(rec, "devlink_rate");
+	int ret = pf_set(pf, jint(rec, "vf_index", -1), json_object_get(rec, "orig_vf"));
+
+	if (dl) /* back to no limit */
+		dpn_devlink_vf_rate_set(json_string_value(json_object_get(dl, "bus")),
+		        json_string_value(json_object_get(dl, "dev")), jint(rec, "vf_index", -1), 0,
+		        0);
+	if (ret < 0 && ret != -EOPNOTSUPP && ret != -ENODEV)
+		LOG_WARN("PF %s: cannot restore VF %d: %s", pf, jint(rec, "vf_index", -1),
+		        strerror(-ret));
+}
+
+/* switchdev: rates are the e-switch port's (devlink rate), not IFLA_VF_RATE,
+ * which drivers refuse in that mode. */
+static int devlink_rate(
+        const struct vf_ref *ref, const struct dpn_vfport_req *r, json_t *rec, struct dpn_err *err)
+{
+	int ret = dpn_devlink_vf_rate_set(ref->pf->bus, ref->pf->bdf, ref->vf->index,
+	        r->min_tx_rate > 0 ? r->min_tx_rate * 1000000ULL : 0,
+	        r->max_tx_rate > 0 ? r->max_tx_rate * 1000000ULL : 0);
+
+	if (ret < 0) {
+		undo_pf(rec);
+		return dpn_err_set(err, ret,
+		        "PF %s: cannot set VF %d (%s)'s rate through devlink: %s", ref->pf->bdf,
+		        ref->vf->index, r->device_id, strerror(-ret));
+	}
+	json_object_set_new(rec, "devlink_rate",
+	        json_pack("{s:s, s:s}", "bus", ref->pf->bus, "dev", ref->pf->bdf));
+	return 0;
 }
 
 /* The VF's MAC and settings through its PF (IFLA_VF_*). A PF whose driver
@@ -218,14 +254,18 @@ static json_t *pf_want(const struct dpn_vfport_req *r)
 static int apply_pf(const struct vf_ref *ref, const struct dpn_vfport_req *r, bool vfio,
         json_t *rec, struct dpn_err *err)
 {
-	json_t *want = pf_want(r);
-	bool mac_only = json_object_size(want) == 1;
+	bool switchdev = !strcmp(ref->pf->eswitch, "switchdev");
+	bool rates = switchdev && (r->min_tx_rate >= 0 || r->max_tx_rate >= 0);
+	json_t *want = pf_want(r, switchdev);
+	bool mac_only = json_object_size(want) == 1 && !rates;
 	const char *pf = ref->pf->netdev[0] ? ref->pf->netdev : ref->pf->bdf;
 	int ret;
 
 	json_object_set_new(rec, "orig_vf", pf_view(ref->pf->netdev, ref->vf->index));
 	ret = pf_set(ref->pf->netdev, ref->vf->index, want);
 	json_decref(want);
+	if (ret < 0) /* the kernel applies VF attributes one by one: undo the first ones */
+		undo_pf(rec);
 	if ((ret == -EOPNOTSUPP || ret == -ENODEV) && !vfio && mac_only) {
 		json_object_set_new(rec, "pf_settings",
 		        json_sprintf("not applied: PF %s cannot set VF attributes (%s); the MAC is "
@@ -237,17 +277,10 @@ static int apply_pf(const struct vf_ref *ref, const struct dpn_vfport_req *r, bo
 		return dpn_err_set(err, ret, "PF %s: cannot set VF %d (%s) to MAC %s%s: %s", pf,
 		        ref->vf->index, r->device_id, r->pod.mac,
 		        mac_only ? "" : " and its settings", strerror(-ret));
+	if (rates && (ret = devlink_rate(ref, r, rec, err)) < 0)
+		return ret;
 	json_object_set_new(rec, "pf_settings", json_string("applied"));
 	return 0;
-}
-
-static void undo_pf(json_t *rec)
-{
-	const char *pf = json_string_value(json_object_get(rec, "pf")) ?: "";
-	int ret = pf_set(pf, jint(rec, "vf_index", -1), json_object_get(rec, "orig_vf"));
-	if (ret < 0 && ret != -EOPNOTSUPP && ret != -ENODEV)
-		LOG_WARN("PF %s: cannot restore VF %d: %s", pf, jint(rec, "vf_index", -1),
-		        strerror(-ret));
 }
 
 static json_t *record(const struct vf_ref *ref, const struct dpn_vfport_req *r)

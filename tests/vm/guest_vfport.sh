@@ -7,6 +7,7 @@
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; }
 check_eq() { if [ "$2" == "$3" ]; then ok "$1"; else notok "$1 (got '$2', want '$3')"; fi; }
+check() { local d=$1; shift; if "$@" >/dev/null 2>&1; then ok "$d"; else notok "$d"; fi; }
 CTL=$DPN_ROOT/$DPN_BUILD/tools/dpnodectl
 export DPNODE_NIC_TABLE=$DPN_ROOT/conf/nics.json DPNODE_SOCK=/run/dpnoded.sock
 R=/run/t
@@ -60,9 +61,11 @@ wait_for converged && ok "dpnoded converged on OVS-DPDK in the guest" || { notok
 OVS_RUNDIR=$R/ovs OVN_RUNDIR=$R/ovn ovn-controller unix:$R/ovs/db.sock --pidfile=$R/ovn/ovn-controller.pid \
 	--log-file=$R/ovn/ovn-controller.log --detach --no-chdir
 
+vfline() { ip link show "$PF" | grep ' vf 1 '; }
+before=$(vfline)
 t0=$(date +%s%N)
-r=$("$CTL" call vf.add '{"pod_uid": "u-cnf-1", "namespace": "default", "pod": "cnf-1", "ifname": "net1", "device_id": "netdevsim14/vf1", "mtu": 1400}')
-P=$(jq -r .ovs_port <<<"$r")
+r=$("$CTL" call vf.add '{"pod_uid": "u-cnf-1", "namespace": "default", "pod": "cnf-1", "ifname": "net1", "device_id": "netdevsim14/vf1", "mtu": 1400, "vlan": 10, "qos": 2, "trust": "on", "spoofchk": "off", "max_tx_rate": 100}' 2>&1)
+P=$(jq -r .ovs_port <<<"$r" 2>/dev/null) || echo "# vf.add: $r"
 echo "# vf.add: $((($(date +%s%N) - t0) / 1000000)) ms; $(jq -c '{ovs_port, representor_type, pf_settings, mac}' <<<"$r")"
 want=$(devlink port show | awk '/flavour pcivf/ && / vfnum 1 / {for (i = 1; i <= NF; i++) if ($i == "netdev") print $(i + 1)}')
 check_eq "the representor netdev of VF 1 (devlink's) is the OVS port" "$P" "$want"
@@ -71,6 +74,12 @@ check_eq "iface-id" "$(vsctl get Interface "$P" external_ids:iface-id | tr -d '"
 check_eq "the VF's MAC (OVN's) set through the PF on the real kernel" \
 	"$(ip link show "$PF" | awk '/vf 1 / {for (i = 1; i <= NF; i++) if ($i == "link/ether") print $(i + 1)}')" 0a:00:00:00:01:01
 check_eq "PF settings applied" "$(jq -r .pf_settings <<<"$r")" applied
+echo "# PF's VF 1: $(vfline)"
+check "VLAN 10 qos 2, trust on, spoof checking off on the real kernel" \
+	bash -c "ip link show $PF | grep ' vf 1 ' | grep 'vlan 10, qos 2' | grep 'spoof checking off' | grep -q 'trust on'"
+echo "# devlink rate: $(devlink port function rate show 2>&1 | tr '\n' '|')"
+check "switchdev: the rate on the VF's e-switch port (devlink rate; IFLA_VF_RATE is refused there)" \
+	bash -c "devlink port function rate show | grep -q 'tx_max 100Mbit'"
 bound() { [ -n "$(sbctl --bare --columns=chassis find Port_Binding logical_port=cnf-1.default)" ]; }
 wait_for bound && ok "OVN bound the representor's logical port to this chassis" || notok "OVN bound the logical port"
 inst() { [ "$(vsctl get Interface "$P" external_ids:ovn-installed 2>/dev/null | tr -d '"')" = true ]; }
@@ -84,6 +93,8 @@ check_eq "offload: with the reason" "$(jq -r '.ports[0].not_offloadable_because'
 	"a kernel representor in OVS's userspace datapath: "
 echo "# $(jq -c '{pf: .pfs[0].not_ready_because, warnings}' <<<"$o")"
 "$CTL" call vf.del '{"pod_uid": "u-cnf-1", "ifname": "net1"}' >/dev/null
+check_eq "DEL: the PF's view of VF 1 back as before ADD (MAC, VLAN, rate, spoofchk, trust)" "$(vfline)" "$before"
+check "DEL: no rate limit left" bash -c "! devlink port function rate show | grep -q 'tx_max 100Mbit'"
 check_eq "DEL: the VF's MAC back as it was" \
 	"$(ip link show "$PF" | awk '/vf 1 / {for (i = 1; i <= NF; i++) if ($i == "link/ether") print $(i + 1)}')" 00:00:00:00:00:00
 gone() { ! vsctl list-ports br-int | grep -qx "$P"; }

@@ -36,6 +36,15 @@ int dpn_req_pod_parse(json_t *params, struct dpn_req_pod *p, struct dpn_err *err
 /* Adds the fields dpn_req_pod_parse reads to j. */
 void dpn_req_pod_json(const struct dpn_req_pod *p, json_t *j);
 
+/* The port a del or list names: {"port": P} or {"pod_uid": U, "ifname":
+ * I} (P made by name()). */
+int dpn_req_port_key(json_t *params,
+        void (*name)(const char *pod_uid, const char *ifname, char out[16]), char key[16],
+        struct dpn_err *err);
+/* Whether a port (key, its request req) is one a list's params ask for
+ * ({"pod_uid": U} and/or {"port": P}, both optional). */
+bool dpn_req_list_match(json_t *params, const char *key, json_t *req);
+
 /* A path component from a pod: no '/', no "..", no NUL, printable, bounded. */
 bool dpn_req_component_ok(const char *s, size_t max);
 /* Kubernetes names: DNS-1123 subdomain (pods), label (namespaces). */

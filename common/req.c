@@ -53,6 +53,33 @@ int dpn_req_int(json_t *p, const char *key, int min, int max, int *dst, struct d
 	return 0;
 }
 
+int dpn_req_port_key(json_t *params,
+        void (*name)(const char *pod_uid, const char *ifname, char out[16]), char key[16],
+        struct dpn_err *err)
+{
+	const char *p = json_string_value(json_object_get(params, "port"));
+	const char *uid = json_string_value(json_object_get(params, "pod_uid"));
+	const char *ifn = json_string_value(json_object_get(params, "ifname"));
+
+	if (p && strlen(p) < 16) {
+		strcpy(key, p);
+		return 0;
+	}
+	if (!uid || !ifn)
+		return dpn_err_set(
+		        err, -EINVAL, "params: give \"port\", or \"pod_uid\" and \"ifname\"");
+	name(uid, ifn, key);
+	return 0;
+}
+
+bool dpn_req_list_match(json_t *params, const char *key, json_t *req)
+{
+	const char *uid = json_string_value(json_object_get(params, "pod_uid"));
+	const char *only = json_string_value(json_object_get(params, "port"));
+	return (!uid || !strcmp(uid, json_string_value(json_object_get(req, "pod_uid")) ?: "")) &&
+	       (!only || !strcmp(only, key));
+}
+
 bool dpn_req_component_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);

@@ -114,31 +114,13 @@ static int add_vf(struct dpn_vfport *v, json_t *params, json_t **res, struct dpn
 	return 0;
 }
 
-/* {"port": KEY} or {"pod_uid": U, "ifname": I}. */
-static int lookup(json_t *params, char key[16], struct dpn_err *err)
-{
-	const char *p = json_string_value(json_object_get(params, "port"));
-	const char *uid = json_string_value(json_object_get(params, "pod_uid"));
-	const char *ifn = json_string_value(json_object_get(params, "ifname"));
-
-	if (p && strlen(p) < 16) {
-		strcpy(key, p);
-		return 0;
-	}
-	if (!uid || !ifn)
-		return dpn_err_set(
-		        err, -EINVAL, "params: give \"port\", or \"pod_uid\" and \"ifname\"");
-	dpn_vfport_name(uid, ifn, key);
-	return 0;
-}
-
 static int del_vf(struct dpn_vfport *v, json_t *params, json_t **res, struct dpn_err *err)
 {
 	char key[16];
 	json_t *e;
 	int ret;
 
-	if ((ret = lookup(params, key, err)) < 0)
+	if ((ret = dpn_req_port_key(params, dpn_vfport_name, key, err)) < 0)
 		return ret;
 	if (!(e = json_incref(json_object_get(v->ports, key)))) { /* DEL is idempotent */
 		*res = json_pack("{s:s, s:b}", "port", key, "deleted", 0);
@@ -160,16 +142,13 @@ static int del_vf(struct dpn_vfport *v, json_t *params, json_t **res, struct dpn
 static int api_list(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
 	struct dpn_vfport *v = ctx;
-	const char *uid = json_string_value(json_object_get(params, "pod_uid"));
-	const char *only = json_string_value(json_object_get(params, "port"));
 	json_t *arr = json_array(), *e;
 	const char *k;
 	(void)err;
 
 	json_object_foreach (v->ports, k, e) {
 		json_t *req = json_object_get(e, "req");
-		if ((uid && strcmp(uid, json_string_value(json_object_get(req, "pod_uid")))) ||
-		        (only && strcmp(only, k)))
+		if (!dpn_req_list_match(params, k, req))
 			continue;
 		json_t *j = result(v, k, e, false);
 		json_object_del(j, "created");

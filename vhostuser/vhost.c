@@ -10,6 +10,7 @@
 #include "dpn_api.h"
 #include "dpn_conf.h"
 #include "dpn_log.h"
+#include "dpn_req.h"
 #include "dpn_state.h"
 #include "dpn_stats.h"
 #include "dpn_ovn.h"
@@ -249,24 +250,6 @@ static int add_port(struct dpn_vhost *v, json_t *params, json_t **res, struct dp
 	return 0;
 }
 
-/* The port a del or get names: {"port": P} or {"pod_uid": U, "ifname": I}. */
-static int lookup(json_t *params, char port[16], struct dpn_err *err)
-{
-	const char *p = json_string_value(json_object_get(params, "port"));
-	const char *uid = json_string_value(json_object_get(params, "pod_uid"));
-	const char *ifn = json_string_value(json_object_get(params, "ifname"));
-
-	if (p && strlen(p) < 16) {
-		strcpy(port, p);
-		return 0;
-	}
-	if (!uid || !ifn)
-		return dpn_err_set(
-		        err, -EINVAL, "params: give \"port\", or \"pod_uid\" and \"ifname\"");
-	dpn_vhost_port_name(uid, ifn, port);
-	return 0;
-}
-
 static int del_port(struct dpn_vhost *v, json_t *params, json_t **res, struct dpn_err *err)
 {
 	struct dpn_vhost_req r;
@@ -274,7 +257,7 @@ static int del_port(struct dpn_vhost *v, json_t *params, json_t **res, struct dp
 	json_t *e;
 	int ret;
 
-	if ((ret = lookup(params, port, err)) < 0)
+	if ((ret = dpn_req_port_key(params, dpn_vhost_port_name, port, err)) < 0)
 		return ret;
 	e = json_object_get(v->ports, port);
 	if (!e) { /* DEL is idempotent */
@@ -303,17 +286,13 @@ static int del_port(struct dpn_vhost *v, json_t *params, json_t **res, struct dp
 static int api_list(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
 	struct dpn_vhost *v = ctx;
-	const char *uid = json_string_value(json_object_get(params, "pod_uid"));
-	const char *only = json_string_value(json_object_get(params, "port"));
 	json_t *arr = json_array(), *e;
 	const char *k;
 	(void)err;
 
 	json_object_foreach (v->ports, k, e) {
 		json_t *req = json_object_get(e, "req");
-		if (uid && strcmp(uid, json_string_value(json_object_get(req, "pod_uid"))))
-			continue;
-		if (only && strcmp(only, k))
+		if (!dpn_req_list_match(params, k, req))
 			continue;
 		json_t *j = result(v, k, e, false);
 		json_object_del(j, "created");

@@ -181,6 +181,21 @@ it_cleanup() {
 	exit $((rc != 0 ? rc : N_FAIL > 0))
 }
 
+# OVS-DPDK started the way someone else's script does (attach mode), in
+# $T/ovs; extra other_config keys as arguments (e.g. other_config:hw-offload=true).
+ovs_attach_start() {
+	mkdir -p "$T/ovs" "$T/log"
+	export OVS_RUNDIR=$T/ovs OVS_LOGDIR=$T/log
+	ovsdb-tool create "$T/ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+	ovsdb-server "$T/ovs/conf.db" --remote=punix:$T/ovs/db.sock --pidfile=$T/ovs/ovsdb-server.pid \
+		--log-file=$T/log/ovsdb-server.log --detach
+	vsctl --no-wait init
+	vsctl --no-wait set Open_vSwitch . other_config:dpdk-init=true other_config:dpdk-socket-mem=512 \
+		other_config:pmd-cpu-mask=0x2 other_config:dpdk-lcore-mask=0x1 other_config:dpdk-extra=--no-pci "$@"
+	/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk unix:$T/ovs/db.sock --pidfile=$T/ovs/ovs-vswitchd.pid \
+		--log-file=$T/log/ovs-vswitchd.log --detach
+}
+
 # OVN central, as ovn-central runs it: NB and SB ovsdb-servers and
 # ovn-northd, in $T/central, on unix sockets (OVN_NB / OVN_SB).
 ovn_db_start() { # nb|sb (OVN_CLUSTERED=1: a one-member raft cluster, as ovn-central runs clustered)

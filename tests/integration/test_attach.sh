@@ -5,16 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 it_setup
-mkdir -p "$T/ovs" "$T/log"
-export OVS_RUNDIR=$T/ovs OVS_LOGDIR=$T/log
-ovsdb-tool create "$T/ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-ovsdb-server "$T/ovs/conf.db" --remote=punix:$T/ovs/db.sock --pidfile=$T/ovs/ovsdb-server.pid \
-	--log-file=$T/log/ovsdb-server.log --detach
-vsctl --no-wait init
-vsctl --no-wait set Open_vSwitch . other_config:dpdk-init=true other_config:dpdk-socket-mem=512 \
-	other_config:pmd-cpu-mask=0x2 other_config:dpdk-lcore-mask=0x1 other_config:dpdk-extra=--no-pci
-/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk unix:$T/ovs/db.sock --pidfile=$T/ovs/ovs-vswitchd.pid \
-	--log-file=$T/log/ovs-vswitchd.log --detach
+ovs_attach_start
 # The way Kube-OVN's script builds br-phy:
 vsctl add-br br-phy -- set Bridge br-phy datapath_type=netdev fail-mode=standalone \
 	-- add-port br-phy dpdk0 -- set Interface dpdk0 type=dpdk options:dpdk-devargs=net_af_packet0,iface=$VA

@@ -15,17 +15,7 @@ cleanup_links() { for l in "${LINKS[@]}"; do ip link del "$l" 2>/dev/null; done;
 trap 'cleanup_links; it_cleanup' EXIT
 pair() { ip link add "$1" type veth peer name "$2" && LINKS+=("$1" "$2") && ip link set "$2" up; }
 
-mkdir -p "$T/ovs" "$T/log"
-export OVS_RUNDIR=$T/ovs OVS_LOGDIR=$T/log
-ovsdb-tool create "$T/ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-ovsdb-server "$T/ovs/conf.db" --remote=punix:$T/ovs/db.sock --pidfile=$T/ovs/ovsdb-server.pid \
-	--log-file=$T/log/ovsdb-server.log --detach
-vsctl --no-wait init
-vsctl --no-wait set Open_vSwitch . other_config:dpdk-init=true other_config:dpdk-socket-mem=512 \
-	other_config:pmd-cpu-mask=0x2 other_config:dpdk-lcore-mask=0x1 other_config:dpdk-extra=--no-pci \
-	other_config:hw-offload=true
-/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk unix:$T/ovs/db.sock --pidfile=$T/ovs/ovs-vswitchd.pid \
-	--log-file=$T/log/ovs-vswitchd.log --detach
+ovs_attach_start other_config:hw-offload=true
 ovn_central_start || { notok "OVN central started"; exit 1; }
 nbctl ls-add ls1
 lsp_add ls1 pod-a.default "0a:00:00:00:00:0a 10.16.0.10"

@@ -44,6 +44,10 @@ int dpn_req_port_key(json_t *params,
 /* Whether a port (key, its request req) is one a list's params ask for
  * ({"pod_uid": U} and/or {"port": P}, both optional). */
 bool dpn_req_list_match(json_t *params, const char *key, json_t *req);
+/* {"ports": [...]}: show(ctx, key, entry) of each port of ports ({key:
+ * {"req": ..., ...}}) the params ask for, with its "request". */
+json_t *dpn_req_list(json_t *params, json_t *ports,
+        json_t *(*show)(void *ctx, const char *key, json_t *entry), void *ctx);
 
 /* A path component from a pod: no '/', no "..", no NUL, printable, bounded. */
 bool dpn_req_component_ok(const char *s, size_t max);

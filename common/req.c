@@ -80,6 +80,23 @@ bool dpn_req_list_match(json_t *params, const char *key, json_t *req)
 	       (!only || !strcmp(only, key));
 }
 
+json_t *dpn_req_list(json_t *params, json_t *ports,
+        json_t *(*show)(void *ctx, const char *key, json_t *entry), void *ctx)
+{
+	json_t *arr = json_array(), *e;
+	const char *k;
+
+	json_object_foreach (ports, k, e) {
+		json_t *req = json_object_get(e, "req");
+		if (!dpn_req_list_match(params, k, req))
+			continue;
+		json_t *j = show(ctx, k, e);
+		json_object_set(j, "request", req);
+		json_array_append_new(arr, j);
+	}
+	return json_pack("{s:o}", "ports", arr);
+}
+
 bool dpn_req_component_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);

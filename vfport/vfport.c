@@ -139,23 +139,18 @@ static int del_vf(struct dpn_vfport *v, json_t *params, json_t **res, struct dpn
 	return ret;
 }
 
+static json_t *show(void *ctx, const char *key, json_t *e)
+{
+	json_t *j = result(ctx, key, e, false);
+	json_object_del(j, "created");
+	return j;
+}
+
 static int api_list(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
 	struct dpn_vfport *v = ctx;
-	json_t *arr = json_array(), *e;
-	const char *k;
 	(void)err;
-
-	json_object_foreach (v->ports, k, e) {
-		json_t *req = json_object_get(e, "req");
-		if (!dpn_req_list_match(params, k, req))
-			continue;
-		json_t *j = result(v, k, e, false);
-		json_object_del(j, "created");
-		json_object_set(j, "request", req);
-		json_array_append_new(arr, j);
-	}
-	*res = json_pack("{s:o}", "ports", arr);
+	*res = dpn_req_list(params, v->ports, show, v);
 	return 0;
 }
 

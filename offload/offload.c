@@ -88,47 +88,58 @@ static json_t *ovs_block(struct offload *o, bool *on)
 	        "stats", o->stats ? o->stats : json_null());
 }
 
-/* Why a representor's flows cannot be offloaded at all, or NULL. */
-static const char *never(json_t *br, json_t *port)
+/* Why a representor's flows cannot be offloaded at all, or NULL. br-int is
+ * the userspace (netdev) datapath's: OVS-DPDK's. */
+static const char *never(json_t *port)
 {
-	const char *dp = json_string_value(json_object_get(br, "datapath_type")) ?: "";
 	const char *type = json_string_value(json_object_get(port, "type")) ?: "";
-	if (!strcmp(dp, "netdev") && strcmp(type, "dpdk"))
+	if (strcmp(type, "dpdk"))
 		return "a kernel representor in OVS's userspace datapath: OVS-DPDK offloads the "
 		       "flows of DPDK ports (rte_flow), a kernel netdev's are not TC's to offload "
 		       "here";
 	return NULL;
 }
 
-/* Representor ports (dpnode-vf on the interface) with their offloaded flows. */
+/* Representor ports (the vfport module's, dpnode-vf on the interface) with
+ * their offloaded flows; only theirs are read (a node has many pod ports). */
+static json_t *port_entry(struct offload *o, json_t *p, bool on, json_t *warnings)
+{
+	const char *vf = json_string_value(json_object_get(p, "dpnode-vf"));
+	const char *name = json_string_value(json_object_get(p, "name"));
+	json_int_t pkts = json_integer_value(json_object_get(p, "rx_packets")) +
+	                  json_integer_value(json_object_get(p, "tx_packets"));
+	json_int_t n = json_integer_value(json_object_get(o->flows, name ?: ""));
+	const char *why = never(p);
+
+	if (!vf || !name)
+		return NULL;
+	if (on && pkts > 0 && n == 0)
+		json_array_append_new(warnings,
+		        json_sprintf("%s (VF %s) carries traffic (%lld packets) but none of its "
+		                     "datapath flows is offloaded",
+		                name, vf, (long long)pkts));
+	return json_pack("{s:s, s:s, s:O, s:I, s:I, s:b, s:s?}", "port", name, "vf", vf, "type",
+	        json_object_get(p, "type"), "packets", pkts, "offloaded_flows", n, "offloadable",
+	        !why, "not_offloadable_because", why);
+}
+
 static json_t *ports_block(struct offload *o, bool on, json_t *warnings)
 {
-	json_t *out = json_array(), *st = o->ovs ? dpn_ovs_status(o->ovs) : NULL, *br, *p;
-	size_t i, k;
+	json_t *out = json_array(), *names, *n;
+	size_t i;
 
-	json_array_foreach (json_object_get(st, "bridges"), i, br)
-		json_array_foreach (json_object_get(br, "ports"), k, p) {
-			const char *vf = json_string_value(json_object_get(p, "dpnode-vf"));
-			const char *name = json_string_value(json_object_get(p, "name"));
-			if (!vf || !name)
-				continue;
-			json_int_t pkts = json_integer_value(json_object_get(p, "rx_packets")) +
-			                  json_integer_value(json_object_get(p, "tx_packets"));
-			json_int_t n = json_integer_value(json_object_get(o->flows, name));
-			const char *why = never(br, p);
-			json_array_append_new(
-			        out, json_pack("{s:s, s:s, s:O, s:I, s:I, s:b, s:s?}", "port", name,
-			                     "vf", vf, "type", json_object_get(p, "type"),
-			                     "packets", pkts, "offloaded_flows", n, "offloadable",
-			                     !why, "not_offloadable_because", why));
-			if (on && pkts > 0 && n == 0)
-				json_array_append_new(
-				        warnings, json_sprintf("%s (VF %s) carries traffic (%lld "
-				                               "packets) but none of "
-				                               "its datapath flows is offloaded",
-				                          name, vf, (long long)pkts));
-		}
-	json_decref(st);
+	if (!o->ovs)
+		return out;
+	names = dpn_ovs_owned_ports(o->ovs, o->conf->int_bridge, "vfport"); /* vfport's owner */
+	json_array_foreach (names, i, n) {
+		json_t *p =
+		        dpn_ovs_iface_status(o->ovs, json_string_value(n), json_string_value(n));
+		json_t *e = p ? port_entry(o, p, on, warnings) : NULL;
+		if (e)
+			json_array_append_new(out, e);
+		json_decref(p);
+	}
+	json_decref(names);
 	return out;
 }
 

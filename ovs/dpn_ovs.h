@@ -58,6 +58,9 @@ int dpn_ovs_port_set(struct dpn_ovs *o, const char *bridge, const struct dpn_ovs
  * reconcile). -ENOENT when owner has no such port there. */
 int dpn_ovs_port_del(struct dpn_ovs *o, const char *bridge, const char *name, const char *owner);
 
+/* The names of owner's ports on bridge (new reference, an array). */
+json_t *dpn_ovs_owned_ports(struct dpn_ovs *o, const char *bridge, const char *owner);
+
 /* A planned ovs-vswitchd restart with flow-restore-wait (managed mode):
  * 0 once started (status ovs.planned_restart follows it), -EBUSY while one
  * is in progress, -EOPNOTSUPP in attach mode. */

@@ -98,3 +98,16 @@ int dpn_ovs_port_del(struct dpn_ovs *o, const char *bridge, const char *name, co
 	dpn_ovs_kick(o);
 	return 0;
 }
+
+json_t *dpn_ovs_owned_ports(struct dpn_ovs *o, const char *bridge, const char *owner)
+{
+	json_t *ports = json_object_get(
+	               json_object_get(json_object_get(o->desired, "bridges"), bridge), "ports"),
+	       *out = json_array(), *p;
+	const char *name;
+
+	json_object_foreach (ports, name, p)
+		if (!strcmp(json_string_value(json_object_get(p, "owner")) ?: "", owner))
+			json_array_append_new(out, json_string(name));
+	return out;
+}

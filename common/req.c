@@ -80,19 +80,29 @@ bool dpn_req_list_match(json_t *params, const char *key, json_t *req)
 	       (!only || !strcmp(only, key));
 }
 
+static void list_add(json_t *arr, json_t *(*show)(void *, const char *, json_t *), void *ctx,
+        const char *key, json_t *e)
+{
+	json_t *j = show(ctx, key, e);
+	json_object_set(j, "request", json_object_get(e, "req"));
+	json_array_append_new(arr, j);
+}
+
 json_t *dpn_req_list(json_t *params, json_t *ports,
         json_t *(*show)(void *ctx, const char *key, json_t *entry), void *ctx)
 {
+	const char *only = json_string_value(json_object_get(params, "port"));
 	json_t *arr = json_array(), *e;
 	const char *k;
 
-	json_object_foreach (ports, k, e) {
-		json_t *req = json_object_get(e, "req");
-		if (!dpn_req_list_match(params, k, req))
-			continue;
-		json_t *j = show(ctx, k, e);
-		json_object_set(j, "request", req);
-		json_array_append_new(arr, j);
+	if (only) { /* the CNI's poll for its port: a lookup, not a scan */
+		e = json_object_get(ports, only);
+		if (e && dpn_req_list_match(params, only, json_object_get(e, "req")))
+			list_add(arr, show, ctx, only, e);
+	} else {
+		json_object_foreach (ports, k, e)
+			if (dpn_req_list_match(params, k, json_object_get(e, "req")))
+				list_add(arr, show, ctx, k, e);
 	}
 	return json_pack("{s:o}", "ports", arr);
 }

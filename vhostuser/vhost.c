@@ -28,13 +28,35 @@ struct dpn_vhost {
 	json_t *ports;        /* port name -> {"req": {...}, "dir": s, "socket": s} */
 	bool from_prev;       /* the state file was damaged: its last good copy was used */
 	struct dpn_state state;
+	json_t *by_iface_id, *by_socket; /* -> port name: conflicts found without a scan */
 	struct dpn_req_stats adds, dels;
 };
+
+/* The conflict indexes follow the port set. */
+static void index_port(struct dpn_vhost *v, const char *port, json_t *e, bool add)
+{
+	const char *id = json_string_value(json_object_get(json_object_get(e, "req"), "iface_id"));
+	const char *sock = json_string_value(json_object_get(e, "socket"));
+	if (id)
+		add ? json_object_set_new(v->by_iface_id, id, json_string(port))
+		    : json_object_del(v->by_iface_id, id);
+	if (sock)
+		add ? json_object_set_new(v->by_socket, sock, json_string(port))
+		    : json_object_del(v->by_socket, sock);
+}
 
 /* Sets (e) or removes (NULL) one port, kept only once it is on disk. */
 static int commit(struct dpn_vhost *v, const char *port, json_t *e, struct dpn_err *err)
 {
-	return dpn_state_commit(&v->state, v->ports, port, e, err);
+	json_t *old = json_incref(json_object_get(v->ports, port));
+	int ret = dpn_state_commit(&v->state, v->ports, port, e, err);
+
+	if (ret == 0 && old)
+		index_port(v, port, old, false);
+	if (ret == 0 && e)
+		index_port(v, port, e, true);
+	json_decref(old);
+	return ret;
 }
 
 /* Ports sharing a socket directory (KubeVirt hotplug puts several there). */
@@ -112,21 +134,17 @@ static json_t *result(struct dpn_vhost *v, const char *port, json_t *e, bool cre
 static const char *conflicting_port(struct dpn_vhost *v, const char *port, json_t *want,
         const char *sock, char *why, size_t len)
 {
-	const char *k;
-	json_t *e;
+	const char *id = json_string_value(json_object_get(want, "iface_id")) ?: "";
+	const char *by_id = json_string_value(json_object_get(v->by_iface_id, id));
+	const char *by_sock = json_string_value(json_object_get(v->by_socket, sock));
 
-	json_object_foreach (v->ports, k, e) {
-		json_t *req = json_object_get(e, "req");
-		if (!strcmp(k, port))
-			continue;
-		if (json_equal(json_object_get(req, "iface_id"), json_object_get(want, "iface_id")))
-			snprintf(why, len, "iface_id %s",
-			        json_string_value(json_object_get(want, "iface_id")));
-		else if (!strcmp(json_string_value(json_object_get(e, "socket")), sock))
-			snprintf(why, len, "socket %s", sock);
-		else
-			continue;
-		return k;
+	if (by_id && strcmp(by_id, port)) {
+		snprintf(why, len, "iface_id %s", id);
+		return by_id;
+	}
+	if (by_sock && strcmp(by_sock, port)) {
+		snprintf(why, len, "socket %s", sock);
+		return by_sock;
 	}
 	return NULL;
 }
@@ -333,6 +351,7 @@ static int vhost_load(struct dpn_vhost *v)
 		json_object_set_new(v->ports, port,
 		        json_pack("{s:o, s:s, s:s}", "req", dpn_vhost_req_json(&r), "dir", dir,
 		                "socket", sock));
+		index_port(v, port, json_object_get(v->ports, port), true);
 		n++;
 	}
 	json_decref(doc);
@@ -359,11 +378,15 @@ static int vhost_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 	v->ovn = dpn_ovn_of(dpn_node_module(n, "ovn"));
 	v->bind_timeout_ms = c->ovn.bind_timeout_s * 1000;
 	v->ports = json_object();
+	v->by_iface_id = json_object();
+	v->by_socket = json_object();
 	/* Ports from the state file are desired before the first reconcile:
 	 * otherwise they would look like stale ports of ours. An unreadable
 	 * state file stops here rather than deleting pods' ports. */
 	if ((ret = vhost_load(v)) < 0) {
 		json_decref(v->ports);
+		json_decref(v->by_iface_id);
+		json_decref(v->by_socket);
 		free(v);
 		return dpn_err_set(
 		        err, ret, "cannot restore vhost-user ports from %s", c->vhost.state_file);
@@ -393,6 +416,8 @@ static void vhost_fini(void *priv)
 {
 	struct dpn_vhost *v = priv;
 	json_decref(v->ports);
+	json_decref(v->by_iface_id);
+	json_decref(v->by_socket);
 	free(v);
 }
 

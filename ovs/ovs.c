@@ -470,24 +470,18 @@ static void db_connected(void *arg)
 	struct dpn_proc *p = o->dbproc;
 	if (dpn_proc_uptime_s(p) > STABLE_UPTIME_S)
 		o->db_restart.backoff_ms = RESTART_MIN_MS;
-	json_decref(o->foreign_ids);
-	o->foreign_ids = NULL;
 	dpn_ovs_kick(o);
 }
 
 static void db_changed(void *arg)
 {
 	struct dpn_ovs *o = arg;
-	json_decref(o->foreign_ids); /* rebuilt when next asked */
-	o->foreign_ids = NULL;
 	dpn_ovs_kick(o);
 }
 
 static void db_disconnected(void *arg)
 {
 	struct dpn_ovs *o = arg;
-	json_decref(o->foreign_ids);
-	o->foreign_ids = NULL;
 	o->converged = false;
 	o->txn_inflight = false;
 }
@@ -594,7 +588,6 @@ void dpn_ovs_free(struct dpn_ovs *o)
 	event_free(o->resync_ev);
 	event_free(o->init_ev);
 	json_decref(o->desired);
-	json_decref(o->foreign_ids);
 	free(o);
 }
 

@@ -53,7 +53,6 @@ struct dpn_ovs {
 	int flows_stable;
 	struct event *planned_ev;
 	struct dpn_unixctl_async *flows_call;
-	json_t *foreign_ids;   /* iface-id -> interface dpnode does not own; NULL: stale */
 	pid_t started_pid;     /* the vswitchd this dpnoded started */
 	pid_t startup_checked; /* the vswitchd whose startup settings were checked */
 };

@@ -176,33 +176,21 @@ json_t *dpn_ovs_iface_status(struct dpn_ovs *o, const char *port, const char *na
 	return iface_status(o, port, uuid);
 }
 
-/* Built once per replica change, not per ADD (a burst of N ADDs would scan
- * the Interface table N times). */
-static json_t *foreign_ids(struct dpn_ovs *o)
+int dpn_ovs_iface_id_foreign(struct dpn_ovs *o, const char *iface_id, char *name, size_t len)
 {
 	json_t *row;
 	const char *u;
 
-	if (o->foreign_ids)
-		return o->foreign_ids;
-	o->foreign_ids = json_object();
 	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_INTERFACE), u, row) {
 		const char *v =
 		        dpn_ovsdb_map_get(json_object_get(row, OVS_C_EXTERNAL_IDS), "iface-id");
-		const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
-		if (v && !dpn_reconcile_owned(row))
-			json_object_set_new(o->foreign_ids, v, json_string(name ? name : "?"));
+		if (!v || strcmp(v, iface_id) || dpn_reconcile_owned(row))
+			continue;
+		snprintf(name, len, "%s",
+		        json_string_value(json_object_get(row, OVS_C_NAME)) ?: "?");
+		return 1;
 	}
-	return o->foreign_ids;
-}
-
-int dpn_ovs_iface_id_foreign(struct dpn_ovs *o, const char *iface_id, char *name, size_t len)
-{
-	const char *n = json_string_value(json_object_get(foreign_ids(o), iface_id));
-	if (!n)
-		return 0;
-	snprintf(name, len, "%s", n);
-	return 1;
+	return 0;
 }
 
 json_t *dpn_ovs_status(struct dpn_ovs *o)

@@ -17,10 +17,11 @@
 #include "ovs_schema.h"
 #include "ovs_priv.h"
 
-#define RESYNC_MS       2000
-#define RESTART_MIN_MS  200
-#define RESTART_MAX_MS  5000
-#define STABLE_UPTIME_S 30
+#define RESYNC_MS         2000
+#define FULL_RESYNC_EVERY 30
+#define RESTART_MIN_MS    200
+#define RESTART_MAX_MS    5000
+#define STABLE_UPTIME_S   30
 
 static void kick_cb(evutil_socket_t fd, short what, void *arg);
 
@@ -282,6 +283,7 @@ static void txn_done(void *arg, json_t *result, const struct dpn_err *error)
 	if (error) {
 		o->last_error = *error;
 		o->txn_errors++;
+		json_object_clear(o->clean); /* what was refused is diffed again, whole */
 		LOG_ERR_RL("reconcile transaction failed: %s", error->msg);
 		arm(o->resync_ev, 1000);
 		return;
@@ -398,7 +400,8 @@ static void reconcile(struct dpn_ovs *o)
 	o->converged = false;
 	if (!dpn_ovsdb_is_connected(o->db) || o->txn_inflight)
 		return;
-	ops = dpn_reconcile_ops(o->desired, dpn_ovsdb_replica(o->db), &o->last_error);
+	ops = dpn_reconcile_ops_clean(
+	        o->desired, dpn_ovsdb_replica(o->db), o->clean, &o->last_error);
 	if (!ops) {
 		dpn_log_limited(&o->err_log, DPN_LOG_ERR, DPN_LOG_MOD, "cannot reconcile: %s",
 		        o->last_error.msg);
@@ -460,6 +463,10 @@ static void resync_cb(evutil_socket_t fd, short what, void *arg)
 	struct dpn_ovs *o = arg;
 	(void)fd;
 	(void)what;
+	/* every minute a pass that diffs everything: the safety net under the
+	 * row-update bookkeeping; the 2 s passes in between diff what changed */
+	if (++o->resyncs % FULL_RESYNC_EVERY == 0)
+		json_object_clear(o->clean);
 	reconcile(o);
 	arm(o->resync_ev, RESYNC_MS);
 }
@@ -470,7 +477,41 @@ static void db_connected(void *arg)
 	struct dpn_proc *p = o->dbproc;
 	if (dpn_proc_uptime_s(p) > STABLE_UPTIME_S)
 		o->db_restart.backoff_ms = RESTART_MIN_MS;
+	json_object_clear(o->clean); /* a new replica: everything is diffed again */
+	json_decref(o->iface_idx);
+	o->iface_idx = NULL;
 	dpn_ovs_kick(o);
+}
+
+/* A port whose rows change is diffed again at the next reconcile. */
+static void db_updating(void *arg, json_t *updates)
+{
+	static const char *const tables[] = {OVS_T_PORT, OVS_T_INTERFACE};
+	struct dpn_ovs *o = arg;
+	const char *uuid;
+	json_t *ru;
+
+	for (int t = 0; t < 2; t++)
+		json_object_foreach (json_object_get(updates, tables[t]), uuid, ru) {
+			json_t *row = json_object_get(ru, "new") ?: json_object_get(ru, "insert");
+			/* a row that comes or goes: the name index is rebuilt */
+			if (t == 1 &&
+			        (json_object_get(ru, "insert") || json_object_get(ru, "delete") ||
+			                !json_object_get(ru, "old") !=
+			                        !json_object_get(ru, "new"))) {
+				json_decref(o->iface_idx);
+				o->iface_idx = NULL;
+			}
+			const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
+			if (!name)
+				name = json_string_value(json_object_get(
+				        dpn_ovsdb_row(o->db, tables[t], uuid), OVS_C_NAME));
+			if (!name) {
+				json_object_clear(o->clean);
+				return;
+			}
+			json_object_del(o->clean, name);
+		}
 }
 
 static void db_changed(void *arg)
@@ -482,6 +523,9 @@ static void db_changed(void *arg)
 static void db_disconnected(void *arg)
 {
 	struct dpn_ovs *o = arg;
+	json_object_clear(o->clean);
+	json_decref(o->iface_idx);
+	o->iface_idx = NULL;
 	o->converged = false;
 	o->txn_inflight = false;
 }
@@ -507,6 +551,7 @@ struct dpn_ovs *dpn_ovs_new(struct event_base *base, const struct dpn_conf *conf
 	o->on_converged = converged;
 	o->arg = arg;
 	o->desired = dpn_desired_from_conf(conf);
+	o->clean = json_object();
 	/* a persisting problem is logged again once a minute */
 	o->err_log = (struct dpn_log_limit)DPN_LOG_LIMIT_INIT(5, 60000);
 	o->bump_cfg = true; /* the db may predate us: have vswitchd confirm it */
@@ -543,6 +588,7 @@ int dpn_ovs_start(struct dpn_ovs *o)
 	        .connected = db_connected,
 	        .disconnected = db_disconnected,
 	        .changed = db_changed,
+	        .updating = db_updating,
 	};
 	int ret;
 
@@ -588,6 +634,8 @@ void dpn_ovs_free(struct dpn_ovs *o)
 	event_free(o->resync_ev);
 	event_free(o->init_ev);
 	json_decref(o->desired);
+	json_decref(o->clean);
+	json_decref(o->iface_idx);
 	free(o);
 }
 

@@ -53,6 +53,9 @@ struct dpn_ovs {
 	int flows_stable;
 	struct event *planned_ev;
 	struct dpn_unixctl_async *flows_call;
+	json_t *clean; /* ports the reconcile found equal, unchanged since */
+	unsigned long resyncs;
+	json_t *iface_idx;     /* Interface name -> uuid; NULL: rebuilt when asked */
 	pid_t started_pid;     /* the vswitchd this dpnoded started */
 	pid_t startup_checked; /* the vswitchd whose startup settings were checked */
 };

@@ -83,6 +83,7 @@ int dpn_ovs_port_set(struct dpn_ovs *o, const char *bridge, const struct dpn_ovs
 		        owner ? owner : "the node config");
 	if ((ret = dpn_desired_set_port(o->desired, bridge, s->name, dpn_desired_port(s))) < 0)
 		return dpn_err_set(err, ret, "port %s: %s", s->name, strerror(-ret));
+	json_object_del(o->clean, s->name); /* its new spec is diffed at the next reconcile */
 	dpn_ovs_kick(o);
 	return 0;
 }
@@ -95,6 +96,7 @@ int dpn_ovs_port_del(struct dpn_ovs *o, const char *bridge, const char *name, co
 	if (!have || !by || strcmp(by, owner))
 		return -ENOENT;
 	dpn_desired_del_port(o->desired, bridge, name);
+	json_object_del(o->clean, name);
 	dpn_ovs_kick(o);
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 struct rctx {
 	json_t *replica;
+	json_t *clean; /* port name -> true: equal to the replica; NULL: diff all */
 	json_t *names; /* table -> {name: uuid}, built on first use */
 	json_t *ops;
 	int named;
@@ -321,8 +322,16 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 			elsewhere = pu;
 			pu = NULL;
 		}
+		if (pu && x->clean && json_object_get(x->clean, pname))
+			continue;
 		if (pu) {
+			size_t before = json_array_size(x->ops);
 			sync_port(x, pu, row_of(x, OVS_T_PORT, pu), pspec);
+			/* one interface of the port's name: its rows are all the port's */
+			json_t *ifs = json_object_get(pspec, "ifaces");
+			if (x->clean && json_array_size(x->ops) == before &&
+			        json_object_size(ifs) == 1 && json_object_get(ifs, pname))
+				json_object_set_new(x->clean, pname, json_true());
 			continue;
 		}
 		if (elsewhere) {
@@ -387,8 +396,15 @@ static json_t *with_dropped_keys(json_t *want_ovs, json_t *ovs_row)
 
 json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, struct dpn_err *err)
 {
+	return dpn_reconcile_ops_clean(desired, replica, NULL, err);
+}
+
+json_t *dpn_reconcile_ops_clean(
+        json_t *desired, json_t *replica, json_t *clean, struct dpn_err *err)
+{
 	struct dpn_err local = {0};
 	struct rctx x = {.replica = replica,
+	        .clean = clean,
 	        .names = json_object(),
 	        .ops = json_array(),
 	        .err = err ? err : &local};

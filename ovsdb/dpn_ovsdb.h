@@ -19,6 +19,9 @@ struct dpn_ovsdb_ops {
 	void (*disconnected)(void *arg);
 	/* The replica changed (monitor update). */
 	void (*changed)(void *arg);
+	/* A monitor update ({table: {uuid: row-update}}) about to be applied:
+	 * the replica still has the rows as they were. Optional. */
+	void (*updating)(void *arg, json_t *updates);
 };
 
 /* Called once per transaction: result is the ops' result array, or NULL with

@@ -223,6 +223,8 @@ static void handle_msg(struct dpn_ovsdb *c, json_t *msg)
 	} else if (!strcmp(method, "update3")) { /* [monitor-id, last-txn-id, updates] */
 		json_t *params = json_object_get(msg, "params");
 		const char *txn = json_string_value(json_array_get(params, 1));
+		if (c->ops.updating)
+			c->ops.updating(c->arg, json_array_get(params, 2));
 		if (dpn_ovsdb_apply_update2(c->replica, json_array_get(params, 2), c->cond) < 0)
 			LOG_WARN_RL("%s: malformed update3 notification ignored", c->path);
 		else {
@@ -232,6 +234,8 @@ static void handle_msg(struct dpn_ovsdb *c, json_t *msg)
 		}
 	} else if (!strcmp(method, "update") || !strcmp(method, "update2")) {
 		json_t *up = json_array_get(json_object_get(msg, "params"), 1);
+		if (c->ops.updating)
+			c->ops.updating(c->arg, up);
 		int ret = c->cond ? dpn_ovsdb_apply_update2(c->replica, up, c->cond)
 		                  : dpn_ovsdb_apply_update(c->replica, up);
 		if (ret < 0)

@@ -341,14 +341,12 @@ static int check_foreign(struct dpn_vfport *v, const struct dpn_vfport_req *r, s
 	        r->pod.iface_id, foreign);
 }
 
-int vfp_apply(struct dpn_vfport *v, const char *key, struct dpn_vfport_req *r, json_t **entry,
-        struct dpn_err *err)
+int vfp_apply(struct dpn_vfport *v, struct dpn_vfport_req *r, json_t **entry, struct dpn_err *err)
 {
 	struct vf_ref ref = {0};
 	struct dpn_vfport_attach a;
 	json_t *rec;
 	int ret;
-	(void)key;
 
 	if ((ret = find_vf(v, r->device_id, &ref, err)) < 0)
 		return ret;

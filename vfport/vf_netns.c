@@ -39,7 +39,7 @@ int vfns_link_get(int host_fd, int nsfd, const char *name, struct vfns_link *l)
 	int ret;
 
 	if (!sk)
-		return -errno ? -errno : -ENOMEM;
+		return errno ? -errno : -ENOMEM;
 	ret = dpn_nlerr(rtnl_link_get_kernel(sk, 0, name, &link));
 	if (ret == 0) {
 		struct nl_addr *a = rtnl_link_get_addr(link);
@@ -138,7 +138,7 @@ static int setup_in_pod(int host_fd, int pod_fd, const char *host_name, const ch
 	int ret;
 
 	if (!sk)
-		return dpn_err_set(err, -errno ? -errno : -ENOMEM,
+		return dpn_err_set(err, errno ? -errno : -ENOMEM,
 		        "cannot open netlink in the pod's network namespace");
 	ret = change(sk, host_name,
 	        &(struct link_change){

@@ -98,8 +98,7 @@ static int add_vf(struct dpn_vfport *v, json_t *params, json_t **res, struct dpn
 	dpn_vfport_name(r.pod.pod_uid, r.pod.ifname, key);
 	if ((ret = existing(v, key, &r, res, err)) != 0)
 		return ret < 0 ? ret : 0;
-	if ((ret = in_use(v, key, r.device_id, err)) < 0 ||
-	        (ret = vfp_apply(v, key, &r, &e, err)) < 0)
+	if ((ret = in_use(v, key, r.device_id, err)) < 0 || (ret = vfp_apply(v, &r, &e, err)) < 0)
 		return ret;
 	if ((ret = dpn_state_commit(&v->state, v->ports, key, e, err)) < 0) {
 		vfp_unapply(v, e, NULL);

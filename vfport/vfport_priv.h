@@ -25,8 +25,7 @@ struct dpn_vfport {
 };
 
 /* Everything ADD does, undone on any failure; *entry is the record. */
-int vfp_apply(struct dpn_vfport *v, const char *key, struct dpn_vfport_req *r, json_t **entry,
-        struct dpn_err *err);
+int vfp_apply(struct dpn_vfport *v, struct dpn_vfport_req *r, json_t **entry, struct dpn_err *err);
 /* Everything DEL undoes, from the record. */
 int vfp_unapply(struct dpn_vfport *v, json_t *entry, struct dpn_err *err);
 /* The record's OVS port back into the desired state (a restart). */

@@ -72,7 +72,10 @@ run_dpnode() {
 	local cpu_d=$((($(cpu_ticks "$NODE_PID") - c0) * 1000 / hz)) cpu_v=$((($(cpu_ticks "$vs") - v0) * 1000 / hz))
 	local rss idle
 	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$NODE_PID/status")
-	idle=$(idle_cpu_pct "$NODE_PID" 5)
+	# idle: once the burst's tail (the last replica updates, vswitchd's first
+	# statistics of the new ports) has passed, over a longer window
+	sleep "${IDLE_SETTLE_S:-10}"
+	idle=$(idle_cpu_pct "$NODE_PID" "${IDLE_S:-20}")
 	jq -n --argjson s "$(stats "$BDIR/dpnode.ms")" --argjson total "$((t1 - t0))" \
 		--argjson rss "$rss" --argjson idle "$idle" --argjson cd "$cpu_d" --argjson cv "$cpu_v" \
 		'$s + {total_ms: $total, rss_kb: $rss, idle_cpu_pct: $idle,

@@ -2,7 +2,7 @@
  * keeps its page. The refresh reads the node's status (in memory) and asks
  * ovs-vswitchd for its PMD reports over unixctl without blocking; scrapes
  * only copy the page, so any number of scrapers cost OVS one set of
- * unixctl calls per interval. */
+ * unixctl calls per interval, and a node nobody scrapes stops refreshing. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +19,9 @@
 #include "dpn_util.h"
 
 #define PMD_TIMEOUT_MS 2000
+/* intervals without a scrape after which the refresh pauses (longer than
+ * any scrape interval people use with interval_s: Prometheus's are <= 60 s) */
+#define PAUSE_AFTER 10
 
 struct metrics {
 	struct dpn_node *node;
@@ -28,7 +31,7 @@ struct metrics {
 	struct event *timer;
 	char *page;
 	size_t page_len;
-	uint64_t refreshed_ms, refresh_us, refreshes, scrapes;
+	uint64_t refreshed_ms, refresh_us, refreshes, scrapes, scraped_ms;
 	json_t *pmd;    /* {"stats": [...], "rxqs": [...]} being gathered */
 	int waiting;    /* unixctl calls in flight */
 	uint64_t t0_us; /* when this refresh began */
@@ -88,6 +91,10 @@ static void refresh(evutil_socket_t fd, short what, void *arg)
 	(void)fd, (void)what;
 	if (m->waiting)
 		return; /* the last one is still out: OVS is slow, do not pile on */
+	/* nobody scraped for PAUSE_AFTER intervals: an idle node does no work for it
+	 * (the next scrape gets the last page and wakes the refresh) */
+	if (m->page && dpn_now_ms() - m->scraped_ms > PAUSE_AFTER * 1000ULL * m->conf->interval_s)
+		return;
 	m->t0_us = dpn_now_us();
 	json_decref(m->pmd);
 	m->pmd = json_object();
@@ -116,6 +123,9 @@ static void serve(struct evhttp_request *req, void *arg)
 		return;
 	}
 	m->scrapes++;
+	if (dpn_now_ms() - m->scraped_ms > PAUSE_AFTER * 1000ULL * m->conf->interval_s)
+		event_active(m->timer, EV_TIMEOUT, 0); /* refreshes had stopped: again */
+	m->scraped_ms = dpn_now_ms();
 	evbuffer_add(out, m->page, m->page_len);
 	evbuffer_add_printf(out,
 	        "# HELP dpnode_metrics_age_seconds Age of this page (refreshed every %ld s)\n"

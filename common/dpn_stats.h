@@ -7,6 +7,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "dpn_err.h"
+
 #define DPN_HIST_BUCKETS 10
 
 struct dpn_hist {
@@ -28,6 +30,10 @@ struct dpn_req_stats {
 };
 
 void dpn_req_stats_add(struct dpn_req_stats *s, int ret, uint64_t start_us);
+/* An API method's call, its outcome and time counted in s. */
+int dpn_req_stats_call(struct dpn_req_stats *s,
+        int (*fn)(void *ctx, json_t *params, json_t **res, struct dpn_err *err), void *ctx,
+        json_t *params, json_t **res, struct dpn_err *err);
 /* {"ok", "failed", "again", "seconds": dpn_hist_json} */
 json_t *dpn_req_stats_json(const struct dpn_req_stats *s);
 

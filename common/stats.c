@@ -43,3 +43,13 @@ json_t *dpn_req_stats_json(const struct dpn_req_stats *s)
 	        (json_int_t)s->failed, "again", (json_int_t)s->again, "seconds",
 	        dpn_hist_json(&s->seconds));
 }
+
+int dpn_req_stats_call(struct dpn_req_stats *s,
+        int (*fn)(void *ctx, json_t *params, json_t **res, struct dpn_err *err), void *ctx,
+        json_t *params, json_t **res, struct dpn_err *err)
+{
+	uint64_t t0 = dpn_now_us();
+	int ret = fn(ctx, params, res, err);
+	dpn_req_stats_add(s, ret, t0);
+	return ret;
+}

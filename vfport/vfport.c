@@ -86,8 +86,9 @@ static int in_use(struct dpn_vfport *v, const char *key, const char *bdf, struct
 	return 0;
 }
 
-static int add_vf(struct dpn_vfport *v, json_t *params, json_t **res, struct dpn_err *err)
+static int add_vf(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
+	struct dpn_vfport *v = ctx;
 	struct dpn_vfport_req r;
 	char key[16];
 	json_t *e = NULL;
@@ -113,8 +114,9 @@ static int add_vf(struct dpn_vfport *v, json_t *params, json_t **res, struct dpn
 	return 0;
 }
 
-static int del_vf(struct dpn_vfport *v, json_t *params, json_t **res, struct dpn_err *err)
+static int del_vf(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
+	struct dpn_vfport *v = ctx;
 	char key[16];
 	json_t *e;
 	int ret;
@@ -155,20 +157,12 @@ static int api_list(void *ctx, json_t *params, json_t **res, struct dpn_err *err
 
 static int api_add(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
-	struct dpn_vfport *v = ctx;
-	uint64_t t0 = dpn_now_us();
-	int ret = add_vf(v, params, res, err);
-	dpn_req_stats_add(&v->adds, ret, t0);
-	return ret;
+	return dpn_req_stats_call(&((struct dpn_vfport *)ctx)->adds, add_vf, ctx, params, res, err);
 }
 
 static int api_del(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
-	struct dpn_vfport *v = ctx;
-	uint64_t t0 = dpn_now_us();
-	int ret = del_vf(v, params, res, err);
-	dpn_req_stats_add(&v->dels, ret, t0);
-	return ret;
+	return dpn_req_stats_call(&((struct dpn_vfport *)ctx)->dels, del_vf, ctx, params, res, err);
 }
 
 /* Records become desired OVS ports before the first reconcile (else they

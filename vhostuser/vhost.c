@@ -222,8 +222,9 @@ static int ovn_addresses(struct dpn_vhost *v, struct dpn_vhost_req *r, struct dp
 	return 0;
 }
 
-static int add_port(struct dpn_vhost *v, json_t *params, json_t **res, struct dpn_err *err)
+static int add_port(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
+	struct dpn_vhost *v = ctx;
 	char dir[DPN_PATH_MAX + 160], sock[DPN_PATH_MAX + 240], port[16];
 	struct dpn_vhost_req r;
 	struct dpn_vhost_port spec;
@@ -268,8 +269,9 @@ static int add_port(struct dpn_vhost *v, json_t *params, json_t **res, struct dp
 	return 0;
 }
 
-static int del_port(struct dpn_vhost *v, json_t *params, json_t **res, struct dpn_err *err)
+static int del_port(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
+	struct dpn_vhost *v = ctx;
 	struct dpn_vhost_req r;
 	char port[16];
 	json_t *e;
@@ -428,20 +430,14 @@ static const char *vhost_disabled(const struct dpn_conf *c)
 
 static int api_add(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
-	struct dpn_vhost *v = ctx;
-	uint64_t t0 = dpn_now_us();
-	int ret = add_port(v, params, res, err);
-	dpn_req_stats_add(&v->adds, ret, t0);
-	return ret;
+	return dpn_req_stats_call(
+	        &((struct dpn_vhost *)ctx)->adds, add_port, ctx, params, res, err);
 }
 
 static int api_del(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
-	struct dpn_vhost *v = ctx;
-	uint64_t t0 = dpn_now_us();
-	int ret = del_port(v, params, res, err);
-	dpn_req_stats_add(&v->dels, ret, t0);
-	return ret;
+	return dpn_req_stats_call(
+	        &((struct dpn_vhost *)ctx)->dels, del_port, ctx, params, res, err);
 }
 
 static const struct dpn_api_method vhost_methods[] = {

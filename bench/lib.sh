@@ -97,7 +97,7 @@ fw_stop() {
 }
 
 # --- a dpnoded node for the OVS benches -----------------------------------
-DPNODED=$BENCH_ROOT/$BUILD/daemon/dpnoded
+DPNODED=${DPNODED:-$BENCH_ROOT/$BUILD/daemon/dpnoded}
 CTL=$BENCH_ROOT/$BUILD/tools/dpnodectl
 NODE_PID=
 

@@ -578,6 +578,8 @@ struct dpn_ovs *dpn_ovs_new(struct event_base *base, const struct dpn_conf *conf
 	o->resync_ev = evtimer_new(base, resync_cb, o);
 	o->init_ev = evtimer_new(base, init_timeout_cb, o);
 	ovs_planned_init(o);
+	if (ovs_stats_init(o) < 0)
+		return NULL;
 	return o;
 }
 
@@ -626,6 +628,7 @@ void dpn_ovs_free(struct dpn_ovs *o)
 		return;
 	ovs_planned_fini(o);
 	dpn_ovsdb_free(o->db);
+	ovs_stats_fini(o);
 	dpn_proc_free(o->dbproc);
 	dpn_proc_free(o->vsproc);
 	event_free(o->db_restart.ev);

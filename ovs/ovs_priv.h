@@ -6,6 +6,16 @@
 #include "dpn_ovsdb.h"
 #include "dpn_log.h"
 #include "dpn_proc.h"
+#include "dpn_util.h"
+
+/* ovs_stats.c: the Interface counters dpnode shows, read on demand */
+#define DPN_OVS_N_COUNTERS 9 /* the last, ovs_tx_retries, only vhost-user has */
+extern const char *const dpn_ovs_counter_names[DPN_OVS_N_COUNTERS];
+struct dpn_ovs_counters {
+	long long v[DPN_OVS_N_COUNTERS];
+	unsigned has; /* bit i: v[i] was in the statistics map */
+};
+struct ovs_stats;
 
 struct restart {
 	struct dpn_ovs *o;
@@ -58,6 +68,7 @@ struct dpn_ovs {
 	json_t *iface_idx;     /* Interface name -> uuid; NULL: rebuilt when asked */
 	pid_t started_pid;     /* the vswitchd this dpnoded started */
 	pid_t startup_checked; /* the vswitchd whose startup settings were checked */
+	struct ovs_stats *stats;
 };
 
 /* The Open_vSwitch row of the replica (and its uuid when asked), or NULL. */
@@ -74,6 +85,16 @@ void ovs_planned_converged(struct dpn_ovs *o);
 void ovs_planned_adopt(struct dpn_ovs *o, json_t *ovs_row);
 bool ovs_planned_exit(struct dpn_ovs *o);
 json_t *ovs_planned_status(const struct dpn_ovs *o);
+
+int ovs_stats_init(struct dpn_ovs *o);
+void ovs_stats_fini(struct dpn_ovs *o);
+/* Someone reads the counters: refresh them now if they are older than 1 s,
+ * and every 5 s for the next 30 s. */
+void ovs_stats_want(struct dpn_ovs *o);
+/* iface's counters as last read, or NULL (not read yet, or no such row). */
+const struct dpn_ovs_counters *ovs_stats_get(struct dpn_ovs *o, const char *iface);
+/* How old the counters are; 0 before the first read. */
+uint64_t ovs_stats_age_ms(struct dpn_ovs *o);
 
 /* Path of ovs-vswitchd's unixctl socket for pid; -ENOENT when not found. */
 int dpn_ovs_vswitchd_ctl(struct dpn_ovs *o, pid_t pid, char *buf, size_t len);

@@ -37,7 +37,6 @@ const struct dpn_ovs_schema_col dpn_ovs_schema_used[] = {
         {OVS_T_INTERFACE, OVS_C_ERROR},
         {OVS_T_INTERFACE, OVS_C_ADMIN_STATE},
         {OVS_T_INTERFACE, OVS_C_LINK_STATE},
-        {OVS_T_INTERFACE, OVS_C_STATISTICS},
         {NULL, NULL},
 };
 

@@ -10,10 +10,6 @@
 #include "dpn_unixctl.h"
 #include "ovs_priv.h"
 
-static const char *const counters[] = {"rx_packets", "tx_packets", "rx_bytes", "tx_bytes",
-        "rx_dropped", "tx_dropped", "rx_errors", "tx_errors", NULL};
-/* vhost-user: packets vswitchd had to retry into a full guest ring */
-#define TX_RETRIES "ovs_tx_retries"
 /* who the port is for, as the CNI wrote it (metrics labels) */
 static const char *const pod_keys[] = {"iface-id", "pod_name", "pod_namespace", "dpnode-vf", NULL};
 
@@ -47,9 +43,19 @@ static json_t *str_or_null(json_t *datum)
 	return json_null();
 }
 
+/* The shown counters: 0 until first read; vhost-user's tx_retries only when
+ * OVS has it (packets it had to retry into a full guest ring). */
+static void add_counters(json_t *j, const struct dpn_ovs_counters *c)
+{
+	for (int i = 0; i < DPN_OVS_N_COUNTERS - 1; i++)
+		json_object_set_new(j, dpn_ovs_counter_names[i], json_integer(c ? c->v[i] : 0));
+	if (c && c->has & (1u << (DPN_OVS_N_COUNTERS - 1)))
+		json_object_set_new(j, "tx_retries", json_integer(c->v[DPN_OVS_N_COUNTERS - 1]));
+}
+
 static json_t *iface_status(struct dpn_ovs *o, const char *port, const char *uuid)
 {
-	json_t *row = dpn_ovsdb_row(o->db, OVS_T_INTERFACE, uuid), *stats, *j;
+	json_t *row = dpn_ovsdb_row(o->db, OVS_T_INTERFACE, uuid), *j;
 	if (!row)
 		return NULL;
 	json_t *ofport = dpn_ovsdb_plain(json_object_get(row, OVS_C_OFPORT));
@@ -66,15 +72,7 @@ static json_t *iface_status(struct dpn_ovs *o, const char *port, const char *uui
 	const char *inst =
 	        dpn_ovsdb_map_get(json_object_get(row, OVS_C_EXTERNAL_IDS), "ovn-installed");
 	json_object_set_new(j, "ovn_installed", json_boolean(inst && !strcmp(inst, "true")));
-	stats = dpn_ovsdb_plain(json_object_get(row, OVS_C_STATISTICS));
-	for (int i = 0; counters[i]; i++) {
-		json_t *v = json_object_get(stats, counters[i]);
-		json_object_set_new(j, counters[i], json_integer(json_integer_value(v)));
-	}
-	json_t *retries = json_object_get(stats, TX_RETRIES);
-	if (retries)
-		json_object_set(j, "tx_retries", retries);
-	json_decref(stats);
+	add_counters(j, ovs_stats_get(o, json_string_value(json_object_get(row, OVS_C_NAME))));
 	for (int i = 0; pod_keys[i]; i++) {
 		const char *v =
 		        dpn_ovsdb_map_get(json_object_get(row, OVS_C_EXTERNAL_IDS), pod_keys[i]);
@@ -234,7 +232,10 @@ json_t *dpn_ovs_status(struct dpn_ovs *o)
 	                o->dpdk_init_error[0] ? json_string(o->dpdk_init_error) : json_null()));
 	json_object_set_new(json_object_get(st, "ovs"), "planned_restart", ovs_planned_status(o));
 	json_object_set_new(st, "pmd_cores", pmd_cores(o));
+	ovs_stats_want(o);
 	json_object_set_new(st, "bridges", bridges_status(o));
+	json_object_set_new(json_object_get(st, "ovs"), "counters_age_ms",
+	        json_integer((json_int_t)ovs_stats_age_ms(o)));
 	json_object_set_new(st, "reconcile",
 	        json_pack("{s:b, s:b, s:I, s:I, s:o}", "converged", o->converged, "in_flight",
 	                o->txn_inflight, "transactions", (json_int_t)o->txns, "transaction_errors",

@@ -149,6 +149,28 @@ static void print_human(json_t *st)
 	print_devplugin(st);
 }
 
+/* dpnoded reads OVS's port counters while someone looks at them: a status
+ * after a quiet spell starts the read, and a moment later has them. */
+static json_t *fresh_status(void)
+{
+	json_t *st = ctl_call("status", NULL);
+	json_t *ovs = json_object_get(st, "ovs");
+	json_int_t age = json_integer_value(json_object_get(ovs, "counters_age_ms"));
+
+	if (!json_is_true(json_object_get(ovs, "db_connected")) || (age > 0 && age < 6000))
+		return st;
+	for (int i = 0; i < 10; i++) {
+		usleep(50000);
+		json_decref(st);
+		st = ctl_call("status", NULL);
+		ovs = json_object_get(st, "ovs");
+		age = json_integer_value(json_object_get(ovs, "counters_age_ms"));
+		if (!st || (age > 0 && age < 1000))
+			break;
+	}
+	return st;
+}
+
 int ctl_status(int argc, char **argv)
 {
 	bool as_json = argc > 1 && !strcmp(argv[1], "--json");
@@ -158,7 +180,7 @@ int ctl_status(int argc, char **argv)
 		fprintf(stderr, "usage: dpnodectl status [--json]\n");
 		return CTL_EXIT_USAGE;
 	}
-	st = ctl_call("status", NULL);
+	st = fresh_status();
 	if (!st)
 		return CTL_EXIT_FAIL;
 	if (as_json) {

@@ -99,11 +99,61 @@ static void parse_other_config(struct cctx *x, json_t *o, struct dpn_ovs_conf *o
 	ovs->other_config = json_deep_copy(oc);
 }
 
+/* One of OVS's -v specs: "module:destination:level", each part optional
+ * but at least one, from OVS's own vocabulary (vlog/list names the modules). */
+static bool vlog_spec_ok(const char *spec)
+{
+	static const char *const dests[] = {"any", "console", "syslog", "file", NULL};
+	static const char *const levels[] = {"off", "emer", "err", "warn", "info", "dbg", NULL};
+	char buf[64], *save = NULL, *w;
+	int n = 0;
+
+	if (!spec[0] || strlen(spec) >= sizeof(buf))
+		return false;
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (w = strtok_r(buf, ":", &save); w; w = strtok_r(NULL, ":", &save), n++) {
+		bool word = false;
+		for (int i = 0; dests[i] && !word; i++)
+			word = !strcmp(w, dests[i]);
+		for (int i = 0; levels[i] && !word; i++)
+			word = !strcmp(w, levels[i]);
+		if (!word && strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(w))
+			return false;
+	}
+	return n > 0 && n <= 3;
+}
+
+static void parse_log_levels(struct cctx *x, json_t *o, struct dpn_ovs_conf *ovs)
+{
+	json_t *a = cget_arr(x, o, "log_levels"), *v;
+	size_t i;
+
+	if (!a)
+		return;
+	if (json_array_size(a) > DPN_OVS_MAX_LOG_LEVELS) {
+		cerr(x, "log_levels", "at most %d specs", DPN_OVS_MAX_LOG_LEVELS);
+		return;
+	}
+	ovs->n_log_levels = 0;
+	json_array_foreach (a, i, v) {
+		const char *s = json_string_value(v);
+		if (!s || !vlog_spec_ok(s)) {
+			cerr(x, "log_levels",
+			        "[%zu]: expected an OVS log spec \"module:destination:level\" "
+			        "(e.g. \"dpif_netdev:file:info\")",
+			        i);
+			continue;
+		}
+		snprintf(ovs->log_levels[ovs->n_log_levels++], sizeof(ovs->log_levels[0]), "%s", s);
+	}
+}
+
 void dpn_conf_parse_ovs(struct cctx *x, json_t *o, struct dpn_ovs_conf *ovs)
 {
 	static const char *const keys[] = {"mode", "run_dir", "db_socket", "db_file", "log_dir",
 	        "vswitchd_bin", "ovsdb_server_bin", "ovsdb_tool_bin", "schema", "vhost_sock_dir",
-	        "dpdk", "hw_offload", "tc_policy", "other_config", "stop_on_exit", NULL};
+	        "dpdk", "hw_offload", "tc_policy", "other_config", "stop_on_exit", "log_levels",
+	        NULL};
 	static const char *const modes[] = {"managed", "attach", "none", NULL};
 	static const char *const policies[] = {"none", "skip_sw", "skip_hw", NULL};
 	int mode, pol;
@@ -132,6 +182,7 @@ void dpn_conf_parse_ovs(struct cctx *x, json_t *o, struct dpn_ovs_conf *ovs)
 		strcpy(ovs->tc_policy, policies[pol]);
 	parse_other_config(x, o, ovs);
 	cget_bool(x, o, "stop_on_exit", &ovs->stop_on_exit);
+	parse_log_levels(x, o, ovs);
 }
 
 static void parse_port(struct cctx *x, json_t *o, size_t idx, struct dpn_uplink_port *p)

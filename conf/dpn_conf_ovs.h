@@ -28,6 +28,8 @@ struct dpn_dpdk_conf {
 	int init_timeout_s;
 };
 
+#define DPN_OVS_MAX_LOG_LEVELS 8
+
 struct dpn_ovs_conf {
 	enum dpn_ovs_mode mode;
 	char run_dir[DPN_PATH_MAX];
@@ -44,6 +46,9 @@ struct dpn_ovs_conf {
 	char tc_policy[16];
 	json_t *other_config; /* object: extra other_config keys, strings */
 	bool stop_on_exit;
+	/* ovs-vswitchd's -v specs ("module:destination:level"), managed mode */
+	int n_log_levels;
+	char log_levels[DPN_OVS_MAX_LOG_LEVELS][64];
 };
 
 struct dpn_uplink_port {

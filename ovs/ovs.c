@@ -169,13 +169,19 @@ static int start_vswitchd(struct dpn_ovs *o)
 {
 	const struct dpn_ovs_conf *c = &o->conf->ovs;
 	char db[300], pidf[300], log[DPN_PATH_MAX + 48], out[300];
-	int ret;
+	char vlog[DPN_OVS_MAX_LOG_LEVELS][72];
+	char *argv[5 + DPN_OVS_MAX_LOG_LEVELS] = {(char *)c->vswitchd_bin, db, pidf, log};
+	int ret, n = 4;
 
 	snprintf(db, sizeof(db), "unix:%s", c->db_socket);
 	if (dpn_snprintf(pidf, sizeof(pidf), "--pidfile=%s/ovs-vswitchd.pid", c->run_dir) < 0)
 		return -ENAMETOOLONG;
 	snprintf(log, sizeof(log), "--log-file=%s", o->vs_log);
-	char *argv[] = {(char *)c->vswitchd_bin, db, pidf, log, NULL};
+	for (int i = 0; i < c->n_log_levels; i++) {
+		snprintf(vlog[i], sizeof(vlog[i]), "-v%s", c->log_levels[i]);
+		argv[n++] = vlog[i];
+	}
+	argv[n] = NULL;
 	proc_out_path(o, "ovs-vswitchd", out, sizeof(out));
 	/* a failed init's error stays until one succeeds: a vswitchd that keeps
 	 * failing is restarted in between, and status must not flicker to null */

@@ -135,7 +135,7 @@ static void unknown_keys(void **state)
 	        "ovs.moed: unknown key (expected one of: mode, run_dir, db_socket, db_file, "
 	        "log_dir, "
 	        "vswitchd_bin, ovsdb_server_bin, ovsdb_tool_bin, schema, vhost_sock_dir, dpdk, "
-	        "hw_offload, tc_policy, other_config, stop_on_exit)");
+	        "hw_offload, tc_policy, other_config, stop_on_exit, log_levels)");
 	expect_error("{\"uplink\": {\"ports\": [{\"pci\": \"0000:01:00.0\", \"speed\": 1}]}}",
 	        "uplink.ports[0].speed: unknown key (expected one of: name, pci, devargs, n_rxq)");
 	expect_error("{\"extra\": 1}",
@@ -155,6 +155,37 @@ static void wrong_types(void **state)
 	expect_error("{\"ovs\": {\"other_config\": {\"pmd-rxq-assign\": 1}}}",
 	        "ovs.other_config.pmd-rxq-assign: expected a string value (OVSDB other_config is "
 	        "string to string)");
+}
+
+static void vswitchd_log_levels(void **state)
+{
+	struct dpn_conf_errors e = {0};
+	struct dpn_conf c;
+	(void)state;
+
+	/* the default quiets dpif-netdev's N^2 rx queue lines */
+	dpn_conf_init(&c);
+	assert_int_equal(c.ovs.n_log_levels, 1);
+	assert_string_equal(c.ovs.log_levels[0], "dpif_netdev:file:warn");
+	dpn_conf_free(&c);
+	assert_int_equal(load("{\"ovs\": {\"log_levels\": [\"dpif_netdev:file:info\", "
+	                      "\"netdev_dpdk:dbg\"]}}",
+	                         &c, &e),
+	        0);
+	assert_int_equal(c.ovs.n_log_levels, 2);
+	assert_string_equal(c.ovs.log_levels[1], "netdev_dpdk:dbg");
+	dpn_conf_free(&c);
+	assert_int_equal(load("{\"ovs\": {\"log_levels\": []}}", &c, &e), 0);
+	assert_int_equal(c.ovs.n_log_levels, 0); /* OVS's own defaults */
+	dpn_conf_free(&c);
+	expect_error("{\"ovs\": {\"log_levels\": [\"dpif netdev:warn\"]}}",
+	        "ovs.log_levels: [0]: expected an OVS log spec \"module:destination:level\" "
+	        "(e.g. \"dpif_netdev:file:info\")");
+	expect_error("{\"ovs\": {\"log_levels\": [\"a:b:c:d\"]}}",
+	        "ovs.log_levels: [0]: expected an OVS log spec \"module:destination:level\" "
+	        "(e.g. \"dpif_netdev:file:info\")");
+	expect_error("{\"ovs\": {\"log_levels\": \"dpif_netdev:warn\"}}",
+	        "ovs.log_levels: expected an array, got a string");
 }
 
 static void metrics_section(void **state)
@@ -323,6 +354,7 @@ int main(void)
 	        cmocka_unit_test(bad_values),
 	        cmocka_unit_test(metrics_section),
 	        cmocka_unit_test(cpu_lists),
+	        cmocka_unit_test(vswitchd_log_levels),
 	        cmocka_unit_test(numa_nodes),
 	        cmocka_unit_test(uplink_shape),
 	        cmocka_unit_test(every_problem_reported),

@@ -38,7 +38,11 @@ vsctl_add() { # i
 	vsctl add-port br-int "$p" -- set Interface "$p" type=dpdkvhostuserclient \
 		"options:vhost-server-path=$BDIR/kv/$1/s" external_ids:iface-id="p$1.bench" \
 		external_ids:pod_name="p$1" external_ids:pod_namespace=bench
-	until [ "$(vsctl get Interface "$p" ofport 2>/dev/null)" -gt 0 ] 2>/dev/null; do sleep 0.05; done
+	# a port OVS refused never gets one: counted as failed after 60 s
+	until [ "$(vsctl get Interface "$p" ofport 2>/dev/null)" -gt 0 ] 2>/dev/null; do
+		[ $(($(ms_now) - t0)) -gt 60000 ] && { echo "bench: $p has no ofport after 60 s" >&2 && return; }
+		sleep 0.05
+	done
 	echo $(($(ms_now) - t0))
 }
 export -f cni_add vsctl_add vsctl ms_now
@@ -91,7 +95,8 @@ run_vsctl() {
 	seq 1 "$N" | xargs -P "$C" -I{} bash -c 'vsctl_add {}' >"$BDIR/vsctl.ms"
 	t1=$(ms_now)
 	jq -n --argjson s "$(stats "$BDIR/vsctl.ms")" --argjson total "$((t1 - t0))" \
-		'$s + {total_ms: $total}' >"$BDIR/vsctl.json"
+		--argjson failed "$((N - $(wc -l <"$BDIR/vsctl.ms")))" \
+		'$s + {total_ms: $total, failed: $failed}' >"$BDIR/vsctl.json"
 	node_stop
 }
 

@@ -484,8 +484,7 @@ static void db_connected(void *arg)
 	if (dpn_proc_uptime_s(p) > STABLE_UPTIME_S)
 		o->db_restart.backoff_ms = RESTART_MIN_MS;
 	json_object_clear(o->clean); /* a new replica: everything is diffed again */
-	json_decref(o->iface_idx);
-	o->iface_idx = NULL;
+	ovs_index_drop(o);
 	dpn_ovs_kick(o);
 }
 
@@ -500,14 +499,8 @@ static void db_updating(void *arg, json_t *updates)
 	for (int t = 0; t < 2; t++)
 		json_object_foreach (json_object_get(updates, tables[t]), uuid, ru) {
 			json_t *row = json_object_get(ru, "new") ?: json_object_get(ru, "insert");
-			/* a row that comes or goes: the name index is rebuilt */
-			if (t == 1 &&
-			        (json_object_get(ru, "insert") || json_object_get(ru, "delete") ||
-			                !json_object_get(ru, "old") !=
-			                        !json_object_get(ru, "new"))) {
-				json_decref(o->iface_idx);
-				o->iface_idx = NULL;
-			}
+			if (t == 1)
+				ovs_index_update(o, uuid, ru);
 			const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
 			if (!name)
 				name = json_string_value(json_object_get(
@@ -530,8 +523,7 @@ static void db_disconnected(void *arg)
 {
 	struct dpn_ovs *o = arg;
 	json_object_clear(o->clean);
-	json_decref(o->iface_idx);
-	o->iface_idx = NULL;
+	ovs_index_drop(o);
 	o->converged = false;
 	o->txn_inflight = false;
 }
@@ -644,7 +636,7 @@ void dpn_ovs_free(struct dpn_ovs *o)
 	event_free(o->init_ev);
 	json_decref(o->desired);
 	json_decref(o->clean);
-	json_decref(o->iface_idx);
+	ovs_index_drop(o);
 	free(o);
 }
 

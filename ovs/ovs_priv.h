@@ -65,9 +65,9 @@ struct dpn_ovs {
 	struct dpn_unixctl_async *flows_call;
 	json_t *clean; /* ports the reconcile found equal, unchanged since */
 	unsigned long resyncs;
-	json_t *iface_idx;     /* Interface name -> uuid; NULL: rebuilt when asked */
-	pid_t started_pid;     /* the vswitchd this dpnoded started */
-	pid_t startup_checked; /* the vswitchd whose startup settings were checked */
+	struct ovs_index *index; /* ovs_index.c; NULL: built when asked */
+	pid_t started_pid;       /* the vswitchd this dpnoded started */
+	pid_t startup_checked;   /* the vswitchd whose startup settings were checked */
 	struct ovs_stats *stats;
 };
 
@@ -85,6 +85,11 @@ void ovs_planned_converged(struct dpn_ovs *o);
 void ovs_planned_adopt(struct dpn_ovs *o, json_t *ovs_row);
 bool ovs_planned_exit(struct dpn_ovs *o);
 json_t *ovs_planned_status(const struct dpn_ovs *o);
+
+/* ovs_index.c: Interface by name, foreign Interface by iface-id */
+void ovs_index_update(struct dpn_ovs *o, const char *uuid, json_t *row_update);
+void ovs_index_drop(struct dpn_ovs *o);
+const char *ovs_index_iface_uuid(struct dpn_ovs *o, const char *name);
 
 int ovs_stats_init(struct dpn_ovs *o);
 void ovs_stats_fini(struct dpn_ovs *o);

@@ -166,45 +166,10 @@ static json_t *pmd_cores(struct dpn_ovs *o)
 	return arr;
 }
 
-/* Interface names never change: the index is dropped only when a row comes
- * or goes (db_updating), so an ADD's or a poll's lookup is not a scan. */
-static const char *iface_uuid(struct dpn_ovs *o, const char *name)
-{
-	json_t *row;
-	const char *u;
-
-	if (!o->iface_idx) {
-		o->iface_idx = json_object();
-		json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_INTERFACE), u, row) {
-			const char *n = json_string_value(json_object_get(row, OVS_C_NAME));
-			if (n)
-				json_object_set_new(o->iface_idx, n, json_string(u));
-		}
-	}
-	return json_string_value(json_object_get(o->iface_idx, name));
-}
-
 json_t *dpn_ovs_iface_status(struct dpn_ovs *o, const char *port, const char *name)
 {
-	const char *uuid = dpn_ovsdb_is_connected(o->db) ? iface_uuid(o, name) : NULL;
+	const char *uuid = dpn_ovsdb_is_connected(o->db) ? ovs_index_iface_uuid(o, name) : NULL;
 	return uuid ? iface_status(o, port, uuid) : NULL;
-}
-
-int dpn_ovs_iface_id_foreign(struct dpn_ovs *o, const char *iface_id, char *name, size_t len)
-{
-	json_t *row;
-	const char *u;
-
-	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_INTERFACE), u, row) {
-		const char *v =
-		        dpn_ovsdb_map_get(json_object_get(row, OVS_C_EXTERNAL_IDS), "iface-id");
-		if (!v || strcmp(v, iface_id) || dpn_reconcile_owned(row))
-			continue;
-		snprintf(name, len, "%s",
-		        json_string_value(json_object_get(row, OVS_C_NAME)) ?: "?");
-		return 1;
-	}
-	return 0;
 }
 
 json_t *dpn_ovs_status(struct dpn_ovs *o)

@@ -145,6 +145,10 @@ check "iface-id of an interface dpnode does not manage: refused naming it" \
 	grep -q 'iface_id web.prod is already on OVS interface foreign, which dpnode does not manage' <<<"$out"
 check_eq "... nothing made" "$(list_ports | wc -l)/$(dir_uids | wc -l)" 0/0
 vsctl del-port br-int foreign
+# dpnoded's iface-id index follows the rows: once the foreign one is gone the claim is free
+freed() { vadd "$(uid_of 201)" prod web >/dev/null; }
+check "... and free once that interface is gone" wait_until 5 freed
+"$CTL" vhost del --pod-uid "$(uid_of 201)" --ifname net1 >/dev/null
 # pod "a.b" in namespace "c" and pod "a" in "b" with provider "c" are both a.b.c
 vadd "$(uid_of 202)" c a.b >/dev/null
 out=$(vadd "$(uid_of 203)" b a c)

@@ -309,21 +309,25 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 {
 	json_t *ports = json_object_get(brow, OVS_C_PORTS), *pspec, *cols;
 	json_t *ins = json_array(), *wanted = json_object_get(bspec, "ports");
-	json_t *members = uuid_members(ports);
+	json_t *members = NULL; /* built for the first port not known clean */
 	const char *pname;
 
 	cols = want_cols(bspec, true);
 	update_row(x, OVS_T_BRIDGE, buuid, brow, cols);
 	json_decref(cols);
 	json_object_foreach (wanted, pname, pspec) {
+		/* clean: found equal here, and none of its rows changed since (a
+		 * port leaving this bridge deletes or replaces its Port row) */
+		if (x->clean && json_object_get(x->clean, pname))
+			continue;
 		const char *pu = find_anywhere(x, OVS_T_PORT, pname);
 		const char *elsewhere = NULL;
+		if (pu && !members)
+			members = uuid_members(ports);
 		if (pu && !json_object_get(members, pu)) {
 			elsewhere = pu;
 			pu = NULL;
 		}
-		if (pu && x->clean && json_object_get(x->clean, pname))
-			continue;
 		if (pu) {
 			size_t before = json_array_size(x->ops);
 			sync_port(x, pu, row_of(x, OVS_T_PORT, pu), pspec);

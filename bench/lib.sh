@@ -136,7 +136,7 @@ node_stop() {
 	done
 	ip link del br-phy 2>/dev/null
 	ip link del br-int 2>/dev/null
-	rm -rf "$BDIR/ovs" "$BDIR/log" "$BDIR/vs" "$BDIR/vhost.json"
+	rm -rf "$BDIR/ovs" "$BDIR/log" "$BDIR/vs" "$BDIR"/vhost.json* # the state and its journals
 }
 
 # A vhost-user port for a pod; prints the socket path.

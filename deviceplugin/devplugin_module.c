@@ -1,9 +1,72 @@
-/* The SR-IOV device plugin as a dpnoded module. */
+/* The SR-IOV device plugin as a dpnoded module. Its gRPC half is loaded
+ * when the module starts (devplugin_impl.h): a node without a device plugin
+ * never maps gRPC. */
+#include <dlfcn.h>
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
-#include "devplugin_priv.h"
+#include "devplugin_impl.h"
 #include "dpn_conf.h"
 #include "dpn_devplugin.h"
+
+struct devplugin_module {
+	const struct dpn_devplugin_impl *impl;
+	struct dpn_devplugin *pl;
+};
+
+/* Beside dpnoded in the build tree, then where meson installs it. */
+static int plugin_paths(char paths[][PATH_MAX + 64], int max)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int k = 0;
+
+	if (n > 0 && max >= 2) {
+		exe[n] = '\0';
+		char *dir = dirname(exe);
+		snprintf(paths[k++], sizeof(paths[0]), "%s/../deviceplugin/%s", dir,
+		        DPN_DEVPLUGIN_SO);
+		snprintf(paths[k++], sizeof(paths[0]), "%s/%s/%s", dir, DPN_PLUGIN_REL,
+		        DPN_DEVPLUGIN_SO);
+	}
+	if (k < max)
+		snprintf(paths[k++], sizeof(paths[0]), "%s/%s", DPN_PLUGIN_DIR, DPN_DEVPLUGIN_SO);
+	return k;
+}
+
+int dpn_devplugin_load(const struct dpn_devplugin_impl **impl, struct dpn_err *err)
+{
+	static const struct dpn_devplugin_impl *loaded;
+	char paths[3][PATH_MAX + 64], why[1024] = "not found";
+	int n = plugin_paths(paths, 3);
+
+	for (int i = 0; i < n && !loaded; i++) {
+		if (access(paths[i], F_OK) < 0)
+			continue;
+		void *h = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+		const struct dpn_devplugin_impl *t = h ? dlsym(h, DPN_DEVPLUGIN_IMPL_SYM) : NULL;
+		if (t && t->abi == DPN_DEVPLUGIN_ABI) {
+			loaded = t;
+			break;
+		}
+		snprintf(why, sizeof(why), "%.400s: %.500s", paths[i],
+		        !h  ? dlerror()
+		        : t ? "built for another dpnoded"
+		            : "not a dpnode module");
+		if (h)
+			dlclose(h);
+	}
+	if (!loaded)
+		return dpn_err_set(err, -ENOENT,
+		        "cannot load the device plugin's gRPC half (%s; %s)", DPN_DEVPLUGIN_SO,
+		        why);
+	*impl = loaded;
+	return 0;
+}
 
 static const char *devplugin_disabled(const struct dpn_conf *c)
 {
@@ -14,19 +77,30 @@ static const char *devplugin_disabled(const struct dpn_conf *c)
 static int devplugin_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 {
 	void *sriov = dpn_node_module(n, "sriov");
-	struct dpn_devplugin *pl = dpn_devplugin_new(dpn_node_base(n), &dpn_node_conf(n)->devplugin,
-	        dpn_sriov_nics(sriov), dpn_sriov_monitor(sriov));
+	struct devplugin_module *m = calloc(1, sizeof(*m));
+	int ret;
 
-	if (!pl)
+	if (!m)
+		return dpn_err_set(err, -ENOMEM, "out of memory");
+	if ((ret = dpn_devplugin_load(&m->impl, err)) < 0) {
+		free(m);
+		return ret;
+	}
+	m->pl = m->impl->create(dpn_node_base(n), &dpn_node_conf(n)->devplugin,
+	        dpn_sriov_nics(sriov), dpn_sriov_monitor(sriov));
+	if (!m->pl) {
+		free(m);
 		return dpn_err_set(err, -EIO, "cannot start the device plugin");
-	*priv = pl;
+	}
+	*priv = m;
 	return 0;
 }
 
 /* Degraded while a resource is not registered with kubelet. */
 static int devplugin_status(void *priv, json_t *st, struct dpn_err *err)
 {
-	json_t *s = dpn_devplugin_status(priv, false), *r;
+	struct devplugin_module *m = priv;
+	json_t *s = m->impl->status(m->pl, false), *r;
 	size_t i;
 
 	json_object_set_new(st, "device_plugin", s);
@@ -40,14 +114,19 @@ static int devplugin_status(void *priv, json_t *st, struct dpn_err *err)
 
 static void devplugin_fini(void *priv)
 {
-	dpn_devplugin_free(priv);
+	struct devplugin_module *m = priv;
+	if (!m)
+		return;
+	m->impl->destroy(m->pl);
+	free(m);
 }
 
 static int api_status(void *ctx, json_t *params, json_t **result, struct dpn_err *err)
 {
+	struct devplugin_module *m = ctx;
 	(void)params;
 	(void)err;
-	*result = dpn_devplugin_status(ctx, true);
+	*result = m->impl->status(m->pl, true);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #define DPN_LOG_MOD "devplugin"
+#include "devplugin_impl.h"
 #include "devplugin_priv.h"
 #include "devplugin_pools.h"
 #include "dpn_devplugin.h"
@@ -467,3 +468,11 @@ json_t *dpn_devplugin_status(struct dpn_devplugin *pl, bool devices)
 	return json_pack("{s:s, s:b, s:o}", "plugin_dir", pl->conf->plugin_dir, "kubelet",
 	        kubelet_up(pl), "resources", res);
 }
+
+/* What dpnoded finds by name after loading dpnode-devplugin.so. */
+const struct dpn_devplugin_impl dpn_devplugin_impl = {
+        .abi = DPN_DEVPLUGIN_ABI,
+        .create = dpn_devplugin_new,
+        .destroy = dpn_devplugin_free,
+        .status = dpn_devplugin_status,
+};

@@ -7,12 +7,14 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <systemd/sd-daemon.h>
 
 #define DPN_LOG_MOD "dpnoded"
 #include "dpn_api.h"
@@ -77,10 +79,33 @@ static void usage(FILE *f)
 	        "  --log-file FILE    log here when daemonized (default " DEFAULT_LOG_FILE ")\n");
 }
 
+/* systemd's notify protocol (a datagram to $NOTIFY_SOCKET, "@" for the
+ * abstract namespace): all dpnoded needs of libsystemd, which would bring
+ * seven libraries along. */
+static void notify_systemd(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	size_t n = path ? strlen(path) : 0;
+	int fd;
+
+	if (n < 2 || n >= sizeof(sa.sun_path) || (path[0] != '/' && path[0] != '@'))
+		return;
+	memcpy(sa.sun_path, path, n);
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0';
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+	            offsetof(struct sockaddr_un, sun_path) + n) < 0)
+		LOG_WARN("NOTIFY_SOCKET %s: %s", path, strerror(errno));
+	close(fd);
+}
+
 static void on_ready(void *arg)
 {
 	(void)arg;
-	sd_notify(0, "READY=1\nSTATUS=node datapath converged");
+	notify_systemd("READY=1\nSTATUS=node datapath converged");
 }
 
 static int api_ping(void *ctx, json_t *params, json_t **result, struct dpn_err *err)
@@ -119,7 +144,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	LOG_INFO("signal %d: shutting down", (int)sig);
-	sd_notify(0, "STOPPING=1");
+	notify_systemd("STOPPING=1");
 	event_base_loopbreak(d->base);
 }
 

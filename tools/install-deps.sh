@@ -20,7 +20,6 @@ libnl-genl-3-dev
 libudev-dev
 umockdev
 libumockdev-dev
-libsystemd-dev
 libcmocka-dev
 protobuf-c-compiler
 libprotobuf-c-dev

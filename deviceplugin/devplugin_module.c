@@ -1,71 +1,27 @@
 /* The SR-IOV device plugin as a dpnoded module. Its gRPC half is loaded
  * when the module starts (devplugin_impl.h): a node without a device plugin
  * never maps gRPC. */
-#include <dlfcn.h>
 #include <errno.h>
-#include <libgen.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "devplugin_impl.h"
 #include "dpn_conf.h"
 #include "dpn_devplugin.h"
+#include "dpn_plugin.h"
 
 struct devplugin_module {
 	const struct dpn_devplugin_impl *impl;
 	struct dpn_devplugin *pl;
 };
 
-/* Beside dpnoded in the build tree, then where meson installs it. */
-static int plugin_paths(char paths[][PATH_MAX + 64], int max)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	int k = 0;
-
-	if (n > 0 && max >= 2) {
-		exe[n] = '\0';
-		char *dir = dirname(exe);
-		snprintf(paths[k++], sizeof(paths[0]), "%s/../deviceplugin/%s", dir,
-		        DPN_DEVPLUGIN_SO);
-		snprintf(paths[k++], sizeof(paths[0]), "%s/%s/%s", dir, DPN_PLUGIN_REL,
-		        DPN_DEVPLUGIN_SO);
-	}
-	if (k < max)
-		snprintf(paths[k++], sizeof(paths[0]), "%s/%s", DPN_PLUGIN_DIR, DPN_DEVPLUGIN_SO);
-	return k;
-}
-
 int dpn_devplugin_load(const struct dpn_devplugin_impl **impl, struct dpn_err *err)
 {
-	static const struct dpn_devplugin_impl *loaded;
-	char paths[3][PATH_MAX + 64], why[1024] = "not found";
-	int n = plugin_paths(paths, 3);
-
-	for (int i = 0; i < n && !loaded; i++) {
-		if (access(paths[i], F_OK) < 0)
-			continue;
-		void *h = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-		const struct dpn_devplugin_impl *t = h ? dlsym(h, DPN_DEVPLUGIN_IMPL_SYM) : NULL;
-		if (t && t->abi == DPN_DEVPLUGIN_ABI) {
-			loaded = t;
-			break;
-		}
-		snprintf(why, sizeof(why), "%.400s: %.500s", paths[i],
-		        !h  ? dlerror()
-		        : t ? "built for another dpnoded"
-		            : "not a dpnode module");
-		if (h)
-			dlclose(h);
-	}
-	if (!loaded)
-		return dpn_err_set(err, -ENOENT,
-		        "cannot load the device plugin's gRPC half (%s; %s)", DPN_DEVPLUGIN_SO,
-		        why);
-	*impl = loaded;
-	return 0;
+	const void *t;
+	int ret = dpn_plugin_load("deviceplugin", DPN_DEVPLUGIN_SO, DPN_DEVPLUGIN_IMPL_SYM,
+	        DPN_DEVPLUGIN_ABI, &t, err);
+	if (ret == 0)
+		*impl = t;
+	return ret;
 }
 
 static const char *devplugin_disabled(const struct dpn_conf *c)

@@ -15,8 +15,13 @@
 #include "dpn_jsonrpc.h"
 #include "dpn_log.h"
 #include "dpn_ovsdb.h"
+#include "dpn_plugin.h"
 #include "dpn_util.h"
 #include "ovsdb_priv.h"
+
+/* dpnode-ssl.so, loaded by the first dpn_ovsdb_use_ssl: set before any
+ * connection has an ssl_ctx */
+static const struct ovsdb_ssl_ops *ssl_ops;
 
 #define BACKOFF_MIN_MS   100
 #define BACKOFF_MAX_MS   2000
@@ -289,7 +294,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		char tls[256];
-		if (c->ssl_ctx && ovsdb_ssl_error(bev, tls, sizeof(tls)))
+		if (c->ssl_ctx && ssl_ops->error(bev, tls, sizeof(tls)))
 			dpn_err_set(&c->last_error, -EPROTO, "%s: TLS: %s", c->path, tls);
 		else if (!c->synced && !c->last_error.code)
 			dpn_err_set(&c->last_error, -ECONNREFUSED, "%s: %s", c->path,
@@ -378,7 +383,7 @@ static void try_connect(evutil_socket_t fd, short what, void *arg)
 		schedule_retry(c);
 		return;
 	}
-	c->bev = ssl ? ovsdb_ssl_bev(c->base, c->ssl_ctx)
+	c->bev = ssl ? ssl_ops->bev(c->base, c->ssl_ctx)
 	             : bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
 		schedule_retry(c);
@@ -459,17 +464,27 @@ void dpn_ovsdb_free(struct dpn_ovsdb *c)
 	free(c->where);
 	free(c->path);
 	free(c->db);
-	ovsdb_ssl_ctx_free(c->ssl_ctx);
+	if (c->ssl_ctx)
+		ssl_ops->ctx_free(c->ssl_ctx);
 	free(c);
 }
 
 int dpn_ovsdb_use_ssl(struct dpn_ovsdb *c, const char *private_key, const char *certificate,
         const char *ca_cert, struct dpn_err *err)
 {
-	void *ctx = ovsdb_ssl_ctx(private_key, certificate, ca_cert, err);
-	if (!ctx)
+	const void *t;
+	void *ctx;
+	int ret;
+
+	if (!ssl_ops && (ret = dpn_plugin_load("ovsdb", "dpnode-ssl.so", OVSDB_SSL_SYM,
+	                         OVSDB_SSL_ABI, &t, err)) < 0)
+		return ret;
+	if (!ssl_ops)
+		ssl_ops = t;
+	if (!(ctx = ssl_ops->ctx(private_key, certificate, ca_cert, err)))
 		return err->code;
-	ovsdb_ssl_ctx_free(c->ssl_ctx);
+	if (c->ssl_ctx)
+		ssl_ops->ctx_free(c->ssl_ctx);
 	c->ssl_ctx = ctx;
 	return 0;
 }

@@ -1,4 +1,5 @@
-/* ovsdb internals: the SSL side of a connection (ovsdb_ssl.c). */
+/* ovsdb internals: the SSL side of a connection, dpnode-ssl.so
+ * (ovsdb_ssl.c): OpenSSL is mapped only by a process with an ssl: remote. */
 #ifndef DPN_OVSDB_PRIV_H
 #define DPN_OVSDB_PRIV_H
 
@@ -7,13 +8,19 @@
 
 #include "dpn_err.h"
 
-/* An SSL_CTX with the node's key and certificate and the CA to check the
- * server with; NULL with err naming the file that did not load. */
-void *ovsdb_ssl_ctx(const char *key, const char *cert, const char *ca, struct dpn_err *err);
-void ovsdb_ssl_ctx_free(void *ctx);
-/* A client bufferevent doing TLS over a socket it connects later. */
-struct bufferevent *ovsdb_ssl_bev(struct event_base *base, void *ctx);
-/* The TLS error that ended a connection, if it was one. */
-bool ovsdb_ssl_error(struct bufferevent *bev, char *buf, size_t len);
+#define OVSDB_SSL_ABI 1
+#define OVSDB_SSL_SYM "dpn_ovsdb_ssl_ops"
+
+struct ovsdb_ssl_ops {
+	unsigned abi; /* OVSDB_SSL_ABI */
+	/* An SSL_CTX with the node's key and certificate and the CA to check
+	 * the server with; NULL with err naming the file that did not load. */
+	void *(*ctx)(const char *key, const char *cert, const char *ca, struct dpn_err *err);
+	void (*ctx_free)(void *ctx);
+	/* A client bufferevent doing TLS over a socket it connects later. */
+	struct bufferevent *(*bev)(struct event_base *base, void *ctx);
+	/* The TLS error that ended a connection, if it was one. */
+	bool (*error)(struct bufferevent *bev, char *buf, size_t len);
+};
 
 #endif

@@ -1,4 +1,4 @@
-/* SSL remotes ("ssl:IP:PORT"), as OVS and OVN speak them: the node's key and
+/* dpnode-ssl.so. SSL remotes ("ssl:IP:PORT"), as OVS and OVN speak them: the node's key and
  * certificate, the peer checked against the CA certificate (no host name:
  * OVS's PKI names switches and controllers, not DNS names). */
 #include <errno.h>
@@ -22,7 +22,7 @@ static void ssl_why(char *buf, size_t len)
 	ERR_clear_error();
 }
 
-void *ovsdb_ssl_ctx(const char *key, const char *cert, const char *ca, struct dpn_err *err)
+static void *ssl_ctx(const char *key, const char *cert, const char *ca, struct dpn_err *err)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 	char why[256];
@@ -47,12 +47,12 @@ void *ovsdb_ssl_ctx(const char *key, const char *cert, const char *ca, struct dp
 	return ctx;
 }
 
-void ovsdb_ssl_ctx_free(void *ctx)
+static void ssl_ctx_free(void *ctx)
 {
 	SSL_CTX_free(ctx);
 }
 
-struct bufferevent *ovsdb_ssl_bev(struct event_base *base, void *ctx)
+static struct bufferevent *ssl_bev(struct event_base *base, void *ctx)
 {
 	SSL *ssl = SSL_new(ctx);
 	if (!ssl)
@@ -64,7 +64,7 @@ struct bufferevent *ovsdb_ssl_bev(struct event_base *base, void *ctx)
 	return bev;
 }
 
-bool ovsdb_ssl_error(struct bufferevent *bev, char *buf, size_t len)
+static bool ssl_error(struct bufferevent *bev, char *buf, size_t len)
 {
 	unsigned long e = bufferevent_get_openssl_error(bev);
 	if (!e)
@@ -72,3 +72,12 @@ bool ovsdb_ssl_error(struct bufferevent *bev, char *buf, size_t len)
 	ERR_error_string_n(e, buf, len);
 	return true;
 }
+
+/* What ovsdb.c finds by name after loading dpnode-ssl.so. */
+const struct ovsdb_ssl_ops dpn_ovsdb_ssl_ops = {
+        .abi = OVSDB_SSL_ABI,
+        .ctx = ssl_ctx,
+        .ctx_free = ssl_ctx_free,
+        .bev = ssl_bev,
+        .error = ssl_error,
+};

@@ -61,8 +61,10 @@ void dpn_ovsdb_bytes(const struct dpn_ovsdb *c, uint64_t *rx, uint64_t *tx);
 unsigned dpn_ovsdb_resumed(const struct dpn_ovsdb *c);
 /* ops is stolen. Returns 0, or -ENOTCONN. */
 int dpn_ovsdb_transact(struct dpn_ovsdb *c, json_t *ops, dpn_ovsdb_txn_cb cb, void *arg);
-/* Replica: table -> {uuid -> row}; borrowed, valid until the next event. */
-/* The whole replica: {table: {uuid: row}}; borrowed. */
+/* The whole replica: {table: {uuid: row}}; borrowed, valid until the next
+ * event. A monitor (v1) row is kept compact: a map column as an object of
+ * plain values, an empty set column absent; the datum helpers below read
+ * it as they read the wire form. */
 json_t *dpn_ovsdb_replica(const struct dpn_ovsdb *c);
 json_t *dpn_ovsdb_table(const struct dpn_ovsdb *c, const char *table);
 json_t *dpn_ovsdb_row(const struct dpn_ovsdb *c, const char *table, const char *uuid);
@@ -107,7 +109,7 @@ json_t *dpn_ovsdb_monitor_req(
         const char *db, const struct dpn_ovsdb_monitor_table *tables, json_int_t id);
 /* replica[table], made empty when absent (borrowed). */
 json_t *dpn_ovsdb_replica_table(json_t *replica, const char *table);
-/* Applies a monitor "update" (table-updates) to replica. */
+/* Applies a monitor "update" (table-updates) to replica, rows compact. */
 int dpn_ovsdb_apply_update(json_t *replica, json_t *updates);
 /* 0 when a transact reply succeeded; else -EPROTO (rejected whole) or -EIO
  * (an operation failed) with err quoting the first error. */
@@ -115,7 +117,8 @@ int dpn_ovsdb_txn_error(json_t *reply, struct dpn_err *err);
 
 /* Datum helpers: OVSDB's ["set",…], ["map",…], ["uuid",…] encodings. */
 /* Datum -> plain JSON: empty set -> null, one-element set -> the atom,
- * map -> object, uuid -> its string. New reference. */
+ * map -> object, uuid -> its string; a compact map (an object) as it is,
+ * an absent column (NULL) null. New reference. */
 json_t *dpn_ovsdb_plain(json_t *datum);
 /* Plain JSON -> datum: null -> empty set, object -> map. New reference. */
 json_t *dpn_ovsdb_datum(json_t *plain);

@@ -82,6 +82,28 @@ static void replica_updates(void **state)
 	assert_int_equal(json_object_size(bridges), 1);
 	assert_string_equal(
 	        json_string_value(json_object_get(json_object_get(bridges, "u1"), "name")), "brX");
+	/* rows are kept compact: maps as objects, empty sets left out, and the
+	 * helpers read them as they read the wire form */
+	json_t *full = tjson("{\"Bridge\":{\"u1\":{\"new\":{\"name\":\"brX\","
+	                     "\"external_ids\":[\"map\",[[\"a\",\"1\"],[\"b\",\"2\"]]],"
+	                     "\"fail_mode\":[\"set\",[]],\"ports\":[\"uuid\",\"p1\"],"
+	                     "\"flood_vlans\":[\"set\",[1,2]]}}}}");
+	assert_int_equal(dpn_ovsdb_apply_update(rep, full), 0);
+	json_t *row = json_object_get(bridges, "u1");
+	assert_true(json_is_object(json_object_get(row, "external_ids")));
+	assert_string_equal(dpn_ovsdb_map_get(json_object_get(row, "external_ids"), "b"), "2");
+	assert_null(dpn_ovsdb_map_get(json_object_get(row, "external_ids"), "c"));
+	assert_null(json_object_get(row, "fail_mode"));
+	json_t *plain = dpn_ovsdb_plain(json_object_get(row, "fail_mode"));
+	assert_true(json_is_null(plain));
+	assert_true(dpn_ovsdb_set_has_uuid(json_object_get(row, "ports"), "p1"));
+	plain = dpn_ovsdb_plain(json_object_get(row, "external_ids"));
+	assert_string_equal(json_string_value(json_object_get(plain, "a")), "1");
+	json_decref(plain);
+	plain = dpn_ovsdb_plain(json_object_get(row, "flood_vlans"));
+	assert_int_equal(json_array_size(plain), 2);
+	json_decref(plain);
+	json_decref(full);
 	json_t *arr = json_array();
 	assert_int_equal(dpn_ovsdb_apply_update(rep, arr), -EPROTO);
 	json_decref(arr);

@@ -1,8 +1,9 @@
 /* Interface counters, read on demand instead of monitored: vswitchd rewrites
  * every Interface's statistics map (some 30 keys) every 5 s, which in the
  * replica was most of dpnoded's memory and of its update traffic on a node
- * with many ports. A select of name+statistics is sent while someone reads
- * them (status, metrics), and only the counters dpnode shows are kept. */
+ * with many ports. A read of them (status, a metrics refresh) sends a select
+ * of name+statistics when they are older than 1 s and is answered from what
+ * the last one brought; only the counters dpnode shows are kept. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +11,7 @@
 #include "ovs_priv.h"
 #include "ovs_schema.h"
 
-/* refresh at most this often, and keep refreshing this long after a read */
-#define STATS_MIN_AGE_MS 1000
-#define STATS_PERIOD_MS  5000
-#define STATS_WANTED_MS  30000
+#define STATS_MIN_AGE_MS 1000 /* a read refreshes them at most this often */
 
 const char *const dpn_ovs_counter_names[DPN_OVS_N_COUNTERS] = {"rx_packets", "tx_packets",
         "rx_bytes", "tx_bytes", "rx_dropped", "tx_dropped", "rx_errors", "tx_errors",
@@ -28,9 +26,8 @@ struct ovs_stats {
 	struct dpn_ovs *o;
 	struct ovs_ifstats *v; /* sorted by name */
 	size_t n;
-	uint64_t at_ms, wanted_ms;
+	uint64_t at_ms, sent_ms;
 	bool inflight;
-	struct event *ev;
 };
 
 static int by_name(const void *a, const void *b)
@@ -109,35 +106,19 @@ static void stats_send(struct ovs_stats *s)
 		return;
 	ops = json_pack("[{s:s, s:s, s:[], s:[s, s]}]", "op", "select", "table", OVS_T_INTERFACE,
 	        "where", "columns", OVS_C_NAME, OVS_C_STATISTICS);
-	if (ops && dpn_ovsdb_transact(s->o->db, ops, stats_done, s) == 0)
+	if (ops && dpn_ovsdb_transact(s->o->db, ops, stats_done, s) == 0) {
 		s->inflight = true;
-}
-
-static void stats_tick(evutil_socket_t fd, short what, void *arg)
-{
-	struct ovs_stats *s = arg;
-	struct timeval tv = {STATS_PERIOD_MS / 1000, 0};
-	(void)fd;
-	(void)what;
-
-	if (dpn_now_ms() - s->wanted_ms > STATS_WANTED_MS)
-		return; /* nobody reads them: the next read starts again */
-	stats_send(s);
-	evtimer_add(s->ev, &tv);
+		s->sent_ms = dpn_now_ms();
+	}
 }
 
 void ovs_stats_want(struct dpn_ovs *o)
 {
 	struct ovs_stats *s = o->stats;
-	struct timeval tv = {STATS_PERIOD_MS / 1000, 0};
+	uint64_t now = dpn_now_ms();
 
-	if (!s)
-		return;
-	s->wanted_ms = dpn_now_ms();
-	if (s->wanted_ms - s->at_ms >= STATS_MIN_AGE_MS)
+	if (s && now - s->at_ms >= STATS_MIN_AGE_MS && now - s->sent_ms >= STATS_MIN_AGE_MS)
 		stats_send(s);
-	if (!evtimer_pending(s->ev, NULL))
-		evtimer_add(s->ev, &tv);
 }
 
 const struct dpn_ovs_counters *ovs_stats_get(struct dpn_ovs *o, const char *iface)
@@ -164,11 +145,6 @@ int ovs_stats_init(struct dpn_ovs *o)
 	if (!s)
 		return -ENOMEM;
 	s->o = o;
-	s->ev = evtimer_new(o->base, stats_tick, s);
-	if (!s->ev) {
-		free(s);
-		return -ENOMEM;
-	}
 	o->stats = s;
 	return 0;
 }
@@ -181,7 +157,6 @@ void ovs_stats_fini(struct dpn_ovs *o)
 	if (!s)
 		return;
 	stats_clear(s);
-	event_free(s->ev);
 	free(s);
 	o->stats = NULL;
 }

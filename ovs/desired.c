@@ -251,7 +251,34 @@ json_t *dpn_desired_port(const struct dpn_ovs_port_spec *s)
 	        kv_map(s->options, s->n_options), OVS_C_MTU_REQUEST,
 	        s->mtu ? json_integer(s->mtu) : json_null(), OVS_C_EXTERNAL_IDS,
 	        kv_map(s->iface_ids, s->n_iface_ids));
-	return json_pack("{s:s, s:{s:o}, s:{s:{s:o}}}", "owner", s->owner, "cols",
+	json_t *spec = json_pack("{s:s, s:{s:o}, s:{s:{s:o}}}", "owner", s->owner, "cols",
 	        OVS_C_EXTERNAL_IDS, kv_map(s->port_ids, s->n_port_ids), "ifaces", s->name, "cols",
 	        cols);
+	char *text = spec ? json_dumps(spec, JSON_COMPACT) : NULL;
+	json_t *e = text ? json_pack("[s, s]", s->owner, text) : NULL;
+
+	free(text);
+	json_decref(spec);
+	return e;
+}
+
+bool dpn_desired_port_packed(json_t *entry)
+{
+	return json_is_array(entry) && json_array_size(entry) == 2;
+}
+
+json_t *dpn_desired_port_spec(json_t *entry)
+{
+	if (json_is_object(entry))
+		return json_incref(entry);
+	if (!dpn_desired_port_packed(entry))
+		return NULL;
+	return json_loads(json_string_value(json_array_get(entry, 1)) ?: "", 0, NULL);
+}
+
+const char *dpn_desired_port_owner(json_t *entry)
+{
+	if (dpn_desired_port_packed(entry))
+		return json_string_value(json_array_get(entry, 0));
+	return json_string_value(json_object_get(entry, "owner"));
 }

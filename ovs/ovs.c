@@ -348,15 +348,10 @@ bool dpn_ovs_vswitchd_ready(struct dpn_ovs *o)
 
 /* Interface rows by name, built once per check (a lookup per desired
  * interface would scan the table each time: quadratic with pod ports). */
-static json_t *ifaces_by_name(struct dpn_ovs *o)
+static json_t *iface_row(struct dpn_ovs *o, const char *name)
 {
-	json_t *by = json_object(), *row;
-	const char *u, *name;
-
-	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_INTERFACE), u, row)
-		if ((name = json_string_value(json_object_get(row, OVS_C_NAME))))
-			json_object_set(by, name, row);
-	return by;
+	const char *u = ovs_index_iface_uuid(o, name);
+	return u ? dpn_ovsdb_row(o->db, OVS_T_INTERFACE, u) : NULL;
 }
 
 /* An interface OVS has with an ofport and no error; else why not. */
@@ -375,27 +370,37 @@ static bool iface_ok(json_t *row, char *why, size_t len)
 
 /* Every desired interface exists in OVS with an ofport and no error; the
  * first problem goes to last_error (OVS's own words). */
+static bool port_ifaces_ok(struct dpn_ovs *o, const char *bname, const char *pname, json_t *entry)
+{
+	json_t *ispec;
+	const char *iname;
+	char why[512];
+
+	if (dpn_desired_port_packed(entry)) { /* one interface, the port's name */
+		if (iface_ok(iface_row(o, pname), why, sizeof(why)))
+			return true;
+		dpn_err_set(&o->last_error, -EIO, "%s %s: %s", bname, pname, why);
+		return false;
+	}
+	json_object_foreach (json_object_get(entry, "ifaces"), iname, ispec) {
+		if (iface_ok(iface_row(o, iname), why, sizeof(why)))
+			continue;
+		dpn_err_set(&o->last_error, -EIO, "%s %s: %s", bname, iname, why);
+		return false;
+	}
+	return true;
+}
+
 static bool ifaces_ok(struct dpn_ovs *o)
 {
-	json_t *bspec, *pspec, *ispec, *by = ifaces_by_name(o);
-	const char *bname, *pname, *iname;
-	char why[512];
-	bool ok = true;
+	json_t *bspec, *entry;
+	const char *bname, *pname;
 
-	json_object_foreach (json_object_get(o->desired, "bridges"), bname, bspec) {
-		json_object_foreach (json_object_get(bspec, "ports"), pname, pspec) {
-			json_object_foreach (json_object_get(pspec, "ifaces"), iname, ispec) {
-				if (iface_ok(json_object_get(by, iname), why, sizeof(why)))
-					continue;
-				dpn_err_set(&o->last_error, -EIO, "%s %s: %s", bname, iname, why);
-				ok = false;
-				goto out;
-			}
-		}
-	}
-out:
-	json_decref(by);
-	return ok;
+	json_object_foreach (json_object_get(o->desired, "bridges"), bname, bspec)
+		json_object_foreach (json_object_get(bspec, "ports"), pname, entry)
+			if (!port_ifaces_ok(o, bname, pname, entry))
+				return false;
+	return true;
 }
 
 static void reconcile(struct dpn_ovs *o)

@@ -76,12 +76,14 @@ int dpn_ovs_port_set(struct dpn_ovs *o, const char *bridge, const struct dpn_ovs
 		return ret;
 	if (!json_object_get(json_object_get(o->desired, "bridges"), bridge))
 		return dpn_err_set(err, -ENOENT, "bridge %s: not a bridge dpnode manages", bridge);
-	json_t *have = desired_port(o, bridge, s->name);
-	const char *owner = json_string_value(json_object_get(have, "owner"));
+	json_t *have = desired_port(o, bridge, s->name), *e;
+	const char *owner = dpn_desired_port_owner(have);
 	if (have && (!owner || strcmp(owner, s->owner)))
 		return dpn_err_set(err, -EEXIST, "port %s on %s belongs to %s", s->name, bridge,
 		        owner ? owner : "the node config");
-	if ((ret = dpn_desired_set_port(o->desired, bridge, s->name, dpn_desired_port(s))) < 0)
+	if (!(e = dpn_desired_port(s)))
+		return dpn_err_set(err, -ENOMEM, "port %s: out of memory", s->name);
+	if ((ret = dpn_desired_set_port(o->desired, bridge, s->name, e)) < 0)
 		return dpn_err_set(err, ret, "port %s: %s", s->name, strerror(-ret));
 	json_object_del(o->clean, s->name); /* its new spec is diffed at the next reconcile */
 	dpn_ovs_kick(o);
@@ -91,7 +93,7 @@ int dpn_ovs_port_set(struct dpn_ovs *o, const char *bridge, const struct dpn_ovs
 int dpn_ovs_port_del(struct dpn_ovs *o, const char *bridge, const char *name, const char *owner)
 {
 	json_t *have = desired_port(o, bridge, name);
-	const char *by = json_string_value(json_object_get(have, "owner"));
+	const char *by = dpn_desired_port_owner(have);
 
 	if (!have || !by || strcmp(by, owner))
 		return -ENOENT;
@@ -109,7 +111,7 @@ json_t *dpn_ovs_owned_ports(struct dpn_ovs *o, const char *bridge, const char *o
 	const char *name;
 
 	json_object_foreach (ports, name, p)
-		if (!strcmp(json_string_value(json_object_get(p, "owner")) ?: "", owner))
+		if (!strcmp(dpn_desired_port_owner(p) ?: "", owner))
 			json_array_append_new(out, json_string(name));
 	return out;
 }

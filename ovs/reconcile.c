@@ -155,7 +155,7 @@ static json_t *uuid_set(json_t *list)
 	return json_pack("[s, O]", "set", list);
 }
 
-static json_t *insert_port(struct rctx *x, const char *pname, json_t *pspec)
+static json_t *insert_port_spec(struct rctx *x, const char *pname, json_t *pspec)
 {
 	json_t *ifaces = json_array(), *ispec, *cols, *named;
 	const char *iname;
@@ -248,7 +248,7 @@ static const char *bridge_of_port(struct rctx *x, const char *puuid)
 	return "(none)";
 }
 
-static void sync_port(struct rctx *x, const char *puuid, json_t *prow, json_t *pspec)
+static void sync_port_spec(struct rctx *x, const char *puuid, json_t *prow, json_t *pspec)
 {
 	json_t *have_ifs = json_object_get(prow, OVS_C_INTERFACES), *ispec, *cols;
 	json_t *refs = json_array();
@@ -305,6 +305,24 @@ static void stale_cb(const char *uuid, void *arg)
 		json_array_append_new(s->del, dpn_ovsdb_uuid(uuid));
 }
 
+/* A desired port entry, packed or not (ovs_desired.h), as the spec it holds:
+ * unpacked only for ports the reconcile looks at. */
+static json_t *insert_port(struct rctx *x, const char *pname, json_t *entry)
+{
+	json_t *spec = dpn_desired_port_spec(entry) ?: json_object();
+	json_t *named = insert_port_spec(x, pname, spec);
+	json_decref(spec);
+	return named;
+}
+
+static void sync_port(struct rctx *x, const char *puuid, json_t *prow, json_t *entry)
+{
+	json_t *spec = dpn_desired_port_spec(entry);
+	if (spec)
+		sync_port_spec(x, puuid, prow, spec);
+	json_decref(spec);
+}
+
 static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t *bspec)
 {
 	json_t *ports = json_object_get(brow, OVS_C_PORTS), *pspec, *cols;
@@ -333,8 +351,9 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 			sync_port(x, pu, row_of(x, OVS_T_PORT, pu), pspec);
 			/* one interface of the port's name: its rows are all the port's */
 			json_t *ifs = json_object_get(pspec, "ifaces");
-			if (x->clean && json_array_size(x->ops) == before &&
-			        json_object_size(ifs) == 1 && json_object_get(ifs, pname))
+			bool one = dpn_desired_port_packed(pspec) ||
+			           (json_object_size(ifs) == 1 && json_object_get(ifs, pname));
+			if (x->clean && json_array_size(x->ops) == before && one)
 				json_object_set_new(x->clean, pname, json_true());
 			continue;
 		}

@@ -114,7 +114,12 @@ static void spec_becomes_desired_columns(void **state)
 
 	s.mtu = 1500;
 	dpn_ovs_kv_add(s.port_ids, &s.n_port_ids, "dpnode-pod-uid", "u1");
-	json_t *got = dpn_desired_port(&s);
+	json_t *entry = dpn_desired_port(&s);
+	/* kept packed, [owner, spec text]: the spec is what it unpacks to */
+	assert_true(dpn_desired_port_packed(entry));
+	assert_string_equal(dpn_desired_port_owner(entry), "vhost");
+	json_t *got = dpn_desired_port_spec(entry);
+	json_decref(entry);
 	json_t *want = tjson("{\"owner\": \"vhost\", \"cols\": {\"external_ids\": "
 	                     "{\"dpnode-pod-uid\": \"u1\"}}, \"ifaces\": {\"vh1\": {\"cols\": "
 	                     "{\"type\": \"dpdkvhostuserclient\", \"options\": "

@@ -160,7 +160,9 @@ static void ovs_port_spec(void **state)
 	struct dpn_vhost_port vp;
 	dpn_vhost_port_spec(&c, &r, "/run/x/u/v/sock", &vp);
 	assert_int_equal(dpn_ovs_port_spec_check(&vp.spec, &err), 0);
-	json_t *spec = dpn_desired_port(&vp.spec);
+	json_t *entry = dpn_desired_port(&vp.spec);
+	json_t *spec = dpn_desired_port_spec(entry);
+	json_decref(entry);
 	const char *port = json_object_iter_key(json_object_iter(json_object_get(spec, "ifaces")));
 	json_t *cols =
 	        json_object_get(json_object_get(json_object_get(spec, "ifaces"), port), "cols");

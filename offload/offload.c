@@ -131,6 +131,8 @@ static json_t *ports_block(struct offload *o, bool on, json_t *warnings)
 	if (!o->ovs)
 		return out;
 	names = dpn_ovs_owned_ports(o->ovs, o->conf->int_bridge, "vfport"); /* vfport's owner */
+	if (json_array_size(names)) /* their traffic decides the warning */
+		dpn_ovs_counters_want(o->ovs);
 	json_array_foreach (names, i, n) {
 		json_t *p =
 		        dpn_ovs_iface_status(o->ovs, json_string_value(n), json_string_value(n));

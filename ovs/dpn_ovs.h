@@ -76,6 +76,10 @@ bool dpn_ovs_converged(const struct dpn_ovs *o);
 /* One interface as in status' bridges[].ports[], or NULL when OVS has no
  * such interface (yet); new reference. */
 json_t *dpn_ovs_iface_status(struct dpn_ovs *o, const char *port, const char *name);
+/* A reader of interface counters (rx_packets...) in dpn_ovs_iface_status
+ * says so: they are read from OVS at most once a second, on demand (the
+ * caller gets the last ones read). dpn_ovs_status does it itself. */
+void dpn_ovs_counters_want(struct dpn_ovs *o);
 /* An interface dpnode does not own (another CNI's pod, an operator's port)
  * whose external_ids:iface-id is iface_id: 1 with its name, else 0.
  * ovn-controller binds a logical port to one interface only. */

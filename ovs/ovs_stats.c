@@ -112,6 +112,12 @@ static void stats_send(struct ovs_stats *s)
 	}
 }
 
+void dpn_ovs_counters_want(struct dpn_ovs *o)
+{
+	if (o) /* NULL: a node without OVS (ovs.mode none) */
+		ovs_stats_want(o);
+}
+
 void ovs_stats_want(struct dpn_ovs *o)
 {
 	struct ovs_stats *s = o->stats;

@@ -5,7 +5,8 @@
 # port at the same concurrency, from the same starting state in the same run.
 # An ADD ends when its port has an OpenFlow port (dpnode-cni waits for it; the
 # ovs-vsctl way gets `--wait=hv`-like behaviour from waiting on ofport too).
-# Prints JSON: totals, p50/p99 per ADD, ratio, dpnoded's RSS and idle CPU.
+# Prints JSON: totals, p50/p99 per ADD, ratio, dpnoded's RSS (right after
+# the burst and once idle) and idle CPU.
 . "$(dirname "$0")/lib.sh"
 
 N=${N:-1000}
@@ -80,9 +81,13 @@ run_dpnode() {
 	# statistics of the new ports) has passed, over a longer window
 	sleep "${IDLE_SETTLE_S:-10}"
 	idle=$(idle_cpu_pct "$NODE_PID" "${IDLE_S:-20}")
+	# and once it has settled (freed memory handed back, nobody reading)
+	local rss_idle
+	rss_idle=$(awk '/^VmRSS/ {print $2}' "/proc/$NODE_PID/status")
 	jq -n --argjson s "$(stats "$BDIR/dpnode.ms")" --argjson total "$((t1 - t0))" \
-		--argjson rss "$rss" --argjson idle "$idle" --argjson cd "$cpu_d" --argjson cv "$cpu_v" \
-		'$s + {total_ms: $total, rss_kb: $rss, idle_cpu_pct: $idle,
+		--argjson rss "$rss" --argjson ri "$rss_idle" --argjson idle "$idle" \
+		--argjson cd "$cpu_d" --argjson cv "$cpu_v" \
+		'$s + {total_ms: $total, rss_kb: $rss, rss_idle_kb: $ri, idle_cpu_pct: $idle,
 		       dpnoded_cpu_ms: $cd, vswitchd_cpu_ms: $cv}' >"$BDIR/dpnode.json"
 	node_stop
 }
@@ -115,5 +120,6 @@ echo "$json"
 echo "ports: $N ports, $C at a time: dpnode $(jq .dpnode.total_ms <<<"$json") ms" \
 	"(p50 $(jq .dpnode.p50_ms <<<"$json") ms, p99 $(jq .dpnode.p99_ms <<<"$json") ms)," \
 	"ovs-vsctl $(jq .ovs_vsctl.total_ms <<<"$json") ms; ratio=$(jq .ratio <<<"$json")" \
-	"rss=$(jq .dpnode.rss_kb <<<"$json") kB idle_cpu=$(jq .dpnode.idle_cpu_pct <<<"$json") %" \
+	"rss=$(jq .dpnode.rss_kb <<<"$json") kB ($(jq .dpnode.rss_idle_kb <<<"$json") kB idle)" \
+	"idle_cpu=$(jq .dpnode.idle_cpu_pct <<<"$json") %" \
 	"(steal $steal %)"

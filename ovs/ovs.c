@@ -501,6 +501,11 @@ static void db_updating(void *arg, json_t *updates)
 	const char *uuid;
 	json_t *ru;
 
+	if (!updates) { /* the last one was malformed, not applied */
+		json_object_clear(o->clean);
+		ovs_index_drop(o);
+		return;
+	}
 	for (int t = 0; t < 2; t++)
 		json_object_foreach (json_object_get(updates, tables[t]), uuid, ru) {
 			json_t *row = json_object_get(ru, "new") ?: json_object_get(ru, "insert");

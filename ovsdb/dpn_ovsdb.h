@@ -20,7 +20,9 @@ struct dpn_ovsdb_ops {
 	/* The replica changed (monitor update). */
 	void (*changed)(void *arg);
 	/* A monitor update ({table: {uuid: row-update}}) about to be applied:
-	 * the replica still has the rows as they were. Optional. */
+	 * the replica still has the rows as they were. Called again with NULL
+	 * when it turned out malformed and was not applied: what the caller
+	 * derived from it must be rebuilt. Optional. */
 	void (*updating)(void *arg, json_t *updates);
 };
 

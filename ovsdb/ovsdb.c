@@ -230,9 +230,11 @@ static void handle_msg(struct dpn_ovsdb *c, json_t *msg)
 		const char *txn = json_string_value(json_array_get(params, 1));
 		if (c->ops.updating)
 			c->ops.updating(c->arg, json_array_get(params, 2));
-		if (dpn_ovsdb_apply_update2(c->replica, json_array_get(params, 2), c->cond) < 0)
+		if (dpn_ovsdb_apply_update2(c->replica, json_array_get(params, 2), c->cond) < 0) {
 			LOG_WARN_RL("%s: malformed update3 notification ignored", c->path);
-		else {
+			if (c->ops.updating)
+				c->ops.updating(c->arg, NULL);
+		} else {
 			snprintf(c->last_txn, sizeof(c->last_txn), "%s", txn ? txn : "");
 			if (c->ops.changed)
 				c->ops.changed(c->arg);
@@ -243,9 +245,11 @@ static void handle_msg(struct dpn_ovsdb *c, json_t *msg)
 			c->ops.updating(c->arg, up);
 		int ret = c->cond ? dpn_ovsdb_apply_update2(c->replica, up, c->cond)
 		                  : dpn_ovsdb_apply_update(c->replica, up);
-		if (ret < 0)
+		if (ret < 0) {
 			LOG_WARN_RL("%s: malformed %s notification ignored", c->path, method);
-		else if (c->ops.changed)
+			if (c->ops.updating)
+				c->ops.updating(c->arg, NULL);
+		} else if (c->ops.changed)
 			c->ops.changed(c->arg);
 	}
 }

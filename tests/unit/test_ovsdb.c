@@ -5,6 +5,7 @@
 
 #include "dpn_jsonrpc.h"
 #include "dpn_ovsdb.h"
+#include "dpn_plugin.h"
 #include "dpn_unixctl.h"
 
 static void framing_split_and_joined(void **state)
@@ -214,6 +215,29 @@ static void pmd_rxq_show(void **state)
 	assert_int_equal(dpn_unixctl_parse_pmd_cores("", cores, 8), 0);
 }
 
+/* The SSL side is a module (dpnode-ssl.so) found in this build tree; a
+ * table of another ABI or a missing object is refused, naming the path. */
+static void ssl_module_loads(void **state)
+{
+	struct dpn_err err = {0};
+	const void *t = NULL;
+	(void)state;
+
+	assert_int_equal(
+	        dpn_plugin_load("ovsdb", "dpnode-ssl.so", "dpn_ovsdb_ssl_ops", 1, &t, &err), 0);
+	assert_int_equal(*(const unsigned *)t, 1);
+	assert_int_equal(
+	        dpn_plugin_load("ovsdb", "dpnode-ssl.so", "dpn_ovsdb_ssl_ops", 99, &t, &err),
+	        -ENOENT);
+	assert_non_null(strstr(err.msg, "dpnode-ssl.so: built for another dpnode"));
+	assert_int_equal(
+	        dpn_plugin_load("ovsdb", "dpnode-ssl.so", "nothing_here", 1, &t, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "not a dpnode module"));
+	assert_int_equal(dpn_plugin_load("ovsdb", "dpnode-none.so", "x", 1, &t, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "cannot load dpnode-none.so ("));
+	assert_non_null(strstr(err.msg, "/ovsdb/dpnode-none.so: not found"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +249,7 @@ int main(void)
 	        cmocka_unit_test(malformed_server_data),
 	        cmocka_unit_test(txn_errors),
 	        cmocka_unit_test(pmd_rxq_show),
+	        cmocka_unit_test(ssl_module_loads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

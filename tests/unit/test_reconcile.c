@@ -236,6 +236,55 @@ static void clean_ports_skipped(void **state)
 	json_decref(d);
 }
 
+/* The replica as the OVSDB client keeps it (compact rows: maps as objects,
+ * empty sets absent), from the wire-form rows of rep. */
+static json_t *compacted(json_t *rep)
+{
+	json_t *up = json_object(), *tbl, *row, *out = json_object();
+	const char *t, *u;
+
+	json_object_foreach (rep, t, tbl) {
+		json_t *tu = json_object();
+		json_object_foreach (tbl, u, row)
+			json_object_set_new(tu, u, json_pack("{s:O}", "new", row));
+		json_object_set_new(up, t, tu);
+	}
+	assert_int_equal(dpn_ovsdb_apply_update(out, up), 0);
+	json_decref(up);
+	return out;
+}
+
+/* A module's port, kept packed in the desired state, converges like the
+ * node's own and is then equal to the compact replica: nothing to do. */
+static void packed_port_on_compact_replica(void **state)
+{
+	struct dpn_ovs_port_spec s = {
+	        .name = "vh1", .owner = "vhost", .type = "dpdkvhostuserclient"};
+	json_t *d = desired_for(sim), *clean = json_object();
+	struct dpn_err err = {0};
+	(void)state;
+
+	dpn_ovs_kv_add(s.options, &s.n_options, "vhost-server-path", "/run/x/s");
+	dpn_ovs_kv_add(s.iface_ids, &s.n_iface_ids, "iface-id", "p.ns");
+	dpn_ovs_kv_add(s.port_ids, &s.n_port_ids, "dpnode-pod-uid", "u1");
+	assert_int_equal(dpn_desired_set_port(d, "br-int", "vh1", dpn_desired_port(&s)), 0);
+	json_t *wire = converged(d), *rep = compacted(wire);
+	json_t *ifc = row_named(rep, "Interface", "vh1", NULL);
+	assert_non_null(ifc);
+	assert_string_equal(
+	        dpn_ovsdb_map_get(json_object_get(ifc, "external_ids"), "iface-id"), "p.ns");
+	assert_null(json_object_get(ifc, "mtu_request")); /* an empty set: absent */
+	json_t *ops = dpn_reconcile_ops_clean(d, rep, clean, &err);
+	if (json_array_size(ops))
+		fail_msg("ops on a converged compact replica: %s", json_dumps(ops, 0));
+	assert_non_null(json_object_get(clean, "vh1"));
+	json_decref(ops);
+	json_decref(clean);
+	json_decref(rep);
+	json_decref(wire);
+	json_decref(d);
+}
+
 static void from_empty_then_silent(void **state)
 {
 	json_t *d = desired_for(sim), *rep = converged(d);
@@ -418,6 +467,7 @@ int main(void)
 	        cmocka_unit_test(foreign_keys_and_rows_untouched),
 	        cmocka_unit_test(managed_key_changes_only_that_key),
 	        cmocka_unit_test(port_on_other_bridge_is_an_error),
+	        cmocka_unit_test(packed_port_on_compact_replica),
 	        cmocka_unit_test(adopts_matching_unowned_bridge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -280,6 +280,13 @@ static bool startup_config_applied(struct dpn_ovs *o)
 	return true;
 }
 
+/* Everything is diffed again, and looked at for ports to delete. */
+static void forget_clean(struct dpn_ovs *o)
+{
+	json_object_clear(o->clean);
+	o->stale_possible = true;
+}
+
 static void txn_done(void *arg, json_t *result, const struct dpn_err *error)
 {
 	struct dpn_ovs *o = arg;
@@ -289,7 +296,7 @@ static void txn_done(void *arg, json_t *result, const struct dpn_err *error)
 	if (error) {
 		o->last_error = *error;
 		o->txn_errors++;
-		json_object_clear(o->clean); /* what was refused is diffed again, whole */
+		forget_clean(o); /* what was refused is diffed again, whole */
 		LOG_ERR_RL("reconcile transaction failed: %s", error->msg);
 		arm(o->resync_ev, 1000);
 		return;
@@ -411,8 +418,12 @@ static void reconcile(struct dpn_ovs *o)
 	o->converged = false;
 	if (!dpn_ovsdb_is_connected(o->db) || o->txn_inflight)
 		return;
-	ops = dpn_reconcile_ops_clean(
-	        o->desired, dpn_ovsdb_replica(o->db), o->clean, &o->last_error);
+	struct dpn_reconcile_cache rc = {.clean = o->clean,
+	        .port_names = ovs_index_ports(o),
+	        .no_stale = !o->stale_possible};
+	ops = dpn_reconcile_ops_cached(o->desired, dpn_ovsdb_replica(o->db), &rc, &o->last_error);
+	if (ops) /* the bridges were scanned for stale ports if they had to be */
+		o->stale_possible = false;
 	if (!ops) {
 		dpn_log_limited(&o->err_log, DPN_LOG_ERR, DPN_LOG_MOD, "cannot reconcile: %s",
 		        o->last_error.msg);
@@ -477,7 +488,7 @@ static void resync_cb(evutil_socket_t fd, short what, void *arg)
 	/* every minute a pass that diffs everything: the safety net under the
 	 * row-update bookkeeping; the 2 s passes in between diff what changed */
 	if (++o->resyncs % FULL_RESYNC_EVERY == 0)
-		json_object_clear(o->clean);
+		forget_clean(o);
 	reconcile(o);
 	arm(o->resync_ev, RESYNC_MS);
 }
@@ -488,9 +499,20 @@ static void db_connected(void *arg)
 	struct dpn_proc *p = o->dbproc;
 	if (dpn_proc_uptime_s(p) > STABLE_UPTIME_S)
 		o->db_restart.backoff_ms = RESTART_MIN_MS;
-	json_object_clear(o->clean); /* a new replica: everything is diffed again */
+	forget_clean(o); /* a new replica: everything is diffed again */
 	ovs_index_drop(o);
 	dpn_ovs_kick(o);
+}
+
+static bool desired_port_named(struct dpn_ovs *o, const char *name)
+{
+	json_t *b;
+	const char *bname;
+
+	json_object_foreach (json_object_get(o->desired, "bridges"), bname, b)
+		if (json_object_get(json_object_get(b, "ports"), name))
+			return true;
+	return false;
 }
 
 /* A port whose rows change is diffed again at the next reconcile. */
@@ -502,24 +524,27 @@ static void db_updating(void *arg, json_t *updates)
 	json_t *ru;
 
 	if (!updates) { /* the last one was malformed, not applied */
-		json_object_clear(o->clean);
+		forget_clean(o);
 		ovs_index_drop(o);
 		return;
 	}
 	for (int t = 0; t < 2; t++)
 		json_object_foreach (json_object_get(updates, tables[t]), uuid, ru) {
 			json_t *row = json_object_get(ru, "new") ?: json_object_get(ru, "insert");
-			if (t == 1)
-				ovs_index_update(o, uuid, ru);
+			ovs_index_update(o, tables[t], uuid, ru);
 			const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
 			if (!name)
 				name = json_string_value(json_object_get(
 				        dpn_ovsdb_row(o->db, tables[t], uuid), OVS_C_NAME));
 			if (!name) {
-				json_object_clear(o->clean);
+				forget_clean(o);
 				return;
 			}
 			json_object_del(o->clean, name);
+			/* a Port that comes and is not desired may be one to delete */
+			if (t == 0 && row && !dpn_ovsdb_row(o->db, OVS_T_PORT, uuid) &&
+			        !desired_port_named(o, name))
+				o->stale_possible = true;
 		}
 }
 
@@ -532,7 +557,7 @@ static void db_changed(void *arg)
 static void db_disconnected(void *arg)
 {
 	struct dpn_ovs *o = arg;
-	json_object_clear(o->clean);
+	forget_clean(o);
 	ovs_index_drop(o);
 	o->converged = false;
 	o->txn_inflight = false;
@@ -560,6 +585,7 @@ struct dpn_ovs *dpn_ovs_new(struct event_base *base, const struct dpn_conf *conf
 	o->arg = arg;
 	o->desired = dpn_desired_from_conf(conf);
 	o->clean = json_object();
+	o->stale_possible = true;
 	/* a persisting problem is logged again once a minute */
 	o->err_log = (struct dpn_log_limit)DPN_LOG_LIMIT_INIT(5, 60000);
 	o->bump_cfg = true; /* the db may predate us: have vswitchd confirm it */

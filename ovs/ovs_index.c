@@ -11,6 +11,7 @@
 struct ovs_index {
 	json_t *by_name;     /* name -> uuid */
 	json_t *by_iface_id; /* iface-id -> {name: true}, foreign rows only */
+	json_t *ports;       /* Port name -> uuid (the reconcile's lookups) */
 };
 
 static const char *foreign_iface_id(json_t *row)
@@ -51,6 +52,21 @@ static void idx_del(struct dpn_ovs *o, const char *uuid, json_t *row)
 		json_object_del(o->index->by_iface_id, id);
 }
 
+static void port_add(struct dpn_ovs *o, const char *uuid, json_t *row)
+{
+	const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
+	if (name)
+		json_object_set_new(o->index->ports, name, json_string(uuid));
+}
+
+static void port_del(struct dpn_ovs *o, const char *uuid, json_t *row)
+{
+	const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
+	const char *had = name ? json_string_value(json_object_get(o->index->ports, name)) : NULL;
+	if (had && !strcmp(had, uuid))
+		json_object_del(o->index->ports, name);
+}
+
 static struct ovs_index *index_get(struct dpn_ovs *o)
 {
 	json_t *row;
@@ -62,8 +78,11 @@ static struct ovs_index *index_get(struct dpn_ovs *o)
 		return NULL;
 	o->index->by_name = json_object();
 	o->index->by_iface_id = json_object();
+	o->index->ports = json_object();
 	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_INTERFACE), u, row)
 		idx_add(o, u, row);
+	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_PORT), u, row)
+		port_add(o, u, row);
 	return o->index;
 }
 
@@ -73,15 +92,17 @@ void ovs_index_drop(struct dpn_ovs *o)
 		return;
 	json_decref(o->index->by_name);
 	json_decref(o->index->by_iface_id);
+	json_decref(o->index->ports);
 	free(o->index);
 	o->index = NULL;
 }
 
-/* An "update" (monitor v1: "new" is the whole row) for an Interface row,
- * before the replica applies it: the row as it was is still there. */
-void ovs_index_update(struct dpn_ovs *o, const char *uuid, json_t *row_update)
+/* An "update" (monitor v1: "new" is the whole row) for an Interface or a
+ * Port row, before the replica applies it: the row as it was is still there. */
+void ovs_index_update(struct dpn_ovs *o, const char *table, const char *uuid, json_t *row_update)
 {
-	json_t *was = dpn_ovsdb_row(o->db, OVS_T_INTERFACE, uuid);
+	bool port = !strcmp(table, OVS_T_PORT);
+	json_t *was = dpn_ovsdb_row(o->db, table, uuid);
 	json_t *now = json_object_get(row_update, "new");
 
 	if (!o->index)
@@ -92,9 +113,15 @@ void ovs_index_update(struct dpn_ovs *o, const char *uuid, json_t *row_update)
 		return;
 	}
 	if (was)
-		idx_del(o, uuid, was);
+		(port ? port_del : idx_del)(o, uuid, was);
 	if (now)
-		idx_add(o, uuid, now);
+		(port ? port_add : idx_add)(o, uuid, now);
+}
+
+json_t *ovs_index_ports(struct dpn_ovs *o)
+{
+	struct ovs_index *x = index_get(o);
+	return x ? x->ports : NULL;
 }
 
 const char *ovs_index_iface_uuid(struct dpn_ovs *o, const char *name)

@@ -63,7 +63,8 @@ struct dpn_ovs {
 	int flows_stable;
 	struct event *planned_ev;
 	struct dpn_unixctl_async *flows_call;
-	json_t *clean; /* ports the reconcile found equal, unchanged since */
+	json_t *clean;       /* ports the reconcile found equal, unchanged since */
+	bool stale_possible; /* a port may have to go: the next pass scans for it */
 	unsigned long resyncs;
 	struct ovs_index *index; /* ovs_index.c; NULL: built when asked */
 	pid_t started_pid;       /* the vswitchd this dpnoded started */
@@ -87,7 +88,9 @@ bool ovs_planned_exit(struct dpn_ovs *o);
 json_t *ovs_planned_status(const struct dpn_ovs *o);
 
 /* ovs_index.c: Interface by name, foreign Interface by iface-id */
-void ovs_index_update(struct dpn_ovs *o, const char *uuid, json_t *row_update);
+void ovs_index_update(struct dpn_ovs *o, const char *table, const char *uuid, json_t *row_update);
+/* Port name -> uuid, kept current (borrowed; NULL without memory). */
+json_t *ovs_index_ports(struct dpn_ovs *o);
 void ovs_index_drop(struct dpn_ovs *o);
 const char *ovs_index_iface_uuid(struct dpn_ovs *o, const char *name);
 

@@ -99,6 +99,7 @@ int dpn_ovs_port_del(struct dpn_ovs *o, const char *bridge, const char *name, co
 		return -ENOENT;
 	dpn_desired_del_port(o->desired, bridge, name);
 	json_object_del(o->clean, name);
+	o->stale_possible = true; /* its row is to go at the next pass */
 	dpn_ovs_kick(o);
 	return 0;
 }

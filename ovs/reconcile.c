@@ -14,6 +14,7 @@
 struct rctx {
 	json_t *replica;
 	json_t *clean; /* port name -> true: equal to the replica; NULL: diff all */
+	bool no_stale; /* skip the scan for owned ports no longer desired */
 	json_t *names; /* table -> {name: uuid}, built on first use */
 	json_t *ops;
 	int named;
@@ -368,7 +369,8 @@ static void sync_bridge(struct rctx *x, const char *buuid, json_t *brow, json_t 
 		json_array_append_new(ins, insert_port(x, pname, pspec));
 	}
 	struct stale_arg s = {.x = x, .wanted = wanted, .del = json_array(), .table = OVS_T_PORT};
-	dpn_ovsdb_uuids(ports, stale_cb, &s);
+	if (!x->no_stale)
+		dpn_ovsdb_uuids(ports, stale_cb, &s);
 	json_t *mut = json_array();
 	if (json_array_size(s.del))
 		json_array_append_new(
@@ -419,15 +421,18 @@ static json_t *with_dropped_keys(json_t *want_ovs, json_t *ovs_row)
 
 json_t *dpn_reconcile_ops(json_t *desired, json_t *replica, struct dpn_err *err)
 {
-	return dpn_reconcile_ops_clean(desired, replica, NULL, err);
+	struct dpn_reconcile_cache none = {0};
+	return dpn_reconcile_ops_cached(desired, replica, &none, err);
 }
 
-json_t *dpn_reconcile_ops_clean(
-        json_t *desired, json_t *replica, json_t *clean, struct dpn_err *err)
+json_t *dpn_reconcile_ops_cached(
+        json_t *desired, json_t *replica, struct dpn_reconcile_cache *c, struct dpn_err *err)
 {
 	struct dpn_err local = {0};
+	json_t *port_names = c->port_names;
 	struct rctx x = {.replica = replica,
-	        .clean = clean,
+	        .clean = c->clean,
+	        .no_stale = c->no_stale,
 	        .names = json_object(),
 	        .ops = json_array(),
 	        .err = err ? err : &local};
@@ -437,6 +442,8 @@ json_t *dpn_reconcile_ops_clean(
 	const char *ovs_uuid = NULL, *bname;
 
 	dpn_err_clear(x.err);
+	if (port_names) /* only read: find_anywhere's index of Port */
+		json_object_set(x.names, OVS_T_PORT, port_names);
 	json_object_foreach (ovs_tab, ovs_uuid, ovs_row)
 		break;
 	json_t *br_refs = ovs_row ? json_object_get(ovs_row, OVS_C_BRIDGES) : NULL;

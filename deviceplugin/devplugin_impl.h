@@ -10,7 +10,6 @@
 #include <jansson.h>
 
 #include "dpn_conf_devplugin.h"
-#include "dpn_err.h"
 #include "dpn_sriov.h"
 #include "dpn_sriov_mon.h"
 
@@ -30,10 +29,5 @@ struct dpn_devplugin_impl {
 	void (*destroy)(struct dpn_devplugin *pl);
 	json_t *(*status)(struct dpn_devplugin *pl, bool devices);
 };
-
-/* Loads the module (once; it stays mapped: gRPC's threads and atexit
- * handlers outlive any dlclose). 0 with *impl, or -ENOENT/-EINVAL with err
- * naming the paths tried and the loader's reason. */
-int dpn_devplugin_load(const struct dpn_devplugin_impl **impl, struct dpn_err *err);
 
 #endif

@@ -14,7 +14,9 @@ struct devplugin_module {
 	struct dpn_devplugin *pl;
 };
 
-int dpn_devplugin_load(const struct dpn_devplugin_impl **impl, struct dpn_err *err)
+/* 0 with *impl (the module stays mapped: gRPC's threads and atexit
+ * handlers outlive any dlclose), or the loader's error naming the paths. */
+static int impl_load(const struct dpn_devplugin_impl **impl, struct dpn_err *err)
 {
 	const void *t;
 	int ret = dpn_plugin_load("deviceplugin", DPN_DEVPLUGIN_SO, DPN_DEVPLUGIN_IMPL_SYM,
@@ -38,7 +40,7 @@ static int devplugin_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 
 	if (!m)
 		return dpn_err_set(err, -ENOMEM, "out of memory");
-	if ((ret = dpn_devplugin_load(&m->impl, err)) < 0) {
+	if ((ret = impl_load(&m->impl, err)) < 0) {
 		free(m);
 		return ret;
 	}

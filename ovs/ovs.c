@@ -353,8 +353,7 @@ bool dpn_ovs_vswitchd_ready(struct dpn_ovs *o)
 	return dpdk_initialized(o) && cur >= next && !o->bump_cfg;
 }
 
-/* Interface rows by name, built once per check (a lookup per desired
- * interface would scan the table each time: quadratic with pod ports). */
+/* An Interface row by name, through the index (no scan per desired port). */
 static json_t *iface_row(struct dpn_ovs *o, const char *name)
 {
 	const char *u = ovs_index_iface_uuid(o, name);
@@ -422,13 +421,12 @@ static void reconcile(struct dpn_ovs *o)
 	        .port_names = ovs_index_ports(o),
 	        .no_stale = !o->stale_possible};
 	ops = dpn_reconcile_ops_cached(o->desired, dpn_ovsdb_replica(o->db), &rc, &o->last_error);
-	if (ops) /* the bridges were scanned for stale ports if they had to be */
-		o->stale_possible = false;
 	if (!ops) {
 		dpn_log_limited(&o->err_log, DPN_LOG_ERR, DPN_LOG_MOD, "cannot reconcile: %s",
 		        o->last_error.msg);
 		return;
 	}
+	o->stale_possible = false; /* the pass scanned the bridges if it had to */
 	if (json_array_size(ops) || o->bump_cfg) {
 		if (json_array_size(ops))
 			LOG_INFO("applying %zu OVSDB operation(s)", json_array_size(ops));
@@ -550,8 +548,7 @@ static void db_updating(void *arg, json_t *updates)
 
 static void db_changed(void *arg)
 {
-	struct dpn_ovs *o = arg;
-	dpn_ovs_kick(o);
+	dpn_ovs_kick(arg);
 }
 
 static void db_disconnected(void *arg)

@@ -21,50 +21,46 @@ static const char *foreign_iface_id(json_t *row)
 	return dpn_ovsdb_map_get(json_object_get(row, OVS_C_EXTERNAL_IDS), "iface-id");
 }
 
-static void idx_add(struct dpn_ovs *o, const char *uuid, json_t *row)
-{
-	const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
-	const char *id = foreign_iface_id(row);
-
-	if (!name)
-		return;
-	json_object_set_new(o->index->by_name, name, json_string(uuid));
-	if (!id)
-		return;
-	json_t *names = json_object_get(o->index->by_iface_id, id);
-	if (!names)
-		json_object_set_new(o->index->by_iface_id, id, names = json_object());
-	json_object_set_new(names, name, json_true());
-}
-
-static void idx_del(struct dpn_ovs *o, const char *uuid, json_t *row)
-{
-	const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
-	const char *id = foreign_iface_id(row);
-
-	if (!name)
-		return;
-	const char *had = json_string_value(json_object_get(o->index->by_name, name));
-	if (had && !strcmp(had, uuid))
-		json_object_del(o->index->by_name, name);
-	json_t *names = id ? json_object_get(o->index->by_iface_id, id) : NULL;
-	if (names && json_object_del(names, name) == 0 && !json_object_size(names))
-		json_object_del(o->index->by_iface_id, id);
-}
-
-static void port_add(struct dpn_ovs *o, const char *uuid, json_t *row)
+/* name -> uuid, for either table; a row's entry goes only if it is its own
+ * (a name reused by a newer row keeps the newer one) */
+static void name_put(json_t *idx, const char *uuid, json_t *row)
 {
 	const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
 	if (name)
-		json_object_set_new(o->index->ports, name, json_string(uuid));
+		json_object_set_new(idx, name, json_string(uuid));
 }
 
-static void port_del(struct dpn_ovs *o, const char *uuid, json_t *row)
+static void name_drop(json_t *idx, const char *uuid, json_t *row)
 {
 	const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
-	const char *had = name ? json_string_value(json_object_get(o->index->ports, name)) : NULL;
+	const char *had = name ? json_string_value(json_object_get(idx, name)) : NULL;
 	if (had && !strcmp(had, uuid))
-		json_object_del(o->index->ports, name);
+		json_object_del(idx, name);
+}
+
+static void iface_add(struct ovs_index *x, const char *uuid, json_t *row)
+{
+	const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
+	const char *id = foreign_iface_id(row);
+
+	name_put(x->by_name, uuid, row);
+	if (!name || !id)
+		return;
+	json_t *names = json_object_get(x->by_iface_id, id);
+	if (!names)
+		json_object_set_new(x->by_iface_id, id, names = json_object());
+	json_object_set_new(names, name, json_true());
+}
+
+static void iface_del(struct ovs_index *x, const char *uuid, json_t *row)
+{
+	const char *name = json_string_value(json_object_get(row, OVS_C_NAME));
+	const char *id = foreign_iface_id(row);
+	json_t *names = name && id ? json_object_get(x->by_iface_id, id) : NULL;
+
+	name_drop(x->by_name, uuid, row);
+	if (names && json_object_del(names, name) == 0 && !json_object_size(names))
+		json_object_del(x->by_iface_id, id);
 }
 
 static struct ovs_index *index_get(struct dpn_ovs *o)
@@ -80,9 +76,9 @@ static struct ovs_index *index_get(struct dpn_ovs *o)
 	o->index->by_iface_id = json_object();
 	o->index->ports = json_object();
 	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_INTERFACE), u, row)
-		idx_add(o, u, row);
+		iface_add(o->index, u, row);
 	json_object_foreach (dpn_ovsdb_table(o->db, OVS_T_PORT), u, row)
-		port_add(o, u, row);
+		name_put(o->index->ports, u, row);
 	return o->index;
 }
 
@@ -101,21 +97,22 @@ void ovs_index_drop(struct dpn_ovs *o)
  * Port row, before the replica applies it: the row as it was is still there. */
 void ovs_index_update(struct dpn_ovs *o, const char *table, const char *uuid, json_t *row_update)
 {
-	bool port = !strcmp(table, OVS_T_PORT);
-	json_t *was = dpn_ovsdb_row(o->db, table, uuid);
-	json_t *now = json_object_get(row_update, "new");
+	struct ovs_index *x = o->index;
 
-	if (!o->index)
+	if (!x)
 		return;
 	if (json_object_get(row_update, "insert") || json_object_get(row_update, "modify") ||
 	        json_object_get(row_update, "delete")) {
 		ovs_index_drop(o); /* update2 carries diffs: built again when asked */
 		return;
 	}
+	json_t *was = dpn_ovsdb_row(o->db, table, uuid);
+	json_t *now = json_object_get(row_update, "new");
+	bool port = !strcmp(table, OVS_T_PORT);
 	if (was)
-		(port ? port_del : idx_del)(o, uuid, was);
+		port ? name_drop(x->ports, uuid, was) : iface_del(x, uuid, was);
 	if (now)
-		(port ? port_add : idx_add)(o, uuid, now);
+		port ? name_put(x->ports, uuid, now) : iface_add(x, uuid, now);
 }
 
 json_t *ovs_index_ports(struct dpn_ovs *o)

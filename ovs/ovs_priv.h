@@ -96,9 +96,6 @@ const char *ovs_index_iface_uuid(struct dpn_ovs *o, const char *name);
 
 int ovs_stats_init(struct dpn_ovs *o);
 void ovs_stats_fini(struct dpn_ovs *o);
-/* Someone reads the counters: refresh them if they are older than 1 s (the
- * reader gets them as they were; the next one, the new ones). */
-void ovs_stats_want(struct dpn_ovs *o);
 /* iface's counters as last read, or NULL (not read yet, or no such row). */
 const struct dpn_ovs_counters *ovs_stats_get(struct dpn_ovs *o, const char *iface);
 /* How old the counters are; 0 before the first read. */

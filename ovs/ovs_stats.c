@@ -114,16 +114,10 @@ static void stats_send(struct ovs_stats *s)
 
 void dpn_ovs_counters_want(struct dpn_ovs *o)
 {
-	if (o) /* NULL: a node without OVS (ovs.mode none) */
-		ovs_stats_want(o);
-}
+	struct ovs_stats *s = o ? o->stats : NULL; /* no o: a node without OVS */
 
-void ovs_stats_want(struct dpn_ovs *o)
-{
-	struct ovs_stats *s = o->stats;
-	uint64_t now = dpn_now_ms();
-
-	if (s && now - s->at_ms >= STATS_MIN_AGE_MS && now - s->sent_ms >= STATS_MIN_AGE_MS)
+	/* a reply always follows its select: the last select bounds the age */
+	if (s && dpn_now_ms() - s->sent_ms >= STATS_MIN_AGE_MS)
 		stats_send(s);
 }
 

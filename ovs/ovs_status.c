@@ -197,7 +197,7 @@ json_t *dpn_ovs_status(struct dpn_ovs *o)
 	                o->dpdk_init_error[0] ? json_string(o->dpdk_init_error) : json_null()));
 	json_object_set_new(json_object_get(st, "ovs"), "planned_restart", ovs_planned_status(o));
 	json_object_set_new(st, "pmd_cores", pmd_cores(o));
-	ovs_stats_want(o);
+	dpn_ovs_counters_want(o);
 	json_object_set_new(st, "bridges", bridges_status(o));
 	json_object_set_new(json_object_get(st, "ovs"), "counters_age_ms",
 	        json_integer((json_int_t)ovs_stats_age_ms(o)));

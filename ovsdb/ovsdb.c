@@ -476,15 +476,14 @@ void dpn_ovsdb_free(struct dpn_ovsdb *c)
 int dpn_ovsdb_use_ssl(struct dpn_ovsdb *c, const char *private_key, const char *certificate,
         const char *ca_cert, struct dpn_err *err)
 {
-	const void *t;
+	const void *t = ssl_ops;
 	void *ctx;
 	int ret;
 
-	if (!ssl_ops && (ret = dpn_plugin_load("ovsdb", "dpnode-ssl.so", OVSDB_SSL_SYM,
-	                         OVSDB_SSL_ABI, &t, err)) < 0)
+	if (!t && (ret = dpn_plugin_load(
+	                   "ovsdb", "dpnode-ssl.so", OVSDB_SSL_SYM, OVSDB_SSL_ABI, &t, err)) < 0)
 		return ret;
-	if (!ssl_ops)
-		ssl_ops = t;
+	ssl_ops = t;
 	if (!(ctx = ssl_ops->ctx(private_key, certificate, ca_cert, err)))
 		return err->code;
 	if (c->ssl_ctx)

@@ -102,11 +102,11 @@ CTL=$BENCH_ROOT/$BUILD/tools/dpnodectl
 NODE_PID=
 
 node_config() { # file ovs-dpdk-json [vhostuser-extra-json]
-	jq -n --arg d "$BDIR" --argjson dpdk "$2" --argjson vx "${3:-{\}}" --arg up "${UPLINK_DEVARGS:-$NULL_DEVARGS}" '{
+	jq -n --arg d "$BDIR" --argjson dpdk "$2" --argjson vx "${3:-{\}}" --argjson ox "${BENCH_OVS:-{\}}" --arg up "${UPLINK_DEVARGS:-$NULL_DEVARGS}" '{
 	  api: {socket: ($d + "/dpnoded.sock")},
 	  hugepages: {page_size: "2M", mb_per_numa: [1536]},
-	  ovs: {mode: "managed", run_dir: ($d + "/ovs"), db_file: ($d + "/ovs/conf.db"),
-	        log_dir: ($d + "/log"), dpdk: $dpdk, stop_on_exit: true},
+	  ovs: ({mode: "managed", run_dir: ($d + "/ovs"), db_file: ($d + "/ovs/conf.db"),
+	        log_dir: ($d + "/log"), dpdk: $dpdk, stop_on_exit: true} + $ox),
 	  uplink: {ports: [{name: "dpdk0", devargs: $up}]},
 	  integration: {bridge: "br-int", uplink_patch: true},
 	  vhostuser: ({socket_root: ($d + "/vs"), state_file: ($d + "/vhost.json")} + $vx)}' >"$1"

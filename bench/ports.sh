@@ -65,6 +65,7 @@ pmd_ticks() { # pid -> ticks of its pmd threads
 	done
 	echo "$sum"
 }
+txns() { "$CTL" status --json | jq .reconcile.transactions; } # dpnoded's OVSDB transactions
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 idle_cpu_pct() { # pid seconds
 	local a b
@@ -82,6 +83,8 @@ run_dpnode() {
 	db=$(cat "$BDIR/ovs/ovsdb-server.pid")
 	c0=$(cpu_ticks "$NODE_PID") v0=$(cpu_ticks "$vs") m0=$(thread_ticks "$vs" "$vs")
 	p0=$(pmd_ticks "$vs") d0=$(cpu_ticks "$db") b0=$(busy_ticks)
+	local x0
+	x0=$(txns)
 	t0=$(ms_now)
 	seq 1 "$N" | xargs -P "$C" -I{} bash -c 'cni_add {}' >"$BDIR/dpnode.ms"
 	t1=$(ms_now)
@@ -92,6 +95,7 @@ run_dpnode() {
 	cpu_d=$(ms "$(cpu_ticks "$NODE_PID")" "$c0") cpu_v=$(ms "$(cpu_ticks "$vs")" "$v0")
 	cpu_m=$(ms "$(thread_ticks "$vs" "$vs")" "$m0") cpu_p=$(ms "$(pmd_ticks "$vs")" "$p0")
 	cpu_db=$(ms "$(cpu_ticks "$db")" "$d0") cpu_all=$(ms "$(busy_ticks)" "$b0")
+	local n_txns=$(($(txns) - x0))
 	local rss idle
 	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$NODE_PID/status")
 	# idle: once the burst's tail (the last replica updates, vswitchd's first
@@ -104,8 +108,8 @@ run_dpnode() {
 	jq -n --argjson s "$(stats "$BDIR/dpnode.ms")" --argjson total "$((t1 - t0))" \
 		--argjson rss "$rss" --argjson ri "$rss_idle" --argjson idle "$idle" \
 		--argjson cd "$cpu_d" --argjson cv "$cpu_v" --argjson cm "$cpu_m" --argjson cp "$cpu_p" \
-		--argjson cdb "$cpu_db" --argjson ca "$cpu_all" \
-		'$s + {total_ms: $total, rss_kb: $rss, rss_idle_kb: $ri, idle_cpu_pct: $idle,
+		--argjson cdb "$cpu_db" --argjson ca "$cpu_all" --argjson nt "$n_txns" \
+		'$s + {total_ms: $total, rss_kb: $rss, rss_idle_kb: $ri, idle_cpu_pct: $idle, ovsdb_txns: $nt,
 		       dpnoded_cpu_ms: $cd, vswitchd_cpu_ms: $cv,
 		       cpu_ms: {all: $ca, dpnoded: $cd, vswitchd_main: $cm, vswitchd_pmd: $cp,
 		                vswitchd_other: ($cv - $cm - $cp), ovsdb_server: $cdb,

@@ -146,6 +146,13 @@ static void proc_out_path(struct dpn_ovs *o, const char *name, char *buf, size_t
 		return;
 }
 
+/* ovs-ctl's levels, which Kube-OVN's start script gets: the log file has
+ * everything, syslog and the console only errors. OVS's own default sends
+ * every info line to syslog too, and where /dev/log is missing (a node's
+ * ovs pod) glibc opens, connects and closes a socket for each: 40 % of
+ * vswitchd's main thread in a 1000-port burst. log_levels come after these. */
+#define VLOG_BASE "-vconsole:emer", "-vsyslog:err", "-vfile:info"
+
 static int start_ovsdb(struct dpn_ovs *o)
 {
 	const struct dpn_ovs_conf *c = &o->conf->ovs;
@@ -160,7 +167,8 @@ static int start_ovsdb(struct dpn_ovs *o)
 	if (dpn_snprintf(log, sizeof(log), "--log-file=%s/ovsdb-server.log", c->log_dir) < 0)
 		return -ENAMETOOLONG;
 	char *argv[] = {(char *)c->ovsdb_server_bin, (char *)c->db_file, remote,
-	        "--remote=db:Open_vSwitch,Open_vSwitch,manager_options", pidf, log, NULL};
+	        "--remote=db:Open_vSwitch,Open_vSwitch,manager_options", pidf, log, VLOG_BASE,
+	        NULL};
 	proc_out_path(o, "ovsdb-server", out, sizeof(out));
 	return dpn_proc_start(o->dbproc, argv, out);
 }
@@ -170,8 +178,9 @@ static int start_vswitchd(struct dpn_ovs *o)
 	const struct dpn_ovs_conf *c = &o->conf->ovs;
 	char db[300], pidf[300], log[DPN_PATH_MAX + 48], out[300];
 	char vlog[DPN_OVS_MAX_LOG_LEVELS][72];
-	char *argv[5 + DPN_OVS_MAX_LOG_LEVELS] = {(char *)c->vswitchd_bin, db, pidf, log};
-	int ret, n = 4;
+	char *argv[8 + DPN_OVS_MAX_LOG_LEVELS] = {
+	        (char *)c->vswitchd_bin, db, pidf, log, VLOG_BASE};
+	int ret, n = 7;
 
 	snprintf(db, sizeof(db), "unix:%s", c->db_socket);
 	if (dpn_snprintf(pidf, sizeof(pidf), "--pidfile=%s/ovs-vswitchd.pid", c->run_dir) < 0)

@@ -55,9 +55,11 @@ stats() { # file of ms -> {p50, p99, max}
 	sort -n "$1" | jq -s '{p50_ms: .[(length * 0.5 | floor)], p99_ms: .[(length * 0.99 | floor)],
 		max_ms: .[-1], n: length}'
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# one thread's ticks (comm may hold spaces: count from the end of it)
-thread_ticks() { sed 's/.*) //' "/proc/$1/task/$2/stat" | awk '{print $12 + $13}'; }
+# utime + stime of a stat file (comm may hold spaces: count from the end of it)
+stat_ticks() { sed 's/.*) //' "$1" | awk '{print $12 + $13}'; }
+cpu_ticks() { stat_ticks "/proc/$1/stat"; }
+thread_ticks() { stat_ticks "/proc/$1/task/$2/stat"; } # pid tid
+ticks_ms() { echo $((($1 - $2) * 1000 / $(getconf CLK_TCK))); } # now then
 pmd_ticks() { # pid -> ticks of its pmd threads
 	local t sum=0
 	for t in /proc/$1/task/*; do
@@ -78,26 +80,23 @@ idle_cpu_pct() { # pid seconds
 run_dpnode() {
 	node_config "$BDIR/node.conf" "$DPDK"
 	node_start "$BDIR/node.conf" || return 1
-	local t0 t1 vs db c0 v0 m0 p0 d0 b0
+	local t0 t1 vs db c0 v0 m0 p0 d0 b0 x0
 	vs=$(cat "$BDIR/ovs/ovs-vswitchd.pid")
 	db=$(cat "$BDIR/ovs/ovsdb-server.pid")
+	x0=$(txns)
 	c0=$(cpu_ticks "$NODE_PID") v0=$(cpu_ticks "$vs") m0=$(thread_ticks "$vs" "$vs")
 	p0=$(pmd_ticks "$vs") d0=$(cpu_ticks "$db") b0=$(busy_ticks)
-	local x0
-	x0=$(txns)
 	t0=$(ms_now)
 	seq 1 "$N" | xargs -P "$C" -I{} bash -c 'cni_add {}' >"$BDIR/dpnode.ms"
 	t1=$(ms_now)
-	local hz
-	hz=$(getconf CLK_TCK)
-	ms() { echo $((($1 - $2) * 1000 / hz)); }
 	local cpu_d cpu_v cpu_m cpu_p cpu_db cpu_all
-	cpu_d=$(ms "$(cpu_ticks "$NODE_PID")" "$c0") cpu_v=$(ms "$(cpu_ticks "$vs")" "$v0")
-	cpu_m=$(ms "$(thread_ticks "$vs" "$vs")" "$m0") cpu_p=$(ms "$(pmd_ticks "$vs")" "$p0")
-	cpu_db=$(ms "$(cpu_ticks "$db")" "$d0") cpu_all=$(ms "$(busy_ticks)" "$b0")
-	local n_txns=$(($(txns) - x0))
-	local rss idle
+	cpu_d=$(ticks_ms "$(cpu_ticks "$NODE_PID")" "$c0") cpu_v=$(ticks_ms "$(cpu_ticks "$vs")" "$v0")
+	cpu_m=$(ticks_ms "$(thread_ticks "$vs" "$vs")" "$m0") cpu_p=$(ticks_ms "$(pmd_ticks "$vs")" "$p0")
+	cpu_db=$(ticks_ms "$(cpu_ticks "$db")" "$d0") cpu_all=$(ticks_ms "$(busy_ticks)" "$b0")
+	local rss idle n_txns
 	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$NODE_PID/status")
+	# after the RSS: a status of 1000 ports is itself a few MB of JSON
+	n_txns=$(($(txns) - x0))
 	# idle: once the burst's tail (the last replica updates, vswitchd's first
 	# statistics of the new ports) has passed, over a longer window
 	sleep "${IDLE_SETTLE_S:-10}"

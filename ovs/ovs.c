@@ -180,7 +180,10 @@ static int start_vswitchd(struct dpn_ovs *o)
 	char vlog[DPN_OVS_MAX_LOG_LEVELS][72];
 	char *argv[8 + DPN_OVS_MAX_LOG_LEVELS] = {
 	        (char *)c->vswitchd_bin, db, pidf, log, VLOG_BASE};
-	int ret, n = 7;
+	int ret, n = 0;
+
+	while (argv[n]) /* the configured levels go after the fixed ones */
+		n++;
 
 	snprintf(db, sizeof(db), "unix:%s", c->db_socket);
 	if (dpn_snprintf(pidf, sizeof(pidf), "--pidfile=%s/ovs-vswitchd.pid", c->run_dir) < 0)

@@ -10,6 +10,7 @@
 
 #include "dpn_cni.h"
 #include "dpn_jsonrpc.h"
+#include "dpn_req.h"
 #include "dpn_util.h"
 
 #define API_TIMEOUT_MS 20000
@@ -108,7 +109,11 @@ static json_t *add_port(
 			        "cannot build the request from the config and CNI_ARGS");
 			return NULL;
 		}
-		ret = dpn_api_call(c->server_socket, method, params, API_TIMEOUT_MS, &res, &err);
+		/* dpnoded answers once the logical port is there (or its wait
+		 * is over); an older one at once, and is asked again */
+		uint64_t now = dpn_now_ms();
+		ret = dpn_api_call_wait(c->server_socket, method, params,
+		        now < deadline ? (int)(deadline - now) : 0, API_TIMEOUT_MS, &res, &err);
 		if (ret != -EREMOTEIO || err.code != -EAGAIN || dpn_now_ms() > deadline)
 			break;
 		usleep(200000);
@@ -118,61 +123,65 @@ static json_t *add_port(
 	return ret < 0 ? NULL : res;
 }
 
-static json_t *get_port(const struct dpn_cni_conf *c, const char *port, struct dpn_cni_err *e)
+/* The port as dpnoded lists it; with wait_ms, once it is ready (or the
+ * wait is over: then the error says why it is not). */
+static json_t *get_port(
+        const struct dpn_cni_conf *c, const char *port, int wait_ms, struct dpn_cni_err *e)
 {
 	char method[16];
+	struct dpn_err err = {0};
+	json_t *r, *p;
+
 	snprintf(method, sizeof(method), "%s.list", dpn_cni_kind(c));
-	json_t *r = call(c, method, json_pack("{s:s}", "port", port), e);
-	json_t *p = r ? json_incref(json_array_get(json_object_get(r, "ports"), 0)) : NULL;
+	int ret = dpn_api_call_wait(c->server_socket, method,
+	        json_pack("{s:s, s:b}", "port", port, "ready", wait_ms > 0), wait_ms,
+	        API_TIMEOUT_MS, &r, &err);
+	if (ret == -EREMOTEIO && err.code == -EAGAIN) {
+		dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "port not up in OVS", "%s %s",
+		        dpn_cni_kind(c), err.msg);
+		return NULL;
+	}
+	if (ret < 0) {
+		cni_error(c, method, ret, &err, e);
+		return NULL;
+	}
+	p = json_incref(json_array_get(json_object_get(r, "ports"), 0));
 	json_decref(r);
-	if (r && !p)
+	if (!p)
 		dpn_cni_seterr(
 		        e, DPN_CNI_ERR_UNKNOWN, "no such port", "%s %s", dpn_cni_kind(c), port);
 	return p;
 }
 
-/* Why a port is not ready ("" when it is): in OVS with an OpenFlow port
- * and no error, and under OVN with ovn-controller's flows installed. */
-static void not_ready(json_t *p, char *why, size_t len)
-{
-	json_t *ovs = json_object_get(p, "ovs"), *ovn = json_object_get(p, "ovn");
-	const char *err = json_string_value(json_object_get(ovs, "error"));
-
-	why[0] = '\0';
-	if (err)
-		snprintf(why, len, "%s", err);
-	else if (json_integer_value(json_object_get(ovs, "ofport")) <= 0)
-		snprintf(why, len, "not in OVS yet");
-	else if (ovn && !json_is_true(json_object_get(ovn, "installed")))
-		snprintf(why, len,
-		        "logical port %s: ovn-controller has not installed it "
-		        "(no ovn-installed on the interface)",
-		        json_string_value(json_object_get(ovn, "logical_port")));
-}
-
-/* The port is ready, or the reason it is not after the wait. */
+/* The port is ready, or the reason it is not after the wait: dpnoded is
+ * asked once as things are (which also says how long OVN may take), then
+ * to answer when the port is ready. */
 static int wait_in_ovs(const struct dpn_cni_conf *c, const char *port, struct dpn_cni_err *e)
 {
 	uint64_t start = dpn_now_ms(), wait_ms = PORT_WAIT_MS;
+	int waited = 0;
 	char why[600];
 
 	for (;;) {
-		json_t *p = get_port(c, port, e);
+		json_t *p = get_port(c, port, waited, e);
 		if (!p)
 			return -EINVAL;
 		json_t *ovn = json_object_get(p, "ovn");
 		if (ovn) /* under OVN, as long as dpnoded waits for the logical port */
 			wait_ms = json_integer_value(json_object_get(ovn, "bind_timeout_s")) * 1000;
-		not_ready(p, why, sizeof(why));
+		bool ready = dpn_req_port_ready(p, why, sizeof(why));
 		json_decref(p);
-		if (!why[0])
+		uint64_t spent = dpn_now_ms() - start;
+		if (ready)
 			return 0;
-		if (dpn_now_ms() - start >= wait_ms) {
+		if (spent >= wait_ms) {
 			dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "port not up in OVS", "%s %s: %s",
 			        dpn_cni_kind(c), port, why);
 			return -EINVAL;
 		}
-		usleep(100000);
+		if (waited) /* an older dpnoded does not wait: ask it every 100 ms */
+			usleep(100000);
+		waited = (int)(wait_ms - spent);
 	}
 }
 

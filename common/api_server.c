@@ -28,6 +28,13 @@
  * a reader holding connections open cannot lock out the root CNI */
 #define CONNS_READER_MAX 192
 #define IDLE_S           30
+/* A request may wait for its answer ("wait_ms") at most this long. */
+#define WAIT_MAX_MS (15 * 60 * 1000)
+/* Waiting requests are asked again this soon after a module says the node
+ * changed (the updates of one burst come together), and at least this
+ * often whatever it says (a change nobody announced). */
+#define RETRY_COALESCE_MS 2
+#define RETRY_EVERY_MS    250
 
 struct method {
 	const char *name;
@@ -43,8 +50,10 @@ struct dpn_api {
 	char path[108];
 	int n;
 	struct method methods[MAX_METHODS];
-	int n_conns, n_readers;
-	struct conn *conns; /* open connections, freed with the server */
+	int n_conns, n_readers, n_waiting;
+	struct conn *conns;     /* open connections, freed with the server */
+	struct event *retry_ev; /* asks the waiting requests again */
+	bool kicked;            /* retry_ev is due in RETRY_COALESCE_MS */
 };
 
 /* The caller, as the kernel says (SO_PEERCRED), not as it claims. */
@@ -61,6 +70,11 @@ struct conn {
 	struct dpn_jsbuf rx;
 	struct peer peer;
 	bool reader; /* may not change the node: counted against CONNS_READER_MAX */
+	/* a request whose method said -EAGAIN and that asked to wait: asked
+	 * again until it says something else or the wait is over; the
+	 * connection reads on (to see its client go) but serves nothing else */
+	json_t *waiting;
+	uint64_t deadline_ms;
 };
 
 static int add_method(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx, bool ro)
@@ -100,15 +114,17 @@ static json_t *error_resp(json_t *id, int code, const char *msg)
 	        id ? id : json_null(), "error", "code", code, "message", msg);
 }
 
-static json_t *handle(struct dpn_api *api, json_t *req, const struct peer *who);
+static json_t *handle(struct dpn_api *api, json_t *req, const struct peer *who, bool *again);
 
 json_t *dpn_api_handle(struct dpn_api *api, json_t *req)
 {
 	static const struct peer root = {0, 0, 0}; /* in-process: trusted */
-	return handle(api, req, &root);
+	bool again;
+	return handle(api, req, &root, &again);
 }
 
-static json_t *handle(struct dpn_api *api, json_t *req, const struct peer *who)
+/* *again: the method said -EAGAIN (asking later may give another answer). */
+static json_t *handle(struct dpn_api *api, json_t *req, const struct peer *who, bool *again)
 {
 	json_t *id = json_object_get(req, "id"), *params, *res = NULL;
 	json_t *ver = json_object_get(req, "version");
@@ -117,6 +133,7 @@ static json_t *handle(struct dpn_api *api, json_t *req, const struct peer *who)
 	char buf[160];
 	int ret;
 
+	*again = false;
 	if (!json_is_object(req) || !method)
 		return error_resp(
 		        id, EINVAL, "request: expected an object with a \"method\" string");
@@ -124,6 +141,12 @@ static json_t *handle(struct dpn_api *api, json_t *req, const struct peer *who)
 		snprintf(buf, sizeof(buf), "version: this dpnoded speaks API version %d",
 		        DPN_API_VERSION);
 		return error_resp(id, EPROTONOSUPPORT, buf);
+	}
+	json_t *w = json_object_get(req, "wait_ms");
+	if (w && (!json_is_integer(w) || json_integer_value(w) < 0 ||
+	                 json_integer_value(w) > WAIT_MAX_MS)) {
+		snprintf(buf, sizeof(buf), "wait_ms: expected milliseconds, 0 to %d", WAIT_MAX_MS);
+		return error_resp(id, EINVAL, buf);
 	}
 	params = json_object_get(req, "params");
 	if (params && !json_is_object(params))
@@ -146,6 +169,7 @@ static json_t *handle(struct dpn_api *api, json_t *req, const struct peer *who)
 			ret = ret < 0 ? ret : -EIO;
 			if (!err.code)
 				err.code = ret;
+			*again = ret == -EAGAIN;
 			return error_resp(id, -ret, dpn_err_str(&err));
 		}
 		return json_pack("{s:i, s:O, s:o}", "version", DPN_API_VERSION, "id",
@@ -161,6 +185,10 @@ static void conn_free(struct conn *c)
 		c->next->pprev = c->pprev;
 	c->api->n_conns--;
 	c->api->n_readers -= c->reader;
+	if (c->waiting) { /* its client went: nobody wants the answer */
+		c->api->n_waiting--;
+		json_decref(c->waiting);
+	}
 	bufferevent_free(c->bev);
 	dpn_jsbuf_free(&c->rx);
 	free(c);
@@ -174,29 +202,86 @@ static void conn_drained(struct bufferevent *bev, void *arg)
 		conn_free(arg);
 }
 
-/* A client that sent what is not a request gets one error reply, then the
- * connection is closed once it is written (it used to stay open, unread,
- * for ever: a file descriptor per such client). */
-static void conn_refuse(struct conn *c, int code, const char *msg)
+/* resp: a reference given. */
+static void reply(struct conn *c, json_t *resp)
 {
-	json_t *resp = error_resp(NULL, code, msg);
 	char *s = json_dumps(resp, JSON_COMPACT);
-
 	if (s) {
 		bufferevent_write(c->bev, s, strlen(s));
 		bufferevent_write(c->bev, "\n", 1);
 	}
 	free(s);
 	json_decref(resp);
+}
+
+/* A client that sent what is not a request gets one error reply, then the
+ * connection is closed once it is written (it used to stay open, unread,
+ * for ever: a file descriptor per such client). */
+static void conn_refuse(struct conn *c, int code, const char *msg)
+{
+	reply(c, error_resp(NULL, code, msg));
 	bufferevent_disable(c->bev, EV_READ);
 	bufferevent_setcb(c->bev, NULL, conn_drained, conn_event, c);
 	conn_drained(c->bev, c);
 }
 
+static void arm_ms(struct event *ev, long ms)
+{
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+	evtimer_add(ev, &tv);
+}
+
+/* Keeps req (the reference given) until it is asked again. */
+static void park(struct conn *c, json_t *req)
+{
+	c->waiting = req;
+	c->api->n_waiting++;
+	bufferevent_set_timeouts(c->bev, NULL, NULL); /* not idle: waiting */
+	if (!evtimer_pending(c->api->retry_ev, NULL))
+		arm_ms(c->api->retry_ev, RETRY_EVERY_MS);
+}
+
+/* Answers req (the reference given), or keeps it waiting: its method said
+ * -EAGAIN and the request asked to wait and still may. Returns whether it
+ * waits. */
+static bool serve(struct conn *c, json_t *req)
+{
+	bool again;
+	json_t *resp = handle(c->api, req, &c->peer, &again);
+	uint64_t now = dpn_now_ms();
+
+	if (again && !c->deadline_ms)
+		c->deadline_ms = now + json_integer_value(json_object_get(req, "wait_ms"));
+	if (again && now < c->deadline_ms) {
+		json_decref(resp);
+		park(c, req);
+		return true;
+	}
+	if (c->deadline_ms) {
+		struct timeval idle = {IDLE_S, 0};
+		c->deadline_ms = 0;
+		bufferevent_set_timeouts(c->bev, &idle, NULL);
+	}
+	reply(c, resp);
+	json_decref(req);
+	return false;
+}
+
+/* The requests buffered on c, in order, until one waits. */
+static void serve_buffered(struct conn *c)
+{
+	json_t *req;
+	int ret;
+
+	while (!c->waiting && (ret = dpn_jsbuf_next(&c->rx, &req)) == 1)
+		serve(c, req);
+	if (!c->waiting && ret < 0)
+		conn_refuse(c, EPROTO, "request: not JSON");
+}
+
 static void conn_read(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
-	json_t *req;
 	int ret;
 
 	ret = dpn_jsbuf_feed_evbuffer(&c->rx, bufferevent_get_input(bev));
@@ -208,19 +293,45 @@ static void conn_read(struct bufferevent *bev, void *arg)
 		conn_free(c);
 		return;
 	}
-	while ((ret = dpn_jsbuf_next(&c->rx, &req)) == 1) {
-		json_t *resp = handle(c->api, req, &c->peer);
-		char *s = json_dumps(resp, JSON_COMPACT);
-		if (s) {
-			bufferevent_write(bev, s, strlen(s));
-			bufferevent_write(bev, "\n", 1);
-		}
-		free(s);
-		json_decref(resp);
-		json_decref(req);
+	serve_buffered(c);
+}
+
+/* Every waiting request asked again; the ones answered let their
+ * connections serve what they sent since. */
+static void retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dpn_api *api = arg;
+	uint64_t now = dpn_now_ms(), next = now + RETRY_EVERY_MS;
+	struct conn *c, *nx;
+	(void)fd;
+	(void)what;
+
+	api->kicked = false;
+	for (c = api->conns; c; c = nx) {
+		nx = c->next;
+		json_t *req = c->waiting;
+		if (!req)
+			continue;
+		c->waiting = NULL;
+		api->n_waiting--;
+		if (serve(c, req) && c->deadline_ms < next)
+			next = c->deadline_ms;
 	}
-	if (ret < 0)
-		conn_refuse(c, EPROTO, "request: not JSON");
+	for (c = api->conns; c; c = nx) {
+		nx = c->next; /* a refused connection frees itself */
+		if (!c->waiting)
+			serve_buffered(c);
+	}
+	if (api->n_waiting && !api->kicked)
+		arm_ms(api->retry_ev, next > now ? (long)(next - now) : 0);
+}
+
+void dpn_api_kick(struct dpn_api *api)
+{
+	if (!api || !api->n_waiting || api->kicked)
+		return;
+	api->kicked = true;
+	arm_ms(api->retry_ev, RETRY_COALESCE_MS);
 }
 
 static void conn_event(struct bufferevent *bev, short what, void *arg)
@@ -315,6 +426,10 @@ struct dpn_api *dpn_api_new(struct event_base *base, const struct dpn_api_conf *
 		return NULL;
 	api->base = base;
 	api->conf = *conf;
+	if (!(api->retry_ev = evtimer_new(base, retry_cb, api))) {
+		free(api);
+		return NULL;
+	}
 	snprintf(api->path, sizeof(api->path), "%s", conf->socket);
 	snprintf(dir, sizeof(dir), "%s", conf->socket);
 	dpn_mkdir_p(dirname(dir), 0755);
@@ -322,6 +437,7 @@ struct dpn_api *dpn_api_new(struct event_base *base, const struct dpn_api_conf *
 	if (ret < 0) {
 		LOG_ERR("api socket %s: %s", api->path,
 		        ret == -EADDRINUSE ? "another dpnoded is serving it" : strerror(-ret));
+		event_free(api->retry_ev);
 		free(api);
 		return NULL;
 	}
@@ -334,6 +450,7 @@ struct dpn_api *dpn_api_new(struct event_base *base, const struct dpn_api_conf *
 	umask(old);
 	if (!api->lev) {
 		LOG_ERR("api socket %s: bind: %s", api->path, strerror(errno));
+		event_free(api->retry_ev);
 		free(api);
 		return NULL;
 	}
@@ -351,6 +468,7 @@ void dpn_api_free(struct dpn_api *api)
 	evconnlistener_free(api->lev);
 	while (api->conns)
 		conn_free(api->conns);
+	event_free(api->retry_ev);
 	unlink(api->path);
 	free(api);
 }

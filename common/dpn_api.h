@@ -39,6 +39,12 @@ int dpn_api_register(struct dpn_api *api, const char *method, dpn_api_fn fn, voi
 /* A method that only reads (status, lists): any caller of the socket. */
 int dpn_api_register_ro(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx);
 void dpn_api_free(struct dpn_api *api);
+/* A request with "wait_ms": N (next to "method") whose method answers
+ * -EAGAIN is asked again, and answered once the method says something else
+ * or N ms have passed (then with the -EAGAIN). It is asked again soon after
+ * a dpn_api_kick (a module's state changed: OVSDB rows, OVN bindings) and
+ * every 250 ms. Methods that say -EAGAIN must be safe to call again. */
+void dpn_api_kick(struct dpn_api *api);
 /* Pure dispatch of one request (unit tested); new reference. */
 json_t *dpn_api_handle(struct dpn_api *api, json_t *req);
 

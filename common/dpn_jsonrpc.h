@@ -47,5 +47,9 @@ int dpn_json_roundtrip(const char *sock, const json_t *req, int timeout_ms, json
  * says so). params is stolen. */
 int dpn_api_call(const char *sock, const char *method, json_t *params, int timeout_ms,
         json_t **result, struct dpn_err *err);
+/* The same, answered once the method stops saying -EAGAIN or wait_ms have
+ * passed (an older dpnoded answers at once: callers still check). */
+int dpn_api_call_wait(const char *sock, const char *method, json_t *params, int wait_ms,
+        int timeout_ms, json_t **result, struct dpn_err *err);
 
 #endif

@@ -22,7 +22,7 @@ struct dpn_conf;
 
 struct dpn_api_method {
 	const char *name;
-	dpn_api_fn fn; /* called with the module's state as ctx */
+	dpn_api_fn fn;  /* called with the module's state as ctx */
 	bool read_only; /* any caller; else uid 0 and api.allow only */
 };
 
@@ -61,6 +61,9 @@ struct event_base *dpn_node_base(struct dpn_node *n);
 const struct dpn_conf *dpn_node_conf(struct dpn_node *n);
 /* State of a module listed in the caller's depends_on; NULL when disabled. */
 void *dpn_node_module(struct dpn_node *n, const char *name);
+/* Something API requests may wait for changed (OVSDB rows, OVN bindings):
+ * the ones waiting are asked again (dpn_api_kick). */
+void dpn_node_changed(struct dpn_node *n);
 /* The calling module (a converging one) has converged. */
 void dpn_node_converged(struct dpn_node *n, const char *module);
 

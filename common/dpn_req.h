@@ -49,6 +49,16 @@ bool dpn_req_list_match(json_t *params, const char *key, json_t *req);
 json_t *dpn_req_list(json_t *params, json_t *ports,
         json_t *(*show)(void *ctx, const char *key, json_t *entry), void *ctx);
 
+/* Whether a listed port (an entry of a list's "ports") is ready for its
+ * pod: in OVS with an OpenFlow port and no error, and under OVN with
+ * ovn-controller's flows installed; else why not, into why. */
+bool dpn_req_port_ready(json_t *entry, char *why, size_t len);
+/* For a list whose params ask {"ready": true}: 0 when every port in *res
+ * is ready, else -EAGAIN naming the first that is not (*res released), so
+ * that a request that waits (dpn_api.h "wait_ms") is answered once they
+ * are. */
+int dpn_req_list_ready(json_t *params, json_t **res, struct dpn_err *err);
+
 /* A path component from a pod: no '/', no "..", no NUL, printable, bounded. */
 bool dpn_req_component_ok(const char *s, size_t max);
 /* Kubernetes names: DNS-1123 subdomain (pods), label (namespaces). */

@@ -205,6 +205,12 @@ int dpn_json_roundtrip(const char *sock, const json_t *req, int timeout_ms, json
 int dpn_api_call(const char *sock, const char *method, json_t *params, int timeout_ms,
         json_t **result, struct dpn_err *e)
 {
+	return dpn_api_call_wait(sock, method, params, 0, timeout_ms, result, e);
+}
+
+int dpn_api_call_wait(const char *sock, const char *method, json_t *params, int wait_ms,
+        int timeout_ms, json_t **result, struct dpn_err *e)
+{
 	json_t *req, *resp = NULL, *err;
 	int ret;
 
@@ -212,7 +218,9 @@ int dpn_api_call(const char *sock, const char *method, json_t *params, int timeo
 	dpn_err_clear(e);
 	req = json_pack("{s:i, s:i, s:s, s:o}", "version", 1, "id", 1, "method", method, "params",
 	        params ? params : json_object());
-	ret = dpn_json_roundtrip(sock, req, timeout_ms, &resp);
+	if (wait_ms > 0)
+		json_object_set_new(req, "wait_ms", json_integer(wait_ms));
+	ret = dpn_json_roundtrip(sock, req, wait_ms + timeout_ms, &resp);
 	json_decref(req);
 	if (ret < 0)
 		return dpn_err_set(e, ret, "%s: %s", sock, strerror(-ret));

@@ -84,6 +84,11 @@ static void check_ready(struct dpn_node *n)
 	}
 }
 
+void dpn_node_changed(struct dpn_node *n)
+{
+	dpn_api_kick(n->api);
+}
+
 void dpn_node_converged(struct dpn_node *n, const char *module)
 {
 	struct slot *s = find(n, module);

@@ -107,6 +107,44 @@ json_t *dpn_req_list(json_t *params, json_t *ports,
 	return json_pack("{s:o}", "ports", arr);
 }
 
+bool dpn_req_port_ready(json_t *entry, char *why, size_t len)
+{
+	json_t *ovs = json_object_get(entry, "ovs"), *ovn = json_object_get(entry, "ovn");
+	const char *err = json_string_value(json_object_get(ovs, "error"));
+
+	if (err)
+		snprintf(why, len, "%s", err);
+	else if (json_integer_value(json_object_get(ovs, "ofport")) <= 0)
+		snprintf(why, len, "not in OVS yet");
+	else if (ovn && !json_is_true(json_object_get(ovn, "installed")))
+		snprintf(why, len,
+		        "logical port %s: ovn-controller has not installed it "
+		        "(no ovn-installed on the interface)",
+		        json_string_value(json_object_get(ovn, "logical_port")));
+	else
+		return true;
+	return false;
+}
+
+int dpn_req_list_ready(json_t *params, json_t **res, struct dpn_err *err)
+{
+	json_t *e;
+	size_t i;
+	char why[DPN_ERR_MSG_MAX - 40];
+
+	if (!json_is_true(json_object_get(params, "ready")))
+		return 0;
+	json_array_foreach (json_object_get(*res, "ports"), i, e)
+		if (!dpn_req_port_ready(e, why, sizeof(why))) {
+			dpn_err_set(err, -EAGAIN, "port %s: %s",
+			        json_string_value(json_object_get(e, "port")), why);
+			json_decref(*res);
+			*res = NULL;
+			return -EAGAIN;
+		}
+	return 0;
+}
+
 bool dpn_req_component_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);

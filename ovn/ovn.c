@@ -52,6 +52,7 @@ static void cond_done(void *arg, json_t *result, const struct dpn_err *err)
 	if (err)
 		LOG_WARN_RL("Southbound refused the port condition: %s", err->msg);
 	n->acked++;
+	dpn_node_changed(n->node); /* a port asked for may be known now */
 }
 
 static void cond_cb(evutil_socket_t fd, short what, void *arg)
@@ -162,6 +163,13 @@ static void sb_connected(void *arg)
 	n->acked = n->gen; /* the monitor_cond carried the current condition */
 	LOG_INFO("Southbound %s: synced (%zu of our ports bound there)", n->conf->ovn.sb_remote,
 	        json_object_size(dpn_ovsdb_table(n->sb, "Port_Binding")));
+	dpn_node_changed(n->node);
+}
+
+static void sb_changed(void *arg)
+{
+	struct dpn_ovn *n = arg;
+	dpn_node_changed(n->node);
 }
 
 static void sb_noop(void *arg)
@@ -172,7 +180,7 @@ static void sb_noop(void *arg)
 static int ovn_init(struct dpn_node *node, void **priv, struct dpn_err *err)
 {
 	static const struct dpn_ovsdb_ops ops = {
-	        .connected = sb_connected, .disconnected = sb_noop, .changed = sb_noop};
+	        .connected = sb_connected, .disconnected = sb_noop, .changed = sb_changed};
 	const struct dpn_conf *c = dpn_node_conf(node);
 	struct dpn_ovn *n = calloc(1, sizeof(*n));
 	int ret;

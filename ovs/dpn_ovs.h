@@ -15,6 +15,9 @@ struct dpn_ovs;
 /* converged: called each time the node goes from pending to converged. */
 struct dpn_ovs *dpn_ovs_new(struct event_base *base, const struct dpn_conf *conf,
         void (*converged)(void *arg), void *arg);
+/* changed: called (with dpn_ovs_new's arg) after each change of the replica
+ * of OVS's database. */
+void dpn_ovs_on_change(struct dpn_ovs *o, void (*changed)(void *arg));
 /* Managed: creates the db if absent, adopts or starts ovsdb-server, and
  * ovs-vswitchd once its DPDK settings are in the db. Attach: connects. */
 int dpn_ovs_start(struct dpn_ovs *o);

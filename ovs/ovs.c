@@ -560,7 +560,10 @@ static void db_updating(void *arg, json_t *updates)
 
 static void db_changed(void *arg)
 {
-	dpn_ovs_kick(arg);
+	struct dpn_ovs *o = arg;
+	dpn_ovs_kick(o);
+	if (o->on_change)
+		o->on_change(o->arg);
 }
 
 static void db_disconnected(void *arg)
@@ -578,6 +581,11 @@ static void restart_init(struct dpn_ovs *o, struct restart *r, struct dpn_proc *
 	r->proc = p;
 	r->backoff_ms = RESTART_MIN_MS;
 	r->ev = evtimer_new(o->base, restart_cb, r);
+}
+
+void dpn_ovs_on_change(struct dpn_ovs *o, void (*changed)(void *arg))
+{
+	o->on_change = changed;
 }
 
 struct dpn_ovs *dpn_ovs_new(struct event_base *base, const struct dpn_conf *conf,

@@ -17,6 +17,12 @@ static void on_converged(void *arg)
 	dpn_node_converged(m->node, "ovs");
 }
 
+static void on_change(void *arg)
+{
+	struct ovs_module *m = arg;
+	dpn_node_changed(m->node); /* ofports, errors, ovn-installed */
+}
+
 struct dpn_ovs *dpn_ovs_of(void *module_state)
 {
 	return module_state ? ((struct ovs_module *)module_state)->ovs : NULL;
@@ -35,6 +41,8 @@ static int ovs_init(struct dpn_node *n, void **priv, struct dpn_err *err)
 		free(m);
 		return dpn_err_set(err, -ENOMEM, "cannot set up the OVS datapath");
 	}
+	if (m->ovs)
+		dpn_ovs_on_change(m->ovs, on_change);
 	*priv = m;
 	return 0;
 }

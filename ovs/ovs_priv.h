@@ -28,6 +28,7 @@ struct dpn_ovs {
 	struct event_base *base;
 	const struct dpn_conf *conf;
 	void (*on_converged)(void *arg);
+	void (*on_change)(void *arg); /* the replica changed */
 	void *arg;
 
 	struct dpn_ovsdb *db;

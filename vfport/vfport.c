@@ -150,11 +150,10 @@ static json_t *show(void *ctx, const char *key, json_t *e)
 static int api_list(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
 	struct dpn_vfport *v = ctx;
-	(void)err;
 	if (!json_object_get(params, "port")) /* as vhost.list: counters for a reader */
 		dpn_ovs_counters_want(v->ovs);
 	*res = dpn_req_list(params, v->ports, show, v);
-	return 0;
+	return dpn_req_list_ready(params, res, err);
 }
 
 static int api_add(void *ctx, json_t *params, json_t **res, struct dpn_err *err)

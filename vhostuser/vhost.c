@@ -313,13 +313,12 @@ static json_t *show(void *ctx, const char *key, json_t *e)
 static int api_list(void *ctx, json_t *params, json_t **res, struct dpn_err *err)
 {
 	struct dpn_vhost *v = ctx;
-	(void)err;
 	/* a listing for someone to read gets fresh counters; a CNI's poll for
 	 * its one port does not ask OVS for every port's */
 	if (!json_object_get(params, "port"))
 		dpn_ovs_counters_want(v->ovs);
 	*res = dpn_req_list(params, v->ports, show, v);
-	return 0;
+	return dpn_req_list_ready(params, res, err);
 }
 
 static int vhost_load(struct dpn_vhost *v)

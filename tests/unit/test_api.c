@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <dirent.h>
 #include <sys/stat.h>
@@ -326,6 +327,116 @@ static void readers_cannot_take_every_slot(void **state)
 	event_base_free(base);
 }
 
+/* A method that says -EAGAIN until its gate opens. */
+struct gate {
+	bool open;
+	int calls;
+};
+
+static int gate(void *ctx, json_t *params, json_t **result, struct dpn_err *err)
+{
+	struct gate *g = ctx;
+	(void)params;
+	g->calls++;
+	if (!g->open)
+		return dpn_err_set(err, -EAGAIN, "gate: closed");
+	*result = json_pack("{s:b}", "passed", 1);
+	return 0;
+}
+
+static int send_str(const char *sock, const char *s)
+{
+	int fd = dpn_unix_connect(sock);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, s, strlen(s)), (ssize_t)strlen(s));
+	return fd;
+}
+
+/* What has arrived on fd after rounds of the loop ("" for nothing). */
+static void received(struct event_base *base, int fd, int rounds, char *buf, size_t len)
+{
+	size_t got = 0;
+	spin(base, rounds);
+	ssize_t n;
+	while ((n = recv(fd, buf + got, len - got - 1, MSG_DONTWAIT)) > 0)
+		got += n;
+	buf[got] = '\0';
+}
+
+/* "wait_ms": a -EAGAIN is not the answer until the wait is over; a kick
+ * asks again at once; what the client sent meanwhile is served after, in
+ * order; a client that goes is forgotten. */
+static void waiting_requests(void **state)
+{
+	struct event_base *base = event_base_new();
+	char path[] = "/tmp/dpn-api-XXXXXX", buf[4096];
+	struct dpn_api_conf conf = {.mode = 0600, .gid = -1};
+	struct gate g = {0};
+	(void)state;
+
+	struct dpn_api *api = api_in(base, path, &conf);
+	assert_int_equal(dpn_api_register(api, "gate", gate, &g), 0);
+	assert_int_equal(dpn_api_register(api, "echo", echo, NULL), 0);
+	int before = count_fds();
+
+	/* no wait asked: the -EAGAIN at once */
+	int fd = send_str(conf.socket, "{\"id\": 1, \"method\": \"gate\"}");
+	received(base, fd, 20, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "gate: closed"));
+	close(fd);
+
+	fd = send_str(conf.socket, "{\"id\": 2, \"method\": \"gate\", \"wait_ms\": 60000}"
+	                           "{\"id\": 3, \"method\": \"echo\"}");
+	received(base, fd, 30, buf, sizeof(buf));
+	assert_string_equal(buf, ""); /* neither answered: the first waits */
+	int calls = g.calls;
+	assert_true(calls <= 3);
+	dpn_api_kick(api); /* still closed: asked again, still waiting */
+	received(base, fd, 10, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	assert_true(g.calls > calls);
+	g.open = true;
+	dpn_api_kick(api);
+	received(base, fd, 10, buf, sizeof(buf));
+	char *first = strstr(buf, "\"passed\":true"), *second = strstr(buf, "\"got\"");
+	assert_non_null(first);
+	assert_non_null(second);
+	assert_true(first < second);
+	close(fd);
+
+	/* the wait over: the -EAGAIN, with its message */
+	g.open = false;
+	fd = send_str(conf.socket, "{\"id\": 4, \"method\": \"gate\", \"wait_ms\": 300}");
+	received(base, fd, 100, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	for (int i = 0; i < 50 && !buf[0]; i++)
+		received(base, fd, 20, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "gate: closed"));
+	json_t *resp = json_loads(buf, 0, NULL);
+	assert_int_equal(error_code(resp), EAGAIN);
+	json_decref(resp);
+	close(fd);
+
+	/* a client that goes while its request waits: not asked again */
+	fd = send_str(conf.socket, "{\"id\": 5, \"method\": \"gate\", \"wait_ms\": 60000}");
+	spin(base, 10);
+	close(fd);
+	spin(base, 10);
+	calls = g.calls;
+	dpn_api_kick(api);
+	spin(base, 300);
+	assert_int_equal(g.calls, calls);
+	assert_int_equal(count_fds(), before);
+
+	fd = send_str(conf.socket, "{\"id\": 6, \"method\": \"gate\", \"wait_ms\": \"x\"}");
+	received(base, fd, 20, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "wait_ms: expected milliseconds"));
+	close(fd);
+	dpn_api_free(api);
+	rmdir(path);
+	event_base_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +444,7 @@ int main(void)
 	        cmocka_unit_test(hostile_clients),
 	        cmocka_unit_test(callers_are_checked),
 	        cmocka_unit_test(readers_cannot_take_every_slot),
+	        cmocka_unit_test(waiting_requests),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

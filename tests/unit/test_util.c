@@ -5,6 +5,7 @@
 
 #include <errno.h>
 
+#include "dpn_req.h"
 #include "dpn_util.h"
 
 static void cpulist_roundtrip(void **state)
@@ -167,6 +168,49 @@ static void kept_state_files(void **state)
 	t_rmtree(dir);
 }
 
+/* A listed port is ready with an OpenFlow port, no OVS error and, under
+ * OVN, ovn-installed; a list asked for ready ports says -EAGAIN naming the
+ * first that is not. */
+static void port_readiness(void **state)
+{
+	char why[256];
+	struct dpn_err err = {0};
+	(void)state;
+
+	json_t *e = json_pack("{s:s, s:{s:i}}", "port", "vh1", "ovs", "ofport", 0);
+	assert_false(dpn_req_port_ready(e, why, sizeof(why)));
+	assert_string_equal(why, "not in OVS yet");
+	json_object_set_new(json_object_get(e, "ovs"), "ofport", json_integer(7));
+	assert_true(dpn_req_port_ready(e, why, sizeof(why)));
+	json_object_set_new(
+	        e, "ovn", json_pack("{s:s, s:b}", "logical_port", "p.ns", "installed", 0));
+	assert_false(dpn_req_port_ready(e, why, sizeof(why)));
+	assert_non_null(strstr(why, "logical port p.ns: ovn-controller has not installed it"));
+	json_object_set_new(json_object_get(e, "ovn"), "installed", json_true());
+	assert_true(dpn_req_port_ready(e, why, sizeof(why)));
+	json_object_set_new(json_object_get(e, "ovs"), "error", json_string("could not open"));
+	assert_false(dpn_req_port_ready(e, why, sizeof(why)));
+	assert_string_equal(why, "could not open");
+
+	json_t *params = json_pack("{s:b}", "ready", 1);
+	json_t *res = json_pack("{s:[O]}", "ports", e);
+	assert_int_equal(dpn_req_list_ready(params, &res, &err), -EAGAIN);
+	assert_null(res);
+	assert_string_equal(err.msg, "port vh1: could not open");
+	json_object_del(json_object_get(e, "ovs"), "error");
+	res = json_pack("{s:[O]}", "ports", e);
+	assert_int_equal(dpn_req_list_ready(params, &res, &err), 0);
+	assert_non_null(res);
+	json_decref(res);
+	/* not asked: a list as it is */
+	json_object_set_new(json_object_get(e, "ovs"), "ofport", json_integer(-1));
+	res = json_pack("{s:[O]}", "ports", e);
+	assert_int_equal(dpn_req_list_ready(NULL, &res, &err), 0);
+	json_decref(res);
+	json_decref(params);
+	json_decref(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +223,7 @@ int main(void)
 	        cmocka_unit_test(macs),
 	        cmocka_unit_test(kept_state_files),
 	        cmocka_unit_test(sysfs_counts),
+	        cmocka_unit_test(port_readiness),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

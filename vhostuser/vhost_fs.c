@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -10,7 +11,7 @@
 #include "dpn_log.h"
 #include "vhost_fs.h"
 
-bool dpn_vhost_fs_is_mountpoint(const char *dir)
+static bool in_mountinfo(const char *dir)
 {
 	char line[4096], mp[4096];
 	bool found = false;
@@ -28,6 +29,20 @@ bool dpn_vhost_fs_is_mountpoint(const char *dir)
 	}
 	fclose(f);
 	return found;
+}
+
+bool dpn_vhost_fs_is_mountpoint(const char *dir)
+{
+	struct statx stx;
+
+	/* one system call: the kernel says whether dir is the root of a mount
+	 * (5.8 and later). mountinfo, read and parsed whole, grows by a line
+	 * per pod's bind mount: it was a quarter of dpnoded's CPU in a burst. */
+	if (statx(AT_FDCWD, dir, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, 0, &stx) < 0)
+		return false;
+	if (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+		return stx.stx_attributes & STATX_ATTR_MOUNT_ROOT;
+	return in_mountinfo(dir);
 }
 
 static int set_owner(const struct dpn_vhost_conf *c, const char *dir)

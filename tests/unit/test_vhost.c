@@ -2,6 +2,9 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dpn_vhost.h"
 #include "vhost_fs.h"
@@ -192,6 +195,33 @@ static void mountinfo_escapes(void **state)
 	assert_string_equal(c, "/bad\\9");
 }
 
+/* A bind mount's target is one, its parent and a plain directory are not,
+ * a path with a space included (what mountinfo escapes). */
+static void mount_points(void **state)
+{
+	char root[] = "/tmp/dpn-mnt-XXXXXX", src[64], dst[64];
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	snprintf(src, sizeof(src), "%s/src", root);
+	snprintf(dst, sizeof(dst), "%s/pod a", root);
+	assert_int_equal(mkdir(src, 0755), 0);
+	assert_int_equal(mkdir(dst, 0755), 0);
+	assert_false(dpn_vhost_fs_is_mountpoint(dst));
+	assert_false(dpn_vhost_fs_is_mountpoint("/no/such/dir"));
+	if (mount(src, dst, NULL, MS_BIND, NULL) == 0) { /* root only */
+		assert_true(dpn_vhost_fs_is_mountpoint(dst));
+		assert_false(dpn_vhost_fs_is_mountpoint(root));
+		assert_false(dpn_vhost_fs_is_mountpoint(src));
+		assert_int_equal(umount2(dst, MNT_DETACH), 0);
+		assert_false(dpn_vhost_fs_is_mountpoint(dst));
+	}
+	assert_true(dpn_vhost_fs_is_mountpoint("/proc"));
+	rmdir(dst);
+	rmdir(src);
+	rmdir(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +232,7 @@ int main(void)
 	        cmocka_unit_test(port_names),
 	        cmocka_unit_test(ovs_port_spec),
 	        cmocka_unit_test(mountinfo_escapes),
+	        cmocka_unit_test(mount_points),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,6 +75,7 @@ struct conn {
 	 * connection reads on (to see its client go) but serves nothing else */
 	json_t *waiting;
 	uint64_t deadline_ms;
+	bool answered; /* its waiting request was answered: serve the rest */
 };
 
 static int add_method(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx, bool ro)
@@ -271,7 +272,7 @@ static bool serve(struct conn *c, json_t *req)
 static void serve_buffered(struct conn *c)
 {
 	json_t *req;
-	int ret;
+	int ret = 0;
 
 	while (!c->waiting && (ret = dpn_jsbuf_next(&c->rx, &req)) == 1)
 		serve(c, req);
@@ -314,13 +315,17 @@ static void retry_cb(evutil_socket_t fd, short what, void *arg)
 			continue;
 		c->waiting = NULL;
 		api->n_waiting--;
-		if (serve(c, req) && c->deadline_ms < next)
+		if (!serve(c, req))
+			c->answered = true;
+		else if (c->deadline_ms < next)
 			next = c->deadline_ms;
 	}
 	for (c = api->conns; c; c = nx) {
 		nx = c->next; /* a refused connection frees itself */
-		if (!c->waiting)
+		if (c->answered) {
+			c->answered = false;
 			serve_buffered(c);
+		}
 	}
 	if (api->n_waiting && !api->kicked)
 		arm_ms(api->retry_ev, next > now ? (long)(next - now) : 0);

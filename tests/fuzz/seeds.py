@@ -85,7 +85,9 @@ def api():
             {"version": 1, "id": 2, "method": "vhost.del", "params": {"pod_uid": REQ["pod_uid"], "ifname": "net1"}},
             {"version": 1, "id": 3, "method": "ping"},
             {"version": 1, "id": 4, "method": "vhost.add", "params": dict(REQ, consumption="kubevirt", socket_name="")},
-            {"version": 1, "id": 5, "method": "vf.add", "params": VF_REQ}]
+            {"version": 1, "id": 5, "method": "vf.add", "params": VF_REQ},
+            {"version": 1, "id": 6, "method": "vhost.add", "wait_ms": 600000, "params": REQ},
+            {"version": 1, "id": 7, "method": "ping", "wait_ms": -1}]
     stream = "".join(json.dumps(r) for r in reqs)
     put("fuzz_api", "stream", b"\x00" + stream.encode())
     put("fuzz_api", "stream-bytewise", b"\x01" + stream.encode())

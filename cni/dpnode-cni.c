@@ -123,10 +123,12 @@ static json_t *add_port(
 	return ret < 0 ? NULL : res;
 }
 
-/* The port as dpnoded lists it; with wait_ms, once it is ready (or the
- * wait is over: then the error says why it is not). */
-static json_t *get_port(
-        const struct dpn_cni_conf *c, const char *port, int wait_ms, struct dpn_cni_err *e)
+/* 1 when the port is ready, 0 when not (why says why), -EINVAL with e
+ * when it cannot be known. With wait, dpnoded answers once it is ready or
+ * the wait is over; a -EAGAIN sooner means "ask again later". *wait_ms
+ * becomes OVN's bind timeout when the port is under OVN. */
+static int port_state(const struct dpn_cni_conf *c, const char *port, int wait, uint64_t *wait_ms,
+        char *why, size_t len, struct dpn_cni_err *e)
 {
 	char method[16];
 	struct dpn_err err = {0};
@@ -134,23 +136,34 @@ static json_t *get_port(
 
 	snprintf(method, sizeof(method), "%s.list", dpn_cni_kind(c));
 	int ret = dpn_api_call_wait(c->server_socket, method,
-	        json_pack("{s:s, s:b}", "port", port, "ready", wait_ms > 0), wait_ms,
-	        API_TIMEOUT_MS, &r, &err);
+	        json_pack("{s:s, s:b}", "port", port, "ready", wait > 0), wait, API_TIMEOUT_MS, &r,
+	        &err);
 	if (ret == -EREMOTEIO && err.code == -EAGAIN) {
-		dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "port not up in OVS", "%s %s",
-		        dpn_cni_kind(c), err.msg);
-		return NULL;
+		size_t n = strlen(port); /* "port P: why" */
+		const char *m = err.msg;
+		if (!strncmp(m, "port ", 5) && !strncmp(m + 5, port, n) &&
+		        !strncmp(m + 5 + n, ": ", 2))
+			m += 7 + n;
+		snprintf(why, len, "%s", m);
+		return 0;
 	}
 	if (ret < 0) {
 		cni_error(c, method, ret, &err, e);
-		return NULL;
+		return -EINVAL;
 	}
-	p = json_incref(json_array_get(json_object_get(r, "ports"), 0));
-	json_decref(r);
-	if (!p)
+	p = json_array_get(json_object_get(r, "ports"), 0);
+	if (!p) {
+		json_decref(r);
 		dpn_cni_seterr(
 		        e, DPN_CNI_ERR_UNKNOWN, "no such port", "%s %s", dpn_cni_kind(c), port);
-	return p;
+		return -EINVAL;
+	}
+	json_t *ovn = json_object_get(p, "ovn");
+	if (ovn) /* under OVN, as long as dpnoded waits for the logical port */
+		*wait_ms = json_integer_value(json_object_get(ovn, "bind_timeout_s")) * 1000;
+	ret = dpn_req_port_ready(p, why, len);
+	json_decref(r);
+	return ret;
 }
 
 /* The port is ready, or the reason it is not after the wait: dpnoded is
@@ -159,30 +172,23 @@ static json_t *get_port(
 static int wait_in_ovs(const struct dpn_cni_conf *c, const char *port, struct dpn_cni_err *e)
 {
 	uint64_t start = dpn_now_ms(), wait_ms = PORT_WAIT_MS;
-	int waited = 0;
-	char why[600];
+	int wait = 0, ret;
+	char why[DPN_ERR_MSG_MAX];
 
-	for (;;) {
-		json_t *p = get_port(c, port, waited, e);
-		if (!p)
-			return -EINVAL;
-		json_t *ovn = json_object_get(p, "ovn");
-		if (ovn) /* under OVN, as long as dpnoded waits for the logical port */
-			wait_ms = json_integer_value(json_object_get(ovn, "bind_timeout_s")) * 1000;
-		bool ready = dpn_req_port_ready(p, why, sizeof(why));
-		json_decref(p);
+	while ((ret = port_state(c, port, wait, &wait_ms, why, sizeof(why), e)) == 0) {
 		uint64_t spent = dpn_now_ms() - start;
-		if (ready)
-			return 0;
 		if (spent >= wait_ms) {
 			dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "port not up in OVS", "%s %s: %s",
 			        dpn_cni_kind(c), port, why);
 			return -EINVAL;
 		}
-		if (waited) /* an older dpnoded does not wait: ask it every 100 ms */
+		/* answered before the wait was over: an older dpnoded, or one
+		 * with many waiting: asked again every 100 ms */
+		if (wait)
 			usleep(100000);
-		waited = (int)(wait_ms - spent);
+		wait = (int)(wait_ms - spent);
 	}
+	return ret < 0 ? ret : 0;
 }
 
 /* The device-info file (spec 1.1.0) at the path Multus passes when the NAD

@@ -21,12 +21,15 @@
 #define MAX_METHODS 64
 /* A request is a few hundred bytes; a client is not given more to hold. */
 #define REQUEST_MAX (1u << 20)
-/* Clients connect per call (dpnodectl, dpnode-cni): many open at once, or
- * one that sends nothing for long, is not a client. */
-#define CONNS_MAX 256
+/* Clients connect per call (dpnodectl, dpnode-cni), and a CNI ADD holds its
+ * connection while it waits for its port: every pod of a node starting at
+ * once (a node's reboot, Multus giving each several networks) fits; more, or
+ * one that sends nothing for long, is not a client. dpnoded raises its soft
+ * file limit to make room. */
+#define CONNS_MAX DPN_API_CONNS_MAX
 /* callers that may only read (the socket's group): never all the slots, so
  * a reader holding connections open cannot lock out the root CNI */
-#define CONNS_READER_MAX 192
+#define CONNS_READER_MAX DPN_API_READERS_MAX
 #define IDLE_S           30
 /* A request may wait for its answer ("wait_ms") at most this long. */
 #define WAIT_MAX_MS (15 * 60 * 1000)
@@ -35,6 +38,9 @@
  * often whatever it says (a change nobody announced). */
 #define RETRY_COALESCE_MS 2
 #define RETRY_EVERY_MS    250
+/* Past this many waiting, a request is answered at once (its client asks
+ * again later): the connections they hold leave room for the rest. */
+#define WAITING_MAX DPN_API_WAITING_MAX
 
 struct method {
 	const char *name;
@@ -253,7 +259,7 @@ static bool serve(struct conn *c, json_t *req)
 
 	if (again && !c->deadline_ms)
 		c->deadline_ms = now + json_integer_value(json_object_get(req, "wait_ms"));
-	if (again && now < c->deadline_ms) {
+	if (again && now < c->deadline_ms && c->api->n_waiting < WAITING_MAX) {
 		json_decref(resp);
 		park(c, req);
 		return true;
@@ -347,6 +353,22 @@ static void conn_event(struct bufferevent *bev, short what, void *arg)
 		conn_free(arg);
 }
 
+/* Connections whose clients have gone but whose end the loop has not read
+ * yet (a busy burst: each CNI call closes one and opens the next), freed
+ * when the slots run out instead of refusing a live client for them. */
+static void reap_closed(struct dpn_api *api)
+{
+	struct conn *c, *nx;
+	char b;
+
+	for (c = api->conns; c; c = nx) {
+		nx = c->next;
+		if (!evbuffer_get_length(bufferevent_get_input(c->bev)) &&
+		        recv(bufferevent_getfd(c->bev), &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+			conn_free(c);
+	}
+}
+
 static void on_accept(
         struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len, void *arg)
 {
@@ -356,6 +378,8 @@ static void on_accept(
 	(void)sa;
 	(void)len;
 
+	if (api->n_conns >= CONNS_MAX)
+		reap_closed(api);
 	if (!c || api->n_conns >= CONNS_MAX) {
 		if (c)
 			LOG_WARN_RL("%d API connections open: refusing more", api->n_conns);

@@ -15,6 +15,11 @@
 #define DPN_API_DEFAULT_SOCKET "/run/dpnode/dpnoded.sock"
 
 #define DPN_API_ALLOW_MAX 8
+/* Connections served at once; of them, held by read-only callers; requests
+ * that wait at once (see dpn_api_kick). */
+#define DPN_API_CONNS_MAX   1024
+#define DPN_API_READERS_MAX 768
+#define DPN_API_WAITING_MAX 512
 
 struct dpn_api_conf {
 	char socket[108];
@@ -43,7 +48,9 @@ void dpn_api_free(struct dpn_api *api);
  * -EAGAIN is asked again, and answered once the method says something else
  * or N ms have passed (then with the -EAGAIN). It is asked again soon after
  * a dpn_api_kick (a module's state changed: OVSDB rows, OVN bindings) and
- * every 250 ms. Methods that say -EAGAIN must be safe to call again. */
+ * every 250 ms. Methods that say -EAGAIN must be safe to call again. With
+ * 512 requests waiting, the next is answered at once: a -EAGAIN before the
+ * wait is over means "ask again later". */
 void dpn_api_kick(struct dpn_api *api);
 /* Pure dispatch of one request (unit tested); new reference. */
 json_t *dpn_api_handle(struct dpn_api *api, json_t *req);

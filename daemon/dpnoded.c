@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -313,6 +314,22 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* The soft limit on open files is 1024 unless whoever started dpnoded
+ * raised it: too few for a pod burst's API connections (each CNI ADD holds
+ * one while it waits) and for the ovs-vswitchd it starts (a vhost-user port
+ * holds several). Raised towards the hard limit, to at most 65536. */
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur >= 65536 || r.rlim_cur >= r.rlim_max)
+		return;
+	r.rlim_cur = r.rlim_max < 65536 ? r.rlim_max : 65536;
+	if (setrlimit(RLIMIT_NOFILE, &r) < 0)
+		LOG_WARN("raising the open file limit to %llu: %s", (unsigned long long)r.rlim_cur,
+		        strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {.conf_path = DPN_CONF_DEFAULT_PATH,
@@ -339,6 +356,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
 	d.started = time(NULL);
 	LOG_INFO("dpnoded %s starting with %s", DPN_VERSION, d.conf_path);
 	if ((ret = setup(&d)) == 0)

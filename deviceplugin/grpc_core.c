@@ -5,7 +5,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/eventfd.h>
-#include <sys/select.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <grpc/byte_buffer_reader.h>
@@ -110,10 +110,8 @@ void dpn_devgrpc_drain(void)
 {
 	while (g.outstanding > 0) {
 		uint64_t n;
-		fd_set set;
-		FD_ZERO(&set);
-		FD_SET(g.efd, &set);
-		if (select(g.efd + 1, &set, NULL, NULL, NULL) < 0 && errno != EINTR)
+		struct pollfd p = {.fd = g.efd, .events = POLLIN}; /* any fd number */
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
 			break;
 		if (read(g.efd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 			break;

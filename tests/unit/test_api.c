@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -168,21 +169,22 @@ static void hostile_clients(void **state)
 	spin(base, 20);
 	assert_int_equal(count_fds(), before);
 
-	/* 300 clients that connect and send nothing: at most 256 are kept
-	 * (the rest are closed at once), and dpn_api_free frees the rest */
-	int fds[300], closed = 0;
-	for (int i = 0; i < 300; i++) {
+	/* clients that connect and send nothing: at most DPN_API_CONNS_MAX are
+	 * kept (the rest are closed at once), and dpn_api_free frees the rest */
+	enum { N_SILENT = DPN_API_CONNS_MAX + 44 };
+	int fds[N_SILENT], closed = 0;
+	for (int i = 0; i < N_SILENT; i++) {
 		fds[i] = dpn_unix_connect(conf.socket);
 		spin(base, 1);
 	}
 	spin(base, 50);
-	for (int i = 0; i < 300; i++) {
+	for (int i = 0; i < N_SILENT; i++) {
 		char c;
 		closed += fds[i] >= 0 && recv(fds[i], &c, 1, MSG_DONTWAIT) == 0;
 	}
-	assert_true(closed >= 300 - 256);
+	assert_true(closed >= N_SILENT - DPN_API_CONNS_MAX);
 	dpn_api_free(api);
-	for (int i = 0; i < 300; i++)
+	for (int i = 0; i < N_SILENT; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	event_base_free(base);
@@ -263,7 +265,8 @@ static void callers_are_checked(void **state)
 }
 
 /* A reader (not root, not in api.allow) holding connections open gets at
- * most 192 of the 256 slots: root's calls (the CNI's) still get through. */
+ * most DPN_API_READERS_MAX of the slots: root's calls (the CNI's) still get
+ * through. */
 static void readers_cannot_take_every_slot(void **state)
 {
 	struct event_base *base = event_base_new();
@@ -277,19 +280,20 @@ static void readers_cannot_take_every_slot(void **state)
 	assert_int_equal(pipe(report), 0);
 	assert_int_equal(pipe(hold), 0);
 	pid_t pid = fork();
-	if (pid == 0) { /* nobody: 250 silent connections, how many were kept */
-		int fds[250], kept = 0;
+	enum { N_HELD = DPN_API_READERS_MAX + 32 };
+	if (pid == 0) { /* nobody: silent connections, how many were kept */
+		int fds[N_HELD], kept = 0;
 		char c;
 		close(hold[1]); /* EOF on hold[0] when the parent is done */
 		close(report[0]);
 		if (setgid(65534) < 0 || setuid(65534) < 0)
 			_exit(1);
-		for (int i = 0; i < 250; i++) {
+		for (int i = 0; i < N_HELD; i++) {
 			fds[i] = dpn_unix_connect(conf.socket);
-			usleep(2000);
+			usleep(1000);
 		}
 		usleep(300000);
-		for (int i = 0; i < 250; i++)
+		for (int i = 0; i < N_HELD; i++)
 			kept += fds[i] >= 0 && recv(fds[i], &c, 1, MSG_DONTWAIT) < 0 &&
 			        errno == EAGAIN;
 		if (write(report[1], &kept, sizeof(kept)) != sizeof(kept))
@@ -303,7 +307,7 @@ static void readers_cannot_take_every_slot(void **state)
 	fcntl(report[0], F_SETFL, O_NONBLOCK);
 	for (int i = 0; i < 5000 && read(report[0], &kept, sizeof(kept)) != sizeof(kept); i++)
 		spin(base, 1);
-	assert_int_equal(kept, 192);
+	assert_int_equal(kept, DPN_API_READERS_MAX);
 	/* root, with the readers' connections still open */
 	int fd = dpn_unix_connect(conf.socket);
 	assert_true(fd >= 0);
@@ -428,6 +432,25 @@ static void waiting_requests(void **state)
 	assert_int_equal(g.calls, calls);
 	assert_int_equal(count_fds(), before);
 
+	/* DPN_API_WAITING_MAX waiting: the next is answered at once (its
+	 * client asks again) */
+	int held[DPN_API_WAITING_MAX];
+	for (int i = 0; i < DPN_API_WAITING_MAX; i++) {
+		held[i] = send_str(conf.socket, "{\"method\": \"gate\", \"wait_ms\": 60000}");
+		spin(base, 1);
+	}
+	spin(base, 20);
+	fd = send_str(conf.socket, "{\"id\": 8, \"method\": \"gate\", \"wait_ms\": 60000}");
+	received(base, fd, 20, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "gate: closed"));
+	close(fd);
+	received(base, held[0], 1, buf, sizeof(buf));
+	assert_string_equal(buf, ""); /* the first still waits */
+	for (int i = 0; i < DPN_API_WAITING_MAX; i++)
+		close(held[i]);
+	spin(base, 20);
+	assert_int_equal(count_fds(), before);
+
 	fd = send_str(conf.socket, "{\"id\": 6, \"method\": \"gate\", \"wait_ms\": \"x\"}");
 	received(base, fd, 20, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "wait_ms: expected milliseconds"));
@@ -439,6 +462,12 @@ static void waiting_requests(void **state)
 
 int main(void)
 {
+	/* a server's slots and as many clients, in one process */
+	struct rlimit r;
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(dispatch),
 	        cmocka_unit_test(hostile_clients),

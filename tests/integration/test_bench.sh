@@ -32,6 +32,11 @@ out=$(CALLS=200 HOTPLUG=2 bash "$ROOT/bench/deviceplugin.sh" 2>&1)
 check "bench deviceplugin: summary line" grep -qE '^deviceplugin: Allocate p50 [0-9.]+ us' <<<"$out"
 check "bench deviceplugin: Allocate, no-op and hotplug latencies" \
 	jq -e '.calls == 200 and .allocate_us.p99 >= .allocate_us.p50 and .noop_rpc_us.p50 > 0 and .hotplug_events == 4' "$R/deviceplugin-latest.json"
+# a burst wider than the old API connection cap: every ADD answered
+N=300 C=300 IDLE_S=1 IDLE_SETTLE_S=0 ONLY=dpnode bash "$ROOT/bench/ports.sh" >"$R/ports.json" 2>"$R/ports.err"
+check "bench ports: 300 ADDs at once, none failed" bash -c "! grep 'ADD .* failed' '$R/ports.err'"
+check "bench ports: latencies, CPU and transactions" \
+	jq -e '.n == 300 and .p99_ms >= .p50_ms and .cpu_ms.dpnoded > 0 and .ovsdb_txns > 0' "$R/ports.json"
 out=$(bash "$ROOT/bench/plot.sh" "$R/plot.png" 2>&1 && cd "$R" && ls)
 check "bench plot: PNG drawn" bash -c "file '$R/plot.png' | grep -q PNG"
 check "no dpnode bench processes left" bash -c "! pgrep -f 'file-prefix=[d]pnbench' >/dev/null"

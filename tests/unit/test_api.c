@@ -432,9 +432,29 @@ static void waiting_requests(void **state)
 	assert_int_equal(g.calls, calls);
 	assert_int_equal(count_fds(), before);
 
-	/* DPN_API_WAITING_MAX waiting: the next is answered at once (its
-	 * client asks again) */
-	int held[DPN_API_WAITING_MAX];
+	fd = send_str(conf.socket, "{\"id\": 6, \"method\": \"gate\", \"wait_ms\": \"x\"}");
+	received(base, fd, 20, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "wait_ms: expected milliseconds"));
+	close(fd);
+	dpn_api_free(api);
+	rmdir(path);
+	event_base_free(base);
+}
+
+/* DPN_API_WAITING_MAX waiting: the next is answered at once (its client
+ * asks again), the ones waiting still wait. */
+static void waiting_is_capped(void **state)
+{
+	struct event_base *base = event_base_new();
+	char path[] = "/tmp/dpn-api-XXXXXX", buf[4096];
+	struct dpn_api_conf conf = {.mode = 0600, .gid = -1};
+	struct gate g = {0};
+	int held[DPN_API_WAITING_MAX], fd;
+	(void)state;
+
+	struct dpn_api *api = api_in(base, path, &conf);
+	assert_int_equal(dpn_api_register(api, "gate", gate, &g), 0);
+	int before = count_fds();
 	for (int i = 0; i < DPN_API_WAITING_MAX; i++) {
 		held[i] = send_str(conf.socket, "{\"method\": \"gate\", \"wait_ms\": 60000}");
 		spin(base, 1);
@@ -450,11 +470,6 @@ static void waiting_requests(void **state)
 		close(held[i]);
 	spin(base, 20);
 	assert_int_equal(count_fds(), before);
-
-	fd = send_str(conf.socket, "{\"id\": 6, \"method\": \"gate\", \"wait_ms\": \"x\"}");
-	received(base, fd, 20, buf, sizeof(buf));
-	assert_non_null(strstr(buf, "wait_ms: expected milliseconds"));
-	close(fd);
 	dpn_api_free(api);
 	rmdir(path);
 	event_base_free(base);
@@ -474,6 +489,7 @@ int main(void)
 	        cmocka_unit_test(callers_are_checked),
 	        cmocka_unit_test(readers_cannot_take_every_slot),
 	        cmocka_unit_test(waiting_requests),
+	        cmocka_unit_test(waiting_is_capped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

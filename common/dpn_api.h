@@ -1,5 +1,6 @@
 /* dpnode: dpnoded's control API: JSON requests on a unix socket.
  * Request:  {"version": 1, "id": ANY, "method": "status", "params": {...}}
+ *           (optional "wait_ms": N: see dpn_api_kick)
  * Response: {"version": 1, "id": ANY, "result": {...}} or
  *           {"version": 1, "id": ANY, "error": {"code": ERRNO, "message": "..."}} */
 #ifndef DPN_API_H

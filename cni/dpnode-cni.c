@@ -138,13 +138,8 @@ static int port_state(const struct dpn_cni_conf *c, const char *port, int wait, 
 	int ret = dpn_api_call_wait(c->server_socket, method,
 	        json_pack("{s:s, s:b}", "port", port, "ready", wait > 0), wait, API_TIMEOUT_MS, &r,
 	        &err);
-	if (ret == -EREMOTEIO && err.code == -EAGAIN) {
-		size_t n = strlen(port); /* "port P: why" */
-		const char *m = err.msg;
-		if (!strncmp(m, "port ", 5) && !strncmp(m + 5, port, n) &&
-		        !strncmp(m + 5 + n, ": ", 2))
-			m += 7 + n;
-		snprintf(why, len, "%s", m);
+	if (ret == -EREMOTEIO && err.code == -EAGAIN) { /* "port P: why" */
+		snprintf(why, len, "%s", err.msg);
 		return 0;
 	}
 	if (ret < 0) {
@@ -161,8 +156,11 @@ static int port_state(const struct dpn_cni_conf *c, const char *port, int wait, 
 	json_t *ovn = json_object_get(p, "ovn");
 	if (ovn) /* under OVN, as long as dpnoded waits for the logical port */
 		*wait_ms = json_integer_value(json_object_get(ovn, "bind_timeout_s")) * 1000;
-	ret = dpn_req_port_ready(p, why, len);
+	char reason[DPN_ERR_MSG_MAX - 40];
+	ret = dpn_req_port_ready(p, reason, sizeof(reason));
 	json_decref(r);
+	if (!ret) /* as dpnoded says it */
+		snprintf(why, len, "port %s: %s", port, reason);
 	return ret;
 }
 
@@ -178,8 +176,8 @@ static int wait_in_ovs(const struct dpn_cni_conf *c, const char *port, struct dp
 	while ((ret = port_state(c, port, wait, &wait_ms, why, sizeof(why), e)) == 0) {
 		uint64_t spent = dpn_now_ms() - start;
 		if (spent >= wait_ms) {
-			dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "port not up in OVS", "%s %s: %s",
-			        dpn_cni_kind(c), port, why);
+			dpn_cni_seterr(e, DPN_CNI_ERR_NOT_READY, "port not up in OVS", "%s %s",
+			        dpn_cni_kind(c), why);
 			return -EINVAL;
 		}
 		/* answered before the wait was over: an older dpnoded, or one

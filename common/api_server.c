@@ -21,16 +21,16 @@
 #define MAX_METHODS 64
 /* A request is a few hundred bytes; a client is not given more to hold. */
 #define REQUEST_MAX (1u << 20)
-/* Clients connect per call (dpnodectl, dpnode-cni), and a CNI ADD holds its
- * connection while it waits for its port: every pod of a node starting at
- * once (a node's reboot, Multus giving each several networks) fits; more, or
- * one that sends nothing for long, is not a client. dpnoded raises its soft
- * file limit to make room. */
-#define CONNS_MAX DPN_API_CONNS_MAX
-/* callers that may only read (the socket's group): never all the slots, so
- * a reader holding connections open cannot lock out the root CNI */
-#define CONNS_READER_MAX DPN_API_READERS_MAX
-#define IDLE_S           30
+/* DPN_API_CONNS_MAX: clients connect per call (dpnodectl, dpnode-cni), and a
+ * CNI ADD holds its connection while it waits for its port: every pod of a
+ * node starting at once (a node's reboot, Multus giving each several
+ * networks) fits; more, or one that sends nothing for long (IDLE_S), is not
+ * a client. dpnoded raises its soft file limit to make room. Callers that
+ * may only read (the socket's group) never get all the slots
+ * (DPN_API_READERS_MAX), so a reader holding connections open cannot lock
+ * out the root CNI. Past DPN_API_WAITING_MAX waiting, a request is answered
+ * at once (its client asks again later). */
+#define IDLE_S 30
 /* A request may wait for its answer ("wait_ms") at most this long. */
 #define WAIT_MAX_MS (15 * 60 * 1000)
 /* Waiting requests are asked again this soon after a module says the node
@@ -38,9 +38,6 @@
  * often whatever it says (a change nobody announced). */
 #define RETRY_COALESCE_MS 2
 #define RETRY_EVERY_MS    250
-/* Past this many waiting, a request is answered at once (its client asks
- * again later): the connections they hold leave room for the rest. */
-#define WAITING_MAX DPN_API_WAITING_MAX
 
 struct method {
 	const char *name;
@@ -75,13 +72,12 @@ struct conn {
 	struct bufferevent *bev;
 	struct dpn_jsbuf rx;
 	struct peer peer;
-	bool reader; /* may not change the node: counted against CONNS_READER_MAX */
+	bool reader; /* may not change the node: counted against DPN_API_READERS_MAX */
 	/* a request whose method said -EAGAIN and that asked to wait: asked
 	 * again until it says something else or the wait is over; the
 	 * connection reads on (to see its client go) but serves nothing else */
 	json_t *waiting;
 	uint64_t deadline_ms;
-	bool answered; /* its waiting request was answered: serve the rest */
 };
 
 static int add_method(struct dpn_api *api, const char *method, dpn_api_fn fn, void *ctx, bool ro)
@@ -232,12 +228,6 @@ static void conn_refuse(struct conn *c, int code, const char *msg)
 	conn_drained(c->bev, c);
 }
 
-static void arm_ms(struct event *ev, long ms)
-{
-	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-	evtimer_add(ev, &tv);
-}
-
 /* Keeps req (the reference given) until it is asked again. */
 static void park(struct conn *c, json_t *req)
 {
@@ -245,7 +235,7 @@ static void park(struct conn *c, json_t *req)
 	c->api->n_waiting++;
 	bufferevent_set_timeouts(c->bev, NULL, NULL); /* not idle: waiting */
 	if (!evtimer_pending(c->api->retry_ev, NULL))
-		arm_ms(c->api->retry_ev, RETRY_EVERY_MS);
+		dpn_timer_arm_ms(c->api->retry_ev, RETRY_EVERY_MS);
 }
 
 /* Answers req (the reference given), or keeps it waiting: its method said
@@ -259,7 +249,7 @@ static bool serve(struct conn *c, json_t *req)
 
 	if (again && !c->deadline_ms)
 		c->deadline_ms = now + json_integer_value(json_object_get(req, "wait_ms"));
-	if (again && now < c->deadline_ms && c->api->n_waiting < WAITING_MAX) {
+	if (again && now < c->deadline_ms && c->api->n_waiting < DPN_API_WAITING_MAX) {
 		json_decref(resp);
 		park(c, req);
 		return true;
@@ -322,19 +312,12 @@ static void retry_cb(evutil_socket_t fd, short what, void *arg)
 		c->waiting = NULL;
 		api->n_waiting--;
 		if (!serve(c, req))
-			c->answered = true;
+			serve_buffered(c); /* may free c (refused): nx was read first */
 		else if (c->deadline_ms < next)
 			next = c->deadline_ms;
 	}
-	for (c = api->conns; c; c = nx) {
-		nx = c->next; /* a refused connection frees itself */
-		if (c->answered) {
-			c->answered = false;
-			serve_buffered(c);
-		}
-	}
 	if (api->n_waiting && !api->kicked)
-		arm_ms(api->retry_ev, next > now ? (long)(next - now) : 0);
+		dpn_timer_arm_ms(api->retry_ev, next > now ? (long)(next - now) : 0);
 }
 
 void dpn_api_kick(struct dpn_api *api)
@@ -342,7 +325,7 @@ void dpn_api_kick(struct dpn_api *api)
 	if (!api || !api->n_waiting || api->kicked)
 		return;
 	api->kicked = true;
-	arm_ms(api->retry_ev, RETRY_COALESCE_MS);
+	dpn_timer_arm_ms(api->retry_ev, RETRY_COALESCE_MS);
 }
 
 static void conn_event(struct bufferevent *bev, short what, void *arg)
@@ -378,9 +361,9 @@ static void on_accept(
 	(void)sa;
 	(void)len;
 
-	if (api->n_conns >= CONNS_MAX)
+	if (api->n_conns >= DPN_API_CONNS_MAX)
 		reap_closed(api);
-	if (!c || api->n_conns >= CONNS_MAX) {
+	if (!c || api->n_conns >= DPN_API_CONNS_MAX) {
 		if (c)
 			LOG_WARN_RL("%d API connections open: refusing more", api->n_conns);
 		free(c);
@@ -397,7 +380,7 @@ static void on_accept(
 	}
 	c->peer = (struct peer){cred.uid, cred.gid, cred.pid};
 	c->reader = !may_change(&api->conf, &c->peer);
-	if (c->reader && api->n_readers >= CONNS_READER_MAX) {
+	if (c->reader && api->n_readers >= DPN_API_READERS_MAX) {
 		LOG_WARN_RL("%d API connections of read-only callers open: refusing uid %u",
 		        api->n_readers, (unsigned)cred.uid);
 		close(fd);

@@ -66,6 +66,9 @@ int dpn_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((for
 
 /* Monotonic clock in milliseconds. */
 uint64_t dpn_now_ms(void);
+struct event;
+/* A libevent timer due in ms milliseconds (re-armed if pending). */
+void dpn_timer_arm_ms(struct event *ev, long ms);
 uint64_t dpn_now_us(void);
 
 /* Writes j to path through path.tmp (fsync'd) and a rename (the directory

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "dpn_util.h"
 
 void dpn_cpuset_zero(struct dpn_cpuset *s)
@@ -351,6 +353,12 @@ int dpn_snprintf(char *buf, size_t len, const char *fmt, ...)
 	if ((size_t)n >= len)
 		return -ENAMETOOLONG;
 	return n;
+}
+
+void dpn_timer_arm_ms(struct event *ev, long ms)
+{
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+	evtimer_add(ev, &tv);
 }
 
 uint64_t dpn_now_ms(void)

@@ -44,9 +44,8 @@ static void schedule_retry(struct dpn_devplugin *pl, int attempts)
 	long ms = RETRY_MIN_MS << (attempts < 6 ? attempts : 6);
 	if (ms > RETRY_MAX_MS)
 		ms = RETRY_MAX_MS;
-	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
 	if (!evtimer_pending(pl->retry, NULL))
-		evtimer_add(pl->retry, &tv);
+		dpn_timer_arm_ms(pl->retry, ms);
 }
 
 static void registered(struct dpn_devplugin *pl, struct dpn_devslot *s, bool ok, const char *msg)

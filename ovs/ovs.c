@@ -25,12 +25,6 @@
 
 static void kick_cb(evutil_socket_t fd, short what, void *arg);
 
-static void arm(struct event *ev, int ms)
-{
-	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-	evtimer_add(ev, &tv);
-}
-
 void dpn_ovs_kick(struct dpn_ovs *o)
 {
 	event_active(o->kick_ev, EV_TIMEOUT, 0);
@@ -310,7 +304,7 @@ static void txn_done(void *arg, json_t *result, const struct dpn_err *error)
 		o->txn_errors++;
 		forget_clean(o); /* what was refused is diffed again, whole */
 		LOG_ERR_RL("reconcile transaction failed: %s", error->msg);
-		arm(o->resync_ev, 1000);
+		dpn_timer_arm_ms(o->resync_ev, 1000);
 		return;
 	}
 	o->txns++;
@@ -500,7 +494,7 @@ static void resync_cb(evutil_socket_t fd, short what, void *arg)
 	if (++o->resyncs % FULL_RESYNC_EVERY == 0)
 		forget_clean(o);
 	reconcile(o);
-	arm(o->resync_ev, RESYNC_MS);
+	dpn_timer_arm_ms(o->resync_ev, RESYNC_MS);
 }
 
 static void db_connected(void *arg)
@@ -660,7 +654,7 @@ int dpn_ovs_start(struct dpn_ovs *o)
 	o->db = dpn_ovsdb_new(o->base, c->db_socket, OVS_DB, dpn_ovs_schema_monitor(), &ops, o);
 	if (!o->db)
 		return -ENOMEM;
-	arm(o->resync_ev, RESYNC_MS);
+	dpn_timer_arm_ms(o->resync_ev, RESYNC_MS);
 	return 0;
 }
 
